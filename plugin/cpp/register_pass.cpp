@@ -1,0 +1,78 @@
+// Registers the autojit pass with LLVM's new pass manager: at pipeline start
+// for clang -fpass-plugin= at every -O level, and as "autojit" for opt.
+// The pass itself is Rust (autojit_outline_module); this file only holds what
+// LLVM's C API has no door for.
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/PassManager.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm-c/Core.h"
+
+using namespace llvm;
+
+extern "C" {
+// Defined in plugin/src/lib.rs. Returns 1 if the module changed. On failure
+// returns -1 and sets *Error to a message the caller frees with
+// autojit_free_error.
+int autojit_outline_module(LLVMModuleRef M, unsigned OptLevel, int Debug,
+                           char **Error);
+void autojit_free_error(char *Error);
+}
+
+static cl::opt<bool> AutoJITDebug(
+    "autojit-debug",
+    cl::desc("autojit: log decisions and write .ll files of each module"),
+    cl::init(false));
+
+namespace {
+struct AutoJITPass : PassInfoMixin<AutoJITPass> {
+  unsigned OptLevel;
+  explicit AutoJITPass(unsigned OptLevel) : OptLevel(OptLevel) {}
+
+  PreservedAnalyses run(Module &M, ModuleAnalysisManager &) {
+    char *Error = nullptr;
+    int Changed = autojit_outline_module(wrap(&M), OptLevel, AutoJITDebug,
+                                         &Error);
+    if (Changed < 0) {
+      M.getContext().emitError(Twine("autojit-plugin: ") + Error);
+      autojit_free_error(Error);
+      return PreservedAnalyses::all();
+    }
+    return Changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
+  }
+  static bool isRequired() { return true; }
+};
+} // namespace
+
+extern "C" void autojit_register_pass_builder_callbacks(PassBuilder &PB) {
+  PB.registerPipelineStartEPCallback(
+      [](ModulePassManager &MPM, OptimizationLevel Level) {
+        MPM.addPass(AutoJITPass(Level.getSpeedupLevel()));
+      });
+  PB.registerPipelineParsingCallback(
+      [](StringRef Name, ModulePassManager &MPM,
+         ArrayRef<PassBuilder::PipelineElement>) {
+        if (Name != "autojit")
+          return false;
+        MPM.addPass(AutoJITPass(0));
+        return true;
+      });
+}
+
+// Function::deleteBody: the C API can delete a whole function but not empty
+// one while keeping its identity (uses, attributes, comdat, section).
+extern "C" void autojit_delete_function_body(LLVMValueRef F) {
+  unwrap<Function>(F)->deleteBody();
+}
+
+// dso_local has no C API accessor. Lazy code lives far from the program, so
+// every symbol it does not define must be reached through the GOT or a PLT.
+extern "C" void autojit_set_dso_local(LLVMValueRef GV, int Local) {
+  unwrap<GlobalValue>(GV)->setDSOLocal(Local);
+}
+
+// The C API erases global variables, functions and ifuncs, but not aliases.
+extern "C" void autojit_erase_global_value(LLVMValueRef GV) {
+  unwrap<GlobalValue>(GV)->eraseFromParent();
+}

@@ -1,0 +1,367 @@
+//! A thin layer over LLVM's C API for the IR work of the pass.
+//!
+//! Every function here takes handles that belong to the module being
+//! processed; the pass never keeps a handle past the module's lifetime.
+
+use llvm_sys::core::*;
+use llvm_sys::prelude::*;
+use llvm_sys::{LLVMLinkage, LLVMVisibility};
+use std::ffi::{c_char, CStr, CString};
+
+extern "C" {
+    // plugin/cpp/register_pass.cpp
+    fn autojit_delete_function_body(f: LLVMValueRef);
+    fn autojit_set_dso_local(gv: LLVMValueRef, local: i32);
+    fn autojit_erase_global_value(gv: LLVMValueRef);
+}
+
+pub fn cstring(s: &str) -> CString {
+    CString::new(s.replace('\0', "")).expect("NUL bytes were removed")
+}
+
+fn owned_message(p: *mut c_char) -> String {
+    if p.is_null() {
+        return String::new();
+    }
+    // SAFETY: `p` is a NUL-terminated message allocated by LLVM.
+    let s = unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned();
+    // SAFETY: LLVM allocated `p` for us to free with LLVMDisposeMessage.
+    unsafe { LLVMDisposeMessage(p) };
+    s
+}
+
+pub fn name(v: LLVMValueRef) -> String {
+    let mut len = 0;
+    // SAFETY: `v` is a live value; LLVM returns a pointer to `len` bytes.
+    let p = unsafe { LLVMGetValueName2(v, &mut len) };
+    if p.is_null() {
+        return String::new();
+    }
+    // SAFETY: as above; the bytes are copied before `v` can change.
+    let bytes = unsafe { std::slice::from_raw_parts(p as *const u8, len) };
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+pub fn set_name(v: LLVMValueRef, name: &str) {
+    // SAFETY: `v` is a live value; the name is copied by LLVM.
+    unsafe { LLVMSetValueName2(v, name.as_ptr() as *const c_char, name.len()) }
+}
+
+pub fn source_filename(m: LLVMModuleRef) -> String {
+    let mut len = 0;
+    // SAFETY: `m` is live; LLVM returns `len` bytes owned by the module.
+    let p = unsafe { LLVMGetSourceFileName(m, &mut len) };
+    if p.is_null() {
+        return String::new();
+    }
+    // SAFETY: as above.
+    let bytes = unsafe { std::slice::from_raw_parts(p as *const u8, len) };
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Walks an intrusive LLVM list from `first` with `next`.
+fn collect(first: LLVMValueRef, next: unsafe extern "C" fn(LLVMValueRef) -> LLVMValueRef) -> Vec<LLVMValueRef> {
+    let mut out = Vec::new();
+    let mut v = first;
+    while !v.is_null() {
+        out.push(v);
+        // SAFETY: `v` is a live element of the list being walked.
+        v = unsafe { next(v) };
+    }
+    out
+}
+
+pub fn functions(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
+    // SAFETY: `m` is a live module.
+    collect(unsafe { LLVMGetFirstFunction(m) }, LLVMGetNextFunction)
+}
+
+pub fn globals(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
+    // SAFETY: `m` is a live module.
+    collect(unsafe { LLVMGetFirstGlobal(m) }, LLVMGetNextGlobal)
+}
+
+pub fn aliases(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
+    // SAFETY: `m` is a live module.
+    collect(unsafe { LLVMGetFirstGlobalAlias(m) }, LLVMGetNextGlobalAlias)
+}
+
+pub fn ifuncs(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
+    // SAFETY: `m` is a live module.
+    collect(unsafe { LLVMGetFirstGlobalIFunc(m) }, LLVMGetNextGlobalIFunc)
+}
+
+/// Every global value of the module: functions, variables, aliases, ifuncs.
+pub fn global_values(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
+    let mut all = functions(m);
+    all.extend(globals(m));
+    all.extend(aliases(m));
+    all.extend(ifuncs(m));
+    all
+}
+
+pub fn users(v: LLVMValueRef) -> Vec<LLVMValueRef> {
+    let mut out = Vec::new();
+    // SAFETY: `v` is live; uses are walked without modifying the use list.
+    let mut u = unsafe { LLVMGetFirstUse(v) };
+    while !u.is_null() {
+        // SAFETY: `u` is a live use of `v`.
+        out.push(unsafe { LLVMGetUser(u) });
+        // SAFETY: as above.
+        u = unsafe { LLVMGetNextUse(u) };
+    }
+    out
+}
+
+pub fn has_uses(v: LLVMValueRef) -> bool {
+    // SAFETY: `v` is a live value.
+    !unsafe { LLVMGetFirstUse(v) }.is_null()
+}
+
+pub fn linkage(v: LLVMValueRef) -> LLVMLinkage {
+    // SAFETY: `v` is a live global value.
+    unsafe { LLVMGetLinkage(v) }
+}
+
+pub fn set_linkage(v: LLVMValueRef, l: LLVMLinkage) {
+    // SAFETY: `v` is a live global value.
+    unsafe { LLVMSetLinkage(v, l) }
+}
+
+pub fn visibility(v: LLVMValueRef) -> LLVMVisibility {
+    // SAFETY: `v` is a live global value.
+    unsafe { LLVMGetVisibility(v) }
+}
+
+pub fn set_visibility(v: LLVMValueRef, vis: LLVMVisibility) {
+    // SAFETY: `v` is a live global value.
+    unsafe { LLVMSetVisibility(v, vis) }
+}
+
+pub fn set_dso_local(v: LLVMValueRef, local: bool) {
+    // SAFETY: `v` is a live global value (the C++ side casts to GlobalValue).
+    unsafe { autojit_set_dso_local(v, local as i32) }
+}
+
+pub fn is_local(l: LLVMLinkage) -> bool {
+    matches!(l, LLVMLinkage::LLVMInternalLinkage | LLVMLinkage::LLVMPrivateLinkage)
+}
+
+/// Link-once definitions may be dropped by the optimizer when unused and
+/// are merged across translation units by the linker.
+pub fn is_link_once(l: LLVMLinkage) -> bool {
+    matches!(
+        l,
+        LLVMLinkage::LLVMLinkOnceAnyLinkage | LLVMLinkage::LLVMLinkOnceODRLinkage
+    )
+}
+
+pub fn is_declaration(v: LLVMValueRef) -> bool {
+    // SAFETY: `v` is a live global value.
+    unsafe { LLVMIsDeclaration(v) != 0 }
+}
+
+pub fn is_function(v: LLVMValueRef) -> bool {
+    // SAFETY: `v` is a live value.
+    !unsafe { llvm_sys::core::LLVMIsAFunction(v) }.is_null()
+}
+
+pub fn value_type(gv: LLVMValueRef) -> LLVMTypeRef {
+    // SAFETY: `gv` is a live global value.
+    unsafe { LLVMGlobalGetValueType(gv) }
+}
+
+pub fn delete_body(f: LLVMValueRef) {
+    // SAFETY: `f` is a live function of a module we own or are transforming.
+    unsafe { autojit_delete_function_body(f) }
+}
+
+/// Erases a global value that has no uses left.
+pub fn erase(gv: LLVMValueRef) {
+    // SAFETY: `gv` is a live global value without uses.
+    unsafe { autojit_erase_global_value(gv) }
+}
+
+pub fn replace_all_uses(old: LLVMValueRef, new: LLVMValueRef) {
+    // SAFETY: both are live values of the same type in the same module.
+    unsafe { LLVMReplaceAllUsesWith(old, new) }
+}
+
+pub fn context(m: LLVMModuleRef) -> LLVMContextRef {
+    // SAFETY: `m` is a live module.
+    unsafe { LLVMGetModuleContext(m) }
+}
+
+pub fn named_global(m: LLVMModuleRef, name: &str) -> Option<LLVMValueRef> {
+    let c = cstring(name);
+    // SAFETY: `m` is live and `c` outlives the call.
+    let v = unsafe { LLVMGetNamedGlobal(m, c.as_ptr()) };
+    (!v.is_null()).then_some(v)
+}
+
+pub fn ptr_type(ctx: LLVMContextRef) -> LLVMTypeRef {
+    // SAFETY: `ctx` is a live context.
+    unsafe { LLVMPointerTypeInContext(ctx, 0) }
+}
+
+pub fn i32_type(ctx: LLVMContextRef) -> LLVMTypeRef {
+    // SAFETY: `ctx` is a live context.
+    unsafe { LLVMInt32TypeInContext(ctx) }
+}
+
+pub fn i64_type(ctx: LLVMContextRef) -> LLVMTypeRef {
+    // SAFETY: `ctx` is a live context.
+    unsafe { LLVMInt64TypeInContext(ctx) }
+}
+
+pub fn const_i64(ctx: LLVMContextRef, v: u64) -> LLVMValueRef {
+    // SAFETY: `ctx` is a live context.
+    unsafe { LLVMConstInt(i64_type(ctx), v, 0) }
+}
+
+pub fn const_i32(ctx: LLVMContextRef, v: u32) -> LLVMValueRef {
+    // SAFETY: `ctx` is a live context.
+    unsafe { LLVMConstInt(i32_type(ctx), v as u64, 0) }
+}
+
+pub fn const_null(ty: LLVMTypeRef) -> LLVMValueRef {
+    // SAFETY: `ty` is a live type.
+    unsafe { LLVMConstNull(ty) }
+}
+
+pub fn const_struct(ctx: LLVMContextRef, fields: &mut [LLVMValueRef]) -> LLVMValueRef {
+    // SAFETY: `fields` are live constants of `ctx`.
+    unsafe { LLVMConstStructInContext(ctx, fields.as_mut_ptr(), fields.len() as u32, 0) }
+}
+
+pub fn const_array(elem: LLVMTypeRef, elems: &mut [LLVMValueRef]) -> LLVMValueRef {
+    // SAFETY: `elems` are live constants of type `elem`.
+    unsafe { LLVMConstArray2(elem, elems.as_mut_ptr(), elems.len() as u64) }
+}
+
+/// Adds a private constant global holding `init`.
+pub fn add_private_constant(m: LLVMModuleRef, name: &str, init: LLVMValueRef) -> LLVMValueRef {
+    let c = cstring(name);
+    // SAFETY: `m` is live, `init` is a constant of the module's context.
+    unsafe {
+        let g = LLVMAddGlobal(m, LLVMTypeOf(init), c.as_ptr());
+        LLVMSetInitializer(g, init);
+        LLVMSetGlobalConstant(g, 1);
+        LLVMSetLinkage(g, LLVMLinkage::LLVMPrivateLinkage);
+        LLVMSetUnnamedAddress(g, llvm_sys::LLVMUnnamedAddr::LLVMGlobalUnnamedAddr);
+        g
+    }
+}
+
+/// A private NUL-terminated string constant.
+pub fn add_private_string(m: LLVMModuleRef, name: &str, s: &str) -> LLVMValueRef {
+    let ctx = context(m);
+    // SAFETY: `ctx` is live; LLVM copies the bytes.
+    let init = unsafe { LLVMConstStringInContext2(ctx, s.as_ptr() as *const c_char, s.len(), 0) };
+    add_private_constant(m, name, init)
+}
+
+/// Declares (or finds) a function `void name(ptr)`.
+pub fn declare_void_ptr_fn(m: LLVMModuleRef, name: &str) -> (LLVMValueRef, LLVMTypeRef) {
+    let ctx = context(m);
+    let c = cstring(name);
+    // SAFETY: `m`/`ctx` are live; the type outlives the module.
+    unsafe {
+        let mut params = [ptr_type(ctx)];
+        let ty = LLVMFunctionType(LLVMVoidTypeInContext(ctx), params.as_mut_ptr(), 1, 0);
+        let existing = LLVMGetNamedFunction(m, c.as_ptr());
+        let f = if existing.is_null() { LLVMAddFunction(m, c.as_ptr(), ty) } else { existing };
+        (f, ty)
+    }
+}
+
+/// Appends `(priority, f, null)` to `llvm.global_ctors`.
+pub fn append_global_ctor(m: LLVMModuleRef, priority: u32, f: LLVMValueRef) {
+    let ctx = context(m);
+    let entry = const_struct(ctx, &mut [const_i32(ctx, priority), f, const_null(ptr_type(ctx))]);
+    append_to_array_global(m, "llvm.global_ctors", vec![entry]);
+}
+
+/// Adds `values` to `llvm.compiler.used` so the optimizer keeps them.
+pub fn append_compiler_used(m: LLVMModuleRef, values: Vec<LLVMValueRef>) {
+    if !values.is_empty() {
+        append_to_array_global(m, "llvm.compiler.used", values);
+    }
+}
+
+/// Rebuilds the appending array global `name` with `entries` added at the end.
+fn append_to_array_global(m: LLVMModuleRef, name: &str, entries: Vec<LLVMValueRef>) {
+    let mut elems = Vec::new();
+    let old = named_global(m, name);
+    if let Some(old) = old {
+        // SAFETY: `old` is a live array global; its initializer is a constant array.
+        unsafe {
+            let init = LLVMGetInitializer(old);
+            if !init.is_null() {
+                let n = LLVMGetArrayLength2(LLVMTypeOf(init));
+                for i in 0..n {
+                    elems.push(LLVMGetAggregateElement(init, i as u32));
+                }
+            }
+        }
+    }
+    // SAFETY: all handles are live and belong to `m`'s context.
+    unsafe {
+        let elem_ty = LLVMTypeOf(entries[0]);
+        elems.extend(entries);
+        let init = const_array(elem_ty, &mut elems);
+        let tmp_name = cstring(&format!("{name}.autojit.new"));
+        let g = LLVMAddGlobal(m, LLVMTypeOf(init), tmp_name.as_ptr());
+        LLVMSetInitializer(g, init);
+        LLVMSetLinkage(g, LLVMLinkage::LLVMAppendingLinkage);
+        if let Some(old) = old {
+            let section = LLVMGetSection(old);
+            if !section.is_null() {
+                LLVMSetSection(g, section);
+            }
+            LLVMDeleteGlobal(old);
+        }
+        if name == "llvm.compiler.used" {
+            LLVMSetSection(g, c"llvm.metadata".as_ptr());
+        }
+        set_name(g, name);
+    }
+}
+
+pub fn print_module_to_file(m: LLVMModuleRef, path: &std::path::Path) -> Result<(), String> {
+    let c = cstring(&path.to_string_lossy());
+    let mut err = std::ptr::null_mut();
+    // SAFETY: `m` is live; `err` receives an LLVM-allocated message on failure.
+    if unsafe { LLVMPrintModuleToFile(m, c.as_ptr(), &mut err) } != 0 {
+        return Err(format!("cannot write {}: {}", path.display(), owned_message(err)));
+    }
+    Ok(())
+}
+
+pub fn write_bitcode(m: LLVMModuleRef) -> Vec<u8> {
+    // SAFETY: `m` is live; the buffer is copied and then disposed.
+    unsafe {
+        let buf = llvm_sys::bit_writer::LLVMWriteBitcodeToMemoryBuffer(m);
+        let start = LLVMGetBufferStart(buf) as *const u8;
+        let bytes = std::slice::from_raw_parts(start, LLVMGetBufferSize(buf)).to_vec();
+        LLVMDisposeMemoryBuffer(buf);
+        bytes
+    }
+}
+
+/// An LLVM module the pass created and must dispose.
+pub struct OwnedModule(pub LLVMModuleRef);
+
+impl OwnedModule {
+    pub fn clone_of(m: LLVMModuleRef) -> Self {
+        // SAFETY: `m` is live; the clone is a new module we own.
+        OwnedModule(unsafe { LLVMCloneModule(m) })
+    }
+}
+
+impl Drop for OwnedModule {
+    fn drop(&mut self) {
+        // SAFETY: we own the module and no handle into it outlives `self`.
+        unsafe { LLVMDisposeModule(self.0) }
+    }
+}

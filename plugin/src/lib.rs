@@ -1,0 +1,81 @@
+//! autojit.so: the outlining pass plugin for clang and opt.
+//!
+//! `clang -fpass-plugin=autojit.so` runs the pass at the start of the
+//! pipeline at every -O level; `opt --load-pass-plugin=autojit.so
+//! -passes=autojit` runs it alone. See `docs/design.md` for what it does.
+
+mod frame;
+mod ir;
+mod lazy_module;
+mod log;
+mod outline;
+mod promote;
+mod registration;
+mod select;
+
+use std::ffi::{c_char, c_int, c_void, CString};
+
+/// `llvm::PassPluginLibraryInfo`, returned by value to LLVM's plugin loader.
+#[repr(C)]
+pub struct PassPluginLibraryInfo {
+    api_version: u32,
+    plugin_name: *const c_char,
+    plugin_version: *const c_char,
+    register_pass_builder_callbacks: unsafe extern "C" fn(*mut c_void),
+}
+
+/// `LLVM_PLUGIN_API_VERSION` of llvm/Passes/PassPlugin.h.
+const LLVM_PLUGIN_API_VERSION: u32 = 1;
+
+extern "C" {
+    // plugin/cpp/register_pass.cpp; the argument is an llvm::PassBuilder&.
+    fn autojit_register_pass_builder_callbacks(pass_builder: *mut c_void);
+}
+
+#[no_mangle]
+pub extern "C" fn llvmGetPassPluginInfo() -> PassPluginLibraryInfo {
+    PassPluginLibraryInfo {
+        api_version: LLVM_PLUGIN_API_VERSION,
+        plugin_name: c"autojit".as_ptr(),
+        plugin_version: c"0.1.0".as_ptr(),
+        register_pass_builder_callbacks: autojit_register_pass_builder_callbacks,
+    }
+}
+
+/// Called by the C++ pass for each module. Returns 1 if the module changed,
+/// 0 if not, -1 on error with `*error` set (free it with
+/// `autojit_free_error`).
+///
+/// # Safety
+/// `module` must be a live module and `error` a valid pointer.
+#[no_mangle]
+pub unsafe extern "C" fn autojit_outline_module(
+    module: llvm_sys::prelude::LLVMModuleRef,
+    opt_level: u32,
+    debug: c_int,
+    error: *mut *mut c_char,
+) -> c_int {
+    let opts = outline::Options {
+        opt_level,
+        debug: debug != 0 || autojit_abi::env::flag(autojit_abi::env::DEBUG),
+    };
+    match outline::outline_module(module, &opts) {
+        Ok(changed) => changed as c_int,
+        Err(msg) => {
+            let msg = CString::new(msg.replace('\0', " ")).unwrap_or_default();
+            // SAFETY: the caller passes a valid out-pointer.
+            unsafe { *error = msg.into_raw() };
+            -1
+        }
+    }
+}
+
+/// # Safety
+/// `error` must come from `autojit_outline_module` and be freed once.
+#[no_mangle]
+pub unsafe extern "C" fn autojit_free_error(error: *mut c_char) {
+    if !error.is_null() {
+        // SAFETY: `error` was made by CString::into_raw above.
+        drop(unsafe { CString::from_raw(error) });
+    }
+}

@@ -1,0 +1,120 @@
+//! The pass: from one module clang made, a lazy module on disk and a static
+//! module whose lazified bodies are static frames.
+
+use crate::frame::replace_body_with_frame;
+use crate::ir;
+use crate::lazy_module::{build_lazy_module, erase_dead_locals, external_references, LazyFunction};
+use crate::log::DebugLog;
+use crate::registration::{add_registration, Registration};
+use crate::select::{check_module, chosen_functions};
+use autojit_abi::{content_hash, function_guid, names, store};
+use llvm_sys::prelude::*;
+use llvm_sys::LLVMVisibility;
+use std::collections::HashMap;
+use std::path::Path;
+
+pub struct Options {
+    pub opt_level: u32,
+    pub debug: bool,
+}
+
+/// Returns whether the module changed.
+pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<bool, String> {
+    let log = DebugLog { enabled: opts.debug };
+    let source = absolute_source_path(&ir::source_filename(m));
+    if let Err(reason) = check_module(m) {
+        log.line(|| format!("skipped module {source}: {reason}"));
+        return Ok(false);
+    }
+    let modules_dir = store::store_root()
+        .map(|root| root.join(store::MODULES_SUBDIR))
+        .and_then(|dir| store::ensure_private_dir(&dir).map(|()| dir))
+        .map_err(|e| e.to_string())?;
+    let stem = Path::new(&source)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "module".into());
+    log.line(|| format!("processing module {source}"));
+    log.dump(m, &modules_dir, &stem, "_incoming")?;
+
+    // Promoted names carry a hash of the absolute source path: unique per
+    // source file in a program, and stable across edits so that unchanged
+    // functions keep hitting the object cache.
+    let module_id = function_guid(&source, "", false);
+    for p in crate::promote::promote_locals(m, module_id) {
+        log.line(|| format!("promoted {} to {}", p.old_name, p.new_name));
+    }
+
+    let chosen = chosen_functions(m);
+    let lazy_functions: Vec<LazyFunction> = chosen
+        .iter()
+        .map(|&f| {
+            let name = ir::name(f);
+            let guid = function_guid(&source, &name, ir::is_link_once(ir::linkage(f)));
+            LazyFunction { name, guid }
+        })
+        .collect();
+    let lazy = build_lazy_module(m, &lazy_functions, opts.opt_level);
+    log.dump(lazy.0, &modules_dir, &stem, "")?;
+    let bitcode = ir::write_bitcode(lazy.0);
+    let hash = content_hash(&bitcode);
+    let file_name = store::lazy_file_name(&stem, hash);
+    let lazy_path = modules_dir.join(&file_name);
+    if !lazy_path.exists() {
+        store::write_atomically(&modules_dir, &file_name, &bitcode)
+            .map_err(|e| format!("cannot write lazy module {}: {e}; check that the directory is writable or set {}", lazy_path.display(), autojit_abi::env::CACHE_DIR))?;
+    }
+    log.line(|| format!("wrote lazy module {}", lazy_path.display()));
+
+    let static_symbols: HashMap<String, LLVMValueRef> =
+        ir::global_values(m).into_iter().map(|gv| (ir::name(gv), gv)).collect();
+    let referenced: Vec<LLVMValueRef> = external_references(lazy.0)
+        .iter()
+        .filter_map(|name| static_symbols.get(name).copied())
+        .collect();
+    drop(lazy);
+
+    let (materialize, materialize_ty) = ir::declare_void_ptr_fn(m, names::MATERIALIZE_FN);
+    for (&f, lf) in chosen.iter().zip(&lazy_functions) {
+        replace_body_with_frame(m, f, lf.guid, (materialize, materialize_ty));
+        log.line(|| format!("lazified {} guid 0x{:016x}", lf.name, lf.guid));
+    }
+    // Link-once definitions are dropped when unused, but lazy code may still
+    // need them at run time.
+    let keep_alive: Vec<_> = referenced
+        .iter()
+        .copied()
+        .filter(|&gv| !ir::is_declaration(gv) && ir::is_link_once(ir::linkage(gv)))
+        .collect();
+    ir::append_compiler_used(m, keep_alive);
+    // Hidden symbols, whether defined here or elsewhere in the same binary
+    // (like __dso_handle), are invisible to dlsym: the descriptor carries them.
+    let hidden: Vec<_> = referenced
+        .iter()
+        .copied()
+        .filter(|&gv| ir::visibility(gv) != LLVMVisibility::LLVMDefaultVisibility)
+        .collect();
+    let guids: Vec<u64> = lazy_functions.iter().map(|f| f.guid).collect();
+    add_registration(
+        m,
+        &Registration {
+            lazy_path: &lazy_path.to_string_lossy(),
+            source_path: &source,
+            content_hash: hash,
+            guids: &guids,
+            hidden_symbols: &hidden,
+        },
+    );
+    erase_dead_locals(m);
+    log.dump(m, &modules_dir, &stem, "_static")?;
+    Ok(true)
+}
+
+/// The source path as the user's build sees it, made absolute against the
+/// compiler's working directory so that `foo.c` built in two directories are
+/// two different sources.
+fn absolute_source_path(source: &str) -> String {
+    std::path::absolute(source)
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_else(|_| source.to_string())
+}

@@ -1,0 +1,76 @@
+//! The module descriptor and the constructor that registers it.
+//!
+//! The IR layout below must match `autojit_abi::ModuleDescriptor`: eight
+//! 8-byte fields, no padding.
+
+use crate::ir;
+use autojit_abi::{names, ContentHash, ABI_VERSION};
+use llvm_sys::core::*;
+use llvm_sys::prelude::*;
+use llvm_sys::LLVMLinkage;
+
+pub struct Registration<'a> {
+    pub lazy_path: &'a str,
+    pub source_path: &'a str,
+    pub content_hash: ContentHash,
+    pub guids: &'a [u64],
+    /// Definitions of this module the dynamic linker cannot find by name.
+    pub hidden_symbols: &'a [LLVMValueRef],
+}
+
+pub fn add_registration(m: LLVMModuleRef, r: &Registration) {
+    let ctx = ir::context(m);
+    let ptr = ir::ptr_type(ctx);
+    let i64t = ir::i64_type(ctx);
+    let null = ir::const_null(ptr);
+    let lazy_path = ir::add_private_string(m, "__llvm_autojit_lazy_path", r.lazy_path);
+    let source_path = ir::add_private_string(m, "__llvm_autojit_source_path", r.source_path);
+    let [hi, lo] = r.content_hash.halves();
+    let hash = ir::const_array(i64t, &mut [ir::const_i64(ctx, hi), ir::const_i64(ctx, lo)]);
+    let mut guid_values: Vec<_> = r.guids.iter().map(|&g| ir::const_i64(ctx, g)).collect();
+    let guids = ir::add_private_constant(m, "__llvm_autojit_guids", ir::const_array(i64t, &mut guid_values));
+    let symbols = if r.hidden_symbols.is_empty() {
+        null
+    } else {
+        let mut entries: Vec<_> = r
+            .hidden_symbols
+            .iter()
+            .map(|&sym| {
+                let name = ir::add_private_string(m, "__llvm_autojit_symbol_name", &ir::name(sym));
+                ir::const_struct(ctx, &mut [name, sym])
+            })
+            .collect();
+        // SAFETY: `entries` is non-empty and every entry has the same type.
+        let entry_ty = unsafe { LLVMTypeOf(entries[0]) };
+        ir::add_private_constant(m, "__llvm_autojit_symbols", ir::const_array(entry_ty, &mut entries))
+    };
+    let descriptor = ir::const_struct(
+        ctx,
+        &mut [
+            ir::const_i64(ctx, ABI_VERSION),
+            lazy_path,
+            source_path,
+            hash,
+            ir::const_i64(ctx, r.guids.len() as u64),
+            guids,
+            ir::const_i64(ctx, r.hidden_symbols.len() as u64),
+            symbols,
+        ],
+    );
+    let descriptor = ir::add_private_constant(m, names::MODULE_DESCRIPTOR, descriptor);
+    let (register, register_ty) = ir::declare_void_ptr_fn(m, names::REGISTER_FN);
+    let ctor_name = ir::cstring(names::MODULE_CTOR);
+    // SAFETY: all handles belong to `m`; the builder is disposed at the end.
+    unsafe {
+        let ctor_ty = LLVMFunctionType(LLVMVoidTypeInContext(ctx), std::ptr::null_mut(), 0, 0);
+        let ctor = LLVMAddFunction(m, ctor_name.as_ptr(), ctor_ty);
+        LLVMSetLinkage(ctor, LLVMLinkage::LLVMInternalLinkage);
+        let b = LLVMCreateBuilderInContext(ctx);
+        LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(ctx, ctor, c"entry".as_ptr()));
+        let mut args = [descriptor];
+        LLVMBuildCall2(b, register_ty, register, args.as_mut_ptr(), 1, c"".as_ptr());
+        LLVMBuildRetVoid(b);
+        LLVMDisposeBuilder(b);
+        ir::append_global_ctor(m, names::REGISTER_CTOR_PRIORITY, ctor);
+    }
+}

@@ -1,0 +1,120 @@
+//! Which modules the pass touches and which functions it lazifies.
+
+use crate::ir;
+use autojit_abi::names;
+use llvm_sys::core::*;
+use llvm_sys::prelude::*;
+use llvm_sys::LLVMLinkage;
+use std::collections::HashSet;
+
+/// Why a module is left exactly as clang made it.
+pub enum SkipReason {
+    Reserved(String),
+    ThreadLocal(String),
+    NothingToLazify,
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SkipReason::Reserved(n) => write!(f, "it already uses the reserved name {n}"),
+            SkipReason::ThreadLocal(n) => write!(f, "it uses the thread-local variable {n}"),
+            SkipReason::NothingToLazify => write!(f, "it defines no function to lazify"),
+        }
+    }
+}
+
+/// Checks the rules that leave a module untouched, before anything changes.
+pub fn check_module(m: LLVMModuleRef) -> Result<(), SkipReason> {
+    for gv in ir::global_values(m) {
+        let name = ir::name(gv);
+        if names::is_reserved(&name) {
+            return Err(SkipReason::Reserved(name));
+        }
+    }
+    for g in ir::globals(m) {
+        // SAFETY: `g` is a live global variable of `m`.
+        if unsafe { LLVMIsThreadLocal(g) } != 0 {
+            return Err(SkipReason::ThreadLocal(ir::name(g)));
+        }
+    }
+    let pinned = pinned_functions(m);
+    let lazifiable = |f: LLVMValueRef| {
+        !ir::is_declaration(f)
+            && ir::linkage(f) != LLVMLinkage::LLVMAvailableExternallyLinkage
+            && !pinned.contains(&f)
+            && !is_static_initializer(&ir::name(f))
+    };
+    // Local functions count: promotion may make them lazifiable.
+    if !ir::functions(m).into_iter().any(lazifiable) {
+        return Err(SkipReason::NothingToLazify);
+    }
+    Ok(())
+}
+
+/// Functions that must keep their bodies in the program: constructors and
+/// destructors (they run at start-up anyway, some before registration) and
+/// ifunc resolvers (the dynamic loader calls them before any constructor).
+pub fn pinned_functions(m: LLVMModuleRef) -> HashSet<LLVMValueRef> {
+    let mut pinned = HashSet::new();
+    for list in ["llvm.global_ctors", "llvm.global_dtors"] {
+        let Some(g) = ir::named_global(m, list) else { continue };
+        // SAFETY: `g` is the live ctor/dtor array; elements are {i32, ptr, ptr}.
+        unsafe {
+            let init = LLVMGetInitializer(g);
+            if init.is_null() {
+                continue;
+            }
+            for i in 0..LLVMGetArrayLength2(LLVMTypeOf(init)) {
+                let entry = LLVMGetAggregateElement(init, i as u32);
+                let f = LLVMGetAggregateElement(entry, 1);
+                if !f.is_null() && ir::is_function(f) {
+                    pinned.insert(f);
+                }
+            }
+        }
+    }
+    for ifunc in ir::ifuncs(m) {
+        // SAFETY: `ifunc` is a live ifunc of `m`.
+        let resolver = unsafe { LLVMGetGlobalIFuncResolver(ifunc) };
+        if !resolver.is_null() && ir::is_function(resolver) {
+            pinned.insert(resolver);
+        }
+    }
+    for f in ir::functions(m) {
+        if has_fn_attr(f, "naked") {
+            pinned.insert(f);
+        }
+    }
+    pinned
+}
+
+fn is_static_initializer(name: &str) -> bool {
+    name.starts_with("_GLOBAL__sub_I") || name.starts_with("__cxx_global_var_init")
+}
+
+pub fn has_fn_attr(f: LLVMValueRef, attr: &str) -> bool {
+    // SAFETY: the attribute name is a valid buffer; `f` is a live function.
+    unsafe {
+        let kind = LLVMGetEnumAttributeKindForName(attr.as_ptr() as *const _, attr.len());
+        !LLVMGetEnumAttributeAtIndex(f, llvm_sys::LLVMAttributeFunctionIndex, kind).is_null()
+    }
+}
+
+/// The functions to lazify, after local promotion: externally visible
+/// definitions that are not pinned, not static initializers and not
+/// available_externally (those are copies of bodies defined elsewhere).
+pub fn chosen_functions(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
+    let pinned = pinned_functions(m);
+    ir::functions(m)
+        .into_iter()
+        .filter(|&f| {
+            let linkage = ir::linkage(f);
+            !ir::is_declaration(f)
+                && !ir::is_local(linkage)
+                && linkage != LLVMLinkage::LLVMAvailableExternallyLinkage
+                && !pinned.contains(&f)
+                && !is_static_initializer(&ir::name(f))
+        })
+        .collect()
+}

@@ -1,0 +1,99 @@
+//! The module descriptor: what a registration constructor hands the runtime.
+//!
+//! The plugin emits one constant descriptor per lazified module and a
+//! constructor that passes its address to `__llvm_autojit_register`.
+//! Registration only records the pointer; nothing is read from disk until a
+//! function of the module is first called. `include/llvm-autojit.h` documents
+//! the same layout for C; `plugin/src/descriptor.rs` builds it in IR.
+
+use std::ffi::{c_char, c_void, CStr};
+
+/// Bumped whenever the layout below or the meaning of a field changes.
+pub const ABI_VERSION: u64 = 1;
+
+/// A definition the lazy code refers to that the dynamic linker cannot find
+/// by name: hidden or protected symbols and promoted locals.
+#[repr(C)]
+pub struct SymbolEntry {
+    pub name: *const c_char,
+    pub address: *const c_void,
+}
+
+#[repr(C)]
+pub struct ModuleDescriptor {
+    pub abi_version: u64,
+    /// Absolute path of the lazy bitcode file, named by its content hash.
+    pub lazy_path: *const c_char,
+    /// The source file the module was compiled from, for messages.
+    pub source_path: *const c_char,
+    /// Content hash of the lazy file, high half first.
+    pub content_hash: [u64; 2],
+    pub num_functions: u64,
+    /// GUIDs of the functions whose bodies the lazy file holds.
+    pub guids: *const u64,
+    pub num_symbols: u64,
+    pub symbols: *const SymbolEntry,
+}
+
+/// A borrowed view of a descriptor that lives for the whole process (it is a
+/// constant in the registering binary).
+#[derive(Clone, Copy)]
+pub struct RegisteredModule(&'static ModuleDescriptor);
+
+// SAFETY: descriptors are immutable constants emitted by the plugin; the
+// pointers inside refer to other constants of the same binary.
+unsafe impl Send for RegisteredModule {}
+// SAFETY: as above, nothing behind the pointers is ever written.
+unsafe impl Sync for RegisteredModule {}
+
+impl RegisteredModule {
+    /// # Safety
+    /// `desc` must point to a descriptor emitted by the plugin, valid for the
+    /// rest of the process.
+    pub unsafe fn from_raw(desc: *const ModuleDescriptor) -> Option<Self> {
+        // SAFETY: the caller guarantees `desc` is null or valid forever.
+        unsafe { desc.as_ref() }.map(RegisteredModule)
+    }
+
+    pub fn abi_version(&self) -> u64 {
+        self.0.abi_version
+    }
+
+    pub fn lazy_path(&self) -> &'static str {
+        cstr(self.0.lazy_path)
+    }
+
+    pub fn source_path(&self) -> &'static str {
+        cstr(self.0.source_path)
+    }
+
+    pub fn content_hash(&self) -> crate::ContentHash {
+        crate::ContentHash::from_halves(self.0.content_hash)
+    }
+
+    pub fn guids(&self) -> &'static [u64] {
+        slice(self.0.guids, self.0.num_functions)
+    }
+
+    pub fn symbols(&self) -> impl Iterator<Item = (&'static str, usize)> {
+        slice(self.0.symbols, self.0.num_symbols)
+            .iter()
+            .map(|s| (cstr(s.name), s.address as usize))
+    }
+}
+
+fn cstr(p: *const c_char) -> &'static str {
+    if p.is_null() {
+        return "";
+    }
+    // SAFETY: descriptor strings are NUL-terminated constants of the binary.
+    unsafe { CStr::from_ptr(p) }.to_str().unwrap_or("<non-utf8>")
+}
+
+fn slice<T>(p: *const T, len: u64) -> &'static [T] {
+    if p.is_null() || len == 0 {
+        return &[];
+    }
+    // SAFETY: the plugin emits `len` consecutive elements at `p`.
+    unsafe { std::slice::from_raw_parts(p, len as usize) }
+}

@@ -23,10 +23,22 @@ use llvm_sys::{LLVMAtomicOrdering, LLVMIntPredicate, LLVMLinkage, LLVMTailCallKi
 
 /// Attributes that describe the body; the frame writes its slot, synchronizes
 /// and may call into the runtime, so it cannot promise them.
-const BODY_ONLY_ATTRS: [&str; 6] = ["memory", "nosync", "speculatable", "willreturn", "nofree", "norecurse"];
+const BODY_ONLY_ATTRS: [&str; 6] = [
+    "memory",
+    "nosync",
+    "speculatable",
+    "willreturn",
+    "nofree",
+    "norecurse",
+];
 
 /// Replaces the body of `f` with a static frame and adds its slot.
-pub fn replace_body_with_frame(m: LLVMModuleRef, f: LLVMValueRef, guid: u64, materialize: (LLVMValueRef, LLVMTypeRef)) {
+pub fn replace_body_with_frame(
+    m: LLVMModuleRef,
+    f: LLVMValueRef,
+    guid: u64,
+    materialize: (LLVMValueRef, LLVMTypeRef),
+) {
     let name = ir::name(f);
     let linkage = ir::linkage(f);
     // SAFETY: `f` is a live function definition of `m`.
@@ -61,7 +73,8 @@ pub fn replace_body_with_frame(m: LLVMModuleRef, f: LLVMValueRef, guid: u64, mat
         if !subprogram.is_null() {
             LLVMSetSubprogram(f, subprogram);
             let line = LLVMDISubprogramGetLine(subprogram);
-            let loc = LLVMDIBuilderCreateDebugLocation(ctx, line, 0, subprogram, std::ptr::null_mut());
+            let loc =
+                LLVMDIBuilderCreateDebugLocation(ctx, line, 0, subprogram, std::ptr::null_mut());
             LLVMSetCurrentDebugLocation2(b, loc);
         }
 
@@ -70,14 +83,27 @@ pub fn replace_body_with_frame(m: LLVMModuleRef, f: LLVMValueRef, guid: u64, mat
         let cached = LLVMBuildLoad2(b, ptr, slot, c"fn".as_ptr());
         LLVMSetOrdering(cached, LLVMAtomicOrdering::LLVMAtomicOrderingAcquire);
         LLVMSetAlignment(cached, 8);
-        let is_null = LLVMBuildICmp(b, LLVMIntPredicate::LLVMIntEQ, cached, ir::const_null(ptr), c"".as_ptr());
+        let is_null = LLVMBuildICmp(
+            b,
+            LLVMIntPredicate::LLVMIntEQ,
+            cached,
+            ir::const_null(ptr),
+            c"".as_ptr(),
+        );
         LLVMBuildCondBr(b, is_null, slow, call);
 
         LLVMPositionBuilderAtEnd(b, slow);
         let guid_ptr = LLVMConstIntToPtr(ir::const_i64(ctx, guid), ptr);
         LLVMBuildStore(b, guid_ptr, tmp);
         let mut args = [tmp];
-        LLVMBuildCall2(b, materialize.1, materialize.0, args.as_mut_ptr(), 1, c"".as_ptr());
+        LLVMBuildCall2(
+            b,
+            materialize.1,
+            materialize.0,
+            args.as_mut_ptr(),
+            1,
+            c"".as_ptr(),
+        );
         let compiled = LLVMBuildLoad2(b, ptr, tmp, c"compiled".as_ptr());
         let publish = LLVMBuildStore(b, compiled, slot);
         LLVMSetOrdering(publish, LLVMAtomicOrdering::LLVMAtomicOrderingRelease);
@@ -90,8 +116,17 @@ pub fn replace_body_with_frame(m: LLVMModuleRef, f: LLVMValueRef, guid: u64, mat
         let mut blocks = [entry, slow];
         LLVMAddIncoming(target, incoming.as_mut_ptr(), blocks.as_mut_ptr(), 2);
         let fn_ty = ir::value_type(f);
-        let mut params: Vec<LLVMValueRef> = (0..LLVMCountParams(f)).map(|i| LLVMGetParam(f, i)).collect();
-        let forwarded = LLVMBuildCall2(b, fn_ty, target, params.as_mut_ptr(), params.len() as u32, c"".as_ptr());
+        let mut params: Vec<LLVMValueRef> = (0..LLVMCountParams(f))
+            .map(|i| LLVMGetParam(f, i))
+            .collect();
+        let forwarded = LLVMBuildCall2(
+            b,
+            fn_ty,
+            target,
+            params.as_mut_ptr(),
+            params.len() as u32,
+            c"".as_ptr(),
+        );
         LLVMSetTailCallKind(forwarded, LLVMTailCallKind::LLVMTailCallKindMustTail);
         LLVMSetInstructionCallConv(forwarded, LLVMGetFunctionCallConv(f));
         copy_abi_attributes(f, forwarded, params.len() as u32);

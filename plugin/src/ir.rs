@@ -60,7 +60,10 @@ pub fn source_filename(m: LLVMModuleRef) -> String {
 }
 
 /// Walks an intrusive LLVM list from `first` with `next`.
-fn collect(first: LLVMValueRef, next: unsafe extern "C" fn(LLVMValueRef) -> LLVMValueRef) -> Vec<LLVMValueRef> {
+fn collect(
+    first: LLVMValueRef,
+    next: unsafe extern "C" fn(LLVMValueRef) -> LLVMValueRef,
+) -> Vec<LLVMValueRef> {
     let mut out = Vec::new();
     let mut v = first;
     while !v.is_null() {
@@ -83,12 +86,18 @@ pub fn globals(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
 
 pub fn aliases(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
     // SAFETY: `m` is a live module.
-    collect(unsafe { LLVMGetFirstGlobalAlias(m) }, LLVMGetNextGlobalAlias)
+    collect(
+        unsafe { LLVMGetFirstGlobalAlias(m) },
+        LLVMGetNextGlobalAlias,
+    )
 }
 
 pub fn ifuncs(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
     // SAFETY: `m` is a live module.
-    collect(unsafe { LLVMGetFirstGlobalIFunc(m) }, LLVMGetNextGlobalIFunc)
+    collect(
+        unsafe { LLVMGetFirstGlobalIFunc(m) },
+        LLVMGetNextGlobalIFunc,
+    )
 }
 
 /// Every global value of the module: functions, variables, aliases, ifuncs.
@@ -144,7 +153,10 @@ pub fn set_dso_local(v: LLVMValueRef, local: bool) {
 }
 
 pub fn is_local(l: LLVMLinkage) -> bool {
-    matches!(l, LLVMLinkage::LLVMInternalLinkage | LLVMLinkage::LLVMPrivateLinkage)
+    matches!(
+        l,
+        LLVMLinkage::LLVMInternalLinkage | LLVMLinkage::LLVMPrivateLinkage
+    )
 }
 
 /// Link-once definitions may be dropped by the optimizer when unused and
@@ -270,7 +282,11 @@ pub fn declare_void_ptr_fn(m: LLVMModuleRef, name: &str) -> (LLVMValueRef, LLVMT
         let mut params = [ptr_type(ctx)];
         let ty = LLVMFunctionType(LLVMVoidTypeInContext(ctx), params.as_mut_ptr(), 1, 0);
         let existing = LLVMGetNamedFunction(m, c.as_ptr());
-        let f = if existing.is_null() { LLVMAddFunction(m, c.as_ptr(), ty) } else { existing };
+        let f = if existing.is_null() {
+            LLVMAddFunction(m, c.as_ptr(), ty)
+        } else {
+            existing
+        };
         (f, ty)
     }
 }
@@ -278,7 +294,10 @@ pub fn declare_void_ptr_fn(m: LLVMModuleRef, name: &str) -> (LLVMValueRef, LLVMT
 /// Appends `(priority, f, null)` to `llvm.global_ctors`.
 pub fn append_global_ctor(m: LLVMModuleRef, priority: u32, f: LLVMValueRef) {
     let ctx = context(m);
-    let entry = const_struct(ctx, &mut [const_i32(ctx, priority), f, const_null(ptr_type(ctx))]);
+    let entry = const_struct(
+        ctx,
+        &mut [const_i32(ctx, priority), f, const_null(ptr_type(ctx))],
+    );
     append_to_array_global(m, "llvm.global_ctors", vec![entry]);
 }
 
@@ -333,7 +352,11 @@ pub fn print_module_to_file(m: LLVMModuleRef, path: &std::path::Path) -> Result<
     let mut err = std::ptr::null_mut();
     // SAFETY: `m` is live; `err` receives an LLVM-allocated message on failure.
     if unsafe { LLVMPrintModuleToFile(m, c.as_ptr(), &mut err) } != 0 {
-        return Err(format!("cannot write {}: {}", path.display(), owned_message(err)));
+        return Err(format!(
+            "cannot write {}: {}",
+            path.display(),
+            owned_message(err)
+        ));
     }
     Ok(())
 }

@@ -18,10 +18,19 @@ pub struct LazyFunction {
     pub guid: u64,
 }
 
-pub fn build_lazy_module(m: LLVMModuleRef, chosen: &[LazyFunction], opt_level: u32) -> ir::OwnedModule {
+pub fn build_lazy_module(
+    m: LLVMModuleRef,
+    chosen: &[LazyFunction],
+    opt_level: u32,
+) -> ir::OwnedModule {
     let lazy = ir::OwnedModule::clone_of(m);
     let l = lazy.0;
-    for list in ["llvm.global_ctors", "llvm.global_dtors", "llvm.used", "llvm.compiler.used"] {
+    for list in [
+        "llvm.global_ctors",
+        "llvm.global_dtors",
+        "llvm.used",
+        "llvm.compiler.used",
+    ] {
         if let Some(g) = ir::named_global(l, list) {
             ir::erase(g);
         }

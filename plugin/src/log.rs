@@ -17,7 +17,13 @@ impl DebugLog {
     }
 
     /// Writes `<dir>/<stem><suffix>.ll` when debugging.
-    pub fn dump(&self, m: llvm_sys::prelude::LLVMModuleRef, dir: &Path, stem: &str, suffix: &str) -> Result<(), String> {
+    pub fn dump(
+        &self,
+        m: llvm_sys::prelude::LLVMModuleRef,
+        dir: &Path,
+        stem: &str,
+        suffix: &str,
+    ) -> Result<(), String> {
         if !self.enabled {
             return Ok(());
         }

@@ -20,7 +20,9 @@ pub struct Options {
 
 /// Returns whether the module changed.
 pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<bool, String> {
-    let log = DebugLog { enabled: opts.debug };
+    let log = DebugLog {
+        enabled: opts.debug,
+    };
     let source = absolute_source_path(&ir::source_filename(m));
     if let Err(reason) = check_module(m) {
         log.line(|| format!("skipped module {source}: {reason}"));
@@ -61,13 +63,20 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<bool, String> 
     let file_name = store::lazy_file_name(&stem, hash);
     let lazy_path = modules_dir.join(&file_name);
     if !lazy_path.exists() {
-        store::write_atomically(&modules_dir, &file_name, &bitcode)
-            .map_err(|e| format!("cannot write lazy module {}: {e}; check that the directory is writable or set {}", lazy_path.display(), autojit_abi::env::CACHE_DIR))?;
+        store::write_atomically(&modules_dir, &file_name, &bitcode).map_err(|e| {
+            format!(
+                "cannot write lazy module {}: {e}; check that the directory is writable or set {}",
+                lazy_path.display(),
+                autojit_abi::env::CACHE_DIR
+            )
+        })?;
     }
     log.line(|| format!("wrote lazy module {}", lazy_path.display()));
 
-    let static_symbols: HashMap<String, LLVMValueRef> =
-        ir::global_values(m).into_iter().map(|gv| (ir::name(gv), gv)).collect();
+    let static_symbols: HashMap<String, LLVMValueRef> = ir::global_values(m)
+        .into_iter()
+        .map(|gv| (ir::name(gv), gv))
+        .collect();
     let referenced: Vec<LLVMValueRef> = external_references(lazy.0)
         .iter()
         .filter_map(|name| static_symbols.get(name).copied())

@@ -37,7 +37,11 @@ pub fn promote_locals(m: LLVMModuleRef, module_id: u64) -> Vec<Promotion> {
 
 fn promote(gv: LLVMValueRef, module_id: u64) -> Promotion {
     let old_name = ir::name(gv);
-    let base = if old_name.is_empty() { "anon" } else { &old_name };
+    let base = if old_name.is_empty() {
+        "anon"
+    } else {
+        &old_name
+    };
     let new_name = autojit_abi::names::promoted_name(base, module_id);
     ir::set_name(gv, &new_name);
     ir::set_linkage(gv, LLVMLinkage::LLVMExternalLinkage);

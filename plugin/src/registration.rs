@@ -28,7 +28,11 @@ pub fn add_registration(m: LLVMModuleRef, r: &Registration) {
     let [hi, lo] = r.content_hash.halves();
     let hash = ir::const_array(i64t, &mut [ir::const_i64(ctx, hi), ir::const_i64(ctx, lo)]);
     let mut guid_values: Vec<_> = r.guids.iter().map(|&g| ir::const_i64(ctx, g)).collect();
-    let guids = ir::add_private_constant(m, "__llvm_autojit_guids", ir::const_array(i64t, &mut guid_values));
+    let guids = ir::add_private_constant(
+        m,
+        "__llvm_autojit_guids",
+        ir::const_array(i64t, &mut guid_values),
+    );
     let symbols = if r.hidden_symbols.is_empty() {
         null
     } else {
@@ -42,7 +46,11 @@ pub fn add_registration(m: LLVMModuleRef, r: &Registration) {
             .collect();
         // SAFETY: `entries` is non-empty and every entry has the same type.
         let entry_ty = unsafe { LLVMTypeOf(entries[0]) };
-        ir::add_private_constant(m, "__llvm_autojit_symbols", ir::const_array(entry_ty, &mut entries))
+        ir::add_private_constant(
+            m,
+            "__llvm_autojit_symbols",
+            ir::const_array(entry_ty, &mut entries),
+        )
     };
     let descriptor = ir::const_struct(
         ctx,
@@ -66,7 +74,10 @@ pub fn add_registration(m: LLVMModuleRef, r: &Registration) {
         let ctor = LLVMAddFunction(m, ctor_name.as_ptr(), ctor_ty);
         LLVMSetLinkage(ctor, LLVMLinkage::LLVMInternalLinkage);
         let b = LLVMCreateBuilderInContext(ctx);
-        LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(ctx, ctor, c"entry".as_ptr()));
+        LLVMPositionBuilderAtEnd(
+            b,
+            LLVMAppendBasicBlockInContext(ctx, ctor, c"entry".as_ptr()),
+        );
         let mut args = [descriptor];
         LLVMBuildCall2(b, register_ty, register, args.as_mut_ptr(), 1, c"".as_ptr());
         LLVMBuildRetVoid(b);

@@ -58,7 +58,9 @@ pub fn check_module(m: LLVMModuleRef) -> Result<(), SkipReason> {
 pub fn pinned_functions(m: LLVMModuleRef) -> HashSet<LLVMValueRef> {
     let mut pinned = HashSet::new();
     for list in ["llvm.global_ctors", "llvm.global_dtors"] {
-        let Some(g) = ir::named_global(m, list) else { continue };
+        let Some(g) = ir::named_global(m, list) else {
+            continue;
+        };
         // SAFETY: `g` is the live ctor/dtor array; elements are {i32, ptr, ptr}.
         unsafe {
             let init = LLVMGetInitializer(g);

@@ -87,7 +87,9 @@ fn cstr(p: *const c_char) -> &'static str {
         return "";
     }
     // SAFETY: descriptor strings are NUL-terminated constants of the binary.
-    unsafe { CStr::from_ptr(p) }.to_str().unwrap_or("<non-utf8>")
+    unsafe { CStr::from_ptr(p) }
+        .to_str()
+        .unwrap_or("<non-utf8>")
 }
 
 fn slice<T>(p: *const T, len: u64) -> &'static [T] {

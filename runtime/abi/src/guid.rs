@@ -57,8 +57,14 @@ mod tests {
     fn guid_is_stable() {
         // Changing the hash breaks every cached object and lazy file.
         assert_eq!(function_guid("a.c", "f", false), xxh3_64(b"a.c:f"));
-        assert_eq!(function_guid("a.c", "f", true), function_guid("b.c", "f", true));
-        assert_ne!(function_guid("a.c", "f", false), function_guid("b.c", "f", false));
+        assert_eq!(
+            function_guid("a.c", "f", true),
+            function_guid("b.c", "f", true)
+        );
+        assert_ne!(
+            function_guid("a.c", "f", false),
+            function_guid("b.c", "f", false)
+        );
     }
 
     #[test]

@@ -91,7 +91,13 @@ pub fn ensure_private_dir(dir: &Path) -> Result<(), StoreError> {
 pub fn lazy_file_name(stem: &str, hash: ContentHash) -> String {
     let stem: String = stem
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '.' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     format!("{stem}-{}.{LAZY_FILE_EXT}", hash.to_hex())
 }

@@ -1,0 +1,121 @@
+//! Compiler: lazy IR to an object file, at the optimization level of the
+//! build that produced it.
+//!
+//! The plugin runs at the start of clang's pipeline, so lazy IR is
+//! unoptimized; the same `default<On>` pipeline runs here before code
+//! generation (at -O0 that is the always-inliner and little else).
+
+use crate::llvm::{check, take_buffer, take_message, OwnedModule};
+use llvm_sys::core::LLVMDisposeMessage;
+use llvm_sys::target_machine::*;
+use llvm_sys::transforms::pass_builder::*;
+use std::collections::HashMap;
+use std::ffi::CString;
+
+pub struct Compiler {
+    triple: String,
+    llvm_version: String,
+    machines: HashMap<u32, LLVMTargetMachineRef>,
+}
+
+impl Compiler {
+    pub fn new() -> Result<Self, String> {
+        // SAFETY: initialization of the native target is idempotent.
+        unsafe {
+            if llvm_sys::target::LLVM_InitializeNativeTarget() != 0
+                || llvm_sys::target::LLVM_InitializeNativeAsmPrinter() != 0
+            {
+                return Err("LLVM has no native target for this machine".into());
+            }
+        }
+        // SAFETY: returns a message we own.
+        let triple = take_message(unsafe { LLVMGetDefaultTargetTriple() });
+        let (mut major, mut minor, mut patch) = (0, 0, 0);
+        // SAFETY: writes three integers.
+        unsafe { llvm_sys::core::LLVMGetVersion(&mut major, &mut minor, &mut patch) };
+        let llvm_version = format!("{major}.{minor}.{patch}");
+        Ok(Compiler {
+            triple,
+            llvm_version,
+            machines: HashMap::new(),
+        })
+    }
+
+    /// The target and options an object depends on, for the cache key.
+    pub fn target_key(&self, opt_level: u32) -> String {
+        format!("{}-O{opt_level}-llvm{}", self.triple, self.llvm_version)
+    }
+
+    fn machine(&mut self, opt_level: u32) -> Result<LLVMTargetMachineRef, String> {
+        if let Some(&tm) = self.machines.get(&opt_level) {
+            return Ok(tm);
+        }
+        let triple = CString::new(self.triple.clone()).map_err(|e| e.to_string())?;
+        let level = match opt_level {
+            0 => LLVMCodeGenOptLevel::LLVMCodeGenLevelNone,
+            1 => LLVMCodeGenOptLevel::LLVMCodeGenLevelLess,
+            2 => LLVMCodeGenOptLevel::LLVMCodeGenLevelDefault,
+            _ => LLVMCodeGenOptLevel::LLVMCodeGenLevelAggressive,
+        };
+        let mut target = std::ptr::null_mut();
+        let mut err = std::ptr::null_mut();
+        // SAFETY: `triple` outlives the calls; host CPU strings are owned by
+        // us and freed after the machine copied them.
+        let tm = unsafe {
+            if LLVMGetTargetFromTriple(triple.as_ptr(), &mut target, &mut err) != 0 {
+                return Err(take_message(err));
+            }
+            let cpu = LLVMGetHostCPUName();
+            let features = LLVMGetHostCPUFeatures();
+            let tm = LLVMCreateTargetMachine(
+                target,
+                triple.as_ptr(),
+                cpu,
+                features,
+                level,
+                LLVMRelocMode::LLVMRelocPIC,
+                LLVMCodeModel::LLVMCodeModelSmall,
+            );
+            LLVMDisposeMessage(cpu);
+            LLVMDisposeMessage(features);
+            tm
+        };
+        if tm.is_null() {
+            return Err(format!(
+                "cannot create a target machine for {}",
+                self.triple
+            ));
+        }
+        self.machines.insert(opt_level, tm);
+        Ok(tm)
+    }
+
+    /// Optimizes `module` in place and returns the object file.
+    pub fn compile(&mut self, module: &OwnedModule, opt_level: u32) -> Result<Vec<u8>, String> {
+        let tm = self.machine(opt_level)?;
+        let pipeline = CString::new(format!("default<O{}>", opt_level.min(3))).expect("no NUL");
+        // SAFETY: module and target machine are live; options are disposed.
+        unsafe {
+            let opts = LLVMCreatePassBuilderOptions();
+            let result = check(LLVMRunPasses(module.0, pipeline.as_ptr(), tm, opts));
+            LLVMDisposePassBuilderOptions(opts);
+            result?;
+        }
+        let mut buf = std::ptr::null_mut();
+        let mut err = std::ptr::null_mut();
+        // SAFETY: as above; on success we own `buf`.
+        if unsafe {
+            LLVMTargetMachineEmitToMemoryBuffer(
+                tm,
+                module.0,
+                LLVMCodeGenFileType::LLVMObjectFile,
+                &mut err,
+                &mut buf,
+            )
+        } != 0
+        {
+            return Err(take_message(err));
+        }
+        Ok(take_buffer(buf))
+    }
+}

@@ -1,0 +1,207 @@
+//! Engine: the one place that turns a GUID into the address of compiled code.
+//!
+//! Materialization is serialized by one lock: every function is compiled at
+//! most once per process, and a thread that asks for a function another
+//! thread is compiling waits and then gets the same address.
+
+use crate::compile::Compiler;
+use crate::error::{Error, ErrorKind};
+use crate::lazy_store::LazyModuleStore;
+use crate::linker::{Dylib, ProcessLinker};
+use crate::object_cache::ObjectCache;
+use crate::registry::{ModuleId, Registry};
+use crate::stats::Stats;
+use autojit_abi::{env, names, RegisteredModule};
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+pub struct Engine {
+    log_prefix: &'static str,
+    debug: bool,
+    state: Mutex<State>,
+    pub stats: Stats,
+}
+
+#[derive(Default)]
+struct State {
+    registry: Registry,
+    compiled: HashMap<u64, usize>,
+    backend: Option<Backend>,
+}
+
+/// Everything that needs LLVM, created on the first materialization so that
+/// programs that never call a lazy function never initialize LLVM.
+struct Backend {
+    compiler: Compiler,
+    linker: ProcessLinker,
+    cache: ObjectCache,
+    lazy: LazyModuleStore,
+    dylibs: HashMap<ModuleId, Dylib>,
+}
+
+// SAFETY: the LLVM context, modules, target machines and JIT inside Backend
+// are only ever used while holding the engine's lock.
+unsafe impl Send for Backend {}
+
+impl Engine {
+    pub fn new(log_prefix: &'static str) -> Self {
+        Engine {
+            log_prefix,
+            debug: env::flag(env::DEBUG),
+            state: Mutex::new(State::default()),
+            stats: Stats::default(),
+        }
+    }
+
+    pub fn debug_enabled(&self) -> bool {
+        self.debug
+    }
+
+    fn log(&self, msg: impl FnOnce() -> String) {
+        if self.debug {
+            eprintln!("{} {}", self.log_prefix, msg());
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic cannot leave the state half-updated in a way that matters
+        // more than stopping would; keep serving.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn register(&self, module: RegisteredModule) {
+        self.log(|| {
+            format!(
+                "registered {} ({} functions)",
+                module.lazy_path(),
+                module.guids().len()
+            )
+        });
+        self.lock().registry.register(module);
+    }
+
+    /// The address of the compiled body of `guid`, compiling it if needed.
+    pub fn materialize(&self, guid: u64) -> Result<usize, Error> {
+        let mut state = self.lock();
+        if let Some(&address) = state.compiled.get(&guid) {
+            return Ok(address);
+        }
+        let (id, module) = state
+            .registry
+            .find(guid)
+            .ok_or_else(|| Error::new(guid, ErrorKind::UnknownFunction))?;
+        if state.backend.is_none() {
+            state.backend = Some(
+                self.start_backend()
+                    .map_err(|e| Error::new(guid, ErrorKind::Setup(e)))?,
+            );
+        }
+        let backend = state.backend.as_mut().expect("just created");
+        let address = self.materialize_in(backend, id, module, guid)?;
+        state.compiled.insert(guid, address);
+        Ok(address)
+    }
+
+    fn start_backend(&self) -> Result<Backend, String> {
+        let compiler = Compiler::new()?;
+        let linker = ProcessLinker::new()?;
+        if let Some(e) = &linker.debug_support_error {
+            self.log(|| format!("debugger registration unavailable: {e}"));
+        }
+        let (cache, why_disabled) = ObjectCache::from_env();
+        if let Some(why) = why_disabled {
+            self.log(|| format!("object cache disabled: {why}"));
+        }
+        // SAFETY: creates a context owned by the backend for the process's life.
+        let context = unsafe { llvm_sys::core::LLVMContextCreate() };
+        Ok(Backend {
+            compiler,
+            linker,
+            cache,
+            lazy: LazyModuleStore::new(context),
+            dylibs: HashMap::new(),
+        })
+    }
+
+    fn materialize_in(
+        &self,
+        b: &mut Backend,
+        id: ModuleId,
+        module: RegisteredModule,
+        guid: u64,
+    ) -> Result<usize, Error> {
+        let start = Instant::now();
+        let loaded_before = b.lazy.loaded_count();
+        let extracted = b.lazy.extract(id, module, guid)?;
+        if b.lazy.loaded_count() > loaded_before {
+            self.stats.module_loaded();
+            self.log(|| format!("loaded lazy module {}", module.lazy_path()));
+        }
+        let body = names::body_name(guid);
+        let name = extracted
+            .source_name
+            .clone()
+            .unwrap_or_else(|| body.clone());
+        let fail = |kind| Error {
+            guid,
+            function: Some(name.clone()),
+            lazy_file: Some(module.lazy_path().to_string()),
+            source: Some(module.source_path().to_string()),
+            kind,
+        };
+        let key = ObjectCache::key(
+            &extracted.module.bitcode(),
+            &b.compiler.target_key(extracted.opt_level),
+        );
+        let dylib = match b.dylibs.get(&id) {
+            Some(&jd) => jd,
+            None => {
+                let symbols: Vec<_> = module.symbols().collect();
+                let jd = b
+                    .linker
+                    .create_dylib(&format!("autojit-module-{id}"), &symbols)
+                    .map_err(|e| fail(ErrorKind::Link(e)))?;
+                b.dylibs.insert(id, jd);
+                jd
+            }
+        };
+        let mut compile_time = Duration::ZERO;
+        let (object, from_cache) = match b.cache.load(key) {
+            Some(object) => (object, true),
+            None => {
+                let t = Instant::now();
+                let object = b
+                    .compiler
+                    .compile(&extracted.module, extracted.opt_level)
+                    .map_err(|e| fail(ErrorKind::Compile(e)))?;
+                compile_time = t.elapsed();
+                if let Err(e) = b.cache.store(key, &object) {
+                    self.log(|| e);
+                }
+                (object, false)
+            }
+        };
+        drop(extracted);
+        let linked = b
+            .linker
+            .add_object(dylib, &object)
+            .and_then(|()| b.linker.lookup(dylib, &body));
+        let address = linked.map_err(|e| {
+            if from_cache {
+                b.cache.evict(key);
+            }
+            fail(ErrorKind::Link(e))
+        })?;
+        self.stats.record(from_cache, compile_time, start.elapsed());
+        self.log(|| {
+            let how = if from_cache {
+                "from cache".to_string()
+            } else {
+                format!("compiled in {:.2} ms", compile_time.as_secs_f64() * 1e3)
+            };
+            format!("materialized {name} (guid 0x{guid:016x}) at 0x{address:x}, {how}")
+        });
+        Ok(address)
+    }
+}

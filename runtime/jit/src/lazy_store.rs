@@ -1,0 +1,142 @@
+//! LazyModuleStore: lazy modules loaded on first use and kept for the run.
+//!
+//! A file is checked against the content hash its descriptor (and its name)
+//! carries before LLVM sees a byte of it, then loaded lazily: only the bodies
+//! that get extracted are ever parsed.
+
+use crate::error::{Error, ErrorKind};
+use crate::llvm::{buffer_copy, OwnedModule};
+use crate::registry::ModuleId;
+use autojit_abi::{content_hash, names, store, RegisteredModule, ABI_VERSION};
+use llvm_sys::bit_reader::LLVMGetBitcodeModuleInContext2;
+use llvm_sys::prelude::*;
+use std::collections::HashMap;
+use std::ffi::{c_char, c_int, CStr, CString};
+use std::path::Path;
+
+extern "C" {
+    // runtime/jit/cpp/extract.cpp
+    fn autojit_extract_function(
+        lazy: LLVMModuleRef,
+        body: *const c_char,
+        error: *mut *mut c_char,
+    ) -> LLVMModuleRef;
+    fn autojit_module_flag_int(m: LLVMModuleRef, key: *const c_char) -> c_int;
+}
+
+pub struct LazyModuleStore {
+    context: LLVMContextRef,
+    loaded: HashMap<ModuleId, OwnedModule>,
+}
+
+/// One function's body with its local helpers, ready to compile.
+pub struct Extracted {
+    pub module: OwnedModule,
+    pub source_name: Option<String>,
+    pub opt_level: u32,
+}
+
+impl LazyModuleStore {
+    pub fn new(context: LLVMContextRef) -> Self {
+        LazyModuleStore {
+            context,
+            loaded: HashMap::new(),
+        }
+    }
+
+    pub fn loaded_count(&self) -> usize {
+        self.loaded.len()
+    }
+
+    /// Extracts the body of `guid` from module `id`, loading it if needed.
+    pub fn extract(
+        &mut self,
+        id: ModuleId,
+        module: RegisteredModule,
+        guid: u64,
+    ) -> Result<Extracted, Error> {
+        let fail = |kind| Error {
+            guid,
+            function: None,
+            lazy_file: Some(module.lazy_path().to_string()),
+            source: Some(module.source_path().to_string()),
+            kind,
+        };
+        if !self.loaded.contains_key(&id) {
+            let loaded = load(self.context, module).map_err(fail)?;
+            self.loaded.insert(id, loaded);
+        }
+        let lazy = &self.loaded[&id];
+        let body = CString::new(names::body_name(guid)).expect("hex digits only");
+        let mut msg = std::ptr::null_mut();
+        // SAFETY: `lazy` is live and belongs to `self.context`; `msg` receives
+        // a malloc'ed message on failure.
+        let extracted = unsafe { autojit_extract_function(lazy.0, body.as_ptr(), &mut msg) };
+        if extracted.is_null() {
+            // SAFETY: `msg` is a NUL-terminated string from strdup.
+            let text = unsafe { CStr::from_ptr(msg) }
+                .to_string_lossy()
+                .into_owned();
+            // SAFETY: allocated with malloc by the C++ side, freed once here.
+            unsafe { libc::free(msg as *mut libc::c_void) };
+            return Err(fail(ErrorKind::MissingBody(text)));
+        }
+        let module = OwnedModule(extracted);
+        let flag = CString::new(names::OPT_LEVEL_FLAG).expect("no NUL");
+        // SAFETY: the module is live.
+        let opt_level = unsafe { autojit_module_flag_int(module.0, flag.as_ptr()) }.max(0) as u32;
+        Ok(Extracted {
+            source_name: source_name(&module, &body),
+            module,
+            opt_level,
+        })
+    }
+}
+
+fn load(context: LLVMContextRef, module: RegisteredModule) -> Result<OwnedModule, ErrorKind> {
+    if module.abi_version() != ABI_VERSION {
+        return Err(ErrorKind::AbiMismatch {
+            found: module.abi_version(),
+        });
+    }
+    let path = Path::new(module.lazy_path());
+    let bytes = std::fs::read(path).map_err(ErrorKind::LazyFileUnreadable)?;
+    let actual = content_hash(&bytes);
+    if actual != module.content_hash() || store::hash_in_lazy_file_name(path) != Some(actual) {
+        return Err(ErrorKind::LazyFileModified);
+    }
+    let buf = buffer_copy(&bytes, c"lazy-module");
+    let mut m = std::ptr::null_mut();
+    // SAFETY: `context` is live; LLVM takes ownership of `buf` in all cases.
+    if unsafe { LLVMGetBitcodeModuleInContext2(context, buf, &mut m) } != 0 || m.is_null() {
+        return Err(ErrorKind::LazyFileInvalid("LLVM cannot read it".into()));
+    }
+    Ok(OwnedModule(m))
+}
+
+/// The source name the plugin recorded on the body.
+fn source_name(m: &OwnedModule, body: &CStr) -> Option<String> {
+    use llvm_sys::core::*;
+    let attr = names::SOURCE_NAME_ATTR;
+    // SAFETY: `m` is live; the attribute's value is owned by the context and
+    // copied before returning.
+    unsafe {
+        let f = LLVMGetNamedFunction(m.0, body.as_ptr());
+        if f.is_null() {
+            return None;
+        }
+        let a = LLVMGetStringAttributeAtIndex(
+            f,
+            llvm_sys::LLVMAttributeFunctionIndex,
+            attr.as_ptr() as *const c_char,
+            attr.len() as u32,
+        );
+        if a.is_null() {
+            return None;
+        }
+        let mut len = 0;
+        let p = LLVMGetStringAttributeValue(a, &mut len);
+        let bytes = std::slice::from_raw_parts(p as *const u8, len as usize);
+        Some(String::from_utf8_lossy(bytes).into_owned())
+    }
+}

@@ -1,0 +1,16 @@
+//! The autojit engine, shared by the in-process runtime and the daemon: find
+//! the lazy module that defines a function, extract the function, compile it
+//! (or load it from the object cache) and link it.
+
+mod compile;
+mod engine;
+mod error;
+mod lazy_store;
+mod linker;
+mod llvm;
+mod object_cache;
+mod registry;
+mod stats;
+
+pub use engine::Engine;
+pub use error::{Error, ErrorKind};

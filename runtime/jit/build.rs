@@ -1,8 +1,8 @@
-//! Compiles the one C++ file that extracts one function from a lazily loaded module.
+//! Compiles the one C++ file holding what the LLVM C API has no door for.
 
 fn main() {
     let prefix = std::env::var("LLVM_SYS_191_PREFIX").unwrap_or_else(|_| "/usr/lib/llvm-19".into());
-    println!("cargo:rerun-if-changed=cpp/extract.cpp");
+    println!("cargo:rerun-if-changed=cpp/orc_gaps.cpp");
     println!("cargo:rerun-if-env-changed=LLVM_SYS_191_PREFIX");
     cc::Build::new()
         .cpp(true)
@@ -14,6 +14,6 @@ fn main() {
         .define("__STDC_LIMIT_MACROS", None)
         .flag("-fno-exceptions")
         .flag("-Wno-unused-parameter")
-        .file("cpp/extract.cpp")
-        .compile("autojit_extract");
+        .file("cpp/orc_gaps.cpp")
+        .compile("autojit_orc_gaps");
 }

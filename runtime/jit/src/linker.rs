@@ -22,11 +22,29 @@ pub struct ProcessLinker {
 
 pub type Dylib = LLVMOrcJITDylibRef;
 
+extern "C" {
+    // runtime/jit/cpp/orc_gaps.cpp
+    fn autojit_create_object_linking_layer(
+        ctx: *mut c_void,
+        session: LLVMOrcExecutionSessionRef,
+        triple: *const std::ffi::c_char,
+    ) -> LLVMOrcObjectLayerRef;
+}
+
 impl ProcessLinker {
     pub fn new() -> Result<Self, String> {
         let mut jit = std::ptr::null_mut();
-        // SAFETY: the builder is consumed by LLVMOrcCreateLLJIT.
-        check(unsafe { LLVMOrcCreateLLJIT(&mut jit, LLVMOrcCreateLLJITBuilder()) })?;
+        // SAFETY: the builder is consumed by LLVMOrcCreateLLJIT; the layer
+        // creator is a plain function without context.
+        check(unsafe {
+            let builder = LLVMOrcCreateLLJITBuilder();
+            LLVMOrcLLJITBuilderSetObjectLinkingLayerCreator(
+                builder,
+                create_object_linking_layer,
+                std::ptr::null_mut(),
+            );
+            LLVMOrcCreateLLJIT(&mut jit, builder)
+        })?;
         // SAFETY: `jit` is live for the rest of the process.
         let debug_support_error = check(unsafe { LLVMOrcLLJITEnableDebugSupport(jit) }).err();
         // SAFETY: as above.
@@ -121,6 +139,15 @@ impl ProcessLinker {
         rx.recv()
             .map_err(|_| "the JIT dropped the lookup".to_string())?
     }
+}
+
+extern "C" fn create_object_linking_layer(
+    ctx: *mut c_void,
+    session: LLVMOrcExecutionSessionRef,
+    triple: *const std::ffi::c_char,
+) -> LLVMOrcObjectLayerRef {
+    // SAFETY: ORC calls this once with its live session while building LLJIT.
+    unsafe { autojit_create_object_linking_layer(ctx, session, triple) }
 }
 
 extern "C" fn deliver_lookup(

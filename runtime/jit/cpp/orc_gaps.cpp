@@ -1,0 +1,159 @@
+// What the engine needs from LLVM that the C API has no door for:
+//  - extracting one lazy body (and the local helpers and constants it uses)
+//    from a lazily loaded bitcode module: the C API can neither materialize
+//    one function nor clone part of a module;
+//  - an object linking layer whose EH-frame registrar serves every unwinder
+//    in the process (libgcc's and LLVM's libunwind, used by libc++).
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ExecutionEngine/JITLink/EHFrameSupport.h"
+#include "llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h"
+#include "llvm-c/Orc.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Transforms/Utils/Cloning.h"
+#include "llvm-c/Core.h"
+#include <cstring>
+#include <dlfcn.h>
+
+using namespace llvm;
+
+static char *copyMessage(const std::string &S) { return strdup(S.c_str()); }
+
+namespace {
+// The transitive closure of local symbols a body refers to.
+class LocalClosure {
+  SmallPtrSet<const GlobalValue *, 16> Members;
+  SmallVector<GlobalValue *, 16> Work;
+  SmallPtrSet<const Constant *, 32> SeenConstants;
+
+  void visit(Value *V) {
+    if (auto *GV = dyn_cast<GlobalValue>(V)) {
+      if (GV->hasLocalLinkage() && Members.insert(GV).second)
+        Work.push_back(GV);
+      return;
+    }
+    if (auto *C = dyn_cast<Constant>(V))
+      if (SeenConstants.insert(C).second)
+        for (Value *Op : C->operands())
+          visit(Op);
+  }
+
+public:
+  Error add(Function *Root) {
+    Members.insert(Root);
+    Work.push_back(Root);
+    while (!Work.empty()) {
+      GlobalValue *GV = Work.pop_back_val();
+      if (auto *F = dyn_cast<Function>(GV)) {
+        if (Error E = F->materialize())
+          return E;
+        for (BasicBlock &BB : *F)
+          for (Instruction &I : BB)
+            for (Value *Op : I.operands())
+              visit(Op);
+      } else if (auto *Var = dyn_cast<GlobalVariable>(GV)) {
+        if (Var->hasInitializer())
+          visit(Var->getInitializer());
+      }
+    }
+    return Error::success();
+  }
+
+  bool contains(const GlobalValue *GV) const { return Members.count(GV); }
+};
+} // namespace
+
+// Returns the new module, or null with *ErrorMessage set (free with free()).
+extern "C" LLVMModuleRef autojit_extract_function(LLVMModuleRef LazyModule,
+                                                  const char *BodyName,
+                                                  char **ErrorMessage) {
+  Module &M = *unwrap(LazyModule);
+  Function *Body = M.getFunction(BodyName);
+  if (!Body || Body->isDeclaration()) {
+    *ErrorMessage = copyMessage("the lazy module has no body for it");
+    return nullptr;
+  }
+  LocalClosure Closure;
+  if (Error E = Closure.add(Body)) {
+    *ErrorMessage = copyMessage(toString(std::move(E)));
+    return nullptr;
+  }
+  ValueToValueMapTy VMap;
+  std::unique_ptr<Module> Extracted = CloneModule(
+      M, VMap, [&](const GlobalValue *GV) { return Closure.contains(GV); });
+  // Declarations of everything else the module defines are dead weight for
+  // code generation and for the cache key.
+  SmallVector<GlobalValue *, 64> Unused;
+  for (GlobalValue &GV : Extracted->global_values())
+    if (GV.isDeclaration() && GV.use_empty())
+      Unused.push_back(&GV);
+  for (GlobalValue *GV : Unused)
+    GV->eraseFromParent();
+  return wrap(Extracted.release());
+}
+
+// The integer value of module flag Key, or -1 if absent.
+extern "C" int autojit_module_flag_int(LLVMModuleRef M, const char *Key) {
+  auto *C = mdconst::extract_or_null<ConstantInt>(unwrap(M)->getModuleFlag(Key));
+  return C ? static_cast<int>(C->getZExtValue()) : -1;
+}
+
+namespace {
+// ORC's in-process registrar passes a whole .eh_frame section to
+// __register_frame, which is libgcc's contract. In a libc++ program that
+// symbol may bind to LLVM's libunwind, which takes single FDEs, and the
+// exceptions of lazy code then cannot unwind. Register the section with each
+// unwinder present, through the entry point meant for whole sections.
+class EveryUnwinderEHFrameRegistrar final : public jitlink::EHFrameRegistrar {
+  using FrameFn = void (*)(const void *);
+  FrameFn GccRegister = nullptr, GccDeregister = nullptr;
+  FrameFn UnwindAdd = nullptr, UnwindRemove = nullptr;
+
+public:
+  EveryUnwinderEHFrameRegistrar() {
+    if (void *Gcc = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_NOLOAD)) {
+      GccRegister = reinterpret_cast<FrameFn>(dlsym(Gcc, "__register_frame"));
+      GccDeregister =
+          reinterpret_cast<FrameFn>(dlsym(Gcc, "__deregister_frame"));
+    }
+    UnwindAdd = reinterpret_cast<FrameFn>(
+        dlsym(RTLD_DEFAULT, "__unw_add_dynamic_eh_frame_section"));
+    UnwindRemove = reinterpret_cast<FrameFn>(
+        dlsym(RTLD_DEFAULT, "__unw_remove_dynamic_eh_frame_section"));
+  }
+
+  Error registerEHFrames(orc::ExecutorAddrRange Section) override {
+    const void *Start = Section.Start.toPtr<const void *>();
+    if (!GccRegister && !UnwindAdd)
+      return make_error<StringError>("no unwinder to register EH frames with",
+                                     inconvertibleErrorCode());
+    if (GccRegister)
+      GccRegister(Start);
+    if (UnwindAdd)
+      UnwindAdd(Start);
+    return Error::success();
+  }
+
+  Error deregisterEHFrames(orc::ExecutorAddrRange Section) override {
+    const void *Start = Section.Start.toPtr<const void *>();
+    if (GccDeregister)
+      GccDeregister(Start);
+    if (UnwindRemove)
+      UnwindRemove(Start);
+    return Error::success();
+  }
+};
+} // namespace
+
+// An LLVMOrcLLJITBuilderObjectLinkingLayerCreatorFunction: JITLink's
+// ObjectLinkingLayer with the registrar above.
+extern "C" LLVMOrcObjectLayerRef
+autojit_create_object_linking_layer(void *, LLVMOrcExecutionSessionRef ES,
+                                    const char *) {
+  auto &Session = *reinterpret_cast<orc::ExecutionSession *>(ES);
+  auto Layer = std::make_unique<orc::ObjectLinkingLayer>(Session);
+  Layer->addPlugin(std::make_unique<orc::EHFrameRegistrationPlugin>(
+      Session, std::make_unique<EveryUnwinderEHFrameRegistrar>()));
+  orc::ObjectLayer *Base = Layer.release();
+  return reinterpret_cast<LLVMOrcObjectLayerRef>(Base);
+}

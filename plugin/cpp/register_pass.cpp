@@ -2,6 +2,7 @@
 // for clang -fpass-plugin= at every -O level, and as "autojit" for opt.
 // The pass itself is Rust (autojit_outline_module); this file only holds what
 // LLVM's C API has no door for.
+#include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/PassManager.h"
@@ -75,4 +76,21 @@ extern "C" void autojit_set_dso_local(LLVMValueRef GV, int Local) {
 // The C API erases global variables, functions and ifuncs, but not aliases.
 extern "C" void autojit_erase_global_value(LLVMValueRef GV) {
   unwrap<GlobalValue>(GV)->eraseFromParent();
+}
+
+// The static module keeps the compile unit's enums, retained types, global
+// variables and imported entities, so the debugger has them from the program
+// itself. Dropping them from the lazy module keeps every extracted function
+// (and its cache key and object) from carrying all of them again.
+extern "C" void autojit_slim_lazy_debug_info(LLVMModuleRef LazyModule) {
+  Module &M = *unwrap(LazyModule);
+  for (DICompileUnit *CU : M.debug_compile_units()) {
+    CU->replaceEnumTypes(nullptr);
+    CU->replaceRetainedTypes(nullptr);
+    CU->replaceGlobalVariables(nullptr);
+    CU->replaceImportedEntities(nullptr);
+  }
+  for (GlobalVariable &GV : M.globals())
+    if (GV.isDeclaration())
+      GV.eraseMetadata(LLVMContext::MD_dbg);
 }

@@ -13,6 +13,7 @@ extern "C" {
     fn autojit_delete_function_body(f: LLVMValueRef);
     fn autojit_set_dso_local(gv: LLVMValueRef, local: i32);
     fn autojit_erase_global_value(gv: LLVMValueRef);
+    fn autojit_slim_lazy_debug_info(m: LLVMModuleRef);
 }
 
 pub fn cstring(s: &str) -> CString {
@@ -192,6 +193,12 @@ pub fn delete_body(f: LLVMValueRef) {
 pub fn erase(gv: LLVMValueRef) {
     // SAFETY: `gv` is a live global value without uses.
     unsafe { autojit_erase_global_value(gv) }
+}
+
+/// Drops module-wide debug info the static module already carries.
+pub fn slim_lazy_debug_info(m: LLVMModuleRef) {
+    // SAFETY: `m` is a live module the pass owns.
+    unsafe { autojit_slim_lazy_debug_info(m) }
 }
 
 pub fn replace_all_uses(old: LLVMValueRef, new: LLVMValueRef) {

@@ -63,6 +63,7 @@ pub fn build_lazy_module(
             ir::set_dso_local(gv, false);
         }
     }
+    ir::slim_lazy_debug_info(l);
     erase_dead_locals(l);
     add_opt_level_flag(l, opt_level);
     lazy

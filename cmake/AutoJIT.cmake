@@ -1,0 +1,50 @@
+# The Cargo glue: Cargo builds the Rust crates, CMake decides when and where.
+#
+# Cargo's target directory lives inside the CMake build directory, the build
+# type picks the Cargo profile, and each artifact is re-built whenever a Rust
+# or C++ source of the workspace changes (Cargo itself then does the minimal
+# work). Cargo holds a lock on its target directory, so the commands run in
+# CMake's console pool, one at a time, with Cargo's own progress output.
+
+find_program(CARGO_EXECUTABLE cargo HINTS $ENV{HOME}/.cargo/bin REQUIRED)
+
+set(AUTOJIT_CARGO_TARGET_DIR "${CMAKE_BINARY_DIR}/cargo")
+if(CMAKE_BUILD_TYPE STREQUAL "Debug")
+  set(AUTOJIT_CARGO_PROFILE_ARGS "")
+  set(AUTOJIT_CARGO_PROFILE_DIR "debug")
+else()
+  set(AUTOJIT_CARGO_PROFILE_ARGS "--release")
+  set(AUTOJIT_CARGO_PROFILE_DIR "release")
+endif()
+
+file(GLOB_RECURSE AUTOJIT_CARGO_SOURCES CONFIGURE_DEPENDS
+  "${PROJECT_SOURCE_DIR}/plugin/*.rs" "${PROJECT_SOURCE_DIR}/plugin/*.cpp"
+  "${PROJECT_SOURCE_DIR}/runtime/*.rs" "${PROJECT_SOURCE_DIR}/runtime/*.cpp"
+  "${PROJECT_SOURCE_DIR}/*Cargo.toml")
+list(FILTER AUTOJIT_CARGO_SOURCES EXCLUDE REGEX "/(fuzz|target)/")
+
+# The environment every cargo invocation of this build sees.
+set(AUTOJIT_CARGO_ENV
+  "LLVM_SYS_191_PREFIX=${AUTOJIT_LLVM_PREFIX}"
+  "CARGO_TARGET_DIR=${AUTOJIT_CARGO_TARGET_DIR}")
+
+# autojit_cargo_artifact(<target> PACKAGE <cargo package> ARTIFACT <file name
+#   cargo produces> OUTPUT <path in the build tree>)
+#
+# Adds <target>, built by default, whose output is the cargo-built cdylib,
+# staticlib or binary copied to OUTPUT.
+function(autojit_cargo_artifact target)
+  cmake_parse_arguments(ARG "" "PACKAGE;ARTIFACT;OUTPUT" "" ${ARGN})
+  set(built "${AUTOJIT_CARGO_TARGET_DIR}/${AUTOJIT_CARGO_PROFILE_DIR}/${ARG_ARTIFACT}")
+  add_custom_command(
+    OUTPUT "${ARG_OUTPUT}"
+    COMMAND ${CMAKE_COMMAND} -E env ${AUTOJIT_CARGO_ENV}
+            ${CARGO_EXECUTABLE} build --package ${ARG_PACKAGE} ${AUTOJIT_CARGO_PROFILE_ARGS}
+            --manifest-path "${PROJECT_SOURCE_DIR}/Cargo.toml"
+    COMMAND ${CMAKE_COMMAND} -E copy_if_different "${built}" "${ARG_OUTPUT}"
+    DEPENDS ${AUTOJIT_CARGO_SOURCES} ${AUTOJIT_LLVM_DEPENDS}
+    WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}"
+    COMMENT "Building ${ARG_OUTPUT} (cargo package ${ARG_PACKAGE})"
+    USES_TERMINAL)
+  add_custom_target(${target} ALL DEPENDS "${ARG_OUTPUT}")
+endfunction()

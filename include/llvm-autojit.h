@@ -1,0 +1,56 @@
+/*
+ * llvm-autojit runtime interface.
+ *
+ * Programs never call these functions themselves: the autojit plugin
+ * (clang -fpass-plugin=autojit.so) emits the calls. They are documented here
+ * for runtime implementers and for debugging.
+ *
+ * Link a program built with the plugin against the in-process runtime:
+ *   clang prog.o -L<prefix>/lib -lautojit-runtime -rdynamic -pthread
+ */
+#ifndef LLVM_AUTOJIT_H
+#define LLVM_AUTOJIT_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped whenever the layout of __llvm_autojit_module changes. */
+#define LLVM_AUTOJIT_ABI_VERSION 1
+
+/* A definition the lazy code refers to that dlsym cannot find: a hidden or
+ * protected symbol, or a promoted local. */
+struct __llvm_autojit_symbol {
+  const char *name;
+  void *address;
+};
+
+/* One lazified translation unit. Emitted by the plugin as a constant. */
+struct __llvm_autojit_module {
+  uint64_t abi_version;          /* LLVM_AUTOJIT_ABI_VERSION */
+  const char *lazy_path;         /* absolute path of the lazy bitcode file */
+  const char *source_path;       /* absolute path of the source file */
+  uint64_t content_hash[2];      /* xxh3-128 of the lazy file, high half first */
+  uint64_t num_functions;
+  const uint64_t *guids;         /* GUIDs of the functions the file defines */
+  uint64_t num_symbols;
+  const struct __llvm_autojit_symbol *symbols;
+};
+
+/* Called by a constructor of priority 100 in every lazified translation
+ * unit. Records the module; reads nothing from disk. */
+void __llvm_autojit_register(const struct __llvm_autojit_module *module);
+
+/* Called by a static frame the first time its function runs. On entry
+ * *guid_in_addr_out holds the function's GUID; on return, the address of the
+ * compiled body. On failure the runtime prints one line starting with
+ * "[autojit-runtime]" and exits with a non-zero status. */
+void __llvm_autojit_materialize(void **guid_in_addr_out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LLVM_AUTOJIT_H */

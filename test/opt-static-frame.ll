@@ -53,4 +53,5 @@ define i32 @uses_helper() {
 ; CHECK-NOT: define internal i32 @helper
 
 ; CHECK-LABEL: define internal void @__llvm_autojit_module_ctor()
+; CHECK-NEXT:  entry:
 ; CHECK-NEXT:    call void @__llvm_autojit_register(ptr @__llvm_autojit_module)

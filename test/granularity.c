@@ -1,0 +1,24 @@
+// Only what runs is compiled: calling one function of a module with a
+// thousand functions compiles that function and main, nothing else, and reads
+// no lazy module the run does not call into.
+// RUN: rm -rf %t.store
+// RUN: export AUTOJIT_CACHE_DIR=%t.store
+// RUN: %clang -O0 -c %autojit %s -o %t.main.o
+// RUN: %clang -O0 -c %autojit %inputs/never-called.c -o %t.never.o
+// RUN: %clang %t.main.o %t.never.o -o %t.exe %rt
+// RUN: env AUTOJIT_STATS=1 %t.exe 2>&1 | FileCheck %s
+
+#include <stdio.h>
+
+#define F(n) int f##n(int x) { return x + n; }
+#define F10(n) F(n##0) F(n##1) F(n##2) F(n##3) F(n##4) F(n##5) F(n##6) F(n##7) F(n##8) F(n##9)
+#define F100(n) F10(n##0) F10(n##1) F10(n##2) F10(n##3) F10(n##4) F10(n##5) F10(n##6) F10(n##7) F10(n##8) F10(n##9)
+F100(10) F100(11) F100(12) F100(13) F100(14) F100(15) F100(16) F100(17) F100(18) F100(19)
+
+int main(void) {
+  printf("f1234=%d\n", f1234(1));
+  return 0;
+}
+
+// CHECK-DAG: f1234=1235
+// CHECK-DAG: [autojit-runtime] stats: materialized=2 compiled=2 cache-hits=0 modules-loaded=1

@@ -9,7 +9,7 @@
 // RUN: env AUTOJIT_DEBUG=1 AUTOJIT_STATS=1 %t.exe > %t.out 2> %t.err
 // RUN: FileCheck --check-prefix=OUT %s < %t.out
 // RUN: FileCheck --check-prefix=ERR %s < %t.err
-// One static frame survives the link.
+// One static frame and one slot survive the link.
 // RUN: llvm-nm %t.exe | FileCheck --check-prefix=NM %s
 
 #include <cstdio>
@@ -39,5 +39,7 @@ int main() {
 // ERR: materialized _Z4bumpv
 // ERR-NOT: materialized _Z4bumpv
 // ERR: stats: materialized=5 compiled=5
-// NM: T _Z4bumpv
-// NM-NOT: _Z4bumpv
+// NM: W _Z4bumpv{{$}}
+// NM-NOT: {{ }}_Z4bumpv{{$}}
+// NM: b __llvm_autojit_ptr__Z4bumpv{{$}}
+// NM-NOT: __llvm_autojit_ptr__Z4bumpv{{$}}

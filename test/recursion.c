@@ -1,4 +1,6 @@
 // Recursion and mutual recursion through static frames.
+// RUN: rm -rf %t.store
+// RUN: export AUTOJIT_CACHE_DIR=%t.store
 // RUN: %clang -O0 %autojit %s -o %t.exe %rt
 // RUN: env AUTOJIT_STATS=1 %t.exe 2>&1 | FileCheck %s
 

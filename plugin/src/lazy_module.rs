@@ -7,6 +7,7 @@
 //! address is the same in static and lazy code and each body compiles once.
 
 use crate::ir;
+use crate::select;
 use autojit_abi::names;
 use llvm_sys::comdat::LLVMSetComdat;
 use llvm_sys::core::*;
@@ -52,10 +53,16 @@ pub fn build_lazy_module(
     let body_prefix = names::BODY_PREFIX;
     for f in ir::functions(l) {
         let keeps_body = ir::is_local(ir::linkage(f)) || ir::name(f).starts_with(body_prefix);
-        if !keeps_body && !ir::is_declaration(f) {
+        if keeps_body || ir::is_declaration(f) {
+            continue;
+        }
+        // SAFETY: `f` is a live function of `l`.
+        unsafe { LLVMSetComdat(f, std::ptr::null_mut()) };
+        if select::has_fn_attr(f, "alwaysinline") {
+            // The program keeps its own definition; lazy code inlines this copy.
+            ir::set_linkage(f, LLVMLinkage::LLVMAvailableExternallyLinkage);
+        } else {
             ir::delete_body(f);
-            // SAFETY: `f` is a live function of `l`.
-            unsafe { LLVMSetComdat(f, std::ptr::null_mut()) };
         }
     }
     for gv in ir::global_values(l) {

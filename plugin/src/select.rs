@@ -53,8 +53,10 @@ pub fn check_module(m: LLVMModuleRef) -> Result<(), SkipReason> {
 }
 
 /// Functions that must keep their bodies in the program: constructors and
-/// destructors (they run at start-up anyway, some before registration) and
-/// ifunc resolvers (the dynamic loader calls them before any constructor).
+/// destructors (they run at start-up anyway, some before registration), ifunc
+/// resolvers (the dynamic loader calls them before any constructor), naked
+/// functions (no frame may stand in front of them) and always-inline
+/// functions (callers expect a body to inline; lazy code gets a copy).
 pub fn pinned_functions(m: LLVMModuleRef) -> HashSet<LLVMValueRef> {
     let mut pinned = HashSet::new();
     for list in ["llvm.global_ctors", "llvm.global_dtors"] {
@@ -84,7 +86,7 @@ pub fn pinned_functions(m: LLVMModuleRef) -> HashSet<LLVMValueRef> {
         }
     }
     for f in ir::functions(m) {
-        if has_fn_attr(f, "naked") {
+        if has_fn_attr(f, "naked") || has_fn_attr(f, "alwaysinline") {
             pinned.insert(f);
         }
     }

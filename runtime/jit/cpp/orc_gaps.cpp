@@ -1,5 +1,5 @@
 // What the engine needs from LLVM that the C API has no door for:
-//  - extracting one lazy body (and the local helpers and constants it uses)
+//  - extracting one lazy body (and the helpers and constants it carries)
 //    from a lazily loaded bitcode module: the C API can neither materialize
 //    one function nor clone part of a module;
 //  - an object linking layer whose EH-frame registrar serves every unwinder
@@ -20,7 +20,9 @@ using namespace llvm;
 static char *copyMessage(const std::string &S) { return strdup(S.c_str()); }
 
 namespace {
-// The transitive closure of local symbols a body refers to.
+// The transitive closure of what a body refers to that it must carry along:
+// local symbols, and available_externally bodies (always-inline functions the
+// program defines itself) for the inliner.
 class LocalClosure {
   SmallPtrSet<const GlobalValue *, 16> Members;
   SmallVector<GlobalValue *, 16> Work;
@@ -28,7 +30,9 @@ class LocalClosure {
 
   void visit(Value *V) {
     if (auto *GV = dyn_cast<GlobalValue>(V)) {
-      if (GV->hasLocalLinkage() && Members.insert(GV).second)
+      bool Carried = GV->hasLocalLinkage() ||
+                     (GV->hasAvailableExternallyLinkage() && isa<Function>(GV));
+      if (Carried && Members.insert(GV).second)
         Work.push_back(GV);
       return;
     }

@@ -2,6 +2,7 @@
 # sets the paths below and loads this file.
 import os
 import shutil
+import sys
 
 import lit.formats
 
@@ -35,6 +36,7 @@ config.substitutions.append(
     ("%rt", "-L{0} -lautojit-runtime -Wl,-rpath,{0} -rdynamic -pthread".format(lib))
 )
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
+config.substitutions.append(("%python", sys.executable))
 
 if shutil.which("gdb"):
     config.available_features.add("gdb")

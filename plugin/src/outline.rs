@@ -103,6 +103,7 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<bool, String> 
         .copied()
         .filter(|&gv| ir::visibility(gv) != LLVMVisibility::LLVMDefaultVisibility)
         .collect();
+    keep_undefined_references(m, &referenced);
     let guids: Vec<u64> = lazy_functions.iter().map(|f| f.guid).collect();
     add_registration(
         m,
@@ -126,4 +127,28 @@ fn absolute_source_path(source: &str) -> String {
     std::path::absolute(source)
         .map(|p| p.to_string_lossy().into_owned())
         .unwrap_or_else(|_| source.to_string())
+}
+
+/// The lazy code's references to symbols defined outside this module must
+/// still pull archive members and --as-needed libraries into the link, though
+/// no static code refers to them any more: an undefined symbol in the
+/// object's symbol table does that and costs no bytes.
+fn keep_undefined_references(m: LLVMModuleRef, referenced: &[LLVMValueRef]) {
+    let mut asm = String::new();
+    for &gv in referenced {
+        let name = ir::name(gv);
+        if !ir::is_declaration(gv) || name.starts_with("llvm.") {
+            continue;
+        }
+        let directive = if ir::linkage(gv) == llvm_sys::LLVMLinkage::LLVMExternalWeakLinkage {
+            ".weak"
+        } else {
+            ".globl"
+        };
+        asm.push_str(&format!("{directive} \"{name}\"\n"));
+    }
+    if !asm.is_empty() {
+        // SAFETY: `m` is live; LLVM copies the text.
+        unsafe { llvm_sys::core::LLVMAppendModuleInlineAsm(m, asm.as_ptr() as *const _, asm.len()) };
+    }
 }

@@ -1,0 +1,16 @@
+// A lazy module deleted after the build: the first call of a lazified
+// function prints one line naming the function and the file and telling to
+// rebuild, then exits non-zero.
+// RUN: rm -rf %t.store
+// RUN: export AUTOJIT_CACHE_DIR=%t.store
+// RUN: %clang -O0 %autojit %inputs/lazy-program.c -o %t.exe %rt
+// RUN: env AUTOJIT_DISABLE_OBJECT_CACHE=1 %t.exe | FileCheck %s --check-prefix=OK
+// RUN: %python %inputs/lazy_file.py delete %t.store/modules
+// RUN: not %t.exe > %t.out 2> %t.err
+// RUN: count 0 < %t.out
+// RUN: count 1 < %t.err
+// RUN: FileCheck %s --input-file %t.err -DSTORE=%t.store -DSRC=%inputs/lazy-program.c
+
+// OK: compute=42
+
+// CHECK: {{^}}[autojit-runtime] cannot materialize function compute (GUID 0x{{[0-9a-f]+}}): cannot read lazy module [[STORE]]/modules/lazy_program-{{[0-9a-f]+}}.bc: No such file or directory (os error 2); rebuild [[SRC]] and relink the program{{$}}

@@ -1,0 +1,34 @@
+// A call of __llvm_autojit_materialize with a GUID that no registered module
+// defines, from a file built without the plugin: one line naming the GUID and
+// telling to rebuild, and a non-zero exit. Once with no lazy module in the
+// program, once with one registered.
+// RUN: rm -rf %t.store
+// RUN: export AUTOJIT_CACHE_DIR=%t.store
+// RUN: %clang -O0 %s -o %t.exe %rt
+// RUN: not %t.exe > %t.out 2> %t.err
+// RUN: count 0 < %t.out
+// RUN: count 1 < %t.err
+// RUN: FileCheck %s --input-file %t.err
+// RUN: %clang -O0 %autojit -c %inputs/lazy-other.c -o %t.other.o
+// RUN: %clang -O0 %s %t.other.o -o %t.with-module.exe %rt
+// RUN: not %t.with-module.exe > %t.out 2> %t.err
+// RUN: count 0 < %t.out
+// RUN: count 1 < %t.err
+// RUN: FileCheck %s --input-file %t.err
+
+#include <stdio.h>
+
+void __llvm_autojit_materialize(void **guid_in_addr_out);
+
+void ask_for_unknown_function(void) {
+  void *slot = (void *)0x0123456789abcdefULL;
+  __llvm_autojit_materialize(&slot);
+  printf("materialize returned %p\n", slot);
+}
+
+int main(void) {
+  ask_for_unknown_function();
+  return 0;
+}
+
+// CHECK: {{^}}[autojit-runtime] cannot materialize {{.*}}GUID 0x0123456789abcdef{{.*}}: no registered lazy module defines it; rebuild the program{{.*$}}

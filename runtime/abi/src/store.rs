@@ -92,7 +92,7 @@ pub fn lazy_file_name(stem: &str, hash: ContentHash) -> String {
     let stem: String = stem
         .chars()
         .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' || c == '.' {
+            if c.is_ascii_alphanumeric() || "_.-".contains(c) {
                 c
             } else {
                 '_'
@@ -148,7 +148,7 @@ mod tests {
     fn lazy_file_names_carry_the_hash() {
         let h = content_hash(b"x");
         let name = lazy_file_name("my file-1", h);
-        assert!(name.starts_with("my_file_1-"));
+        assert!(name.starts_with("my_file-1-"));
         assert_eq!(hash_in_lazy_file_name(Path::new(&name)), Some(h));
         assert_eq!(hash_in_lazy_file_name(Path::new("foo.bc")), None);
     }

@@ -69,25 +69,30 @@ fn fail(msg: String) -> ! {
 }
 
 /// The name of the static frame that called `__llvm_autojit_materialize`,
-/// for messages about functions whose lazy module cannot be read.
+/// for messages about functions whose lazy module cannot be read: the first
+/// frame on the stack outside this library.
 fn calling_function() -> Option<String> {
-    let mut past_entry = false;
+    let own = containing_object(__llvm_autojit_materialize as *const c_void)?;
     let mut caller = None;
     backtrace::trace(|frame| {
-        let mut name = None;
+        if containing_object(frame.ip()) == Some(own) {
+            return true;
+        }
         backtrace::resolve_frame(frame, |symbol| {
-            if name.is_none() {
-                name = symbol.name().map(|n| n.to_string());
+            if caller.is_none() {
+                caller = symbol.name().map(|n| n.to_string());
             }
         });
-        if past_entry {
-            caller = name;
-            return false;
-        }
-        past_entry = name
-            .as_deref()
-            .is_some_and(|n| n.contains("__llvm_autojit_materialize"));
-        true
+        false
     });
     caller
+}
+
+/// Base address of the loaded object that contains `address`.
+fn containing_object(address: *const c_void) -> Option<usize> {
+    let mut info = std::mem::MaybeUninit::<libc::Dl_info>::zeroed();
+    // SAFETY: dladdr only writes `info`; any address may be queried.
+    let found = unsafe { libc::dladdr(address, info.as_mut_ptr()) } != 0;
+    // SAFETY: dladdr filled `info` when it returned non-zero.
+    found.then(|| unsafe { info.assume_init() }.dli_fbase as usize)
 }

@@ -151,7 +151,7 @@ impl Engine {
             kind,
         };
         let key = ObjectCache::key(
-            &extracted.module.bitcode(),
+            extracted.module.text().as_bytes(),
             &b.compiler.target_key(extracted.opt_level),
         );
         let dylib = match b.dylibs.get(&id) {

@@ -67,8 +67,11 @@ impl Drop for OwnedModule {
 }
 
 impl OwnedModule {
-    pub fn bitcode(&self) -> Vec<u8> {
-        // SAFETY: the module is live.
-        take_buffer(unsafe { llvm_sys::bit_writer::LLVMWriteBitcodeToMemoryBuffer(self.0) })
+    /// The module as textual IR. Unlike bitcode, the text depends only on
+    /// the module: bitcode also lists every metadata kind the LLVM context
+    /// has seen, which grows as code generation runs.
+    pub fn text(&self) -> String {
+        // SAFETY: the module is live; the message is ours to free.
+        take_message(unsafe { LLVMPrintModuleToString(self.0) })
     }
 }

@@ -1,7 +1,6 @@
 //! ObjectCache: compiled objects on disk, keyed by what was compiled.
 //!
-//! The key hashes the extracted module's bitcode with the target and the
-//! options, so an edit recompiles exactly the functions whose code changed.
+//! The key hashes the extracted module's IR with the target and the options, so an edit recompiles exactly the functions whose code changed.
 //! Files are written atomically (temporary + rename), so any number of
 //! processes may share the cache; a reader sees a whole object or none.
 
@@ -34,13 +33,13 @@ impl ObjectCache {
         }
     }
 
-    pub fn key(bitcode: &[u8], target: &str) -> ContentHash {
-        let mut input = Vec::with_capacity(bitcode.len() + target.len() + FORMAT_VERSION.len() + 2);
+    pub fn key(ir: &[u8], target: &str) -> ContentHash {
+        let mut input = Vec::with_capacity(ir.len() + target.len() + FORMAT_VERSION.len() + 2);
         input.extend_from_slice(FORMAT_VERSION.as_bytes());
         input.push(0);
         input.extend_from_slice(target.as_bytes());
         input.push(0);
-        input.extend_from_slice(bitcode);
+        input.extend_from_slice(ir);
         content_hash(&input)
     }
 

@@ -3,14 +3,15 @@
 // file and telling to rebuild, then exits non-zero.
 // RUN: rm -rf %t.store
 // RUN: export AUTOJIT_CACHE_DIR=%t.store
-// RUN: %clang -O0 %autojit %inputs/lazy-program.c -o %t.exe %rt
+// RUN: env AUTOJIT_DEBUG=1 %clang -O0 %autojit %inputs/lazy-program.c -o %t.exe %rt 2> %t.build.log
 // RUN: env AUTOJIT_DISABLE_OBJECT_CACHE=1 %t.exe | FileCheck %s --check-prefix=OK
 // RUN: %python %inputs/lazy_file.py corrupt %t.store/modules
 // RUN: not %t.exe > %t.out 2> %t.err
 // RUN: count 0 < %t.out
 // RUN: count 1 < %t.err
-// RUN: FileCheck %s --input-file %t.err -DSTORE=%t.store -DSRC=%inputs/lazy-program.c
+// RUN: cat %t.build.log %t.err | FileCheck %s -DSTORE=%t.store -DSRC=%inputs/lazy-program.c
 
 // OK: compute=42
 
-// CHECK: {{^}}[autojit-runtime] cannot materialize function compute (GUID 0x{{[0-9a-f]+}}): lazy module [[STORE]]/modules/lazy_program-{{[0-9a-f]+}}.bc changed after the build (its content no longer matches its hash); rebuild [[SRC]] and relink the program{{$}}
+// CHECK: {{^}}autojit-plugin: lazified main guid 0x[[MAIN:[0-9a-f]+]]{{$}}
+// CHECK: {{^}}[autojit-runtime] cannot materialize function main (GUID 0x[[MAIN]]): lazy module [[STORE]]/modules/lazy{{[-_]}}program-{{[0-9a-f]+}}.bc changed after the build (its content no longer matches its hash); rebuild [[SRC]] and relink the program{{$}}

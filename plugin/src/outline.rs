@@ -28,10 +28,7 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<bool, String> 
         log.line(|| format!("skipped module {source}: {reason}"));
         return Ok(false);
     }
-    let modules_dir = store::store_root()
-        .map(|root| root.join(store::MODULES_SUBDIR))
-        .and_then(|dir| store::ensure_private_dir(&dir).map(|()| dir))
-        .map_err(|e| e.to_string())?;
+    let modules_dir = store::private_subdir(store::MODULES_SUBDIR).map_err(|e| e.to_string())?;
     let stem = Path::new(&source)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -149,6 +146,8 @@ fn keep_undefined_references(m: LLVMModuleRef, referenced: &[LLVMValueRef]) {
     }
     if !asm.is_empty() {
         // SAFETY: `m` is live; LLVM copies the text.
-        unsafe { llvm_sys::core::LLVMAppendModuleInlineAsm(m, asm.as_ptr() as *const _, asm.len()) };
+        unsafe {
+            llvm_sys::core::LLVMAppendModuleInlineAsm(m, asm.as_ptr() as *const _, asm.len())
+        };
     }
 }

@@ -67,7 +67,7 @@ fn is_metadata_global(g: LLVMValueRef) -> bool {
 }
 
 /// True when `f` is used other than as the callee of a direct call.
-fn address_escapes(f: LLVMValueRef) -> bool {
+pub fn address_escapes(f: LLVMValueRef) -> bool {
     let mut seen = HashSet::new();
     ir::users(f).into_iter().any(|user| {
         if !seen.insert(user) {

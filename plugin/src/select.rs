@@ -39,13 +39,11 @@ pub fn check_module(m: LLVMModuleRef) -> Result<(), SkipReason> {
         }
     }
     let pinned = pinned_functions(m);
+    // A local function counts when promotion will make it lazifiable.
     let lazifiable = |f: LLVMValueRef| {
-        !ir::is_declaration(f)
-            && ir::linkage(f) != LLVMLinkage::LLVMAvailableExternallyLinkage
-            && !pinned.contains(&f)
-            && !is_static_initializer(&ir::name(f))
+        is_candidate(f, &pinned)
+            && (!ir::is_local(ir::linkage(f)) || crate::promote::address_escapes(f))
     };
-    // Local functions count: promotion may make them lazifiable.
     if !ir::functions(m).into_iter().any(lazifiable) {
         return Err(SkipReason::NothingToLazify);
     }
@@ -112,13 +110,14 @@ pub fn chosen_functions(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
     let pinned = pinned_functions(m);
     ir::functions(m)
         .into_iter()
-        .filter(|&f| {
-            let linkage = ir::linkage(f);
-            !ir::is_declaration(f)
-                && !ir::is_local(linkage)
-                && linkage != LLVMLinkage::LLVMAvailableExternallyLinkage
-                && !pinned.contains(&f)
-                && !is_static_initializer(&ir::name(f))
-        })
+        .filter(|&f| is_candidate(f, &pinned) && !ir::is_local(ir::linkage(f)))
         .collect()
+}
+
+/// A definition with a body of its own that nothing pins in the program.
+fn is_candidate(f: LLVMValueRef, pinned: &HashSet<LLVMValueRef>) -> bool {
+    !ir::is_declaration(f)
+        && ir::linkage(f) != LLVMLinkage::LLVMAvailableExternallyLinkage
+        && !pinned.contains(&f)
+        && !is_static_initializer(&ir::name(f))
 }

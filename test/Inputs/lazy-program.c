@@ -1,5 +1,6 @@
-// A program whose one lazified function is called first thing in main; the
-// runtime tests damage its lazy module between the build and the run.
+// A small program for the runtime tests, which damage its lazy module between
+// the build and the run. main is lazified too, so the program's first call
+// already needs the lazy module.
 #include <stdio.h>
 
 int compute(int x) { return x * 7; }

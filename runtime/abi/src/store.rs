@@ -87,6 +87,16 @@ pub fn ensure_private_dir(dir: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// `<store root>/<subdir>`, created if needed, after checking that both the
+/// root and the subdirectory are private to the current user.
+pub fn private_subdir(subdir: &str) -> Result<PathBuf, StoreError> {
+    let root = store_root()?;
+    ensure_private_dir(&root)?;
+    let dir = root.join(subdir);
+    ensure_private_dir(&dir)?;
+    Ok(dir)
+}
+
 /// `<stem>-<hash>.bc`: the name of a lazy module file.
 pub fn lazy_file_name(stem: &str, hash: ContentHash) -> String {
     let stem: String = stem

@@ -24,10 +24,7 @@ impl ObjectCache {
                 Some(format!("{} is set", env::DISABLE_OBJECT_CACHE)),
             );
         }
-        let dir = store::store_root()
-            .map(|root| root.join(store::OBJECTS_SUBDIR))
-            .and_then(|dir| store::ensure_private_dir(&dir).map(|()| dir));
-        match dir {
+        match store::private_subdir(store::OBJECTS_SUBDIR) {
             Ok(dir) => (ObjectCache { dir: Some(dir) }, None),
             Err(e) => (ObjectCache { dir: None }, Some(e.to_string())),
         }

@@ -1,0 +1,72 @@
+// AUTOJIT_DEBUG=1 makes the plugin log each decision on stderr and write the
+// module as clang made it (<stem>_incoming.ll), the lazy module (<stem>.ll)
+// and the static module (<stem>_static.ll) next to the lazy module in the
+// store. The log, then the three files, are checked as one stream so that
+// names and GUIDs in the log can be matched in the files.
+// RUN: rm -rf %t.store
+// RUN: export AUTOJIT_CACHE_DIR=%t.store
+// RUN: env AUTOJIT_DEBUG=1 %clang -O0 %autojit -c %s -o %t.o 2> %t.err
+// RUN: cat %t.err %t.store/modules/debug-output_incoming.ll %t.store/modules/debug-output.ll %t.store/modules/debug-output_static.ll | FileCheck %s -DFILE=%s -DSTORE=%t.store
+// Without AUTOJIT_DEBUG, no log and no .ll files; the lazy module is the same.
+// RUN: rm -rf %t.store
+// RUN: %clang -O0 %autojit -c %s -o %t.quiet.o 2> %t.quiet.err
+// RUN: count 0 < %t.quiet.err
+// RUN: not cat %t.store/modules/debug-output_incoming.ll
+// RUN: not cat %t.store/modules/debug-output.ll
+// RUN: not cat %t.store/modules/debug-output_static.ll
+// RUN: cmp %t.o %t.quiet.o
+
+static int hits;
+static int helper(int x) { return x + 1; }
+
+int tick(int x) {
+  hits++;
+  return helper(x) + hits;
+}
+
+void reset(void) { hits = 0; }
+
+// The log.
+// CHECK: {{^}}autojit-plugin: processing module [[FILE]]{{$}}
+// CHECK: {{^}}autojit-plugin: wrote [[STORE]]/modules/debug-output_incoming.ll{{$}}
+// CHECK: {{^}}autojit-plugin: promoted hits to [[HITS:hits\.autojit\.[0-9a-f]+]]{{$}}
+// CHECK-NOT: promoted helper
+// CHECK: {{^}}autojit-plugin: wrote [[STORE]]/modules/debug-output.ll{{$}}
+// CHECK: {{^}}autojit-plugin: wrote lazy module [[STORE]]/modules/[[LAZY:debug[-_]output-[0-9a-f]+\.bc]]{{$}}
+// CHECK-DAG: {{^}}autojit-plugin: lazified tick guid 0x[[TICK:[0-9a-f]{16}]]{{$}}
+// CHECK-DAG: {{^}}autojit-plugin: lazified reset guid 0x[[RESET:[0-9a-f]{16}]]{{$}}
+// CHECK-NOT: lazified helper
+// CHECK: {{^}}autojit-plugin: wrote [[STORE]]/modules/debug-output_static.ll{{$}}
+
+// The module as clang made it.
+// CHECK-LABEL: ; ModuleID =
+// CHECK: @hits = internal global i32 0
+// CHECK-DAG: define internal i32 @helper(
+// CHECK-DAG: define dso_local i32 @tick(
+// CHECK-DAG: call i32 @helper(
+// CHECK-DAG: define dso_local void @reset(
+
+// The lazy module: the bodies, named after their GUIDs, with the local helper
+// copied in and the promoted variable declared.
+// CHECK-LABEL: ; ModuleID =
+// CHECK-DAG: @[[HITS]] = external global i32
+// CHECK-DAG: define {{.*}}i32 @__autojit_fn_[[TICK]](i32 {{.*}}) #[[TICKATTR:[0-9]+]] {
+// CHECK-DAG: define {{.*}}void @__autojit_fn_[[RESET]]() #[[RESETATTR:[0-9]+]] {
+// CHECK-DAG: define internal i32 @helper(
+// CHECK-DAG: attributes #[[TICKATTR]] = { {{.*}}"autojit-name"="tick"
+// CHECK-DAG: attributes #[[RESETATTR]] = { {{.*}}"autojit-name"="reset"
+// CHECK-DAG: !{i32 2, !"autojit-opt-level", i32 0}
+
+// The static module: static frames calling the runtime, the promoted variable
+// defined, the descriptor naming the lazy module the log named.
+// CHECK-LABEL: ; ModuleID =
+// CHECK-DAG: @[[HITS]] = hidden global i32 0
+// CHECK-DAG: @__llvm_autojit_lazy_path = private unnamed_addr constant [{{[0-9]+}} x i8] c"[[STORE]]/modules/[[LAZY]]\00"
+// CHECK-DAG: @llvm.global_ctors = appending global {{.*}} @__llvm_autojit_module_ctor
+// CHECK-NOT: @helper
+// CHECK: define dso_local i32 @tick(
+// CHECK-NOT: @[[HITS]]
+// CHECK: call void @__llvm_autojit_materialize(
+// CHECK: define dso_local void @reset(
+// CHECK: call void @__llvm_autojit_materialize(
+// CHECK: declare void @__llvm_autojit_materialize(ptr)

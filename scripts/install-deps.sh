@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what building and testing autojit needs on Debian 12, and only what
+# is missing: LLVM 19 from Debian, CMake, Ninja, gdb; lit comes with
+# llvm-19-tools (PyPI's lit is the fallback). Rust (cargo) must be installed.
+set -euo pipefail
+
+packages=(clang-19 llvm-19-dev llvm-19-tools lld-19 libclang-rt-19-dev
+          libc++-19-dev libc++abi-19-dev cmake ninja-build gdb python3)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  [[ $(id -u) -ne 0 ]] && sudo=sudo
+  echo "Installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v lit >/dev/null && [[ ! -f /usr/lib/llvm-19/build/utils/lit/lit.py ]]; then
+  python3 -m pip install --quiet lit
+fi
+
+if ! command -v cargo >/dev/null; then
+  [[ -x $HOME/.cargo/bin/cargo ]] && export PATH="$HOME/.cargo/bin:$PATH"
+fi
+command -v cargo >/dev/null || {
+  echo "error: cargo not found; install Rust with rustup (https://rustup.rs) and run this again" >&2
+  exit 1
+}

@@ -41,9 +41,10 @@ impl Compiler {
         })
     }
 
-    /// The target and options an object depends on, for the cache key.
-    pub fn target_key(&self, opt_level: u32) -> String {
-        format!("{}-O{opt_level}-llvm{}", self.triple, self.llvm_version)
+    /// The target and compiler an object depends on, for cache keys. (The
+    /// optimization level is part of the lazy module itself.)
+    pub fn target_key(&self) -> String {
+        format!("{}-llvm{}", self.triple, self.llvm_version)
     }
 
     fn machine(&mut self, opt_level: u32) -> Result<LLVMTargetMachineRef, String> {

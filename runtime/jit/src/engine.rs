@@ -6,7 +6,7 @@
 
 use crate::compile::Compiler;
 use crate::error::{Error, ErrorKind};
-use crate::lazy_store::LazyModuleStore;
+use crate::lazy_store::{Extracted, LazyModuleStore};
 use crate::linker::{Dylib, ProcessLinker};
 use crate::object_cache::ObjectCache;
 use crate::registry::{ModuleId, Registry};
@@ -103,6 +103,47 @@ impl Engine {
         Ok(address)
     }
 
+    fn extract(
+        &self,
+        b: &mut Backend,
+        id: ModuleId,
+        module: RegisteredModule,
+        guid: u64,
+    ) -> Result<Extracted, Error> {
+        let loaded_before = b.lazy.loaded_count();
+        let extracted = b.lazy.extract(id, module, guid)?;
+        if b.lazy.loaded_count() > loaded_before {
+            self.stats.module_loaded();
+            self.log(|| format!("loaded lazy module {}", module.lazy_path()));
+        }
+        Ok(extracted)
+    }
+
+    /// Links `object` into the module's JITDylib and returns the address of
+    /// `body`.
+    fn link(
+        &self,
+        b: &mut Backend,
+        id: ModuleId,
+        module: RegisteredModule,
+        object: &[u8],
+        body: &str,
+    ) -> Result<usize, String> {
+        let dylib = match b.dylibs.get(&id) {
+            Some(&jd) => jd,
+            None => {
+                let symbols: Vec<_> = module.symbols().collect();
+                let jd = b
+                    .linker
+                    .create_dylib(&format!("autojit-module-{id}"), &symbols)?;
+                b.dylibs.insert(id, jd);
+                jd
+            }
+        };
+        b.linker.add_object(dylib, object)?;
+        b.linker.lookup(dylib, body)
+    }
+
     fn start_backend(&self) -> Result<Backend, String> {
         let compiler = Compiler::new()?;
         let linker = ProcessLinker::new()?;
@@ -132,66 +173,48 @@ impl Engine {
         guid: u64,
     ) -> Result<usize, Error> {
         let start = Instant::now();
-        let loaded_before = b.lazy.loaded_count();
-        let extracted = b.lazy.extract(id, module, guid)?;
-        if b.lazy.loaded_count() > loaded_before {
-            self.stats.module_loaded();
-            self.log(|| format!("loaded lazy module {}", module.lazy_path()));
-        }
         let body = names::body_name(guid);
-        let name = extracted
-            .source_name
-            .clone()
-            .unwrap_or_else(|| body.clone());
-        let fail = |kind| Error {
-            guid,
-            function: Some(name.clone()),
-            lazy_file: Some(module.lazy_path().to_string()),
-            source: Some(module.source_path().to_string()),
-            kind,
-        };
-        let key = ObjectCache::key(
-            extracted.module.text().as_bytes(),
-            &b.compiler.target_key(extracted.opt_level),
-        );
-        let dylib = match b.dylibs.get(&id) {
-            Some(&jd) => jd,
-            None => {
-                let symbols: Vec<_> = module.symbols().collect();
-                let jd = b
-                    .linker
-                    .create_dylib(&format!("autojit-module-{id}"), &symbols)
-                    .map_err(|e| fail(ErrorKind::Link(e)))?;
-                b.dylibs.insert(id, jd);
-                jd
-            }
-        };
+        let target = b.compiler.target_key();
+        // An unchanged lazy file maps straight to its objects: no parsing.
+        let index_key = ObjectCache::index_key(module.content_hash(), guid, &target);
         let mut compile_time = Duration::ZERO;
-        let (object, from_cache) = match b.cache.load(key) {
-            Some(object) => (object, true),
+        let (object, key, name, from_cache) = match b.cache.load_indexed(index_key) {
+            Some(hit) => (hit.object, hit.key, hit.name, true),
             None => {
-                let t = Instant::now();
-                let object = b
-                    .compiler
-                    .compile(&extracted.module, extracted.opt_level)
-                    .map_err(|e| fail(ErrorKind::Compile(e)))?;
-                compile_time = t.elapsed();
-                if let Err(e) = b.cache.store(key, &object) {
+                let extracted = self.extract(b, id, module, guid)?;
+                let name = extracted
+                    .source_name
+                    .clone()
+                    .unwrap_or_else(|| body.clone());
+                let key = ObjectCache::key(extracted.module.text().as_bytes(), &target);
+                let (object, from_cache) = match b.cache.load(key) {
+                    Some(object) => (object, true),
+                    None => {
+                        let t = Instant::now();
+                        let object = b
+                            .compiler
+                            .compile(&extracted.module, extracted.opt_level)
+                            .map_err(|e| context(module, guid, &name, ErrorKind::Compile(e)))?;
+                        compile_time = t.elapsed();
+                        (object, false)
+                    }
+                };
+                let stored = if from_cache {
+                    Ok(())
+                } else {
+                    b.cache.store(key, &object)
+                };
+                if let Err(e) = stored.and_then(|()| b.cache.store_index(index_key, key, &name)) {
                     self.log(|| e);
                 }
-                (object, false)
+                (object, key, name, from_cache)
             }
         };
-        drop(extracted);
-        let linked = b
-            .linker
-            .add_object(dylib, &object)
-            .and_then(|()| b.linker.lookup(dylib, &body));
-        let address = linked.map_err(|e| {
+        let address = self.link(b, id, module, &object, &body).map_err(|e| {
             if from_cache {
-                b.cache.evict(key);
+                b.cache.evict(key, index_key);
             }
-            fail(ErrorKind::Link(e))
+            context(module, guid, &name, ErrorKind::Link(e))
         })?;
         self.stats.record(from_cache, compile_time, start.elapsed());
         self.log(|| {
@@ -203,5 +226,15 @@ impl Engine {
             format!("materialized {name} (guid 0x{guid:016x}) at 0x{address:x}, {how}")
         });
         Ok(address)
+    }
+}
+
+fn context(module: RegisteredModule, guid: u64, name: &str, kind: ErrorKind) -> Error {
+    Error {
+        guid,
+        function: Some(name.to_string()),
+        lazy_file: Some(module.lazy_path().to_string()),
+        source: Some(module.source_path().to_string()),
+        kind,
     }
 }

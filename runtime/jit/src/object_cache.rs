@@ -1,17 +1,28 @@
 //! ObjectCache: compiled objects on disk, keyed by what was compiled.
 //!
-//! The key hashes the extracted module's IR with the target and the options, so an edit recompiles exactly the functions whose code changed.
+//! An object's key hashes the extracted module's IR with the target, so an
+//! edit recompiles exactly the functions whose code changed. An index entry,
+//! keyed by the lazy file's content hash and the GUID, names the object a
+//! function of an unchanged lazy file compiled to: a warm run reads the index
+//! and the object and never parses IR.
+//!
 //! Files are written atomically (temporary + rename), so any number of
-//! processes may share the cache; a reader sees a whole object or none.
+//! processes may share the cache; a reader sees a whole file or none.
 
 use autojit_abi::{content_hash, env, store, ContentHash};
 use std::path::PathBuf;
 
 /// Bumped when the engine changes how it compiles, to retire old objects.
-const FORMAT_VERSION: &str = "autojit-object-v1";
+const FORMAT_VERSION: &str = "autojit-object-v2";
 
 pub struct ObjectCache {
     dir: Option<PathBuf>,
+}
+
+pub struct IndexedObject {
+    pub key: ContentHash,
+    pub name: String,
+    pub object: Vec<u8>,
 }
 
 impl ObjectCache {
@@ -19,10 +30,8 @@ impl ObjectCache {
     /// when turned off or when the directory is unusable.
     pub fn from_env() -> (Self, Option<String>) {
         if env::flag(env::DISABLE_OBJECT_CACHE) {
-            return (
-                ObjectCache { dir: None },
-                Some(format!("{} is set", env::DISABLE_OBJECT_CACHE)),
-            );
+            let why = format!("{} is set", env::DISABLE_OBJECT_CACHE);
+            return (ObjectCache { dir: None }, Some(why));
         }
         match store::private_subdir(store::OBJECTS_SUBDIR) {
             Ok(dir) => (ObjectCache { dir: Some(dir) }, None),
@@ -30,35 +39,84 @@ impl ObjectCache {
         }
     }
 
+    /// The key of the object compiled from `ir` for `target`.
     pub fn key(ir: &[u8], target: &str) -> ContentHash {
-        let mut input = Vec::with_capacity(ir.len() + target.len() + FORMAT_VERSION.len() + 2);
-        input.extend_from_slice(FORMAT_VERSION.as_bytes());
-        input.push(0);
-        input.extend_from_slice(target.as_bytes());
-        input.push(0);
-        input.extend_from_slice(ir);
-        content_hash(&input)
+        keyed(&[FORMAT_VERSION.as_bytes(), target.as_bytes(), ir])
+    }
+
+    /// The key of the index entry for function `guid` of a lazy file.
+    pub fn index_key(lazy_file: ContentHash, guid: u64, target: &str) -> ContentHash {
+        let lazy = lazy_file.0.to_le_bytes();
+        let guid = guid.to_le_bytes();
+        keyed(&[FORMAT_VERSION.as_bytes(), target.as_bytes(), &lazy, &guid])
     }
 
     pub fn load(&self, key: ContentHash) -> Option<Vec<u8>> {
-        let path = self.dir.as_ref()?.join(format!("{}.o", key.to_hex()));
+        let path = self.dir.as_ref()?.join(object_file(key));
         std::fs::read(path)
             .ok()
             .filter(|bytes| bytes.starts_with(b"\x7fELF"))
     }
 
+    /// The object an index entry names, with the function's source name.
+    pub fn load_indexed(&self, index_key: ContentHash) -> Option<IndexedObject> {
+        let path = self.dir.as_ref()?.join(index_file(index_key));
+        let entry = std::fs::read_to_string(path).ok()?;
+        let (hex, name) = entry.trim_end().split_once(' ')?;
+        let key = ContentHash::from_hex(hex)?;
+        let object = self.load(key)?;
+        Some(IndexedObject {
+            key,
+            name: name.to_string(),
+            object,
+        })
+    }
+
     /// Stores an object; a failure only costs a recompile next time.
     pub fn store(&self, key: ContentHash, object: &[u8]) -> Result<(), String> {
+        self.write(&object_file(key), object)
+    }
+
+    pub fn store_index(
+        &self,
+        index_key: ContentHash,
+        key: ContentHash,
+        name: &str,
+    ) -> Result<(), String> {
+        let entry = format!("{} {name}\n", key.to_hex());
+        self.write(&index_file(index_key), entry.as_bytes())
+    }
+
+    fn write(&self, file: &str, bytes: &[u8]) -> Result<(), String> {
         let Some(dir) = &self.dir else { return Ok(()) };
-        store::write_atomically(dir, &format!("{}.o", key.to_hex()), object)
+        store::write_atomically(dir, file, bytes)
             .map(|_| ())
             .map_err(|e| format!("cannot write to object cache {}: {e}", dir.display()))
     }
 
-    /// Removes an object that failed to link.
-    pub fn evict(&self, key: ContentHash) {
+    /// Removes an object that failed to link, and the index entry naming it.
+    pub fn evict(&self, key: ContentHash, index_key: ContentHash) {
         if let Some(dir) = &self.dir {
-            let _ = std::fs::remove_file(dir.join(format!("{}.o", key.to_hex())));
+            let _ = std::fs::remove_file(dir.join(object_file(key)));
+            let _ = std::fs::remove_file(dir.join(index_file(index_key)));
         }
     }
+}
+
+fn object_file(key: ContentHash) -> String {
+    format!("{}.o", key.to_hex())
+}
+
+fn index_file(index_key: ContentHash) -> String {
+    format!("{}.index", index_key.to_hex())
+}
+
+/// Hashes the parts, each followed by a NUL.
+fn keyed(parts: &[&[u8]]) -> ContentHash {
+    let mut input = Vec::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for part in parts {
+        input.extend_from_slice(part);
+        input.push(0);
+    }
+    content_hash(&input)
 }

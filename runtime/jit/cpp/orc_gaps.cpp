@@ -11,6 +11,7 @@
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Transforms/Utils/Cloning.h"
+#include "llvm/Transforms/Utils/ValueMapper.h"
 #include "llvm-c/Core.h"
 #include <cstring>
 #include <dlfcn.h>
@@ -67,7 +68,44 @@ public:
 };
 } // namespace
 
+namespace {
+// Declares, in the extracted module, each global value the carried code
+// refers to but does not carry, on first reference.
+class DeclarationMaterializer final : public ValueMaterializer {
+  Module &Dest;
+
+public:
+  explicit DeclarationMaterializer(Module &Dest) : Dest(Dest) {}
+
+  Value *materialize(Value *V) override {
+    auto *GV = dyn_cast<GlobalValue>(V);
+    if (!GV)
+      return nullptr;
+    auto Linkage = GV->hasExternalWeakLinkage() ? GlobalValue::ExternalWeakLinkage
+                                                : GlobalValue::ExternalLinkage;
+    if (auto *F = dyn_cast<Function>(GV)) {
+      Function *Decl = Function::Create(F->getFunctionType(), Linkage,
+                                        F->getAddressSpace(), F->getName(), &Dest);
+      Decl->setCallingConv(F->getCallingConv());
+      Decl->setAttributes(F->getAttributes());
+      return Decl;
+    }
+    if (auto *Var = dyn_cast<GlobalVariable>(GV)) {
+      auto *Decl = new GlobalVariable(Dest, Var->getValueType(), Var->isConstant(),
+                                      Linkage, nullptr, Var->getName(), nullptr,
+                                      Var->getThreadLocalMode(),
+                                      Var->getAddressSpace());
+      Decl->setAlignment(Var->getAlign());
+      return Decl;
+    }
+    return nullptr;
+  }
+};
+} // namespace
+
 // Returns the new module, or null with *ErrorMessage set (free with free()).
+// Only what the body carries is copied; everything else it refers to becomes
+// a declaration, so the cost follows the body, not the module.
 extern "C" LLVMModuleRef autojit_extract_function(LLVMModuleRef LazyModule,
                                                   const char *BodyName,
                                                   char **ErrorMessage) {
@@ -82,17 +120,54 @@ extern "C" LLVMModuleRef autojit_extract_function(LLVMModuleRef LazyModule,
     *ErrorMessage = copyMessage(toString(std::move(E)));
     return nullptr;
   }
+
+  auto Extracted = std::make_unique<Module>(M.getModuleIdentifier(), M.getContext());
+  Extracted->setSourceFileName(M.getSourceFileName());
+  Extracted->setDataLayout(M.getDataLayout());
+  Extracted->setTargetTriple(M.getTargetTriple());
+  SmallVector<Module::ModuleFlagEntry, 8> Flags;
+  M.getModuleFlagsMetadata(Flags);
+  for (const Module::ModuleFlagEntry &Flag : Flags)
+    Extracted->addModuleFlag(Flag.Behavior, Flag.Key->getString(), Flag.Val);
+
+  // Prototypes first, in the lazy module's order, so that names and the
+  // printed module (the cache key) do not depend on traversal order.
   ValueToValueMapTy VMap;
-  std::unique_ptr<Module> Extracted = CloneModule(
-      M, VMap, [&](const GlobalValue *GV) { return Closure.contains(GV); });
-  // Declarations of everything else the module defines are dead weight for
-  // code generation and for the cache key.
-  SmallVector<GlobalValue *, 64> Unused;
-  for (GlobalValue &GV : Extracted->global_values())
-    if (GV.isDeclaration() && GV.use_empty())
-      Unused.push_back(&GV);
-  for (GlobalValue *GV : Unused)
-    GV->eraseFromParent();
+  DeclarationMaterializer Declarations(*Extracted);
+  SmallVector<std::pair<GlobalVariable *, GlobalVariable *>, 8> Variables;
+  SmallVector<std::pair<Function *, Function *>, 8> Functions;
+  for (GlobalVariable &G : M.globals()) {
+    if (!Closure.contains(&G))
+      continue;
+    auto *NG = new GlobalVariable(*Extracted, G.getValueType(), G.isConstant(),
+                                  G.getLinkage(), nullptr, G.getName(), nullptr,
+                                  G.getThreadLocalMode(), G.getAddressSpace());
+    NG->copyAttributesFrom(&G);
+    VMap[&G] = NG;
+    Variables.push_back({&G, NG});
+  }
+  for (Function &F : M) {
+    if (!Closure.contains(&F))
+      continue;
+    Function *NF = Function::Create(F.getFunctionType(), F.getLinkage(),
+                                    F.getAddressSpace(), F.getName(), Extracted.get());
+    NF->copyAttributesFrom(&F);
+    VMap[&F] = NF;
+    Functions.push_back({&F, NF});
+  }
+  for (auto [G, NG] : Variables)
+    if (G->hasInitializer())
+      NG->setInitializer(MapValue(G->getInitializer(), VMap, RF_None, nullptr, &Declarations));
+  for (auto [F, NF] : Functions) {
+    auto NewArg = NF->arg_begin();
+    for (Argument &A : F->args()) {
+      NewArg->setName(A.getName());
+      VMap[&A] = &*NewArg++;
+    }
+    SmallVector<ReturnInst *, 8> Returns;
+    CloneFunctionInto(NF, F, VMap, CloneFunctionChangeType::DifferentModule,
+                      Returns, "", nullptr, nullptr, &Declarations);
+  }
   return wrap(Extracted.release());
 }
 

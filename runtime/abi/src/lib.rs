@@ -6,9 +6,11 @@
 //! module store and object cache live, and how environment flags are read.
 
 pub mod descriptor;
+pub mod engine;
 pub mod env;
 pub mod guid;
 pub mod names;
+pub mod stats;
 pub mod store;
 
 pub use descriptor::{ModuleDescriptor, RegisteredModule, SymbolEntry, ABI_VERSION};

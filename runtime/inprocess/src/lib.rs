@@ -1,25 +1,47 @@
-//! libautojit-runtime.so: the two entry points of `include/llvm-autojit.h`,
-//! backed by the engine running inside the program.
+//! libautojit-runtime.so: the two entry points of `include/llvm-autojit.h`.
 //!
-//! This is the outermost layer: engine errors are printed here, on one line,
-//! and end the program with a non-zero status.
+//! This library has no LLVM in it. Registration only records descriptors;
+//! the first materialization loads `libautojit-engine.so` from this library's
+//! directory and hands it everything registered so far. Programs that never
+//! call a lazy function never load LLVM, start as fast as without autojit,
+//! and link as fast.
+//!
+//! This is the outermost layer: errors are printed here, on one line, and end
+//! the program with a non-zero status.
 
+use autojit_abi::engine::{self, from_malloced, to_malloced, MaterializeFn, RegisterFn, StatsFn};
+use autojit_abi::stats::Stats;
 use autojit_abi::{env, ModuleDescriptor, RegisteredModule};
-use autojit_jit::Engine;
-use std::ffi::c_void;
-use std::sync::{LazyLock, Once};
+use std::ffi::{c_char, c_void, CStr, CString};
+use std::sync::{Mutex, MutexGuard, Once};
 
 const PREFIX: &str = "[autojit-runtime]";
 const EXIT_STATUS: i32 = 1;
 
-static ENGINE: LazyLock<Engine> = LazyLock::new(|| Engine::new(PREFIX));
-static STATS_AT_EXIT: Once = Once::new();
-
-extern "C" fn print_stats() {
-    eprintln!("{PREFIX} {}", ENGINE.stats.summary());
+/// Registrations wait here until the engine is loaded.
+struct Runtime {
+    pending: Vec<RegisteredModule>,
+    engine: Option<EngineLibrary>,
 }
 
-/// Records a lazy module; reads nothing from disk.
+#[derive(Clone, Copy)]
+struct EngineLibrary {
+    register: RegisterFn,
+    materialize: MaterializeFn,
+    stats: StatsFn,
+}
+
+static RUNTIME: Mutex<Runtime> = Mutex::new(Runtime {
+    pending: Vec::new(),
+    engine: None,
+});
+static AT_EXIT: Once = Once::new();
+
+fn runtime() -> MutexGuard<'static, Runtime> {
+    RUNTIME.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Records a lazy module; reads nothing from disk and loads no LLVM.
 ///
 /// # Safety
 /// `module` must be a descriptor emitted by the autojit plugin.
@@ -27,19 +49,28 @@ extern "C" fn print_stats() {
 pub unsafe extern "C" fn __llvm_autojit_register(module: *const ModuleDescriptor) {
     // SAFETY: the plugin passes a constant descriptor that lives as long as
     // the binary that contains it.
-    let Some(module) = (unsafe { RegisteredModule::from_raw(module) }) else {
+    let Some(registered) = (unsafe { RegisteredModule::from_raw(module) }) else {
         fail(
             "__llvm_autojit_register called with a null module descriptor; rebuild the program"
                 .into(),
         );
     };
-    STATS_AT_EXIT.call_once(|| {
+    AT_EXIT.call_once(|| {
         if env::flag(env::STATS) {
             // SAFETY: print_stats is a plain extern "C" fn with no arguments.
             unsafe { libc::atexit(print_stats) };
         }
     });
-    ENGINE.register(module);
+    if env::flag(env::DEBUG) {
+        let (file, n) = (registered.lazy_path(), registered.guids().len());
+        eprintln!("{PREFIX} registered {file} ({n} functions)");
+    }
+    let mut rt = runtime();
+    match rt.engine {
+        // SAFETY: the engine takes plugin-emitted descriptors.
+        Some(engine) => unsafe { (engine.register)(module) },
+        None => rt.pending.push(registered),
+    }
 }
 
 /// Compiles the function whose GUID `*guid_in_addr_out` holds and replaces
@@ -49,18 +80,127 @@ pub unsafe extern "C" fn __llvm_autojit_register(module: *const ModuleDescriptor
 /// `guid_in_addr_out` must point to a writable pointer-sized slot.
 #[no_mangle]
 pub unsafe extern "C" fn __llvm_autojit_materialize(guid_in_addr_out: *mut *mut c_void) {
+    let engine = match loaded_engine() {
+        Ok(engine) => engine,
+        Err(msg) => fail(msg),
+    };
     // SAFETY: the static frame passes its stack temporary holding the GUID.
     let guid = unsafe { *guid_in_addr_out } as u64;
-    match ENGINE.materialize(guid) {
-        // SAFETY: as above; the frame reads the address back after we return.
-        Ok(address) => unsafe { *guid_in_addr_out = address as *mut c_void },
-        Err(mut e) => {
-            if e.function.is_none() {
-                e.function = calling_function();
-            }
-            fail(e.to_string())
-        }
+    let mut error = std::ptr::null_mut();
+    // SAFETY: the engine's materialize with a valid out-pointer.
+    let address = unsafe { (engine.materialize)(guid, calling_function, &mut error) };
+    if address == 0 {
+        // SAFETY: on failure the engine sets a malloc'ed message.
+        fail(unsafe { from_malloced(error) }.unwrap_or_else(|| "materialization failed".into()));
     }
+    // SAFETY: as above; the frame reads the address back after we return.
+    unsafe { *guid_in_addr_out = address as *mut c_void };
+}
+
+/// The engine, loading it and handing it the pending registrations first.
+fn loaded_engine() -> Result<EngineLibrary, String> {
+    let mut rt = runtime();
+    if let Some(engine) = rt.engine {
+        return Ok(engine);
+    }
+    let engine = load_engine()?;
+    for module in rt.pending.drain(..) {
+        // SAFETY: pending holds plugin-emitted descriptors.
+        unsafe { (engine.register)(module.as_ptr()) };
+    }
+    rt.engine = Some(engine);
+    Ok(engine)
+}
+
+fn load_engine() -> Result<EngineLibrary, String> {
+    let path = std::path::Path::new(own_directory()?).join(engine::LIBRARY);
+    let fail = |what: String| {
+        format!(
+            "cannot load the autojit engine {}: {what}; reinstall autojit ({} must sit next to libautojit-runtime.so)",
+            path.display(),
+            engine::LIBRARY
+        )
+    };
+    let c_path =
+        CString::new(path.to_string_lossy().as_bytes()).map_err(|e| fail(e.to_string()))?;
+    // SAFETY: dlopen with a valid path. RTLD_GLOBAL: the JIT looks up LLVM's
+    // own helpers (GDB registration) in the process's global scope.
+    let handle = unsafe { libc::dlopen(c_path.as_ptr(), libc::RTLD_NOW | libc::RTLD_GLOBAL) };
+    if handle.is_null() {
+        return Err(fail(dl_error()));
+    }
+    let symbol = |name: &str| {
+        let c = CString::new(name).expect("symbol names have no NUL");
+        // SAFETY: `handle` is a live library handle.
+        let p = unsafe { libc::dlsym(handle, c.as_ptr()) };
+        if p.is_null() {
+            Err(fail(format!("it has no symbol {name}")))
+        } else {
+            Ok(p)
+        }
+    };
+    // SAFETY: the engine exports these symbols with exactly these types
+    // (autojit_abi::engine is the one definition both sides use).
+    unsafe {
+        Ok(EngineLibrary {
+            register: std::mem::transmute::<*mut c_void, RegisterFn>(symbol(
+                engine::REGISTER_SYMBOL,
+            )?),
+            materialize: std::mem::transmute::<*mut c_void, MaterializeFn>(symbol(
+                engine::MATERIALIZE_SYMBOL,
+            )?),
+            stats: std::mem::transmute::<*mut c_void, StatsFn>(symbol(engine::STATS_SYMBOL)?),
+        })
+    }
+}
+
+/// The directory this library was loaded from.
+fn own_directory() -> Result<&'static str, String> {
+    static DIR: std::sync::OnceLock<Result<String, String>> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let mut info = std::mem::MaybeUninit::<libc::Dl_info>::zeroed();
+        // SAFETY: dladdr only writes `info`.
+        let found = unsafe { libc::dladdr(load_engine as *const c_void, info.as_mut_ptr()) } != 0;
+        // SAFETY: filled by dladdr when it returned non-zero.
+        let file = found
+            .then(|| unsafe { info.assume_init() }.dli_fname)
+            .filter(|f| !f.is_null());
+        let file = file
+            .ok_or_else(|| "cannot tell where libautojit-runtime.so was loaded from".to_string())?;
+        // SAFETY: dli_fname is a NUL-terminated path owned by the loader.
+        let file = unsafe { CStr::from_ptr(file) }
+            .to_string_lossy()
+            .into_owned();
+        let dir = std::path::Path::new(&file)
+            .parent()
+            .map(|d| d.to_string_lossy().into_owned());
+        Ok(dir.filter(|d| !d.is_empty()).unwrap_or_else(|| ".".into()))
+    })
+    .as_deref()
+    .map_err(Clone::clone)
+}
+
+fn dl_error() -> String {
+    // SAFETY: dlerror returns null or a thread-local NUL-terminated message.
+    let e = unsafe { libc::dlerror() };
+    if e.is_null() {
+        return "unknown error".into();
+    }
+    // SAFETY: as above.
+    unsafe { CStr::from_ptr(e) }.to_string_lossy().into_owned()
+}
+
+extern "C" fn print_stats() {
+    let engine = runtime().engine;
+    let summary = match engine {
+        // SAFETY: the engine returns a malloc'ed summary.
+        Some(engine) => unsafe { from_malloced((engine.stats)()) },
+        None => None,
+    };
+    eprintln!(
+        "{PREFIX} {}",
+        summary.unwrap_or_else(|| Stats::default().summary())
+    );
 }
 
 fn fail(msg: String) -> ! {
@@ -70,12 +210,16 @@ fn fail(msg: String) -> ! {
 
 /// The name of the static frame that called `__llvm_autojit_materialize`,
 /// for messages about functions whose lazy module cannot be read: the first
-/// frame on the stack outside this library.
-fn calling_function() -> Option<String> {
-    let own = containing_object(__llvm_autojit_materialize as *const c_void)?;
+/// frame on the stack outside this library and the engine.
+extern "C" fn calling_function() -> *mut c_char {
+    let engine = runtime().engine.map(|e| e.materialize as *const c_void);
+    let skipped = [
+        containing_object(calling_function as *const c_void),
+        engine.and_then(containing_object),
+    ];
     let mut caller = None;
     backtrace::trace(|frame| {
-        if containing_object(frame.ip()) == Some(own) {
+        if skipped.contains(&containing_object(frame.ip())) {
             return true;
         }
         backtrace::resolve_frame(frame, |symbol| {
@@ -85,7 +229,7 @@ fn calling_function() -> Option<String> {
         });
         false
     });
-    caller
+    caller.map_or(std::ptr::null_mut(), |name| to_malloced(&name))
 }
 
 /// Base address of the loaded object that contains `address`.

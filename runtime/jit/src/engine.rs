@@ -10,7 +10,7 @@ use crate::lazy_store::{Extracted, LazyModuleStore};
 use crate::linker::{Dylib, ProcessLinker};
 use crate::object_cache::ObjectCache;
 use crate::registry::{ModuleId, Registry};
-use crate::stats::Stats;
+use autojit_abi::stats::Stats;
 use autojit_abi::{env, names, RegisteredModule};
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
@@ -71,13 +71,6 @@ impl Engine {
     }
 
     pub fn register(&self, module: RegisteredModule) {
-        self.log(|| {
-            format!(
-                "registered {} ({} functions)",
-                module.lazy_path(),
-                module.guids().len()
-            )
-        });
         self.lock().registry.register(module);
     }
 

@@ -10,7 +10,6 @@ mod linker;
 mod llvm;
 mod object_cache;
 mod registry;
-mod stats;
 
 pub use engine::Engine;
 pub use error::{Error, ErrorKind};

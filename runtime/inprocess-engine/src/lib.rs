@@ -1,0 +1,49 @@
+//! libautojit-engine.so: the engine behind `libautojit-runtime.so`, loaded by
+//! it on the first materialization. Its C interface is
+//! `autojit_abi::engine`; errors go back to the runtime as messages.
+
+use autojit_abi::engine::{from_malloced, to_malloced, CallerNameFn};
+use autojit_abi::{ModuleDescriptor, RegisteredModule};
+use autojit_jit::Engine;
+use std::ffi::c_char;
+use std::sync::LazyLock;
+
+static ENGINE: LazyLock<Engine> = LazyLock::new(|| Engine::new("[autojit-runtime]"));
+
+/// # Safety
+/// `module` must be a descriptor emitted by the autojit plugin.
+#[no_mangle]
+pub unsafe extern "C" fn autojit_engine_register(module: *const ModuleDescriptor) {
+    // SAFETY: the runtime only forwards descriptors it was given by
+    // registration constructors; they live as long as their binary.
+    if let Some(module) = unsafe { RegisteredModule::from_raw(module) } {
+        ENGINE.register(module);
+    }
+}
+
+/// # Safety
+/// `error` must be a valid pointer to write a message pointer to.
+#[no_mangle]
+pub unsafe extern "C" fn autojit_engine_materialize(
+    guid: u64,
+    caller_name: CallerNameFn,
+    error: *mut *mut c_char,
+) -> usize {
+    match ENGINE.materialize(guid) {
+        Ok(address) => address,
+        Err(mut e) => {
+            if e.function.is_none() {
+                // SAFETY: the runtime's callback returns a malloc'ed string or null.
+                e.function = unsafe { from_malloced(caller_name()) };
+            }
+            // SAFETY: the caller passes a valid out-pointer.
+            unsafe { *error = to_malloced(&e.to_string()) };
+            0
+        }
+    }
+}
+
+#[no_mangle]
+pub extern "C" fn autojit_engine_stats() -> *mut c_char {
+    to_malloced(&ENGINE.stats.summary())
+}

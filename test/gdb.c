@@ -20,7 +20,7 @@ int main(void) {
   return 0;
 }
 
-// CHECK: Breakpoint 1, {{.*}}leaf () at {{.*}}gdb.c:13
+// CHECK: Breakpoint 1, 0x{{[0-9a-f]+}} in leaf ()
 // CHECK: Breakpoint 1.2, leaf (x=4) at {{.*}}gdb.c:14
 // CHECK: #0  leaf (x=4) at {{.*}}gdb.c:14
 // CHECK-NEXT: #1  {{.*}} in middle (x=4) at {{.*}}gdb.c:17

@@ -12,12 +12,15 @@
 //!
 //! The GUID travels through a stack temporary, never through the shared slot,
 //! so a thread that races past the null check can never call a GUID.
+//!
+//! Frames carry no debug info (deleting the body drops its DISubprogram): a
+//! debugger then resolves a line breakpoint to the compiled body, not to the
+//! nearest frame, and the program keeps no debug info for code it lacks.
 
 use crate::ir;
 use autojit_abi::names;
 use llvm_sys::comdat::{LLVMGetComdat, LLVMSetComdat};
 use llvm_sys::core::*;
-use llvm_sys::debuginfo::*;
 use llvm_sys::prelude::*;
 use llvm_sys::{LLVMAtomicOrdering, LLVMIntPredicate, LLVMLinkage, LLVMTailCallKind, LLVMTypeKind};
 
@@ -42,7 +45,7 @@ pub fn replace_body_with_frame(
     let name = ir::name(f);
     let linkage = ir::linkage(f);
     // SAFETY: `f` is a live function definition of `m`.
-    let (subprogram, comdat) = unsafe { (LLVMGetSubprogram(f), LLVMGetComdat(f)) };
+    let comdat = unsafe { LLVMGetComdat(f) };
     ir::delete_body(f);
     ir::set_linkage(f, linkage);
     for attr in BODY_ONLY_ATTRS {
@@ -70,13 +73,6 @@ pub fn replace_body_with_frame(
         let slow = LLVMAppendBasicBlockInContext(ctx, f, c"materialize".as_ptr());
         let call = LLVMAppendBasicBlockInContext(ctx, f, c"call".as_ptr());
         let b = LLVMCreateBuilderInContext(ctx);
-        if !subprogram.is_null() {
-            LLVMSetSubprogram(f, subprogram);
-            let line = LLVMDISubprogramGetLine(subprogram);
-            let loc =
-                LLVMDIBuilderCreateDebugLocation(ctx, line, 0, subprogram, std::ptr::null_mut());
-            LLVMSetCurrentDebugLocation2(b, loc);
-        }
 
         LLVMPositionBuilderAtEnd(b, entry);
         let tmp = LLVMBuildAlloca(b, ptr, c"guid.addr".as_ptr());

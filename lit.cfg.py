@@ -33,7 +33,7 @@ config.substitutions.append(("%plugin", plugin))
 config.substitutions.append(("%autojit", "-fpass-plugin=" + plugin))
 config.substitutions.append(("%libdir", lib))
 config.substitutions.append(
-    ("%rt", "-L{0} -lautojit-runtime -Wl,-rpath,{0} -rdynamic -pthread".format(lib))
+    ("%rt", "-L{0} -lautojit-runtime -Wl,-rpath,{0} -pthread".format(lib))
 )
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
 config.substitutions.append(("%python", sys.executable))

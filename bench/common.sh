@@ -22,7 +22,7 @@ require_autojit() {
 }
 
 plugin_flags() { echo "-fpass-plugin=$autojit_lib/autojit.so"; }
-runtime_flags() { echo "-L$autojit_lib -lautojit-runtime -Wl,-rpath,$autojit_lib -rdynamic -pthread"; }
+runtime_flags() { echo "-L$autojit_lib -lautojit-runtime -Wl,-rpath,$autojit_lib -pthread"; }
 
 progress() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 

@@ -37,7 +37,7 @@ build_flavour() {
 
 echo "Building textstats regular and with autojit (clean -O0 -g builds)"
 t_regular=$(build_flavour regular "" "")
-t_autojit=$(build_flavour autojit "-fpass-plugin=$lib/autojit.so" "-L$lib -lautojit-runtime -Wl,-rpath,$lib -rdynamic")
+t_autojit=$(build_flavour autojit "-fpass-plugin=$lib/autojit.so" "-L$lib -lautojit-runtime -Wl,-rpath,$lib")
 
 run() {
   local start end

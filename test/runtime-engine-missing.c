@@ -6,7 +6,7 @@
 // RUN: cp %libdir/libautojit-runtime.so %t.lib/
 // RUN: %clang -O0 -c %s -o %t.main.o
 // RUN: %clang -O0 -c %autojit -DLAZY %s -o %t.lazy.o
-// RUN: %clang %t.main.o %t.lazy.o -o %t.exe -L%t.lib -lautojit-runtime -Wl,-rpath,%t.lib -rdynamic
+// RUN: %clang %t.main.o %t.lazy.o -o %t.exe -L%t.lib -lautojit-runtime -Wl,-rpath,%t.lib
 // RUN: not %t.exe call 2>&1 | FileCheck %s
 // RUN: %t.exe | FileCheck --check-prefix=UNUSED %s
 

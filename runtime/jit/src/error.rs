@@ -87,7 +87,7 @@ impl fmt::Display for Error {
             ErrorKind::Compile(msg) => write!(f, "cannot compile {function} from {file}: {msg}"),
             ErrorKind::Link(msg) => write!(
                 f,
-                "cannot link {function} from {file}: {msg}; link the program with -rdynamic so lazy code can find its symbols"
+                "cannot link {function} from {file}: {msg}; keep the program's symbol table (do not strip it) or link it with -rdynamic"
             ),
             ErrorKind::Setup(msg) => write!(f, "cannot set up the JIT for {function}: {msg}"),
         }

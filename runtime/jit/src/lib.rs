@@ -9,6 +9,7 @@ mod lazy_store;
 mod linker;
 mod llvm;
 mod object_cache;
+mod program_symbols;
 mod registry;
 
 pub use engine::Engine;

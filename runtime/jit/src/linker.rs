@@ -4,18 +4,23 @@
 //!
 //! Each lazy module gets a JITDylib of its own: its hidden symbols are defined
 //! there from the descriptor, and everything else resolves against the
-//! process (dlsym), so static frames, globals and libraries are shared.
+//! running program (`SymbolResolver`), so static frames, globals and libraries
+//! are shared.
 
 use crate::llvm::{buffer_copy, check};
+use crate::program_symbols::SymbolResolver;
 use llvm_sys::error::LLVMErrorRef;
 use llvm_sys::orc2::lljit::*;
 use llvm_sys::orc2::*;
 use std::ffi::{c_void, CString};
-use std::sync::mpsc;
+use std::sync::{mpsc, Mutex};
 
 pub struct ProcessLinker {
     jit: LLVMOrcLLJITRef,
     session: LLVMOrcExecutionSessionRef,
+    resolver: &'static SymbolResolver,
+    /// What ORC reported while linking, for the engine's one-line message.
+    session_errors: &'static Mutex<Vec<String>>,
     /// Why debugger registration is unavailable, if it is.
     pub debug_support_error: Option<String>,
 }
@@ -49,9 +54,24 @@ impl ProcessLinker {
         let debug_support_error = check(unsafe { LLVMOrcLLJITEnableDebugSupport(jit) }).err();
         // SAFETY: as above.
         let session = unsafe { LLVMOrcLLJITGetExecutionSession(jit) };
+        // ORC would print session errors itself; collect them instead. Like
+        // the session, the collection lives for the rest of the process.
+        let session_errors: &'static Mutex<Vec<String>> = Box::leak(Box::default());
+        // SAFETY: `session` is live; the context outlives it.
+        unsafe {
+            LLVMOrcExecutionSessionSetErrorReporter(
+                session,
+                collect_session_error,
+                session_errors as *const _ as *mut c_void,
+            )
+        };
         Ok(ProcessLinker {
             jit,
             session,
+            // The generators of every JITDylib refer to it for the rest of
+            // the process, like the JIT itself.
+            resolver: Box::leak(Box::default()),
+            session_errors,
             debug_support_error,
         })
     }
@@ -62,15 +82,12 @@ impl ProcessLinker {
         let name = CString::new(name).map_err(|e| e.to_string())?;
         // SAFETY: `session` is live; the name is copied by ORC.
         let jd = unsafe { LLVMOrcExecutionSessionCreateBareJITDylib(self.session, name.as_ptr()) };
-        let mut generator = std::ptr::null_mut();
-        // SAFETY: `jit` is live; the generator is handed to `jd`, which owns it.
+        let ctx = self.resolver as *const SymbolResolver as *mut c_void;
+        // SAFETY: the generator calls `generate` with `ctx`, which lives for
+        // the rest of the process; `jd` takes ownership of the generator.
         unsafe {
-            check(LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(
-                &mut generator,
-                LLVMOrcLLJITGetGlobalPrefix(self.jit),
-                None,
-                std::ptr::null_mut(),
-            ))?;
+            let generator =
+                LLVMOrcCreateCustomCAPIDefinitionGenerator(generate, ctx, keep_resolver);
             LLVMOrcJITDylibAddGenerator(jd, generator);
         }
         if symbols.is_empty() {
@@ -136,8 +153,19 @@ impl ProcessLinker {
                 ctx,
             );
         }
-        rx.recv()
-            .map_err(|_| "the JIT dropped the lookup".to_string())?
+        let result = rx
+            .recv()
+            .map_err(|_| "the JIT dropped the lookup".to_string())?;
+        let reported: Vec<String> = self
+            .session_errors
+            .lock()
+            .map(|mut e| e.drain(..).collect())
+            .unwrap_or_default();
+        match result {
+            Err(e) if reported.is_empty() => Err(e),
+            Err(_) => Err(reported.join("; ")),
+            Ok(address) => Ok(address),
+        }
     }
 }
 
@@ -148,6 +176,61 @@ extern "C" fn create_object_linking_layer(
 ) -> LLVMOrcObjectLayerRef {
     // SAFETY: ORC calls this once with its live session while building LLJIT.
     unsafe { autojit_create_object_linking_layer(ctx, session, triple) }
+}
+
+extern "C" fn collect_session_error(ctx: *mut c_void, err: LLVMErrorRef) {
+    // SAFETY: `ctx` is the collection registered in `new`.
+    let errors = unsafe { &*(ctx as *const Mutex<Vec<String>>) };
+    if let (Err(message), Ok(mut errors)) = (check(err), errors.lock()) {
+        errors.push(message);
+    }
+}
+
+/// The resolver outlives every JITDylib: nothing to dispose.
+extern "C" fn keep_resolver(_ctx: *mut c_void) {}
+
+/// Defines, in `jd`, every looked-up symbol the running program provides.
+extern "C" fn generate(
+    _generator: LLVMOrcDefinitionGeneratorRef,
+    ctx: *mut c_void,
+    _state: *mut LLVMOrcLookupStateRef,
+    _kind: LLVMOrcLookupKind,
+    jd: LLVMOrcJITDylibRef,
+    _flags: LLVMOrcJITDylibLookupFlags,
+    set: LLVMOrcCLookupSet,
+    len: usize,
+) -> LLVMErrorRef {
+    // SAFETY: `ctx` is the resolver handed over in `create_dylib`.
+    let resolver = unsafe { &*(ctx as *const SymbolResolver) };
+    // SAFETY: ORC passes `len` lookup elements at `set`.
+    let wanted = unsafe { std::slice::from_raw_parts(set, len) };
+    let mut found = Vec::new();
+    for element in wanted {
+        // SAFETY: the name is a live pool entry; its string is NUL-terminated.
+        let name =
+            unsafe { std::ffi::CStr::from_ptr(LLVMOrcSymbolStringPoolEntryStr(element.Name)) };
+        let Some(address) = name.to_str().ok().and_then(|n| resolver.resolve(n)) else {
+            continue;
+        };
+        // SAFETY: the definition below takes a reference of its own.
+        unsafe { LLVMOrcRetainSymbolStringPoolEntry(element.Name) };
+        found.push(LLVMOrcCSymbolMapPair {
+            Name: element.Name,
+            Sym: LLVMJITEvaluatedSymbol {
+                Address: address as u64,
+                Flags: LLVMJITSymbolFlags {
+                    GenericFlags: LLVMJITSymbolGenericFlags::LLVMJITSymbolGenericFlagsExported
+                        as u8,
+                    TargetFlags: 0,
+                },
+            },
+        });
+    }
+    if found.is_empty() {
+        return std::ptr::null_mut();
+    }
+    // SAFETY: `found` holds retained names; the unit takes them and `jd` the unit.
+    unsafe { LLVMOrcJITDylibDefine(jd, LLVMOrcAbsoluteSymbols(found.as_mut_ptr(), found.len())) }
 }
 
 extern "C" fn deliver_lookup(

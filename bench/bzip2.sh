@@ -123,9 +123,14 @@ def series(name):
     values = [float(v) for v in open(f"{out}/times/{name}") if v.strip()]
     return {"median": statistics.median(values), "min": min(values), "max": max(values), "runs": values}
 
-def sizes(flavour):
-    path = f"{out}/{flavour}/bzip2"
-    return os.path.getsize(path)
+def file_size(flavour):
+    return os.path.getsize(f"{out}/{flavour}/bzip2")
+
+def section_size(flavour):
+    # The sum of all sections, as `size -A` totals them (debug info included).
+    import subprocess
+    table = subprocess.run(["size", "-A", f"{out}/{flavour}/bzip2"], capture_output=True, text=True, check=True).stdout
+    return int(next(l.split()[1] for l in table.splitlines() if l.startswith("Total")))
 
 def stats(name):
     line = open(f"{out}/logs/{name}").read().strip().splitlines()
@@ -135,7 +140,8 @@ lazy = sum(os.path.getsize(p) for p in glob.glob(f"{out}/store/modules/*.bc"))
 r = {
     "benchmark": "bzip2 1.0.8, clean -O0 -g builds",
     "compile_seconds": {"regular": series("compile-regular"), "autojit": series("compile-autojit")},
-    "binary_bytes": {"regular": sizes("regular"), "autojit": sizes("autojit")},
+    "binary_section_bytes": {"regular": section_size("regular"), "autojit": section_size("autojit")},
+    "binary_file_bytes": {"regular": file_size("regular"), "autojit": file_size("autojit")},
     "lazy_bitcode_bytes": lazy,
     "run_seconds": {"regular": series("run-regular"), "autojit_cold": series("run-autojit-cold"),
                     "autojit_warm": series("run-autojit-warm")},
@@ -145,7 +151,8 @@ r = {
 }
 r["ratios"] = {
     "compile": r["compile_seconds"]["autojit"]["median"] / r["compile_seconds"]["regular"]["median"],
-    "binary_size": r["binary_bytes"]["autojit"] / r["binary_bytes"]["regular"],
+    "binary_size": r["binary_section_bytes"]["autojit"] / r["binary_section_bytes"]["regular"],
+    "binary_file_size": r["binary_file_bytes"]["autojit"] / r["binary_file_bytes"]["regular"],
     "run_cold": r["run_seconds"]["autojit_cold"]["median"] / r["run_seconds"]["regular"]["median"],
     "run_warm": r["run_seconds"]["autojit_warm"]["median"] / r["run_seconds"]["regular"]["median"],
     "edit_loop": r["edit_loop_seconds"]["autojit"]["median"] / r["edit_loop_seconds"]["regular"]["median"],
@@ -161,9 +168,10 @@ def t(s):
 print()
 print(f"bzip2 1.0.8, clean -O0 -g builds; times are median (min/max) seconds")
 print(f"  {'':<34} {'regular':>22} {'autojit':>22} {'ratio':>9}")
-c, b, rs, e = r["compile_seconds"], r["binary_bytes"], r["run_seconds"], r["edit_loop_seconds"]
+c, b, f, rs, e = r["compile_seconds"], r["binary_section_bytes"], r["binary_file_bytes"], r["run_seconds"], r["edit_loop_seconds"]
 row(f"compile, {runs} clean builds", t(c["regular"]), t(c["autojit"]), r["ratios"]["compile"])
-row("binary size (bytes)", str(b["regular"]), str(b["autojit"]), r["ratios"]["binary_size"])
+row("binary size, all sections (bytes)", str(b["regular"]), str(b["autojit"]), r["ratios"]["binary_size"])
+row("binary file size (bytes)", str(f["regular"]), str(f["autojit"]), r["ratios"]["binary_file_size"])
 print(f"  {'lazy bitcode (bytes)':<34} {'':>22} {lazy:>22}")
 row(f"run, cold object cache ({exec_runs} runs)", t(rs["regular"]), t(rs["autojit_cold"]), r["ratios"]["run_cold"])
 row(f"run, warm object cache ({exec_runs} runs)", t(rs["regular"]), t(rs["autojit_warm"]), r["ratios"]["run_warm"])

@@ -25,15 +25,24 @@ use llvm_sys::prelude::*;
 use llvm_sys::{LLVMAtomicOrdering, LLVMIntPredicate, LLVMLinkage, LLVMTailCallKind, LLVMTypeKind};
 
 /// Attributes that describe the body; the frame writes its slot, synchronizes
-/// and may call into the runtime, so it cannot promise them.
-const BODY_ONLY_ATTRS: [&str; 6] = [
+/// and may call into the runtime, so it cannot promise them. `uwtable` and
+/// `optnone` go too: see FRAME_ATTRS.
+const BODY_ONLY_ATTRS: [&str; 8] = [
     "memory",
     "nosync",
     "speculatable",
     "willreturn",
     "nofree",
     "norecurse",
+    "uwtable",
+    "optnone",
 ];
+
+/// A frame is never on the stack when anything unwinds: the body replaces it
+/// (musttail) and the runtime never throws. So it needs no unwind table, and
+/// being small matters more than being aligned (`minsize` drops the 16-byte
+/// function alignment).
+const FRAME_ATTRS: [&str; 3] = ["nounwind", "optsize", "minsize"];
 
 /// Replaces the body of `f` with a static frame and adds its slot.
 pub fn replace_body_with_frame(
@@ -56,6 +65,14 @@ pub fn replace_body_with_frame(
         }
     }
     let ctx = ir::context(m);
+    for attr in FRAME_ATTRS {
+        // SAFETY: `f` is live; the attribute is created in its context.
+        unsafe {
+            let kind = LLVMGetEnumAttributeKindForName(attr.as_ptr() as *const _, attr.len());
+            let a = LLVMCreateEnumAttribute(ctx, kind, 0);
+            LLVMAddAttributeAtIndex(f, llvm_sys::LLVMAttributeFunctionIndex, a);
+        }
+    }
     let ptr = ir::ptr_type(ctx);
     let slot_name = ir::cstring(&names::slot_name(&name));
     // SAFETY: all handles belong to `m` and its context; the builder is

@@ -63,14 +63,19 @@ done
 # The lazy modules of one clean build (the edit loop below adds more).
 du -cb "$AUTOJIT_CACHE_DIR"/modules/*.bc | tail -1 | cut -f1 > "$out/lazy-bytes"
 
-# compress <flavour> <tag>: compresses both inputs, timed into times/run-<tag>.
-compress() {
-  local flavour=$1 tag=$2 start
-  start=$(now)
+# compress_inputs <flavour> <suffix>: both inputs through that flavour's bzip2.
+compress_inputs() {
   for input in data1.txt data2.bin; do
-    "$out/$flavour/bzip2" -c "$inputs/$input" > "$out/outputs/${input}_$flavour.bz2"
+    "$out/$1/bzip2" -c "$inputs/$input" > "$out/outputs/${input}_$2.bz2"
   done
-  record_since "$out/times/run-$tag" "$start"
+}
+
+# compress <flavour> <tag>: compress_inputs, timed into times/run-<tag>.
+compress() {
+  local start
+  start=$(now)
+  compress_inputs "$1" "$1"
+  record_since "$out/times/run-$2" "$start"
 }
 
 for ((i = 1; i <= exec_runs; i++)); do
@@ -107,9 +112,7 @@ PY
   start=$(now)
   make -C "$out/$flavour" bzip2 CC="$cc" CFLAGS="$cflags $extra_cflags" LDFLAGS="$ldflags" >/dev/null 2>&1 ||
     die "rebuilding $flavour bzip2 after the edit failed"
-  for input in data1.txt data2.bin; do
-    "$out/$flavour/bzip2" -c "$inputs/$input" > "$out/outputs/${input}_edit_$flavour.bz2"
-  done
+  compress_inputs "$flavour" "edit_$flavour"
   record_since "$out/times/edit-$flavour" "$start"
 }
 for ((i = 1; i <= exec_runs; i++)); do

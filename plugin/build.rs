@@ -1,19 +1,4 @@
 //! Compiles the one C++ file that registers the pass with LLVM's PassBuilder.
-
 fn main() {
-    let prefix = std::env::var("LLVM_SYS_191_PREFIX").unwrap_or_else(|_| "/usr/lib/llvm-19".into());
-    println!("cargo:rerun-if-changed=cpp/register_pass.cpp");
-    println!("cargo:rerun-if-env-changed=LLVM_SYS_191_PREFIX");
-    cc::Build::new()
-        .cpp(true)
-        .std("c++17")
-        .include(format!("{prefix}/include"))
-        .define("_GNU_SOURCE", None)
-        .define("__STDC_CONSTANT_MACROS", None)
-        .define("__STDC_FORMAT_MACROS", None)
-        .define("__STDC_LIMIT_MACROS", None)
-        .flag("-fno-exceptions")
-        .flag("-Wno-unused-parameter")
-        .file("cpp/register_pass.cpp")
-        .compile("autojit_register_pass");
+    autojit_build_support::compile_llvm_cxx("cpp/register_pass.cpp", "autojit_register_pass");
 }

@@ -31,16 +31,24 @@ fn owned_message(p: *mut c_char) -> String {
     s
 }
 
-pub fn name(v: LLVMValueRef) -> String {
-    let mut len = 0;
-    // SAFETY: `v` is a live value; LLVM returns a pointer to `len` bytes.
-    let p = unsafe { LLVMGetValueName2(v, &mut len) };
+/// Copies `len` bytes LLVM returned at `p` (null for none).
+///
+/// # Safety
+/// `p` must be null or point to `len` readable bytes.
+unsafe fn copy_bytes(p: *const c_char, len: usize) -> String {
     if p.is_null() {
         return String::new();
     }
-    // SAFETY: as above; the bytes are copied before `v` can change.
+    // SAFETY: guaranteed by the caller.
     let bytes = unsafe { std::slice::from_raw_parts(p as *const u8, len) };
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+pub fn name(v: LLVMValueRef) -> String {
+    let mut len = 0;
+    // SAFETY: `v` is a live value; LLVM returns `len` bytes it owns, copied
+    // before `v` can change.
+    unsafe { copy_bytes(LLVMGetValueName2(v, &mut len), len) }
 }
 
 pub fn set_name(v: LLVMValueRef, name: &str) {
@@ -51,13 +59,7 @@ pub fn set_name(v: LLVMValueRef, name: &str) {
 pub fn source_filename(m: LLVMModuleRef) -> String {
     let mut len = 0;
     // SAFETY: `m` is live; LLVM returns `len` bytes owned by the module.
-    let p = unsafe { LLVMGetSourceFileName(m, &mut len) };
-    if p.is_null() {
-        return String::new();
-    }
-    // SAFETY: as above.
-    let bytes = unsafe { std::slice::from_raw_parts(p as *const u8, len) };
-    String::from_utf8_lossy(bytes).into_owned()
+    unsafe { copy_bytes(LLVMGetSourceFileName(m, &mut len), len) }
 }
 
 /// Walks an intrusive LLVM list from `first` with `next`.

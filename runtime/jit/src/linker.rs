@@ -96,19 +96,10 @@ impl ProcessLinker {
         let mut pairs = Vec::with_capacity(symbols.len());
         for &(sym, address) in symbols {
             let c = CString::new(sym).map_err(|e| e.to_string())?;
-            pairs.push(LLVMOrcCSymbolMapPair {
-                // SAFETY: `jit` is live; the interned name is owned by the pair
-                // until the materialization unit takes it.
-                Name: unsafe { LLVMOrcLLJITMangleAndIntern(self.jit, c.as_ptr()) },
-                Sym: LLVMJITEvaluatedSymbol {
-                    Address: address as u64,
-                    Flags: LLVMJITSymbolFlags {
-                        GenericFlags: LLVMJITSymbolGenericFlags::LLVMJITSymbolGenericFlagsExported
-                            as u8,
-                        TargetFlags: 0,
-                    },
-                },
-            });
+            // SAFETY: `jit` is live; the interned name is owned by the pair
+            // until the materialization unit takes it.
+            let name = unsafe { LLVMOrcLLJITMangleAndIntern(self.jit, c.as_ptr()) };
+            pairs.push(absolute_symbol(name, address));
         }
         // SAFETY: `pairs` is valid for the call; the unit takes the names and
         // `jd` takes the unit.
@@ -186,6 +177,20 @@ extern "C" fn collect_session_error(ctx: *mut c_void, err: LLVMErrorRef) {
     }
 }
 
+/// An exported symbol at a fixed address, for LLVMOrcAbsoluteSymbols.
+fn absolute_symbol(name: LLVMOrcSymbolStringPoolEntryRef, address: usize) -> LLVMOrcCSymbolMapPair {
+    LLVMOrcCSymbolMapPair {
+        Name: name,
+        Sym: LLVMJITEvaluatedSymbol {
+            Address: address as u64,
+            Flags: LLVMJITSymbolFlags {
+                GenericFlags: LLVMJITSymbolGenericFlags::LLVMJITSymbolGenericFlagsExported as u8,
+                TargetFlags: 0,
+            },
+        },
+    }
+}
+
 /// The resolver outlives every JITDylib: nothing to dispose.
 extern "C" fn keep_resolver(_ctx: *mut c_void) {}
 
@@ -214,17 +219,7 @@ extern "C" fn generate(
         };
         // SAFETY: the definition below takes a reference of its own.
         unsafe { LLVMOrcRetainSymbolStringPoolEntry(element.Name) };
-        found.push(LLVMOrcCSymbolMapPair {
-            Name: element.Name,
-            Sym: LLVMJITEvaluatedSymbol {
-                Address: address as u64,
-                Flags: LLVMJITSymbolFlags {
-                    GenericFlags: LLVMJITSymbolGenericFlags::LLVMJITSymbolGenericFlagsExported
-                        as u8,
-                    TargetFlags: 0,
-                },
-            },
-        });
+        found.push(absolute_symbol(element.Name, address));
     }
     if found.is_empty() {
         return std::ptr::null_mut();

@@ -1,4 +1,4 @@
 //! Compiles the one C++ file holding what the LLVM C API has no door for.
 fn main() {
-    autojit_build_support::compile_llvm_cxx("cpp/orc_gaps.cpp", "autojit_orc_gaps");
+    autojit_llvm_cxx::compile_llvm_cxx("cpp/orc_gaps.cpp", "autojit_orc_gaps");
 }

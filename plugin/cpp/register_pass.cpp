@@ -3,6 +3,7 @@
 // The pass itself is Rust (autojit_outline_module); this file only holds what
 // LLVM's C API has no door for.
 #include "llvm/IR/DebugInfoMetadata.h"
+#include "llvm/IR/InstrTypes.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/PassManager.h"
@@ -93,4 +94,14 @@ extern "C" void autojit_slim_lazy_debug_info(LLVMModuleRef LazyModule) {
   for (GlobalVariable &GV : M.globals())
     if (GV.isDeclaration())
       GV.eraseMetadata(LLVMContext::MD_dbg);
+}
+
+// musttail requires the forwarding call to carry the frame's return and
+// parameter attributes (byval, sret, zeroext, ...). The C API copies them one
+// at a time, uniquing a new attribute list for each; this copies the list.
+extern "C" void autojit_copy_abi_attributes(LLVMValueRef Frame,
+                                            LLVMValueRef Call) {
+  Function &F = *unwrap<Function>(Frame);
+  unwrap<CallBase>(Call)->setAttributes(
+      F.getAttributes().removeFnAttributes(F.getContext()));
 }

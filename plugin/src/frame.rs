@@ -142,29 +142,12 @@ pub fn replace_body_with_frame(
         );
         LLVMSetTailCallKind(forwarded, LLVMTailCallKind::LLVMTailCallKindMustTail);
         LLVMSetInstructionCallConv(forwarded, LLVMGetFunctionCallConv(f));
-        copy_abi_attributes(f, forwarded, params.len() as u32);
+        ir::copy_abi_attributes(f, forwarded);
         if LLVMGetTypeKind(LLVMGetReturnType(fn_ty)) == LLVMTypeKind::LLVMVoidTypeKind {
             LLVMBuildRetVoid(b);
         } else {
             LLVMBuildRet(b, forwarded);
         }
         LLVMDisposeBuilder(b);
-    }
-}
-
-/// musttail requires the call to carry the same ABI attributes (byval, sret,
-/// zeroext, ...) as the function it forwards from.
-fn copy_abi_attributes(f: LLVMValueRef, call: LLVMValueRef, num_params: u32) {
-    let indices = std::iter::once(llvm_sys::LLVMAttributeReturnIndex).chain(1..=num_params);
-    for idx in indices {
-        // SAFETY: `f` and `call` are live; the buffer holds exactly `n` entries.
-        unsafe {
-            let n = LLVMGetAttributeCountAtIndex(f, idx);
-            let mut attrs = vec![std::ptr::null_mut(); n as usize];
-            LLVMGetAttributesAtIndex(f, idx, attrs.as_mut_ptr());
-            for a in attrs {
-                LLVMAddCallSiteAttribute(call, idx, a);
-            }
-        }
     }
 }

@@ -14,6 +14,7 @@ extern "C" {
     fn autojit_set_dso_local(gv: LLVMValueRef, local: i32);
     fn autojit_erase_global_value(gv: LLVMValueRef);
     fn autojit_slim_lazy_debug_info(m: LLVMModuleRef);
+    fn autojit_copy_abi_attributes(frame: LLVMValueRef, call: LLVMValueRef);
 }
 
 pub fn cstring(s: &str) -> CString {
@@ -201,6 +202,12 @@ pub fn erase(gv: LLVMValueRef) {
 pub fn slim_lazy_debug_info(m: LLVMModuleRef) {
     // SAFETY: `m` is a live module the pass owns.
     unsafe { autojit_slim_lazy_debug_info(m) }
+}
+
+/// Gives a forwarding call the return and parameter attributes of `f`.
+pub fn copy_abi_attributes(f: LLVMValueRef, call: LLVMValueRef) {
+    // SAFETY: `f` is a live function and `call` a live call instruction.
+    unsafe { autojit_copy_abi_attributes(f, call) }
 }
 
 pub fn replace_all_uses(old: LLVMValueRef, new: LLVMValueRef) {

@@ -4,7 +4,7 @@
 bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # Installed layout: <prefix>/benchmark/*.sh next to <prefix>/lib. In the source
 # tree, point AUTOJIT_LIB_DIR at a build's lib directory.
-autojit_lib=${AUTOJIT_LIB_DIR:-$(cd "$bench_dir/../lib" 2>/dev/null && pwd)}
+autojit_lib=${AUTOJIT_LIB_DIR:-$(cd "$bench_dir/../lib" 2>/dev/null && pwd || true)}
 llvm_bin=${LLVM_BIN_DIR:-/usr/lib/llvm-19/bin}
 cc=$llvm_bin/clang
 cxx=$llvm_bin/clang++

@@ -1,34 +1,39 @@
 #!/usr/bin/env bash
-# Gets the bzip2 1.0.8 sources and generates the benchmark's input data.
+# Gets the sources of the benchmark's programs and generates bzip2's inputs.
 #
-#   ./setup.sh                 sources from Debian's source package (apt-get
-#                              source bzip2; adds a deb-src entry if needed)
-#   ./setup.sh --tarball=PATH  sources from a bzip2-1.0.8 tarball you have
+#   ./setup.sh                      sources from Debian's source packages
+#                                   (apt-get source; adds a deb-src entry if needed)
+#   ./setup.sh --tarball=PATH       bzip2 from a bzip2-1.0.8 tarball you have
+#   ./setup.sh --json-tarball=PATH  nlohmann-json from a 3.11 tarball you have
 #
 # The inputs are two files of 4 MiB, text-like and binary-like, generated from
 # a fixed seed: every machine compresses the same bytes.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-tarball=""
+bzip2_tarball=""
+json_tarball=""
 for arg in "$@"; do
   case $arg in
-    --tarball=*) tarball=${arg#--tarball=} ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    --tarball=*) bzip2_tarball=${arg#--tarball=} ;;
+    --json-tarball=*) json_tarball=${arg#--json-tarball=} ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) die "unknown argument $arg (see --help)" ;;
   esac
 done
 
-mkdir -p "$work/bzip2"
-src=$work/bzip2/src
-if [[ ! -f $src/bzlib.c ]]; then
+# fetch_sources <Debian source package> <dest dir> <file that must exist> [tarball]
+# Unpacks the package's upstream tarball (or the given one) into <dest dir>.
+fetch_sources() {
+  local package=$1 dest=$2 marker=$3 tarball=${4:-}
+  [[ -f $dest/$marker ]] && return
   if [[ -z $tarball ]]; then
-    progress "Fetching bzip2 sources (Debian source package)"
-    download=$work/bzip2/download
+    progress "Fetching $package sources (Debian source package)"
+    local download sudo=""
+    download=$(dirname "$dest")/download
     mkdir -p "$download"
-    sudo=""
     [[ $(id -u) -ne 0 ]] && sudo=sudo
-    if ! apt-get source --print-uris bzip2 >/dev/null 2>&1; then
+    if ! apt-get source --print-uris "$package" >/dev/null 2>&1; then
       echo "Types: deb-src
 URIs: http://deb.debian.org/debian
 Suites: $(. /etc/os-release && echo "$VERSION_CODENAME")
@@ -37,17 +42,22 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg" |
         $sudo tee /etc/apt/sources.list.d/autojit-deb-src.sources >/dev/null
       $sudo apt-get update -qq
     fi
-    (cd "$download" && apt-get source --download-only bzip2 >/dev/null 2>&1) ||
-      die "apt-get source bzip2 failed; pass --tarball=PATH to a bzip2-1.0.8 tarball"
-    tarball=$(ls "$download"/bzip2_1.0.8.orig.tar.* 2>/dev/null | head -1)
-    [[ -n $tarball ]] || die "Debian's bzip2 source package is not 1.0.8; pass --tarball=PATH"
+    (cd "$download" && apt-get source --download-only "$package" >/dev/null 2>&1) ||
+      die "apt-get source $package failed; pass the upstream tarball (see --help)"
+    tarball=$(ls "$download"/"${package}"_*.orig.tar.* 2>/dev/null | head -1)
+    [[ -n $tarball ]] || die "no upstream tarball in Debian's $package source package; pass one (see --help)"
   fi
   [[ -f $tarball ]] || die "no tarball at $tarball"
-  rm -rf "$src" && mkdir -p "$src"
-  tar -xf "$tarball" -C "$src" --strip-components=1
-  [[ -f $src/bzlib.c && -f $src/Makefile ]] || die "$tarball does not hold the bzip2 sources"
-fi
-progress "bzip2 sources in $src"
+  rm -rf "$dest" && mkdir -p "$dest"
+  tar -xf "$tarball" -C "$dest" --strip-components=1
+  [[ -f $dest/$marker ]] || die "$tarball does not hold the $package sources"
+}
+
+mkdir -p "$work/bzip2" "$work/json"
+fetch_sources bzip2 "$work/bzip2/src" bzlib.c "$bzip2_tarball"
+progress "bzip2 sources in $work/bzip2/src"
+fetch_sources nlohmann-json3 "$work/json/src" include/nlohmann/json.hpp "$json_tarball"
+progress "nlohmann-json sources in $work/json/src"
 
 inputs=$work/bzip2/inputs
 mkdir -p "$inputs"

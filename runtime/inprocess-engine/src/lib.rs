@@ -8,7 +8,23 @@ use autojit_jit::Engine;
 use std::ffi::c_char;
 use std::sync::LazyLock;
 
-static ENGINE: LazyLock<Engine> = LazyLock::new(|| Engine::new("[autojit-runtime]"));
+const PREFIX: &str = "[autojit-runtime]";
+
+static ENGINE: LazyLock<Engine> = LazyLock::new(|| {
+    // SAFETY: installs a plain function; LLVM calls it instead of abort().
+    unsafe { llvm_sys::error_handling::LLVMInstallFatalErrorHandler(Some(llvm_fatal_error)) };
+    Engine::new(PREFIX)
+});
+
+/// LLVM cannot go on: say so on one line and end the program (aborting could
+/// run the program's own signal handlers, which may be lazy code).
+extern "C" fn llvm_fatal_error(reason: *const c_char) {
+    // SAFETY: LLVM passes a NUL-terminated reason.
+    let reason = unsafe { std::ffi::CStr::from_ptr(reason) }.to_string_lossy();
+    eprintln!("{PREFIX} LLVM failed while compiling lazy code: {reason}; rebuild the function's file without autojit and report this");
+    // SAFETY: ends the process without unwinding or atexit handlers.
+    unsafe { libc::_exit(1) }
+}
 
 /// # Safety
 /// `module` must be a descriptor emitted by the autojit plugin.

@@ -12,6 +12,7 @@
 use autojit_abi::engine::{self, from_malloced, to_malloced, MaterializeFn, RegisterFn, StatsFn};
 use autojit_abi::stats::Stats;
 use autojit_abi::{env, ModuleDescriptor, RegisteredModule};
+use std::cell::Cell;
 use std::ffi::{c_char, c_void, CStr, CString};
 use std::sync::{Mutex, MutexGuard, Once};
 
@@ -36,6 +37,19 @@ static RUNTIME: Mutex<Runtime> = Mutex::new(Runtime {
     engine: None,
 });
 static AT_EXIT: Once = Once::new();
+
+thread_local! {
+    /// Set while this thread is inside `__llvm_autojit_materialize`.
+    static MATERIALIZING: Cell<bool> = const { Cell::new(false) };
+}
+
+struct MaterializingGuard;
+
+impl Drop for MaterializingGuard {
+    fn drop(&mut self) {
+        MATERIALIZING.set(false);
+    }
+}
 
 fn runtime() -> MutexGuard<'static, Runtime> {
     RUNTIME.lock().unwrap_or_else(|e| e.into_inner())
@@ -80,6 +94,18 @@ pub unsafe extern "C" fn __llvm_autojit_register(module: *const ModuleDescriptor
 /// `guid_in_addr_out` must point to a writable pointer-sized slot.
 #[no_mangle]
 pub unsafe extern "C" fn __llvm_autojit_materialize(guid_in_addr_out: *mut *mut c_void) {
+    if MATERIALIZING.replace(true) {
+        // Only a signal handler can get here: waiting for the engine would
+        // wait for this very thread.
+        // SAFETY: the static frame passes its stack temporary holding the GUID.
+        let guid = unsafe { *guid_in_addr_out } as u64;
+        eprintln!(
+            "{PREFIX} cannot materialize the function with GUID 0x{guid:016x}: it was called (from a signal handler?) while this thread was compiling lazy code; build the handler's file without autojit"
+        );
+        // SAFETY: ends the process at once; nothing else is safe here.
+        unsafe { libc::_exit(EXIT_STATUS) };
+    }
+    let _reset = MaterializingGuard;
     let engine = match loaded_engine() {
         Ok(engine) => engine,
         Err(msg) => fail(msg),

@@ -7,12 +7,21 @@
 
 use crate::llvm::{check, take_buffer, take_message, OwnedModule};
 use llvm_sys::core::LLVMDisposeMessage;
+use llvm_sys::core::{
+    LLVMContextSetDiagnosticHandler, LLVMGetDiagInfoDescription, LLVMGetDiagInfoSeverity,
+};
+use llvm_sys::prelude::{LLVMContextRef, LLVMDiagnosticInfoRef};
 use llvm_sys::target_machine::*;
 use llvm_sys::transforms::pass_builder::*;
+use llvm_sys::LLVMDiagnosticSeverity;
 use std::collections::HashMap;
-use std::ffi::CString;
+use std::ffi::{c_void, CString};
+use std::sync::Mutex;
 
 pub struct Compiler {
+    /// Errors LLVM reported through the context's diagnostic handler while
+    /// compiling (boxed: the handler keeps its address).
+    diagnostics: Box<Mutex<Vec<String>>>,
     triple: String,
     llvm_version: String,
     machines: HashMap<u32, LLVMTargetMachineRef>,
@@ -22,8 +31,10 @@ impl Compiler {
     pub fn new() -> Result<Self, String> {
         // SAFETY: initialization of the native target is idempotent.
         unsafe {
+            // The asm parser too: code generation parses inline asm.
             if llvm_sys::target::LLVM_InitializeNativeTarget() != 0
                 || llvm_sys::target::LLVM_InitializeNativeAsmPrinter() != 0
+                || llvm_sys::target::LLVM_InitializeNativeAsmParser() != 0
             {
                 return Err("LLVM has no native target for this machine".into());
             }
@@ -35,10 +46,21 @@ impl Compiler {
         unsafe { llvm_sys::core::LLVMGetVersion(&mut major, &mut minor, &mut patch) };
         let llvm_version = format!("{major}.{minor}.{patch}");
         Ok(Compiler {
+            diagnostics: Box::default(),
             triple,
             llvm_version,
             machines: HashMap::new(),
         })
+    }
+
+    /// Routes the errors LLVM reports while compiling modules of `context`
+    /// (inline asm it cannot assemble, say) to `compile`'s result instead of
+    /// a fatal error.
+    pub fn collect_diagnostics_of(&self, context: LLVMContextRef) {
+        let sink = &*self.diagnostics as *const Mutex<Vec<String>> as *mut c_void;
+        // SAFETY: the sink is boxed and lives as long as the compiler, which
+        // the engine keeps for the rest of the process, like the context.
+        unsafe { LLVMContextSetDiagnosticHandler(context, Some(collect_diagnostic), sink) };
     }
 
     /// The target and compiler an object depends on, for cache keys. (The
@@ -117,6 +139,34 @@ impl Compiler {
         {
             return Err(take_message(err));
         }
-        Ok(take_buffer(buf))
+        let object = take_buffer(buf);
+        let errors: Vec<String> = self
+            .diagnostics
+            .lock()
+            .map(|mut d| d.drain(..).collect())
+            .unwrap_or_default();
+        if errors.is_empty() {
+            Ok(object)
+        } else {
+            Err(errors.join("; "))
+        }
+    }
+}
+
+extern "C" fn collect_diagnostic(info: LLVMDiagnosticInfoRef, sink: *mut c_void) {
+    // SAFETY: `sink` is the compiler's boxed collection; `info` is live.
+    let (sink, severity) = unsafe {
+        (
+            &*(sink as *const Mutex<Vec<String>>),
+            LLVMGetDiagInfoSeverity(info),
+        )
+    };
+    if severity != LLVMDiagnosticSeverity::LLVMDSError {
+        return;
+    }
+    // SAFETY: returns a message we own.
+    let message = take_message(unsafe { LLVMGetDiagInfoDescription(info) });
+    if let Ok(mut sink) = sink.lock() {
+        sink.push(message);
     }
 }

@@ -149,6 +149,7 @@ impl Engine {
         }
         // SAFETY: creates a context owned by the backend for the process's life.
         let context = unsafe { llvm_sys::core::LLVMContextCreate() };
+        compiler.collect_diagnostics_of(context);
         Ok(Backend {
             compiler,
             linker,

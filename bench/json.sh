@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# The C++ benchmark: nlohmann-json's own unit tests (template-heavy code, where
+# -O0 code generation is a large part of the build), regular and autojit side
+# by side.
+#
+#   ./json.sh [--runs=N] [--exec-runs=M]
+#
+# Builds five of the library's unit-test files and doctest's runner with make
+# (N clean -O0 -g builds each), runs the tests (M runs, cold and warm object
+# cache), checks both flavours print the same results, and times the edit
+# loop: change one test's body, rebuild, run the tests. Run ./setup.sh first.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+
+runs=3
+exec_runs=3
+for arg in "$@"; do
+  case $arg in
+    --runs=*) runs=${arg#--runs=} ;;
+    --exec-runs=*) exec_runs=${arg#--exec-runs=} ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) die "unknown argument $arg (see --help)" ;;
+  esac
+done
+[[ $runs =~ ^[1-9][0-9]*$ && $exec_runs =~ ^[1-9][0-9]*$ ]] || die "--runs and --exec-runs take a positive number"
+require_autojit
+src=$work/json/src
+[[ -f $src/include/nlohmann/json.hpp ]] || die "run ./setup.sh first"
+
+units=(unit unit-algorithms unit-json_pointer unit-modifiers unit-items)
+out=$work/json/run
+rm -rf "$out"
+mkdir -p "$out/times" "$out/outputs" "$out/logs"
+echo tests > "$out/binary"
+export AUTOJIT_CACHE_DIR=$out/store
+
+for flavour in regular autojit; do
+  mkdir -p "$out/$flavour"
+  cp -r "$src/tests/src" "$out/$flavour/src"
+  {
+    echo "OBJS = $(printf '%s.o ' "${units[@]}")"
+    echo "INCLUDES = -I$src/include -I$src/tests/thirdparty/doctest -Isrc"
+    echo 'tests: $(OBJS)'
+    printf '\t$(CXX) $(OBJS) -o tests $(LDFLAGS)\n'
+    echo '%.o: src/%.cpp'
+    printf '\t$(CXX) -std=c++17 -w $(CXXFLAGS) $(INCLUDES) -c $< -o $@\n'
+    echo 'clean:'
+    printf '\trm -f *.o tests\n'
+  } > "$out/$flavour/Makefile"
+done
+
+flags() {
+  if [[ $1 == autojit ]]; then
+    echo "CXXFLAGS=-O0 -g $(plugin_flags)" "LDFLAGS=$(runtime_flags)"
+  else
+    echo "CXXFLAGS=-O0 -g" "LDFLAGS="
+  fi
+}
+
+# make_tests <flavour> [target]: make with that flavour's flags.
+make_tests() {
+  local flavour=$1
+  local -a make_flags
+  mapfile -t make_flags < <(flags "$flavour" | sed 's/ LDFLAGS=/\nLDFLAGS=/')
+  make -C "$out/$flavour" CXX="$cxx" "${make_flags[@]}" tests > "$out/logs/build-$flavour.log" 2>&1 ||
+    die "building the $flavour tests failed: see $out/logs/build-$flavour.log"
+}
+
+for ((i = 1; i <= runs; i++)); do
+  progress "Compile run $i/$runs"
+  for flavour in regular autojit; do
+    make -C "$out/$flavour" clean >/dev/null
+    [[ $flavour == autojit ]] && rm -rf "$AUTOJIT_CACHE_DIR/modules"
+    start=$(now)
+    make_tests "$flavour"
+    record_since "$out/times/compile-$flavour" "$start"
+  done
+done
+du -cb "$AUTOJIT_CACHE_DIR"/modules/*.bc | tail -1 | cut -f1 > "$out/lazy-bytes"
+
+# run_tests <flavour> <output name>: the doctest runner, output kept.
+run_tests() { "$out/$1/tests" > "$out/outputs/$2.txt" || die "the $1 tests failed: see $out/outputs/$2.txt"; }
+
+timed_run() {
+  local start
+  start=$(now)
+  run_tests "$1" "$1"
+  record_since "$out/times/run-$2" "$start"
+}
+for ((i = 1; i <= exec_runs; i++)); do
+  progress "Run $i/$exec_runs: regular, autojit with a cold object cache, autojit warm"
+  timed_run regular regular
+  rm -rf "$AUTOJIT_CACHE_DIR/objects"
+  AUTOJIT_STATS=1 timed_run autojit autojit-cold 2> "$out/logs/stats-cold.log"
+  AUTOJIT_STATS=1 timed_run autojit autojit-warm 2> "$out/logs/stats-warm.log"
+done
+
+progress "Checking outputs"
+cmp -s "$out/outputs/regular.txt" "$out/outputs/autojit.txt" ||
+  die "the test results differ: compare $out/outputs/regular.txt and $out/outputs/autojit.txt"
+echo "$(md5sum < "$out/outputs/regular.txt" | cut -d' ' -f1) test results" > "$out/md5"
+
+# The edit loop: change the body of one test, rebuild (one file and the
+# link), run the tests.
+edit_and_run() {
+  local flavour=$1 n=$2 start
+  python3 - "$out/$flavour/src/unit-algorithms.cpp" "$n" <<'PY'
+import re, sys
+path, n = sys.argv[1], sys.argv[2]
+code = re.sub(r"\n    \{ volatile int autojit_edit = \d+; \(void\)autojit_edit; \}", "", open(path).read())
+head = 'TEST_CASE("algorithms")\n{'
+assert head in code, "the algorithms test case was not found"
+open(path, "w").write(code.replace(head, head + f"\n    {{ volatile int autojit_edit = {n}; (void)autojit_edit; }}"))
+PY
+  start=$(now)
+  make_tests "$flavour"
+  run_tests "$flavour" "edit-$flavour"
+  record_since "$out/times/edit-$flavour" "$start"
+}
+for ((i = 1; i <= exec_runs; i++)); do
+  progress "Edit loop $i/$exec_runs"
+  edit_and_run regular "$i"
+  AUTOJIT_STATS=1 edit_and_run autojit "$i" 2> "$out/logs/stats-edit.log"
+done
+
+python3 "$bench_dir/report.py" "$out" "nlohmann-json 3.11 unit tests, clean -O0 -g builds" "$runs" "$exec_runs"

@@ -9,6 +9,7 @@
 #include "llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h"
 #include "llvm-c/Orc.h"
 #include "llvm/IR/Constants.h"
+#include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Transforms/Utils/Cloning.h"
 #include "llvm/Transforms/Utils/ValueMapper.h"
@@ -159,6 +160,12 @@ extern "C" LLVMModuleRef autojit_extract_function(LLVMModuleRef LazyModule,
     if (G->hasInitializer())
       NG->setInitializer(MapValue(G->getInitializer(), VMap, RF_None, nullptr, &Declarations));
   for (auto [F, NF] : Functions) {
+    // Share the debug info instead of copying it: the extracted module lives
+    // in the lazy module's context, and copies of every DISubprogram and
+    // DILocation would pile up in that long-lived context, whose uniquing
+    // tables then dominate the cost of each extraction.
+    if (DISubprogram *SP = F->getSubprogram())
+      VMap.MD()[SP].reset(SP);
     auto NewArg = NF->arg_begin();
     for (Argument &A : F->args()) {
       NewArg->setName(A.getName());

@@ -9,7 +9,9 @@
 #include "llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h"
 #include "llvm-c/Orc.h"
 #include "llvm/IR/Constants.h"
+#include "llvm/IR/DebugInfo.h"
 #include "llvm/IR/DebugInfoMetadata.h"
+#include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Transforms/Utils/Cloning.h"
 #include "llvm/Transforms/Utils/ValueMapper.h"
@@ -104,6 +106,35 @@ public:
 };
 } // namespace
 
+// Shares the debug info of the carried functions instead of copying it. The
+// extracted module lives in the lazy module's context, and copies of every
+// subprogram, scope and location (and of everything that reaches them) would
+// pile up in that long-lived context, whose uniquing tables would then
+// dominate the cost of each extraction.
+static void
+shareDebugInfo(Module &M,
+               ArrayRef<std::pair<Function *, Function *>> Functions,
+               ValueToValueMapTy &VMap) {
+  DebugInfoFinder Finder;
+  for (auto [F, NF] : Functions) {
+    if (DISubprogram *SP = F->getSubprogram())
+      Finder.processSubprogram(SP);
+    for (Instruction &I : instructions(*F)) {
+      Finder.processInstruction(M, I);
+      for (DbgRecord &R : I.getDbgRecordRange())
+        Finder.processDbgRecord(M, R);
+    }
+  }
+  for (DICompileUnit *CU : Finder.compile_units())
+    VMap.MD()[CU].reset(CU);
+  for (DISubprogram *SP : Finder.subprograms())
+    VMap.MD()[SP].reset(SP);
+  for (DIType *T : Finder.types())
+    VMap.MD()[T].reset(T);
+  for (DIScope *S : Finder.scopes())
+    VMap.MD()[S].reset(S);
+}
+
 // Returns the new module, or null with *ErrorMessage set (free with free()).
 // Only what the body carries is copied; everything else it refers to becomes
 // a declaration, so the cost follows the body, not the module.
@@ -159,13 +190,8 @@ extern "C" LLVMModuleRef autojit_extract_function(LLVMModuleRef LazyModule,
   for (auto [G, NG] : Variables)
     if (G->hasInitializer())
       NG->setInitializer(MapValue(G->getInitializer(), VMap, RF_None, nullptr, &Declarations));
+  shareDebugInfo(M, Functions, VMap);
   for (auto [F, NF] : Functions) {
-    // Share the debug info instead of copying it: the extracted module lives
-    // in the lazy module's context, and copies of every DISubprogram and
-    // DILocation would pile up in that long-lived context, whose uniquing
-    // tables then dominate the cost of each extraction.
-    if (DISubprogram *SP = F->getSubprogram())
-      VMap.MD()[SP].reset(SP);
     auto NewArg = NF->arg_begin();
     for (Argument &A : F->args()) {
       NewArg->setName(A.getName());

@@ -42,7 +42,10 @@ function(autojit_cargo_artifact target)
     COMMAND ${CMAKE_COMMAND} -E env ${AUTOJIT_CARGO_ENV}
             ${CARGO_EXECUTABLE} build --package ${ARG_PACKAGE} ${AUTOJIT_CARGO_PROFILE_ARGS}
             --manifest-path "${PROJECT_SOURCE_DIR}/Cargo.toml"
-    COMMAND ${CMAKE_COMMAND} -E copy_if_different "${built}" "${ARG_OUTPUT}"
+    # Copy, then rename: a process still running the previous build keeps
+    # its file instead of seeing the new one written over it.
+    COMMAND ${CMAKE_COMMAND} -E copy "${built}" "${ARG_OUTPUT}.tmp"
+    COMMAND ${CMAKE_COMMAND} -E rename "${ARG_OUTPUT}.tmp" "${ARG_OUTPUT}"
     DEPENDS ${AUTOJIT_CARGO_SOURCES} ${AUTOJIT_LLVM_DEPENDS}
     WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}"
     COMMENT "Building ${ARG_OUTPUT} (cargo package ${ARG_PACKAGE})"

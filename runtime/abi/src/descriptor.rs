@@ -55,10 +55,6 @@ impl RegisteredModule {
         unsafe { desc.as_ref() }.map(RegisteredModule)
     }
 
-    pub fn as_ptr(&self) -> *const ModuleDescriptor {
-        self.0
-    }
-
     pub fn abi_version(&self) -> u64 {
         self.0.abi_version
     }

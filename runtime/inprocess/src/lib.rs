@@ -1,10 +1,12 @@
 //! libautojit-runtime.so: the two entry points of `include/llvm-autojit.h`.
 //!
-//! This library has no LLVM in it. Registration only records descriptors;
-//! the first materialization loads `libautojit-engine.so` from this library's
-//! directory and hands it everything registered so far. Programs that never
-//! call a lazy function never load LLVM, start as fast as without autojit,
-//! and link as fast.
+//! This library has no LLVM in it, so linking a program against it never
+//! reads libLLVM's symbol table. The first registration (a priority-100
+//! constructor) loads `libautojit-engine.so` from this library's directory.
+//! That is early on purpose: LLVM's global objects register their destructors
+//! when LLVM loads, and exit runs destructors last-registered-first, so
+//! loading LLVM before the program's static objects exist keeps it alive for
+//! their destructors, which may call lazy functions.
 //!
 //! This is the outermost layer: errors are printed here, on one line, and end
 //! the program with a non-zero status.
@@ -19,10 +21,10 @@ use std::sync::{Mutex, MutexGuard, Once};
 const PREFIX: &str = "[autojit-runtime]";
 const EXIT_STATUS: i32 = 1;
 
-/// Registrations wait here until the engine is loaded.
+/// The engine, or why it could not be loaded: a program that never calls a
+/// lazy function still runs without it.
 struct Runtime {
-    pending: Vec<RegisteredModule>,
-    engine: Option<EngineLibrary>,
+    engine: Option<Result<EngineLibrary, String>>,
 }
 
 #[derive(Clone, Copy)]
@@ -32,10 +34,7 @@ struct EngineLibrary {
     stats: StatsFn,
 }
 
-static RUNTIME: Mutex<Runtime> = Mutex::new(Runtime {
-    pending: Vec::new(),
-    engine: None,
-});
+static RUNTIME: Mutex<Runtime> = Mutex::new(Runtime { engine: None });
 static AT_EXIT: Once = Once::new();
 
 thread_local! {
@@ -79,11 +78,9 @@ pub unsafe extern "C" fn __llvm_autojit_register(module: *const ModuleDescriptor
         let (file, n) = (registered.lazy_path(), registered.guids().len());
         eprintln!("{PREFIX} registered {file} ({n} functions)");
     }
-    let mut rt = runtime();
-    match rt.engine {
+    if let Ok(engine) = loaded_engine() {
         // SAFETY: the engine takes plugin-emitted descriptors.
-        Some(engine) => unsafe { (engine.register)(module) },
-        None => rt.pending.push(registered),
+        unsafe { (engine.register)(module) };
     }
 }
 
@@ -123,19 +120,10 @@ pub unsafe extern "C" fn __llvm_autojit_materialize(guid_in_addr_out: *mut *mut 
     unsafe { *guid_in_addr_out = address as *mut c_void };
 }
 
-/// The engine, loading it and handing it the pending registrations first.
+/// The engine, loaded on first use; a failure is kept and reported by the
+/// first materialization.
 fn loaded_engine() -> Result<EngineLibrary, String> {
-    let mut rt = runtime();
-    if let Some(engine) = rt.engine {
-        return Ok(engine);
-    }
-    let engine = load_engine()?;
-    for module in rt.pending.drain(..) {
-        // SAFETY: pending holds plugin-emitted descriptors.
-        unsafe { (engine.register)(module.as_ptr()) };
-    }
-    rt.engine = Some(engine);
-    Ok(engine)
+    runtime().engine.get_or_insert_with(load_engine).clone()
 }
 
 fn load_engine() -> Result<EngineLibrary, String> {
@@ -217,7 +205,7 @@ fn dl_error() -> String {
 }
 
 extern "C" fn print_stats() {
-    let engine = runtime().engine;
+    let engine = runtime().engine.clone().and_then(Result::ok);
     let summary = match engine {
         // SAFETY: the engine returns a malloc'ed summary.
         Some(engine) => unsafe { from_malloced((engine.stats)()) },
@@ -238,7 +226,11 @@ fn fail(msg: String) -> ! {
 /// for messages about functions whose lazy module cannot be read: the first
 /// frame on the stack outside this library and the engine.
 extern "C" fn calling_function() -> *mut c_char {
-    let engine = runtime().engine.map(|e| e.materialize as *const c_void);
+    let engine = runtime()
+        .engine
+        .clone()
+        .and_then(Result::ok)
+        .map(|e| e.materialize as *const c_void);
     let skipped = [
         containing_object(calling_function as *const c_void),
         engine.and_then(containing_object),

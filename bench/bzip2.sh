@@ -102,14 +102,7 @@ done
 edit_and_run() {
   local flavour=$1 n=$2 extra_cflags="" ldflags="" start
   [[ $flavour == autojit ]] && extra_cflags=$(plugin_flags) && ldflags=$(runtime_flags)
-  python3 - "$out/$flavour/compress.c" "$n" <<'PY'
-import re, sys
-path, n = sys.argv[1], sys.argv[2]
-code = re.sub(r"\n   \{ volatile int autojit_edit = \d+; \(void\)autojit_edit; \}", "", open(path).read())
-head = "void BZ2_compressBlock ( EState* s, Bool is_last_block )\n{"
-assert head in code, "BZ2_compressBlock not found"
-open(path, "w").write(code.replace(head, head + f"\n   {{ volatile int autojit_edit = {n}; (void)autojit_edit; }}"))
-PY
+  python3 "$bench_dir/edit.py" "$out/$flavour/compress.c" "void BZ2_compressBlock ( EState* s, Bool is_last_block )\n{" "$n"
   start=$(now)
   make -C "$out/$flavour" bzip2 CC="$cc" CFLAGS="$cflags $extra_cflags" LDFLAGS="$ldflags" >/dev/null 2>&1 ||
     die "rebuilding $flavour bzip2 after the edit failed"

@@ -104,14 +104,7 @@ echo "$(md5sum < "$out/outputs/regular.txt" | cut -d' ' -f1) test results" > "$o
 # link), run the tests.
 edit_and_run() {
   local flavour=$1 n=$2 start
-  python3 - "$out/$flavour/src/unit-algorithms.cpp" "$n" <<'PY'
-import re, sys
-path, n = sys.argv[1], sys.argv[2]
-code = re.sub(r"\n    \{ volatile int autojit_edit = \d+; \(void\)autojit_edit; \}", "", open(path).read())
-head = 'TEST_CASE("algorithms")\n{'
-assert head in code, "the algorithms test case was not found"
-open(path, "w").write(code.replace(head, head + f"\n    {{ volatile int autojit_edit = {n}; (void)autojit_edit; }}"))
-PY
+  python3 "$bench_dir/edit.py" "$out/$flavour/src/unit-algorithms.cpp" "TEST_CASE(\"algorithms\")\n{" "$n"
   start=$(now)
   make_tests "$flavour"
   run_tests "$flavour" "edit-$flavour"

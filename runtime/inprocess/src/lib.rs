@@ -217,6 +217,62 @@ extern "C" fn print_stats() {
     );
 }
 
+/// `__cxa_atexit`, as the program and every library see it: registrations
+/// of LLVM's and the engine's static objects are dropped, the rest go to the
+/// C library's. LLVM registers destructors for statics it constructs on first
+/// use, in the middle of a run, and exit runs destructors last-registered-
+/// first; without this, a static destructor of the program that calls a lazy
+/// function would compile it with a half-destroyed LLVM. The process is
+/// ending anyway: nothing of LLVM's needs tearing down.
+///
+/// # Safety
+/// The C library's contract for `__cxa_atexit`.
+#[no_mangle]
+pub unsafe extern "C" fn __cxa_atexit(
+    destructor: Option<unsafe extern "C" fn(*mut c_void)>,
+    object: *mut c_void,
+    dso_handle: *mut c_void,
+) -> i32 {
+    if is_llvm_object(dso_handle) {
+        return 0;
+    }
+    type CxaAtexit = unsafe extern "C" fn(
+        Option<unsafe extern "C" fn(*mut c_void)>,
+        *mut c_void,
+        *mut c_void,
+    ) -> i32;
+    static NEXT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    // SAFETY: the next definition of __cxa_atexit is the C library's.
+    let next = *NEXT
+        .get_or_init(|| unsafe { libc::dlsym(libc::RTLD_NEXT, c"__cxa_atexit".as_ptr()) } as usize);
+    if next == 0 {
+        return -1;
+    }
+    // SAFETY: `next` is the C library's __cxa_atexit, of this type.
+    unsafe { std::mem::transmute::<usize, CxaAtexit>(next)(destructor, object, dso_handle) }
+}
+
+/// Whether `dso_handle` belongs to libLLVM or the engine.
+fn is_llvm_object(dso_handle: *mut c_void) -> bool {
+    if dso_handle.is_null() {
+        return false;
+    }
+    let mut info = std::mem::MaybeUninit::<libc::Dl_info>::zeroed();
+    // SAFETY: dladdr only writes `info`.
+    if unsafe { libc::dladdr(dso_handle, info.as_mut_ptr()) } == 0 {
+        return false;
+    }
+    // SAFETY: filled by dladdr; dli_fname is owned by the loader.
+    let name = unsafe { info.assume_init() }.dli_fname;
+    if name.is_null() {
+        return false;
+    }
+    // SAFETY: as above.
+    let name = unsafe { CStr::from_ptr(name) }.to_bytes();
+    let file = name.rsplit(|&b| b == b'/').next().unwrap_or(name);
+    file.starts_with(b"libLLVM") || file == engine::LIBRARY.as_bytes()
+}
+
 fn fail(msg: String) -> ! {
     eprintln!("{PREFIX} {msg}");
     std::process::exit(EXIT_STATUS)

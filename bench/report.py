@@ -35,7 +35,7 @@ r = {
                     "autojit_warm": series("run-autojit-warm")},
     "edit_loop_seconds": {"regular": series("edit-regular"), "autojit": series("edit-autojit")},
     "autojit_stats": {"cold": stats("stats-cold.log"), "warm": stats("stats-warm.log"), "edit": stats("stats-edit.log")},
-    "outputs_md5": [l.split() for l in open(f"{out}/md5")],
+    "outputs_md5": [l.rstrip("\n").split(" ", 1) for l in open(f"{out}/md5")],
 }
 r["ratios"] = {
     "compile": r["compile_seconds"]["autojit"]["median"] / r["compile_seconds"]["regular"]["median"],

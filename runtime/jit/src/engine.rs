@@ -180,7 +180,7 @@ impl Engine {
                     .source_name
                     .clone()
                     .unwrap_or_else(|| body.clone());
-                let key = ObjectCache::key(extracted.module.text().as_bytes(), &target);
+                let key = ObjectCache::key(&extracted.module.text(), &target);
                 let (object, from_cache) = match b.cache.load(key) {
                     Some(object) => (object, true),
                     None => {

@@ -39,9 +39,16 @@ impl ObjectCache {
         }
     }
 
-    /// The key of the object compiled from `ir` for `target`.
-    pub fn key(ir: &[u8], target: &str) -> ContentHash {
-        keyed(&[FORMAT_VERSION.as_bytes(), target.as_bytes(), ir])
+    /// The key of the object compiled from `ir` (textual IR) for `target`.
+    ///
+    /// Source file checksums are left out: every function of a translation
+    /// unit reaches the file's debug entry, whose checksum changes with any
+    /// edit of the file, and an unchanged function should not recompile for
+    /// that. Its cached object keeps the previous checksum; its lines are
+    /// right, since a shifted line changes the function's own locations.
+    pub fn key(ir: &str, target: &str) -> ContentHash {
+        let ir = without_source_checksums(ir);
+        keyed(&[FORMAT_VERSION.as_bytes(), target.as_bytes(), ir.as_bytes()])
     }
 
     /// The key of the index entry for function `guid` of a lazy file.
@@ -111,6 +118,28 @@ fn index_file(index_key: ContentHash) -> String {
     format!("{}.index", index_key.to_hex())
 }
 
+/// `ir` without the `, checksumkind: ..., checksum: "..."` of DIFile entries.
+fn without_source_checksums(ir: &str) -> std::borrow::Cow<'_, str> {
+    const FIELD: &str = ", checksumkind: ";
+    if !ir.contains(FIELD) {
+        return ir.into();
+    }
+    let mut out = String::with_capacity(ir.len());
+    let mut rest = ir;
+    while let Some(start) = rest.find(FIELD) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        // The checksum's closing quote ends the two fields.
+        let end = after
+            .find("checksum: \"")
+            .and_then(|c| after[c + 11..].find('"').map(|q| c + 11 + q + 1))
+            .unwrap_or(FIELD.len());
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out.into()
+}
+
 /// Hashes the parts, each followed by a NUL.
 fn keyed(parts: &[&[u8]]) -> ContentHash {
     let mut input = Vec::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
@@ -119,4 +148,22 @@ fn keyed(parts: &[&[u8]]) -> ContentHash {
         input.push(0);
     }
     content_hash(&input)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checksums_do_not_change_keys() {
+        let a = r#"!1 = !DIFile(filename: "a.c", directory: "/d", checksumkind: CSK_MD5, checksum: "00ff")"#;
+        let b = r#"!1 = !DIFile(filename: "a.c", directory: "/d", checksumkind: CSK_MD5, checksum: "11ee")"#;
+        let c = r#"!1 = !DIFile(filename: "b.c", directory: "/d", checksumkind: CSK_MD5, checksum: "00ff")"#;
+        assert_eq!(ObjectCache::key(a, "t"), ObjectCache::key(b, "t"));
+        assert_ne!(ObjectCache::key(a, "t"), ObjectCache::key(c, "t"));
+        assert_eq!(
+            without_source_checksums(a),
+            r#"!1 = !DIFile(filename: "a.c", directory: "/d")"#
+        );
+    }
 }

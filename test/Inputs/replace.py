@@ -1,0 +1,8 @@
+"""Replaces OLD with NEW in FILE, as a user's edit would. Usage: replace.py FILE OLD NEW"""
+import sys
+
+path, old, new = sys.argv[1:4]
+text = open(path).read()
+if old not in text:
+    sys.exit(f"replace.py: {old!r} not found in {path}")
+open(path, "w").write(text.replace(old, new))

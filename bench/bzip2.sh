@@ -71,21 +71,7 @@ compress_inputs() {
   done
 }
 
-# compress <flavour> <tag>: compress_inputs, timed into times/run-<tag>.
-compress() {
-  local start
-  start=$(now)
-  compress_inputs "$1" "$1"
-  record_since "$out/times/run-$2" "$start"
-}
-
-for ((i = 1; i <= exec_runs; i++)); do
-  progress "Run $i/$exec_runs: regular, autojit with a cold object cache, autojit warm"
-  compress regular regular
-  rm -rf "$AUTOJIT_CACHE_DIR/objects"
-  AUTOJIT_STATS=1 compress autojit autojit-cold 2> "$out/logs/stats-cold.log"
-  AUTOJIT_STATS=1 compress autojit autojit-warm 2> "$out/logs/stats-warm.log"
-done
+measure_runs compress_inputs "$exec_runs"
 
 progress "Checking outputs"
 for input in data1.txt data2.bin; do
@@ -99,20 +85,13 @@ done
 
 # The edit loop: change one function body, rebuild (make rebuilds one file
 # and relinks), run. The autojit run compiles only the changed function.
-edit_and_run() {
-  local flavour=$1 n=$2 extra_cflags="" ldflags="" start
-  [[ $flavour == autojit ]] && extra_cflags=$(plugin_flags) && ldflags=$(runtime_flags)
-  python3 "$bench_dir/edit.py" "$out/$flavour/compress.c" "void BZ2_compressBlock ( EState* s, Bool is_last_block )\n{" "$n"
-  start=$(now)
-  make -C "$out/$flavour" bzip2 CC="$cc" CFLAGS="$cflags $extra_cflags" LDFLAGS="$ldflags" >/dev/null 2>&1 ||
-    die "rebuilding $flavour bzip2 after the edit failed"
-  compress_inputs "$flavour" "edit_$flavour"
-  record_since "$out/times/edit-$flavour" "$start"
+rebuild_and_compress() {
+  local extra_cflags="" ldflags=""
+  [[ $1 == autojit ]] && extra_cflags=$(plugin_flags) && ldflags=$(runtime_flags)
+  make -C "$out/$1" bzip2 CC="$cc" CFLAGS="$cflags $extra_cflags" LDFLAGS="$ldflags" >/dev/null 2>&1 ||
+    die "rebuilding $1 bzip2 after the edit failed"
+  compress_inputs "$1" "edit_$1"
 }
-for ((i = 1; i <= exec_runs; i++)); do
-  progress "Edit loop $i/$exec_runs"
-  edit_and_run regular "$i"
-  AUTOJIT_STATS=1 edit_and_run autojit "$i" 2> "$out/logs/stats-edit.log"
-done
+measure_edit_loop compress.c "void BZ2_compressBlock ( EState* s, Bool is_last_block )\n{" rebuild_and_compress "$exec_runs"
 
 python3 "$bench_dir/report.py" "$out" "bzip2 1.0.8, clean -O0 -g builds" "$runs" "$exec_runs"

@@ -39,3 +39,47 @@ values = [float(line) for line in open(sys.argv[1]) if line.strip()]
 print(f"{statistics.median(values):.3f} {min(values):.3f} {max(values):.3f}")
 PY
 }
+
+# measure_runs <run function> <count>: <count> rounds of the regular build,
+# autojit with an emptied object cache, and autojit warm, each timed into
+# $out/times/run-<tag>, with autojit's stats line kept in
+# $out/logs/stats-{cold,warm}.log. `<run function> <flavour> <output tag>`
+# runs the program once.
+measure_runs() {
+  local run=$1 count=$2 i
+  timed_run() {
+    local start
+    start=$(now)
+    "$run" "$1" "$1"
+    record_since "$out/times/run-$2" "$start"
+  }
+  for ((i = 1; i <= count; i++)); do
+    progress "Run $i/$count: regular, autojit with a cold object cache, autojit warm"
+    timed_run regular regular
+    rm -rf "$AUTOJIT_CACHE_DIR/objects"
+    AUTOJIT_STATS=1 timed_run autojit autojit-cold 2> "$out/logs/stats-cold.log"
+    AUTOJIT_STATS=1 timed_run autojit autojit-warm 2> "$out/logs/stats-warm.log"
+  done
+}
+
+# measure_edit_loop <file> <anchor> <rebuild and run function> <count>:
+# <count> times, for each flavour, puts edit N into the body after <anchor>
+# in $out/<flavour>/<file> and times `<function> <flavour>` (make, then one
+# run) into $out/times/edit-<flavour>; autojit's stats line goes to
+# $out/logs/stats-edit.log.
+measure_edit_loop() {
+  local file=$1 anchor=$2 rebuild_and_run=$3 count=$4 i flavour start
+  for ((i = 1; i <= count; i++)); do
+    progress "Edit loop $i/$count"
+    for flavour in regular autojit; do
+      python3 "$bench_dir/edit.py" "$out/$flavour/$file" "$anchor" "$i"
+      start=$(now)
+      if [[ $flavour == autojit ]]; then
+        AUTOJIT_STATS=1 "$rebuild_and_run" "$flavour" 2> "$out/logs/stats-edit.log"
+      else
+        "$rebuild_and_run" "$flavour"
+      fi
+      record_since "$out/times/edit-$flavour" "$start"
+    done
+  done
+}

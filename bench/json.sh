@@ -81,19 +81,7 @@ du -cb "$AUTOJIT_CACHE_DIR"/modules/*.bc | tail -1 | cut -f1 > "$out/lazy-bytes"
 # run_tests <flavour> <output name>: the doctest runner, output kept.
 run_tests() { "$out/$1/tests" > "$out/outputs/$2.txt" || die "the $1 tests failed: see $out/outputs/$2.txt"; }
 
-timed_run() {
-  local start
-  start=$(now)
-  run_tests "$1" "$1"
-  record_since "$out/times/run-$2" "$start"
-}
-for ((i = 1; i <= exec_runs; i++)); do
-  progress "Run $i/$exec_runs: regular, autojit with a cold object cache, autojit warm"
-  timed_run regular regular
-  rm -rf "$AUTOJIT_CACHE_DIR/objects"
-  AUTOJIT_STATS=1 timed_run autojit autojit-cold 2> "$out/logs/stats-cold.log"
-  AUTOJIT_STATS=1 timed_run autojit autojit-warm 2> "$out/logs/stats-warm.log"
-done
+measure_runs run_tests "$exec_runs"
 
 progress "Checking outputs"
 cmp -s "$out/outputs/regular.txt" "$out/outputs/autojit.txt" ||
@@ -102,18 +90,10 @@ echo "$(md5sum < "$out/outputs/regular.txt" | cut -d' ' -f1) test results" > "$o
 
 # The edit loop: change the body of one test, rebuild (one file and the
 # link), run the tests.
-edit_and_run() {
-  local flavour=$1 n=$2 start
-  python3 "$bench_dir/edit.py" "$out/$flavour/src/unit-algorithms.cpp" "TEST_CASE(\"algorithms\")\n{" "$n"
-  start=$(now)
-  make_tests "$flavour"
-  run_tests "$flavour" "edit-$flavour"
-  record_since "$out/times/edit-$flavour" "$start"
+rebuild_and_test() {
+  make_tests "$1"
+  run_tests "$1" "edit-$1"
 }
-for ((i = 1; i <= exec_runs; i++)); do
-  progress "Edit loop $i/$exec_runs"
-  edit_and_run regular "$i"
-  AUTOJIT_STATS=1 edit_and_run autojit "$i" 2> "$out/logs/stats-edit.log"
-done
+measure_edit_loop src/unit-algorithms.cpp "TEST_CASE(\"algorithms\")\n{" rebuild_and_test "$exec_runs"
 
 python3 "$bench_dir/report.py" "$out" "nlohmann-json 3.11 unit tests, clean -O0 -g builds" "$runs" "$exec_runs"

@@ -7,11 +7,11 @@ use crate::lazy_module::{build_lazy_module, erase_dead_locals, external_referenc
 use crate::log::DebugLog;
 use crate::registration::{add_registration, Registration};
 use crate::select::{check_module, chosen_functions};
-use autojit_abi::{content_hash, function_guid, names, store};
+use autojit_abi::{content_hash, function_guid, names, store, ContentHash};
 use llvm_sys::prelude::*;
 use llvm_sys::LLVMVisibility;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub struct Options {
     pub opt_level: u32,
@@ -55,19 +55,7 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<bool, String> 
         .collect();
     let lazy = build_lazy_module(m, &lazy_functions, opts.opt_level);
     log.dump(lazy.0, &modules_dir, &stem, "")?;
-    let bitcode = ir::write_bitcode(lazy.0);
-    let hash = content_hash(&bitcode);
-    let file_name = store::lazy_file_name(&stem, hash);
-    let lazy_path = modules_dir.join(&file_name);
-    if !lazy_path.exists() {
-        store::write_atomically(&modules_dir, &file_name, &bitcode).map_err(|e| {
-            format!(
-                "cannot write lazy module {}: {e}; check that the directory is writable or set {}",
-                lazy_path.display(),
-                autojit_abi::env::CACHE_DIR
-            )
-        })?;
-    }
+    let (lazy_path, hash) = write_lazy_file(lazy.0, &modules_dir, &stem)?;
     log.line(|| format!("wrote lazy module {}", lazy_path.display()));
 
     let static_symbols: HashMap<String, LLVMValueRef> = ir::global_values(m)
@@ -94,7 +82,8 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<bool, String> 
         .collect();
     ir::append_compiler_used(m, keep_alive);
     // Hidden symbols, whether defined here or elsewhere in the same binary
-    // (like __dso_handle), are invisible to dlsym: the descriptor carries them.
+    // (like __dso_handle), are local once linked: neither dlsym nor the
+    // executable's global symbols find them, so the descriptor carries them.
     let hidden: Vec<_> = referenced
         .iter()
         .copied()
@@ -115,6 +104,29 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<bool, String> 
     erase_dead_locals(m);
     log.dump(m, &modules_dir, &stem, "_static")?;
     Ok(true)
+}
+
+/// Writes the lazy module's bitcode into the store under its content hash,
+/// unless a file of that name (so that content) is already there.
+fn write_lazy_file(
+    lazy: LLVMModuleRef,
+    modules_dir: &Path,
+    stem: &str,
+) -> Result<(PathBuf, ContentHash), String> {
+    let bitcode = ir::write_bitcode(lazy);
+    let hash = content_hash(&bitcode);
+    let file_name = store::lazy_file_name(stem, hash);
+    let path = modules_dir.join(&file_name);
+    if !path.exists() {
+        store::write_atomically(modules_dir, &file_name, &bitcode).map_err(|e| {
+            format!(
+                "cannot write lazy module {}: {e}; check that the directory is writable or set {}",
+                path.display(),
+                autojit_abi::env::CACHE_DIR
+            )
+        })?;
+    }
+    Ok((path, hash))
 }
 
 /// The source path as the user's build sees it, made absolute against the

@@ -54,7 +54,8 @@ fn runtime() -> MutexGuard<'static, Runtime> {
     RUNTIME.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Records a lazy module; reads nothing from disk and loads no LLVM.
+/// Records a lazy module; reads nothing from disk. The first call loads the
+/// engine (see the module documentation for why that early).
 ///
 /// # Safety
 /// `module` must be a descriptor emitted by the autojit plugin.

@@ -11,7 +11,7 @@ use crate::linker::{Dylib, ProcessLinker};
 use crate::object_cache::ObjectCache;
 use crate::registry::{ModuleId, Registry};
 use autojit_abi::stats::Stats;
-use autojit_abi::{env, names, RegisteredModule};
+use autojit_abi::{env, names, ContentHash, RegisteredModule};
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -96,6 +96,48 @@ impl Engine {
         Ok(address)
     }
 
+    /// The object of `guid` when the index does not name it: extract the
+    /// function, then find its object by content or compile it, and index it.
+    fn extract_and_compile(
+        &self,
+        b: &mut Backend,
+        id: ModuleId,
+        module: RegisteredModule,
+        guid: u64,
+        index_key: ContentHash,
+    ) -> Result<Found, Error> {
+        let extracted = self.extract(b, id, module, guid)?;
+        let name = extracted
+            .source_name
+            .clone()
+            .unwrap_or_else(|| names::body_name(guid));
+        let key = ObjectCache::key(&extracted.module.text(), &b.compiler.target_key());
+        let (object, compile_time) = match b.cache.load(key) {
+            Some(object) => (object, None),
+            None => {
+                let t = Instant::now();
+                let object = b
+                    .compiler
+                    .compile(&extracted.module, extracted.opt_level)
+                    .map_err(|e| context(module, guid, &name, ErrorKind::Compile(e)))?;
+                (object, Some(t.elapsed()))
+            }
+        };
+        let stored = match compile_time {
+            Some(_) => b.cache.store(key, &object),
+            None => Ok(()),
+        };
+        if let Err(e) = stored.and_then(|()| b.cache.store_index(index_key, key, &name)) {
+            self.log(|| e);
+        }
+        Ok(Found {
+            object,
+            key,
+            name,
+            compile_time,
+        })
+    }
+
     fn extract(
         &self,
         b: &mut Backend,
@@ -171,39 +213,22 @@ impl Engine {
         let target = b.compiler.target_key();
         // An unchanged lazy file maps straight to its objects: no parsing.
         let index_key = ObjectCache::index_key(module.content_hash(), guid, &target);
-        let mut compile_time = Duration::ZERO;
-        let (object, key, name, from_cache) = match b.cache.load_indexed(index_key) {
-            Some(hit) => (hit.object, hit.key, hit.name, true),
-            None => {
-                let extracted = self.extract(b, id, module, guid)?;
-                let name = extracted
-                    .source_name
-                    .clone()
-                    .unwrap_or_else(|| body.clone());
-                let key = ObjectCache::key(&extracted.module.text(), &target);
-                let (object, from_cache) = match b.cache.load(key) {
-                    Some(object) => (object, true),
-                    None => {
-                        let t = Instant::now();
-                        let object = b
-                            .compiler
-                            .compile(&extracted.module, extracted.opt_level)
-                            .map_err(|e| context(module, guid, &name, ErrorKind::Compile(e)))?;
-                        compile_time = t.elapsed();
-                        (object, false)
-                    }
-                };
-                let stored = if from_cache {
-                    Ok(())
-                } else {
-                    b.cache.store(key, &object)
-                };
-                if let Err(e) = stored.and_then(|()| b.cache.store_index(index_key, key, &name)) {
-                    self.log(|| e);
-                }
-                (object, key, name, from_cache)
-            }
+        let Found {
+            object,
+            key,
+            name,
+            compile_time,
+        } = match b.cache.load_indexed(index_key) {
+            Some(hit) => Found {
+                object: hit.object,
+                key: hit.key,
+                name: hit.name,
+                compile_time: None,
+            },
+            None => self.extract_and_compile(b, id, module, guid, index_key)?,
         };
+        let from_cache = compile_time.is_none();
+        let compile_time = compile_time.unwrap_or(Duration::ZERO);
         let address = self.link(b, id, module, &object, &body).map_err(|e| {
             if from_cache {
                 b.cache.evict(key, index_key);
@@ -221,6 +246,15 @@ impl Engine {
         });
         Ok(address)
     }
+}
+
+/// A function's object, and how it was found.
+struct Found {
+    object: Vec<u8>,
+    key: ContentHash,
+    name: String,
+    /// None when it came from the cache.
+    compile_time: Option<Duration>,
 }
 
 fn context(module: RegisteredModule, guid: u64, name: &str, kind: ErrorKind) -> Error {

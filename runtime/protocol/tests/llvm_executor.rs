@@ -31,18 +31,40 @@ fn decodes_llvm_executor_setup_and_hangs_it_up() {
     let mut r = Reader::new(&payload);
     let info = ExecutorInfo::decode(&mut r).unwrap();
     r.finish().unwrap();
-    assert!(info.target_triple.starts_with("x86_64"), "{}", info.target_triple);
+    assert!(
+        info.target_triple.starts_with("x86_64"),
+        "{}",
+        info.target_triple
+    );
     assert!(info.page_size.is_power_of_two());
-    let names: Vec<&str> = info.bootstrap_symbols.iter().map(|(n, _)| n.as_str()).collect();
-    assert!(names.contains(&"__llvm_orc_SimpleRemoteEPC_dispatch_ctx"), "{names:?}");
-    assert!(names.contains(&"__llvm_orc_SimpleRemoteEPC_dispatch_fn"), "{names:?}");
-    assert!(info.bootstrap_symbols.iter().all(|(_, address)| *address != 0));
+    let names: Vec<&str> = info
+        .bootstrap_symbols
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .collect();
+    assert!(
+        names.contains(&"__llvm_orc_SimpleRemoteEPC_dispatch_ctx"),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"__llvm_orc_SimpleRemoteEPC_dispatch_fn"),
+        "{names:?}"
+    );
+    assert!(info
+        .bootstrap_symbols
+        .iter()
+        .all(|(_, address)| *address != 0));
 
     // A hangup without error ends the executor cleanly.
     let mut hangup = Writer::new();
     hangup.error(None);
     let mut to_executor = child.stdin.take().unwrap();
-    let h = Header { opcode: Opcode::Hangup, seq_no: 0, tag_addr: 0, payload_len: hangup.bytes.len() };
+    let h = Header {
+        opcode: Opcode::Hangup,
+        seq_no: 0,
+        tag_addr: 0,
+        payload_len: hangup.bytes.len(),
+    };
     to_executor.write_all(&h.encode()).unwrap();
     to_executor.write_all(&hangup.bytes).unwrap();
     drop(to_executor);

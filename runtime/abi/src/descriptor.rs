@@ -55,6 +55,11 @@ impl RegisteredModule {
         unsafe { desc.as_ref() }.map(RegisteredModule)
     }
 
+    /// The descriptor's address, which tells in which loaded object it lives.
+    pub fn as_ptr(&self) -> *const ModuleDescriptor {
+        self.0
+    }
+
     pub fn abi_version(&self) -> u64 {
         self.0.abi_version
     }

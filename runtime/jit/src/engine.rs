@@ -9,6 +9,7 @@ use crate::error::{Error, ErrorKind};
 use crate::lazy_store::{Extracted, LazyModuleStore};
 use crate::linker::{Dylib, ProcessLinker};
 use crate::object_cache::ObjectCache;
+use crate::program_symbols::SymbolResolver;
 use crate::registry::{ModuleId, Registry};
 use autojit_abi::stats::Stats;
 use autojit_abi::{env, names, ContentHash, RegisteredModule};
@@ -168,9 +169,10 @@ impl Engine {
             Some(&jd) => jd,
             None => {
                 let symbols: Vec<_> = module.symbols().collect();
-                let jd = b
-                    .linker
-                    .create_dylib(&format!("autojit-module-{id}"), &symbols)?;
+                let resolver = SymbolResolver::for_module_at(module.as_ptr() as usize);
+                let jd =
+                    b.linker
+                        .create_dylib(&format!("autojit-module-{id}"), &symbols, resolver)?;
                 b.dylibs.insert(id, jd);
                 jd
             }

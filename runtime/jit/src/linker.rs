@@ -18,7 +18,6 @@ use std::sync::{mpsc, Mutex};
 pub struct ProcessLinker {
     jit: LLVMOrcLLJITRef,
     session: LLVMOrcExecutionSessionRef,
-    resolver: &'static SymbolResolver,
     /// What ORC reported while linking, for the engine's one-line message.
     session_errors: &'static Mutex<Vec<String>>,
     /// Why debugger registration is unavailable, if it is.
@@ -68,21 +67,24 @@ impl ProcessLinker {
         Ok(ProcessLinker {
             jit,
             session,
-            // The generators of every JITDylib refer to it for the rest of
-            // the process, like the JIT itself.
-            resolver: Box::leak(Box::default()),
             session_errors,
             debug_support_error,
         })
     }
 
-    /// A new JITDylib that defines `symbols` at fixed addresses and falls
-    /// back to the process's own symbols.
-    pub fn create_dylib(&self, name: &str, symbols: &[(&str, usize)]) -> Result<Dylib, String> {
+    /// A new JITDylib that defines `symbols` at fixed addresses and resolves
+    /// everything else with `resolver`.
+    pub fn create_dylib(
+        &self,
+        name: &str,
+        symbols: &[(&str, usize)],
+        resolver: SymbolResolver,
+    ) -> Result<Dylib, String> {
         let name = CString::new(name).map_err(|e| e.to_string())?;
         // SAFETY: `session` is live; the name is copied by ORC.
         let jd = unsafe { LLVMOrcExecutionSessionCreateBareJITDylib(self.session, name.as_ptr()) };
-        let ctx = self.resolver as *const SymbolResolver as *mut c_void;
+        // Like the JITDylib, its resolver lives for the rest of the process.
+        let ctx = Box::leak(Box::new(resolver)) as *const SymbolResolver as *mut c_void;
         // SAFETY: the generator calls `generate` with `ctx`, which lives for
         // the rest of the process; `jd` takes ownership of the generator.
         unsafe {

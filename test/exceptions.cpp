@@ -4,6 +4,10 @@
 // RUN: %clangxx -O0 -c %autojit %s -o %t.lazy.o
 // RUN: %clangxx %t.lazy.o %t.regular.o -o %t.exe %rt
 // RUN: %t.exe | FileCheck %s
+// At -O2 the runtime runs the full pipeline on lazy code with landing pads.
+// RUN: %clangxx -O2 -c %autojit %s -o %t.lazy2.o
+// RUN: %clangxx %t.lazy2.o %t.regular.o -o %t.2.exe %rt
+// RUN: %t.2.exe | FileCheck %s
 
 #include <cstdio>
 #include <stdexcept>

@@ -126,6 +126,18 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// `SPSExpected<T>`: the value, or the error message in its place.
+    pub fn expected<T>(
+        &mut self,
+        value: impl FnOnce(&mut Self) -> Result<T, DecodeError>,
+    ) -> Result<Result<T, String>, DecodeError> {
+        if self.bool()? {
+            value(self).map(Ok)
+        } else {
+            self.string().map(Err)
+        }
+    }
+
     /// Succeeds only when every byte was consumed.
     pub fn finish(&self) -> Result<(), DecodeError> {
         if self.remaining() == 0 {
@@ -176,6 +188,12 @@ impl Writer {
         self.byte_sequence(v.as_bytes())
     }
 
+    /// `SPSExpected<T>` holding an error; a value is `bool(true)` followed
+    /// by the value.
+    pub fn unexpected(&mut self, msg: &str) -> &mut Self {
+        self.bool(false).string(msg)
+    }
+
     pub fn error(&mut self, v: Option<&str>) -> &mut Self {
         match v {
             None => self.bool(false),
@@ -198,6 +216,7 @@ mod tests {
             .string("x86_64")
             .byte_sequence(&[1, 2, 3]);
         w.error(None).error(Some("boom"));
+        w.bool(true).u64(9).unexpected("no");
         let mut r = Reader::new(&w.bytes);
         assert_eq!(r.u8(), Ok(7));
         assert_eq!(r.bool(), Ok(true));
@@ -207,6 +226,8 @@ mod tests {
         assert_eq!(r.byte_sequence(), Ok(&[1u8, 2, 3][..]));
         assert_eq!(r.error(), Ok(None));
         assert_eq!(r.error(), Ok(Some(String::from("boom"))));
+        assert_eq!(r.expected(|r| r.u64()), Ok(Ok(9)));
+        assert_eq!(r.expected(|r| r.u64()), Ok(Err(String::from("no"))));
         assert_eq!(r.finish(), Ok(()));
     }
 

@@ -1,18 +1,54 @@
-//! Conformance with LLVM's own implementation: LLVM 19's
+//! Conformance with LLVM's own implementation. LLVM 19's
 //! `llvm-jitlink-executor` introduces itself with a setup message that this
-//! codec must decode, and must accept the hangup this codec encodes.
+//! codec must decode. It answers wrapper calls this codec encodes (here:
+//! reserving and releasing memory through its memory manager) with results
+//! this codec decodes. And it accepts the hangup this codec encodes.
 
 use autojit_protocol::{ExecutorInfo, Header, Opcode, Reader, Writer, HEADER_SIZE};
 use std::io::{Read, Write};
-use std::process::{Command, Stdio};
+use std::process::{ChildStdin, ChildStdout, Command, Stdio};
 
 fn executor() -> String {
     let prefix = std::env::var("LLVM_SYS_191_PREFIX").unwrap_or_else(|_| "/usr/lib/llvm-19".into());
     format!("{prefix}/bin/llvm-jitlink-executor")
 }
 
+fn receive(from: &mut ChildStdout) -> (Header, Vec<u8>) {
+    let mut header = [0u8; HEADER_SIZE];
+    from.read_exact(&mut header).unwrap();
+    let header = Header::decode(&header).unwrap();
+    let mut payload = vec![0u8; header.payload_len];
+    from.read_exact(&mut payload).unwrap();
+    (header, payload)
+}
+
+fn send(to: &mut ChildStdin, opcode: Opcode, seq_no: u64, tag_addr: u64, payload: &[u8]) {
+    let header = Header {
+        opcode,
+        seq_no,
+        tag_addr,
+        payload_len: payload.len(),
+    };
+    to.write_all(&header.encode()).unwrap();
+    to.write_all(payload).unwrap();
+}
+
+/// Calls the wrapper function at `function` with `args`; returns the result.
+fn call(
+    to: &mut ChildStdin,
+    from: &mut ChildStdout,
+    seq_no: u64,
+    function: u64,
+    args: &[u8],
+) -> Vec<u8> {
+    send(to, Opcode::CallWrapper, seq_no, function, args);
+    let (header, result) = receive(from);
+    assert_eq!((header.opcode, header.seq_no), (Opcode::Result, seq_no));
+    result
+}
+
 #[test]
-fn decodes_llvm_executor_setup_and_hangs_it_up() {
+fn talks_to_llvm_executor() {
     let path = executor();
     let mut child = Command::new(&path)
         .arg("filedescs=0,1")
@@ -20,14 +56,11 @@ fn decodes_llvm_executor_setup_and_hangs_it_up() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot run {path} (install llvm-19): {e}"));
-    let mut from_executor = child.stdout.take().unwrap();
-    let mut header = [0u8; HEADER_SIZE];
-    from_executor.read_exact(&mut header).unwrap();
-    let header = Header::decode(&header).unwrap();
-    assert_eq!(header.opcode, Opcode::Setup);
-    let mut payload = vec![0u8; header.payload_len];
-    from_executor.read_exact(&mut payload).unwrap();
+    let mut from = child.stdout.take().unwrap();
+    let mut to = child.stdin.take().unwrap();
 
+    let (header, payload) = receive(&mut from);
+    assert_eq!(header.opcode, Opcode::Setup);
     let mut r = Reader::new(&payload);
     let info = ExecutorInfo::decode(&mut r).unwrap();
     r.finish().unwrap();
@@ -37,36 +70,53 @@ fn decodes_llvm_executor_setup_and_hangs_it_up() {
         info.target_triple
     );
     assert!(info.page_size.is_power_of_two());
-    let names: Vec<&str> = info
-        .bootstrap_symbols
-        .iter()
-        .map(|(n, _)| n.as_str())
-        .collect();
-    assert!(
-        names.contains(&"__llvm_orc_SimpleRemoteEPC_dispatch_ctx"),
-        "{names:?}"
+    let symbol = |name: &str| {
+        info.bootstrap_symbols
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|&(_, address)| address)
+            .unwrap_or_else(|| panic!("no bootstrap symbol {name}"))
+    };
+    symbol("__llvm_orc_SimpleRemoteEPC_dispatch_ctx");
+    symbol("__llvm_orc_SimpleRemoteEPC_dispatch_fn");
+
+    // reserve: Expected<ExecutorAddr>(ExecutorAddr instance, uint64_t size)
+    let instance = symbol("__llvm_orc_SimpleExecutorMemoryManager_Instance");
+    let mut args = Writer::new();
+    args.u64(instance).u64(info.page_size);
+    let result = call(
+        &mut to,
+        &mut from,
+        1,
+        symbol("__llvm_orc_SimpleExecutorMemoryManager_reserve_wrapper"),
+        &args.bytes,
     );
+    let mut r = Reader::new(&result);
+    let address = r.expected(|r| r.u64()).unwrap().expect("reserve succeeds");
+    r.finish().unwrap();
     assert!(
-        names.contains(&"__llvm_orc_SimpleRemoteEPC_dispatch_fn"),
-        "{names:?}"
+        address != 0 && address % info.page_size == 0,
+        "{address:#x}"
     );
-    assert!(info
-        .bootstrap_symbols
-        .iter()
-        .all(|(_, address)| *address != 0));
+
+    // deallocate: Error(ExecutorAddr instance, Sequence<ExecutorAddr> bases)
+    let mut args = Writer::new();
+    args.u64(instance).u64(1).u64(address);
+    let result = call(
+        &mut to,
+        &mut from,
+        2,
+        symbol("__llvm_orc_SimpleExecutorMemoryManager_deallocate_wrapper"),
+        &args.bytes,
+    );
+    let mut r = Reader::new(&result);
+    assert_eq!(r.error(), Ok(None));
+    r.finish().unwrap();
 
     // A hangup without error ends the executor cleanly.
     let mut hangup = Writer::new();
     hangup.error(None);
-    let mut to_executor = child.stdin.take().unwrap();
-    let h = Header {
-        opcode: Opcode::Hangup,
-        seq_no: 0,
-        tag_addr: 0,
-        payload_len: hangup.bytes.len(),
-    };
-    to_executor.write_all(&h.encode()).unwrap();
-    to_executor.write_all(&hangup.bytes).unwrap();
-    drop(to_executor);
+    send(&mut to, Opcode::Hangup, 0, 0, &hangup.bytes);
+    drop(to);
     assert!(child.wait().unwrap().success());
 }

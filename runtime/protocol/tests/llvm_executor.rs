@@ -95,7 +95,7 @@ fn talks_to_llvm_executor() {
     let address = r.expected(|r| r.u64()).unwrap().expect("reserve succeeds");
     r.finish().unwrap();
     assert!(
-        address != 0 && address % info.page_size == 0,
+        address != 0 && address.is_multiple_of(info.page_size),
         "{address:#x}"
     );
 

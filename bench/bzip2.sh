@@ -12,18 +12,10 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-runs=5
-exec_runs=3
 for arg in "$@"; do
-  case $arg in
-    --runs=*) runs=${arg#--runs=} ;;
-    --exec-runs=*) exec_runs=${arg#--exec-runs=} ;;
-    --autojitd) die "--autojitd needs the remote-mode daemon, which this build of autojit does not have yet" ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
-    *) die "unknown argument $arg (see --help)" ;;
-  esac
+  [[ $arg == --autojitd ]] && die "--autojitd needs the remote-mode daemon, which this build of autojit does not have yet"
 done
-[[ $runs =~ ^[1-9][0-9]*$ && $exec_runs =~ ^[1-9][0-9]*$ ]] || die "--runs and --exec-runs take a positive number"
+parse_run_args 5 3 "$@"
 require_autojit
 src=$work/bzip2/src
 inputs=$work/bzip2/inputs

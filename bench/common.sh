@@ -83,3 +83,22 @@ measure_edit_loop() {
     done
   done
 }
+
+# parse_run_args <default runs> <default exec runs> args...: sets `runs` and
+# `exec_runs` from --runs=N and --exec-runs=M; --help prints the calling
+# script's header. Script-specific flags are handled before calling this.
+parse_run_args() {
+  runs=$1
+  exec_runs=$2
+  shift 2
+  local arg
+  for arg in "$@"; do
+    case $arg in
+      --runs=*) runs=${arg#--runs=} ;;
+      --exec-runs=*) exec_runs=${arg#--exec-runs=} ;;
+      -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+      *) die "unknown argument $arg (see --help)" ;;
+    esac
+  done
+  [[ $runs =~ ^[1-9][0-9]*$ && $exec_runs =~ ^[1-9][0-9]*$ ]] || die "--runs and --exec-runs take a positive number"
+}

@@ -12,17 +12,7 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-runs=3
-exec_runs=3
-for arg in "$@"; do
-  case $arg in
-    --runs=*) runs=${arg#--runs=} ;;
-    --exec-runs=*) exec_runs=${arg#--exec-runs=} ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
-    *) die "unknown argument $arg (see --help)" ;;
-  esac
-done
-[[ $runs =~ ^[1-9][0-9]*$ && $exec_runs =~ ^[1-9][0-9]*$ ]] || die "--runs and --exec-runs take a positive number"
+parse_run_args 3 3 "$@"
 require_autojit
 src=$work/json/src
 [[ -f $src/include/nlohmann/json.hpp ]] || die "run ./setup.sh first"

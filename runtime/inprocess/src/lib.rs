@@ -115,7 +115,9 @@ pub unsafe extern "C" fn __llvm_autojit_materialize(guid_in_addr_out: *mut *mut 
     let address = unsafe { (engine.materialize)(guid, calling_function, &mut error) };
     if address == 0 {
         // SAFETY: on failure the engine sets a malloc'ed message.
-        fail(unsafe { from_malloced(error) }.unwrap_or_else(|| "materialization failed".into()));
+        fail(unsafe { from_malloced(error) }.unwrap_or_else(|| {
+            format!("the engine failed to materialize the function with GUID 0x{guid:016x} and gave no reason; rebuild the program")
+        }));
     }
     // SAFETY: as above; the frame reads the address back after we return.
     unsafe { *guid_in_addr_out = address as *mut c_void };

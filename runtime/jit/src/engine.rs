@@ -55,10 +55,6 @@ impl Engine {
         }
     }
 
-    pub fn debug_enabled(&self) -> bool {
-        self.debug
-    }
-
     fn log(&self, msg: impl FnOnce() -> String) {
         if self.debug {
             eprintln!("{} {}", self.log_prefix, msg());

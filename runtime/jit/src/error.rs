@@ -84,12 +84,18 @@ impl fmt::Display for Error {
                 f,
                 "cannot materialize {function} from lazy module {file}: {msg}; {rebuild}"
             ),
-            ErrorKind::Compile(msg) => write!(f, "cannot compile {function} from {file}: {msg}"),
+            ErrorKind::Compile(msg) => write!(
+                f,
+                "cannot compile {function} from {file}: {msg}; build that function's file without the autojit plugin"
+            ),
             ErrorKind::Link(msg) => write!(
                 f,
                 "cannot link {function} from {file}: {msg}; keep the program's symbol table (do not strip it) or link it with -rdynamic"
             ),
-            ErrorKind::Setup(msg) => write!(f, "cannot set up the JIT for {function}: {msg}"),
+            ErrorKind::Setup(msg) => write!(
+                f,
+                "cannot set up the JIT for {function}: {msg}; check that LLVM 19 (libLLVM.so.19.1) is installed"
+            ),
         }
     }
 }

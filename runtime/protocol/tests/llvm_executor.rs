@@ -4,7 +4,7 @@
 //! reserving and releasing memory through its memory manager) with results
 //! this codec decodes. And it accepts the hangup this codec encodes.
 
-use autojit_protocol::{ExecutorInfo, Header, Opcode, Reader, Writer, HEADER_SIZE};
+use autojit_protocol::{DecodeError, ExecutorInfo, Header, Opcode, Reader, Writer, HEADER_SIZE};
 use std::io::{Read, Write};
 use std::process::{ChildStdin, ChildStdout, Command, Stdio};
 
@@ -33,18 +33,37 @@ fn send(to: &mut ChildStdin, opcode: Opcode, seq_no: u64, tag_addr: u64, payload
     to.write_all(payload).unwrap();
 }
 
-/// Calls the wrapper function at `function` with `args`; returns the result.
-fn call(
-    to: &mut ChildStdin,
-    from: &mut ChildStdout,
-    seq_no: u64,
-    function: u64,
-    args: &[u8],
-) -> Vec<u8> {
-    send(to, Opcode::CallWrapper, seq_no, function, args);
-    let (header, result) = receive(from);
-    assert_eq!((header.opcode, header.seq_no), (Opcode::Result, seq_no));
-    result
+/// The controller's side of a session: calls wrapper functions in the
+/// executor and decodes their results completely.
+struct Controller {
+    to: ChildStdin,
+    from: ChildStdout,
+    next_seq_no: u64,
+}
+
+impl Controller {
+    fn call<T>(
+        &mut self,
+        function: u64,
+        args: &Writer,
+        decode: impl FnOnce(&mut Reader<'_>) -> Result<T, DecodeError>,
+    ) -> T {
+        self.next_seq_no += 1;
+        let seq_no = self.next_seq_no;
+        send(
+            &mut self.to,
+            Opcode::CallWrapper,
+            seq_no,
+            function,
+            &args.bytes,
+        );
+        let (header, result) = receive(&mut self.from);
+        assert_eq!((header.opcode, header.seq_no), (Opcode::Result, seq_no));
+        let mut r = Reader::new(&result);
+        let value = decode(&mut r).unwrap();
+        r.finish().unwrap();
+        value
+    }
 }
 
 #[test]
@@ -57,7 +76,7 @@ fn talks_to_llvm_executor() {
         .spawn()
         .unwrap_or_else(|e| panic!("cannot run {path} (install llvm-19): {e}"));
     let mut from = child.stdout.take().unwrap();
-    let mut to = child.stdin.take().unwrap();
+    let to = child.stdin.take().unwrap();
 
     let (header, payload) = receive(&mut from);
     assert_eq!(header.opcode, Opcode::Setup);
@@ -80,20 +99,20 @@ fn talks_to_llvm_executor() {
     symbol("__llvm_orc_SimpleRemoteEPC_dispatch_ctx");
     symbol("__llvm_orc_SimpleRemoteEPC_dispatch_fn");
 
-    // reserve: Expected<ExecutorAddr>(ExecutorAddr instance, uint64_t size)
+    let mut controller = Controller {
+        to,
+        from,
+        next_seq_no: 0,
+    };
     let instance = symbol("__llvm_orc_SimpleExecutorMemoryManager_Instance");
+
+    // reserve: Expected<ExecutorAddr>(ExecutorAddr instance, uint64_t size)
     let mut args = Writer::new();
     args.u64(instance).u64(info.page_size);
-    let result = call(
-        &mut to,
-        &mut from,
-        1,
-        symbol("__llvm_orc_SimpleExecutorMemoryManager_reserve_wrapper"),
-        &args.bytes,
-    );
-    let mut r = Reader::new(&result);
-    let address = r.expected(|r| r.u64()).unwrap().expect("reserve succeeds");
-    r.finish().unwrap();
+    let reserve = symbol("__llvm_orc_SimpleExecutorMemoryManager_reserve_wrapper");
+    let address = controller
+        .call(reserve, &args, |r| r.expected(|r| r.u64()))
+        .expect("reserve succeeds");
     assert!(
         address != 0 && address.is_multiple_of(info.page_size),
         "{address:#x}"
@@ -102,21 +121,13 @@ fn talks_to_llvm_executor() {
     // deallocate: Error(ExecutorAddr instance, Sequence<ExecutorAddr> bases)
     let mut args = Writer::new();
     args.u64(instance).u64(1).u64(address);
-    let result = call(
-        &mut to,
-        &mut from,
-        2,
-        symbol("__llvm_orc_SimpleExecutorMemoryManager_deallocate_wrapper"),
-        &args.bytes,
-    );
-    let mut r = Reader::new(&result);
-    assert_eq!(r.error(), Ok(None));
-    r.finish().unwrap();
+    let deallocate = symbol("__llvm_orc_SimpleExecutorMemoryManager_deallocate_wrapper");
+    assert_eq!(controller.call(deallocate, &args, |r| r.error()), None);
 
     // A hangup without error ends the executor cleanly.
     let mut hangup = Writer::new();
     hangup.error(None);
-    send(&mut to, Opcode::Hangup, 0, 0, &hangup.bytes);
-    drop(to);
+    send(&mut controller.to, Opcode::Hangup, 0, 0, &hangup.bytes);
+    drop(controller);
     assert!(child.wait().unwrap().success());
 }

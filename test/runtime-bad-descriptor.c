@@ -1,0 +1,44 @@
+// Module descriptors the runtime cannot use: one from a plugin speaking
+// another runtime ABI, and a null one. Each gives one line saying what to do
+// and a non-zero exit.
+// RUN: %clang -O0 %s -o %t.exe %rt
+// RUN: not %t.exe abi 2>&1 | FileCheck --check-prefix=ABI %s
+// RUN: not %t.exe abi 2>&1 | count 1
+// RUN: not %t.exe null 2>&1 | FileCheck --check-prefix=NULL %s
+// RUN: not %t.exe null 2>&1 | count 1
+
+#include <stdint.h>
+#include <string.h>
+
+// The layout of include/llvm-autojit.h, spelled out here so that the test
+// can claim another ABI version.
+struct descriptor {
+  uint64_t abi_version;
+  const char *lazy_path;
+  const char *source_path;
+  uint64_t content_hash[2];
+  uint64_t num_functions;
+  const uint64_t *guids;
+  uint64_t num_symbols;
+  const void *symbols;
+};
+void __llvm_autojit_register(const struct descriptor *module);
+void __llvm_autojit_materialize(void **guid_in_addr_out);
+
+static const uint64_t guids[] = {0x1234};
+static const struct descriptor future = {99, "/nonexistent/future.bc", "future.c", {0, 0}, 1, guids, 0, 0};
+
+int main(int argc, char **argv) {
+  (void)argc;
+  if (strcmp(argv[1], "null") == 0) {
+    __llvm_autojit_register(0);
+    return 0;
+  }
+  __llvm_autojit_register(&future);
+  void *slot = (void *)(uintptr_t)0x1234;
+  __llvm_autojit_materialize(&slot);
+  return 0;
+}
+
+// ABI: [autojit-runtime] cannot materialize {{.*}}(GUID 0x0000000000001234): lazy module /nonexistent/future.bc was built for runtime ABI 99, this runtime speaks 1; rebuild future.c and relink the program with the matching plugin
+// NULL: [autojit-runtime] __llvm_autojit_register called with a null module descriptor; rebuild the program

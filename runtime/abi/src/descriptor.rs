@@ -6,7 +6,7 @@
 //! function of the module is first called. `include/llvm-autojit.h` documents
 //! the same layout for C; `plugin/src/descriptor.rs` builds it in IR.
 
-use std::ffi::{c_char, c_void, CStr};
+use core::ffi::{c_char, c_void, CStr};
 
 /// Bumped whenever the layout below or the meaning of a field changes.
 pub const ABI_VERSION: u64 = 1;
@@ -72,8 +72,14 @@ impl RegisteredModule {
         cstr(self.0.source_path)
     }
 
+    #[cfg(feature = "std")]
     pub fn content_hash(&self) -> crate::ContentHash {
         crate::ContentHash::from_halves(self.0.content_hash)
+    }
+
+    /// The content hash as the descriptor stores it, high half first.
+    pub fn content_hash_halves(&self) -> [u64; 2] {
+        self.0.content_hash
     }
 
     pub fn guids(&self) -> &'static [u64] {
@@ -102,5 +108,5 @@ fn slice<T>(p: *const T, len: u64) -> &'static [T] {
         return &[];
     }
     // SAFETY: the plugin emits `len` consecutive elements at `p`.
-    unsafe { std::slice::from_raw_parts(p, len as usize) }
+    unsafe { core::slice::from_raw_parts(p, len as usize) }
 }

@@ -5,6 +5,14 @@ pub const STATS: &str = "AUTOJIT_STATS";
 pub const CACHE_DIR: &str = "AUTOJIT_CACHE_DIR";
 pub const DISABLE_OBJECT_CACHE: &str = "AUTOJIT_DISABLE_OBJECT_CACHE";
 
+// Remote mode: how the stub finds autojitd, and how sessions start and end.
+pub const DAEMON_PATH: &str = "AUTOJIT_DAEMON_PATH";
+pub const SOCKET_PATH: &str = "AUTOJIT_SOCKET_PATH";
+pub const FORCE_SPAWN: &str = "AUTOJITD_FORCE_SPAWN";
+pub const FORCE_DAEMON: &str = "AUTOJITD_FORCE_DAEMON";
+pub const FULL_SHUTDOWN: &str = "AUTOJITD_FULL_SHUTDOWN";
+pub const WAIT_FOR_DEBUGGER: &str = "AUTOJIT_WAIT_FOR_DEBUGGER";
+
 /// Truthy values: 1, on, true, yes, in any case.
 pub fn is_truthy(value: &str) -> bool {
     matches!(
@@ -13,6 +21,7 @@ pub fn is_truthy(value: &str) -> bool {
     )
 }
 
+#[cfg(feature = "std")]
 pub fn flag(name: &str) -> bool {
     std::env::var(name).map(|v| is_truthy(&v)).unwrap_or(false)
 }

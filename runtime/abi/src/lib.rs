@@ -4,14 +4,25 @@
 //! names, how a function's GUID is computed, the layout of the module
 //! descriptor the registration constructor passes to the runtime, where the
 //! module store and object cache live, and how environment flags are read.
+//!
+//! Without the default `std` feature only the names, the descriptor layout
+//! and the environment variable names remain: what the `no_std` stub needs.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+extern crate alloc;
 
 pub mod descriptor;
+#[cfg(feature = "std")]
 pub mod engine;
 pub mod env;
+#[cfg(feature = "std")]
 pub mod guid;
 pub mod names;
+#[cfg(feature = "std")]
 pub mod stats;
+#[cfg(feature = "std")]
 pub mod store;
 
 pub use descriptor::{ModuleDescriptor, RegisteredModule, SymbolEntry, ABI_VERSION};
+#[cfg(feature = "std")]
 pub use guid::{content_hash, function_guid, ContentHash};

@@ -1,6 +1,9 @@
 //! Symbol names reserved by autojit. A module that already uses one of the
 //! reserved prefixes is left untouched by the plugin.
 
+use alloc::format;
+use alloc::string::String;
+
 /// `void __llvm_autojit_register(const struct __llvm_autojit_module *)`.
 pub const REGISTER_FN: &str = "__llvm_autojit_register";
 /// `void __llvm_autojit_materialize(void **guid_in_addr_out)`.

@@ -12,6 +12,7 @@
 #![no_std]
 extern crate alloc;
 
+pub mod autojit;
 pub mod message;
 pub mod sps;
 

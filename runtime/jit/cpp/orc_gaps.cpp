@@ -3,9 +3,11 @@
 //    from a lazily loaded bitcode module: the C API can neither materialize
 //    one function nor clone part of a module;
 //  - an object linking layer whose EH-frame registrar serves every unwinder
-//    in the process (libgcc's and LLVM's libunwind, used by libc++).
+//    in the process (libgcc's and LLVM's libunwind, used by libc++);
+//  - symbol lookup in a remote process (the C API only searches this one).
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ExecutionEngine/JITLink/EHFrameSupport.h"
+#include "llvm/ExecutionEngine/Orc/EPCDynamicLibrarySearchGenerator.h"
 #include "llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h"
 #include "llvm-c/Orc.h"
 #include "llvm/IR/Constants.h"
@@ -268,4 +270,22 @@ autojit_create_object_linking_layer(void *, LLVMOrcExecutionSessionRef ES,
       Session, std::make_unique<EveryUnwinderEHFrameRegistrar>()));
   orc::ObjectLayer *Base = Layer.release();
   return reinterpret_cast<LLVMOrcObjectLayerRef>(Base);
+}
+
+// Lets JITDylib JD resolve what lazy code refers to in the process behind a
+// remote session, in its dynamic linker's order: the global scope, then the
+// library behind dylib-manager handle Library (0: none, the executable).
+extern "C" LLVMErrorRef autojit_add_remote_scope(LLVMOrcExecutionSessionRef ES,
+                                                 LLVMOrcJITDylibRef JD,
+                                                 uint64_t Library) {
+  auto &Session = *reinterpret_cast<orc::ExecutionSession *>(ES);
+  auto &Dylib = *reinterpret_cast<orc::JITDylib *>(JD);
+  auto Process = orc::EPCDynamicLibrarySearchGenerator::GetForTargetProcess(Session);
+  if (!Process)
+    return wrap(Process.takeError());
+  Dylib.addGenerator(std::move(*Process));
+  if (Library)
+    Dylib.addGenerator(std::make_unique<orc::EPCDynamicLibrarySearchGenerator>(
+        Session, orc::ExecutorAddr(Library)));
+  return LLVMErrorSuccess;
 }

@@ -27,18 +27,25 @@ pub struct Compiler {
     machines: HashMap<u32, LLVMTargetMachineRef>,
 }
 
+/// Registers the native target with LLVM: code generation and every JIT
+/// need it first.
+pub fn initialize_native_target() -> Result<(), String> {
+    // SAFETY: initialization of the native target is idempotent.
+    unsafe {
+        // The asm parser too: code generation parses inline asm.
+        if llvm_sys::target::LLVM_InitializeNativeTarget() != 0
+            || llvm_sys::target::LLVM_InitializeNativeAsmPrinter() != 0
+            || llvm_sys::target::LLVM_InitializeNativeAsmParser() != 0
+        {
+            return Err("LLVM has no native target for this machine".into());
+        }
+    }
+    Ok(())
+}
+
 impl Compiler {
     pub fn new() -> Result<Self, String> {
-        // SAFETY: initialization of the native target is idempotent.
-        unsafe {
-            // The asm parser too: code generation parses inline asm.
-            if llvm_sys::target::LLVM_InitializeNativeTarget() != 0
-                || llvm_sys::target::LLVM_InitializeNativeAsmPrinter() != 0
-                || llvm_sys::target::LLVM_InitializeNativeAsmParser() != 0
-            {
-                return Err("LLVM has no native target for this machine".into());
-            }
-        }
+        initialize_native_target()?;
         // SAFETY: returns a message we own.
         let triple = take_message(unsafe { LLVMGetDefaultTargetTriple() });
         let (mut major, mut minor, mut patch) = (0, 0, 0);
@@ -168,5 +175,15 @@ extern "C" fn collect_diagnostic(info: LLVMDiagnosticInfoRef, sink: *mut c_void)
     let message = take_message(unsafe { LLVMGetDiagInfoDescription(info) });
     if let Ok(mut sink) = sink.lock() {
         sink.push(message);
+    }
+}
+
+impl Drop for Compiler {
+    fn drop(&mut self) {
+        for (_, tm) in self.machines.drain() {
+            // SAFETY: each machine was created by this compiler and is used
+            // by nothing else.
+            unsafe { llvm_sys::target_machine::LLVMDisposeTargetMachine(tm) };
+        }
     }
 }

@@ -9,10 +9,10 @@ use crate::error::{Error, ErrorKind};
 use crate::lazy_store::{Extracted, LazyModuleStore};
 use crate::linker::{Dylib, ProcessLinker};
 use crate::object_cache::ObjectCache;
-use crate::program_symbols::SymbolResolver;
-use crate::registry::{ModuleId, Registry};
+use crate::registry::{ModuleId, Registration, Registry};
 use autojit_abi::stats::Stats;
-use autojit_abi::{env, names, ContentHash, RegisteredModule};
+use autojit_abi::{env, names, ContentHash};
+use llvm_sys::orc2::lljit::LLVMOrcLLJITRef;
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -29,6 +29,8 @@ struct State {
     registry: Registry,
     compiled: HashMap<u64, usize>,
     backend: Option<Backend>,
+    /// The linker of a remote session, until the backend takes it.
+    remote_linker: Option<ProcessLinker>,
 }
 
 /// Everything that needs LLVM, created on the first materialization so that
@@ -46,6 +48,7 @@ struct Backend {
 unsafe impl Send for Backend {}
 
 impl Engine {
+    /// An engine that links into this process.
     pub fn new(log_prefix: &'static str) -> Self {
         Engine {
             log_prefix,
@@ -53,6 +56,18 @@ impl Engine {
             state: Mutex::new(State::default()),
             stats: Stats::default(),
         }
+    }
+
+    /// An engine that links into the process behind a remote session.
+    ///
+    /// # Safety
+    /// `jit` must be an LLJIT over that session that stays live for as long
+    /// as the engine materializes.
+    pub unsafe fn remote(log_prefix: &'static str, jit: LLVMOrcLLJITRef) -> Self {
+        let engine = Engine::new(log_prefix);
+        // SAFETY: the caller keeps `jit` live.
+        engine.lock().remote_linker = Some(unsafe { ProcessLinker::remote(jit) });
+        engine
     }
 
     fn log(&self, msg: impl FnOnce() -> String) {
@@ -67,7 +82,7 @@ impl Engine {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub fn register(&self, module: RegisteredModule) {
+    pub fn register(&self, module: Registration) {
         self.lock().registry.register(module);
     }
 
@@ -82,13 +97,14 @@ impl Engine {
             .find(guid)
             .ok_or_else(|| Error::new(guid, ErrorKind::UnknownFunction))?;
         if state.backend.is_none() {
+            let remote_linker = state.remote_linker.take();
             state.backend = Some(
-                self.start_backend()
+                self.start_backend(remote_linker)
                     .map_err(|e| Error::new(guid, ErrorKind::Setup(e)))?,
             );
         }
         let backend = state.backend.as_mut().expect("just created");
-        let address = self.materialize_in(backend, id, module, guid)?;
+        let address = self.materialize_in(backend, id, &module, guid)?;
         state.compiled.insert(guid, address);
         Ok(address)
     }
@@ -99,7 +115,7 @@ impl Engine {
         &self,
         b: &mut Backend,
         id: ModuleId,
-        module: RegisteredModule,
+        module: &Registration,
         guid: u64,
         index_key: ContentHash,
     ) -> Result<Found, Error> {
@@ -139,14 +155,14 @@ impl Engine {
         &self,
         b: &mut Backend,
         id: ModuleId,
-        module: RegisteredModule,
+        module: &Registration,
         guid: u64,
     ) -> Result<Extracted, Error> {
         let loaded_before = b.lazy.loaded_count();
         let extracted = b.lazy.extract(id, module, guid)?;
         if b.lazy.loaded_count() > loaded_before {
             self.stats.module_loaded();
-            self.log(|| format!("loaded lazy module {}", module.lazy_path()));
+            self.log(|| format!("loaded lazy module {}", module.lazy_path));
         }
         Ok(extracted)
     }
@@ -157,18 +173,17 @@ impl Engine {
         &self,
         b: &mut Backend,
         id: ModuleId,
-        module: RegisteredModule,
+        module: &Registration,
         object: &[u8],
         body: &str,
     ) -> Result<usize, String> {
         let dylib = match b.dylibs.get(&id) {
             Some(&jd) => jd,
             None => {
-                let symbols: Vec<_> = module.symbols().collect();
-                let resolver = SymbolResolver::for_module_at(module.as_ptr() as usize);
-                let jd =
-                    b.linker
-                        .create_dylib(&format!("autojit-module-{id}"), &symbols, resolver)?;
+                let name = format!("autojit-module-{id}");
+                let jd = b
+                    .linker
+                    .create_dylib(&name, &module.symbols, module.scope)?;
                 b.dylibs.insert(id, jd);
                 jd
             }
@@ -177,9 +192,12 @@ impl Engine {
         b.linker.lookup(dylib, body)
     }
 
-    fn start_backend(&self) -> Result<Backend, String> {
+    fn start_backend(&self, remote_linker: Option<ProcessLinker>) -> Result<Backend, String> {
         let compiler = Compiler::new()?;
-        let linker = ProcessLinker::new()?;
+        let linker = match remote_linker {
+            Some(linker) => linker,
+            None => ProcessLinker::new()?,
+        };
         if let Some(e) = &linker.debug_support_error {
             self.log(|| format!("debugger registration unavailable: {e}"));
         }
@@ -187,7 +205,7 @@ impl Engine {
         if let Some(why) = why_disabled {
             self.log(|| format!("object cache disabled: {why}"));
         }
-        // SAFETY: creates a context owned by the backend for the process's life.
+        // SAFETY: creates a context the lazy module store owns.
         let context = unsafe { llvm_sys::core::LLVMContextCreate() };
         compiler.collect_diagnostics_of(context);
         Ok(Backend {
@@ -203,14 +221,14 @@ impl Engine {
         &self,
         b: &mut Backend,
         id: ModuleId,
-        module: RegisteredModule,
+        module: &Registration,
         guid: u64,
     ) -> Result<usize, Error> {
         let start = Instant::now();
         let body = names::body_name(guid);
         let target = b.compiler.target_key();
         // An unchanged lazy file maps straight to its objects: no parsing.
-        let index_key = ObjectCache::index_key(module.content_hash(), guid, &target);
+        let index_key = ObjectCache::index_key(module.content_hash, guid, &target);
         let Found {
             object,
             key,
@@ -255,12 +273,12 @@ struct Found {
     compile_time: Option<Duration>,
 }
 
-fn context(module: RegisteredModule, guid: u64, name: &str, kind: ErrorKind) -> Error {
+fn context(module: &Registration, guid: u64, name: &str, kind: ErrorKind) -> Error {
     Error {
         guid,
         function: Some(name.to_string()),
-        lazy_file: Some(module.lazy_path().to_string()),
-        source: Some(module.source_path().to_string()),
+        lazy_file: Some(module.lazy_path.clone()),
+        source: Some(module.source_path.clone()),
         kind,
     }
 }

@@ -6,8 +6,8 @@
 
 use crate::error::{Error, ErrorKind};
 use crate::llvm::{buffer_copy, OwnedModule};
-use crate::registry::ModuleId;
-use autojit_abi::{content_hash, names, store, RegisteredModule, ABI_VERSION};
+use crate::registry::{ModuleId, Registration};
+use autojit_abi::{content_hash, names, store, ABI_VERSION};
 use llvm_sys::bit_reader::LLVMGetBitcodeModuleInContext2;
 use llvm_sys::prelude::*;
 use std::collections::HashMap;
@@ -29,6 +29,16 @@ pub struct LazyModuleStore {
     loaded: HashMap<ModuleId, OwnedModule>,
 }
 
+impl Drop for LazyModuleStore {
+    fn drop(&mut self) {
+        // Modules first: they belong to the context.
+        self.loaded.clear();
+        // SAFETY: the store owns the context, and nothing made in it outlives
+        // the store (extracted modules are compiled and dropped before).
+        unsafe { llvm_sys::core::LLVMContextDispose(self.context) };
+    }
+}
+
 /// One function's body with its local helpers, ready to compile.
 pub struct Extracted {
     pub module: OwnedModule,
@@ -37,6 +47,7 @@ pub struct Extracted {
 }
 
 impl LazyModuleStore {
+    /// A store that owns `context`.
     pub fn new(context: LLVMContextRef) -> Self {
         LazyModuleStore {
             context,
@@ -52,14 +63,14 @@ impl LazyModuleStore {
     pub fn extract(
         &mut self,
         id: ModuleId,
-        module: RegisteredModule,
+        module: &Registration,
         guid: u64,
     ) -> Result<Extracted, Error> {
         let fail = |kind| Error {
             guid,
             function: None,
-            lazy_file: Some(module.lazy_path().to_string()),
-            source: Some(module.source_path().to_string()),
+            lazy_file: Some(module.lazy_path.clone()),
+            source: Some(module.source_path.clone()),
             kind,
         };
         if !self.loaded.contains_key(&id) {
@@ -93,16 +104,16 @@ impl LazyModuleStore {
     }
 }
 
-fn load(context: LLVMContextRef, module: RegisteredModule) -> Result<OwnedModule, ErrorKind> {
-    if module.abi_version() != ABI_VERSION {
+fn load(context: LLVMContextRef, module: &Registration) -> Result<OwnedModule, ErrorKind> {
+    if module.abi_version != ABI_VERSION {
         return Err(ErrorKind::AbiMismatch {
-            found: module.abi_version(),
+            found: module.abi_version,
         });
     }
-    let path = Path::new(module.lazy_path());
+    let path = Path::new(&module.lazy_path);
     let bytes = std::fs::read(path).map_err(ErrorKind::LazyFileUnreadable)?;
     let actual = content_hash(&bytes);
-    if actual != module.content_hash() || store::hash_in_lazy_file_name(path) != Some(actual) {
+    if actual != module.content_hash || store::hash_in_lazy_file_name(path) != Some(actual) {
         return Err(ErrorKind::LazyFileModified);
     }
     let buf = buffer_copy(&bytes, c"lazy-module");

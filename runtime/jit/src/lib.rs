@@ -12,5 +12,7 @@ mod object_cache;
 mod program_symbols;
 mod registry;
 
+pub use compile::initialize_native_target;
 pub use engine::Engine;
 pub use error::{Error, ErrorKind};
+pub use registry::{Registration, SymbolScope};

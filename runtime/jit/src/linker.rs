@@ -1,14 +1,17 @@
-//! ProcessLinker: links compiled objects into the running process with ORC's
-//! LLJIT (JITLink underneath), registers their EH frames and, for debuggers,
-//! their debug info through the GDB JIT interface.
+//! ProcessLinker: links compiled objects into the program with ORC's LLJIT
+//! (JITLink underneath), registers their EH frames and, for debuggers, their
+//! debug info through the GDB JIT interface. The program is this process, or
+//! the one behind a remote session (an LLJIT over SimpleRemoteEPC, made by
+//! autojitd).
 //!
 //! Each lazy module gets a JITDylib of its own: its hidden symbols are defined
 //! there from the descriptor, and everything else resolves against the
-//! running program (`SymbolResolver`), so static frames, globals and libraries
-//! are shared.
+//! running program (its `SymbolScope`), so static frames, globals and
+//! libraries are shared.
 
 use crate::llvm::{buffer_copy, check};
 use crate::program_symbols::SymbolResolver;
+use crate::registry::SymbolScope;
 use llvm_sys::error::LLVMErrorRef;
 use llvm_sys::orc2::lljit::*;
 use llvm_sys::orc2::*;
@@ -33,9 +36,15 @@ extern "C" {
         session: LLVMOrcExecutionSessionRef,
         triple: *const std::ffi::c_char,
     ) -> LLVMOrcObjectLayerRef;
+    fn autojit_add_remote_scope(
+        session: LLVMOrcExecutionSessionRef,
+        jd: LLVMOrcJITDylibRef,
+        library: u64,
+    ) -> LLVMErrorRef;
 }
 
 impl ProcessLinker {
+    /// Links into this process, for the rest of its life.
     pub fn new() -> Result<Self, String> {
         let mut jit = std::ptr::null_mut();
         // SAFETY: the builder is consumed by LLVMOrcCreateLLJIT; the layer
@@ -50,11 +59,27 @@ impl ProcessLinker {
             LLVMOrcCreateLLJIT(&mut jit, builder)
         })?;
         // SAFETY: `jit` is live for the rest of the process.
+        Ok(unsafe { Self::over(jit) })
+    }
+
+    /// Links through `jit`, an LLJIT over a remote session.
+    ///
+    /// # Safety
+    /// `jit` must stay live for as long as this linker is used.
+    pub unsafe fn remote(jit: LLVMOrcLLJITRef) -> Self {
+        // SAFETY: the caller keeps `jit` live.
+        unsafe { Self::over(jit) }
+    }
+
+    /// # Safety
+    /// `jit` must stay live for as long as the linker is used.
+    unsafe fn over(jit: LLVMOrcLLJITRef) -> Self {
+        // SAFETY: `jit` is live (the caller's promise).
         let debug_support_error = check(unsafe { LLVMOrcLLJITEnableDebugSupport(jit) }).err();
         // SAFETY: as above.
         let session = unsafe { LLVMOrcLLJITGetExecutionSession(jit) };
-        // ORC would print session errors itself; collect them instead. Like
-        // the session, the collection lives for the rest of the process.
+        // ORC would print session errors itself; collect them instead. The
+        // collection is small and outlives every session that reports to it.
         let session_errors: &'static Mutex<Vec<String>> = Box::leak(Box::default());
         // SAFETY: `session` is live; the context outlives it.
         unsafe {
@@ -64,44 +89,55 @@ impl ProcessLinker {
                 session_errors as *const _ as *mut c_void,
             )
         };
-        Ok(ProcessLinker {
+        ProcessLinker {
             jit,
             session,
             session_errors,
             debug_support_error,
-        })
+        }
     }
 
     /// A new JITDylib that defines `symbols` at fixed addresses and resolves
-    /// everything else with `resolver`.
+    /// everything else in `scope`.
     pub fn create_dylib(
         &self,
         name: &str,
-        symbols: &[(&str, usize)],
-        resolver: SymbolResolver,
+        symbols: &[(String, usize)],
+        scope: SymbolScope,
     ) -> Result<Dylib, String> {
         let name = CString::new(name).map_err(|e| e.to_string())?;
         // SAFETY: `session` is live; the name is copied by ORC.
         let jd = unsafe { LLVMOrcExecutionSessionCreateBareJITDylib(self.session, name.as_ptr()) };
-        // Like the JITDylib, its resolver lives for the rest of the process.
-        let ctx = Box::leak(Box::new(resolver)) as *const SymbolResolver as *mut c_void;
-        // SAFETY: the generator calls `generate` with `ctx`, which lives for
-        // the rest of the process; `jd` takes ownership of the generator.
-        unsafe {
-            let generator =
-                LLVMOrcCreateCustomCAPIDefinitionGenerator(generate, ctx, keep_resolver);
-            LLVMOrcJITDylibAddGenerator(jd, generator);
+        match scope {
+            SymbolScope::ThisProcess { descriptor } => {
+                let resolver = SymbolResolver::for_module_at(descriptor);
+                // Like the JITDylib, its resolver lives for the rest of the
+                // process.
+                let ctx = Box::leak(Box::new(resolver)) as *const SymbolResolver as *mut c_void;
+                // SAFETY: the generator calls `generate` with `ctx`, which
+                // lives for the rest of the process; `jd` takes ownership of
+                // the generator.
+                unsafe {
+                    let generator =
+                        LLVMOrcCreateCustomCAPIDefinitionGenerator(generate, ctx, keep_resolver);
+                    LLVMOrcJITDylibAddGenerator(jd, generator);
+                }
+            }
+            SymbolScope::Remote { library } => {
+                // SAFETY: `session` and `jd` are live.
+                check(unsafe { autojit_add_remote_scope(self.session, jd, library) })?;
+            }
         }
         if symbols.is_empty() {
             return Ok(jd);
         }
         let mut pairs = Vec::with_capacity(symbols.len());
-        for &(sym, address) in symbols {
-            let c = CString::new(sym).map_err(|e| e.to_string())?;
+        for (sym, address) in symbols {
+            let c = CString::new(sym.as_str()).map_err(|e| e.to_string())?;
             // SAFETY: `jit` is live; the interned name is owned by the pair
             // until the materialization unit takes it.
             let name = unsafe { LLVMOrcLLJITMangleAndIntern(self.jit, c.as_ptr()) };
-            pairs.push(absolute_symbol(name, address));
+            pairs.push(absolute_symbol(name, *address));
         }
         // SAFETY: `pairs` is valid for the call; the unit takes the names and
         // `jd` takes the unit.

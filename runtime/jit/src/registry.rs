@@ -1,16 +1,58 @@
 //! Registered modules and the GUID index over them.
 //!
-//! Registration runs in constructors and must stay cheap: it only records the
-//! descriptor. The index from GUID to module is built on the first
-//! materialization that needs it, and extended for modules registered later
-//! (dlopen).
+//! Registration runs in constructors and must stay cheap: it only records
+//! what the descriptor says. The index from GUID to module is built on the
+//! first materialization that needs it, and extended for modules registered
+//! later (dlopen).
 
-use autojit_abi::RegisteredModule;
+use autojit_abi::{ContentHash, RegisteredModule};
 use std::collections::HashMap;
+use std::sync::Arc;
+
+/// One lazy module, as its descriptor describes it, wherever the program
+/// that registered it runs.
+#[derive(Debug)]
+pub struct Registration {
+    pub abi_version: u64,
+    pub lazy_path: String,
+    pub source_path: String,
+    pub content_hash: ContentHash,
+    pub guids: Vec<u64>,
+    /// Hidden definitions the lazy code refers to, at their addresses.
+    pub symbols: Vec<(String, usize)>,
+    pub scope: SymbolScope,
+}
+
+/// Where the rest of what lazy code refers to is found.
+#[derive(Debug, Clone, Copy)]
+pub enum SymbolScope {
+    /// This process, as seen from the object whose descriptor is at
+    /// `descriptor`.
+    ThisProcess { descriptor: usize },
+    /// The process behind a remote session: its global scope, then the
+    /// library behind dylib-manager handle `library` (0: the executable).
+    Remote { library: u64 },
+}
+
+impl From<RegisteredModule> for Registration {
+    fn from(m: RegisteredModule) -> Self {
+        Registration {
+            abi_version: m.abi_version(),
+            lazy_path: m.lazy_path().to_string(),
+            source_path: m.source_path().to_string(),
+            content_hash: m.content_hash(),
+            guids: m.guids().to_vec(),
+            symbols: m.symbols().map(|(n, a)| (n.to_string(), a)).collect(),
+            scope: SymbolScope::ThisProcess {
+                descriptor: m.as_ptr() as usize,
+            },
+        }
+    }
+}
 
 #[derive(Default)]
 pub struct Registry {
-    modules: Vec<RegisteredModule>,
+    modules: Vec<Arc<Registration>>,
     index: HashMap<u64, usize>,
     indexed: usize,
 }
@@ -19,20 +61,22 @@ pub struct Registry {
 pub type ModuleId = usize;
 
 impl Registry {
-    pub fn register(&mut self, module: RegisteredModule) {
-        self.modules.push(module);
+    pub fn register(&mut self, module: Registration) {
+        self.modules.push(Arc::new(module));
     }
 
     /// The module that defines `guid`. A link-once function is defined by
     /// every module that uses it; the first registered one wins, so all
     /// callers share one body.
-    pub fn find(&mut self, guid: u64) -> Option<(ModuleId, RegisteredModule)> {
+    pub fn find(&mut self, guid: u64) -> Option<(ModuleId, Arc<Registration>)> {
         for (id, module) in self.modules.iter().enumerate().skip(self.indexed) {
-            for &g in module.guids() {
+            for &g in &module.guids {
                 self.index.entry(g).or_insert(id);
             }
         }
         self.indexed = self.modules.len();
-        self.index.get(&guid).map(|&id| (id, self.modules[id]))
+        self.index
+            .get(&guid)
+            .map(|&id| (id, Arc::clone(&self.modules[id])))
     }
 }

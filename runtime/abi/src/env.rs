@@ -13,6 +13,21 @@ pub const FORCE_DAEMON: &str = "AUTOJITD_FORCE_DAEMON";
 pub const FULL_SHUTDOWN: &str = "AUTOJITD_FULL_SHUTDOWN";
 pub const WAIT_FOR_DEBUGGER: &str = "AUTOJIT_WAIT_FOR_DEBUGGER";
 
+/// Where a standalone autojitd listens and the stub looks for it, given the
+/// values of `AUTOJIT_SOCKET_PATH` and `XDG_RUNTIME_DIR` (unset or empty: not
+/// given) and the user's uid.
+pub fn daemon_socket_path(
+    socket_path: Option<&str>,
+    xdg_runtime_dir: Option<&str>,
+    uid: u32,
+) -> alloc::string::String {
+    match (socket_path, xdg_runtime_dir) {
+        (Some(path), _) if !path.is_empty() => path.into(),
+        (_, Some(dir)) if !dir.is_empty() => alloc::format!("{dir}/autojitd.sock"),
+        _ => alloc::format!("/tmp/autojitd-{uid}.sock"),
+    }
+}
+
 /// Truthy values: 1, on, true, yes, in any case.
 pub fn is_truthy(value: &str) -> bool {
     matches!(
@@ -29,6 +44,16 @@ pub fn flag(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn socket_path_precedence() {
+        assert_eq!(daemon_socket_path(Some("/s"), Some("/run/u"), 7), "/s");
+        assert_eq!(
+            daemon_socket_path(Some(""), Some("/run/u"), 7),
+            "/run/u/autojitd.sock"
+        );
+        assert_eq!(daemon_socket_path(None, None, 7), "/tmp/autojitd-7.sock");
+    }
 
     #[test]
     fn truthy_values() {

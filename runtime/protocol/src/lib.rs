@@ -13,6 +13,7 @@
 extern crate alloc;
 
 pub mod autojit;
+pub mod executor;
 pub mod message;
 pub mod sps;
 

@@ -17,6 +17,7 @@ pub fn compile_llvm_cxx(file: &str, name: &str) {
         .define("__STDC_LIMIT_MACROS", None)
         .flag("-fno-exceptions")
         .flag("-Wno-unused-parameter")
+        .flag("-Wno-redundant-move")
         .file(file)
         .compile(name);
 }

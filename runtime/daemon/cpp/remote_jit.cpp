@@ -1,0 +1,185 @@
+// What autojitd needs from LLVM that the C API has no door for: an LLJIT
+// whose executor is a SimpleRemoteEPC. The transport under it frames
+// messages in Rust (autojit-protocol checks every header before LLVM sees a
+// byte), and autojit's own calls from the program are bound as JIT dispatch
+// handlers that call back into Rust.
+#include "llvm/ExecutionEngine/Orc/EPCEHFrameRegistrar.h"
+#include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h"
+#include "llvm/ExecutionEngine/Orc/SimpleRemoteEPC.h"
+#include "llvm/ExecutionEngine/Orc/TaskDispatch.h"
+#include "llvm-c/LLJIT.h"
+#include <cstdlib>
+#include <cstring>
+
+using namespace llvm;
+using namespace llvm::orc;
+
+extern "C" {
+// runtime/daemon/src/remote_jit.rs mirrors this struct.
+struct AutojitdSessionCallbacks {
+  void *Ctx;
+  // Starts delivering the program's messages to Transport (autojitd_deliver).
+  void (*Start)(void *Ctx, void *Transport);
+  // Writes one message; returns 0, or -1 when the connection is gone.
+  int (*Send)(void *Ctx, uint64_t Opcode, uint64_t SeqNo, uint64_t Tag,
+              const char *Bytes, size_t Len);
+  // Makes the reader stop: the session is ending.
+  void (*Disconnect)(void *Ctx);
+  // Serves autojit call Which (an index into CallTags): malloc'ed result bytes.
+  void (*Call)(void *Ctx, uint32_t Which, const char *Args, size_t Len,
+               char **Result, size_t *ResultLen);
+  const char *const *CallTags;
+  uint32_t NumCalls;
+  // The program's wrapper that ends its wait for the session to be ready.
+  const char *ReadyWrapper;
+};
+}
+
+namespace {
+class RustFramedTransport final : public SimpleRemoteEPCTransport {
+public:
+  static Expected<std::unique_ptr<RustFramedTransport>>
+  Create(SimpleRemoteEPCTransportClient &Client,
+         const AutojitdSessionCallbacks *Callbacks) {
+    return std::unique_ptr<RustFramedTransport>(
+        new RustFramedTransport(Client, *Callbacks));
+  }
+
+  Error start() override {
+    Callbacks.Start(Callbacks.Ctx, this);
+    return Error::success();
+  }
+
+  Error sendMessage(SimpleRemoteEPCOpcode OpC, uint64_t SeqNo,
+                    ExecutorAddr TagAddr, ArrayRef<char> ArgBytes) override {
+    if (Callbacks.Send(Callbacks.Ctx, static_cast<uint64_t>(OpC), SeqNo,
+                       TagAddr.getValue(), ArgBytes.data(), ArgBytes.size()))
+      return make_error<StringError>("the program closed the connection",
+                                     inconvertibleErrorCode());
+    return Error::success();
+  }
+
+  // The Rust side stops reading; it closes the connection once the session
+  // is torn down.
+  void disconnect() override { Callbacks.Disconnect(Callbacks.Ctx); }
+
+  SimpleRemoteEPCTransportClient &Client;
+
+private:
+  RustFramedTransport(SimpleRemoteEPCTransportClient &Client,
+                      const AutojitdSessionCallbacks &Callbacks)
+      : Client(Client), Callbacks(Callbacks) {}
+
+  AutojitdSessionCallbacks Callbacks;
+};
+} // namespace
+
+static char *copyMessage(Error E) { return strdup(toString(std::move(E)).c_str()); }
+
+// Binds each autojit call's tag (a bootstrap symbol of the program) to a
+// handler that calls back into Rust.
+static Error bindCalls(LLJIT &J, const AutojitdSessionCallbacks &Callbacks) {
+  ExecutionSession &ES = J.getExecutionSession();
+  ExecutorProcessControl &EPC = ES.getExecutorProcessControl();
+  JITDylib &Tags = ES.createBareJITDylib("<autojit calls>");
+  SymbolMap Addresses;
+  ExecutionSession::JITDispatchHandlerAssociationMap Handlers;
+  for (uint32_t Which = 0; Which < Callbacks.NumCalls; ++Which) {
+    ExecutorAddr Tag;
+    if (Error E = EPC.getBootstrapSymbols({{Tag, Callbacks.CallTags[Which]}}))
+      return E;
+    SymbolStringPtr Name = ES.intern(Callbacks.CallTags[Which]);
+    Addresses[Name] = {Tag, JITSymbolFlags::Exported};
+    Handlers[Name] = [Callbacks, Which](ExecutionSession::SendResultFunction SendResult,
+                                        const char *Args, size_t Len) {
+      char *Result = nullptr;
+      size_t ResultLen = 0;
+      Callbacks.Call(Callbacks.Ctx, Which, Args, Len, &Result, &ResultLen);
+      auto Bytes = shared::WrapperFunctionResult::copyFrom(Result, ResultLen);
+      free(Result);
+      SendResult(std::move(Bytes));
+    };
+  }
+  if (Error E = Tags.define(absoluteSymbols(std::move(Addresses))))
+    return E;
+  return ES.registerJITDispatchHandlers(Tags, std::move(Handlers));
+}
+
+// Waits for the program's setup message, builds the session's LLJIT (JITLink
+// objects, EH frames registered in the program), binds the autojit calls and
+// tells the program the session is ready. Null with *ErrorMessage (free())
+// on failure.
+extern "C" LLVMOrcLLJITRef
+autojitd_session_create(const AutojitdSessionCallbacks *Callbacks,
+                        char **ErrorMessage) {
+  auto EPC = SimpleRemoteEPC::Create<RustFramedTransport>(
+      std::make_unique<DynamicThreadPoolTaskDispatcher>(std::nullopt),
+      SimpleRemoteEPC::Setup(), Callbacks);
+  if (!EPC) {
+    *ErrorMessage = copyMessage(EPC.takeError());
+    return nullptr;
+  }
+  ExecutorProcessControl &Program = **EPC;
+  auto J = LLJITBuilder()
+               .setExecutorProcessControl(std::move(*EPC))
+               .setObjectLinkingLayerCreator(
+                   [](ExecutionSession &ES, const Triple &)
+                       -> Expected<std::unique_ptr<ObjectLayer>> {
+                     auto Registrar = EPCEHFrameRegistrar::Create(ES);
+                     if (!Registrar)
+                       return Registrar.takeError();
+                     auto Layer = std::make_unique<ObjectLinkingLayer>(ES);
+                     Layer->addPlugin(std::make_unique<EHFrameRegistrationPlugin>(
+                         ES, std::move(*Registrar)));
+                     return Layer;
+                   })
+               .create();
+  if (!J) {
+    *ErrorMessage = copyMessage(J.takeError());
+    return nullptr;
+  }
+  // What goes wrong from here on is reported through *ErrorMessage, and the
+  // teardown of a failed session only repeats it.
+  (*J)->getExecutionSession().setErrorReporter([](Error E) { consumeError(std::move(E)); });
+  ExecutorAddr Ready;
+  Error Told = bindCalls(**J, *Callbacks);
+  if (!Told)
+    Told = Program.getBootstrapSymbols({{Ready, Callbacks->ReadyWrapper}});
+  if (!Told) {
+    Error Refused = Error::success();
+    Told = Program.callSPSWrapper<shared::SPSError()>(Ready, Refused);
+    if (!Told)
+      Told = std::move(Refused);
+  }
+  if (Told) {
+    *ErrorMessage = copyMessage(std::move(Told));
+    return nullptr;
+  }
+  return reinterpret_cast<LLVMOrcLLJITRef>(J->release());
+}
+
+// Hands one checked message to the session. Returns 1 to go on reading, 0
+// when the message ended the session, -1 with *ErrorMessage (free()) when
+// the session cannot accept it.
+extern "C" int autojitd_deliver(void *Transport, uint64_t Opcode, uint64_t SeqNo,
+                                uint64_t Tag, const char *Bytes, size_t Len,
+                                char **ErrorMessage) {
+  auto &T = *static_cast<RustFramedTransport *>(Transport);
+  SimpleRemoteEPCArgBytesVector Args(Bytes, Bytes + Len);
+  auto Action = T.Client.handleMessage(static_cast<SimpleRemoteEPCOpcode>(Opcode),
+                                       SeqNo, ExecutorAddr(Tag), std::move(Args));
+  if (!Action) {
+    *ErrorMessage = copyMessage(Action.takeError());
+    return -1;
+  }
+  return *Action == SimpleRemoteEPCTransportClient::ContinueSession ? 1 : 0;
+}
+
+// No more messages will come: Why says why (null after a clean hangup).
+extern "C" void autojitd_disconnected(void *Transport, const char *Why) {
+  auto &T = *static_cast<RustFramedTransport *>(Transport);
+  T.Client.handleDisconnect(
+      Why ? make_error<StringError>(Why, inconvertibleErrorCode())
+          : Error::success());
+}

@@ -1,0 +1,363 @@
+//! One program's session: read and check its messages, hand them to the
+//! session's LLJIT (an ORC SimpleRemoteEPC), and serve its autojit calls
+//! with an engine of its own.
+//!
+//! Threads: a reader per session delivers messages; ORC runs each autojit
+//! call on a thread of its own, which may wait for replies the reader
+//! delivers. The session's thread creates the JIT, waits for the reader to
+//! end, then tears everything down in an order where no call can still run.
+
+use crate::remote_jit::{self, SessionCallbacks};
+use autojit_abi::{env, ContentHash, ABI_VERSION};
+use autojit_jit::{Engine, Registration, SymbolScope};
+use autojit_protocol::autojit::{self, decode_guid, decode_registrations};
+use autojit_protocol::{Header, Writer, HEADER_SIZE};
+use std::ffi::{c_char, c_int, c_void, CString};
+use std::fs::File;
+use std::io::{Read, Write};
+use std::os::fd::AsRawFd;
+use std::sync::{mpsc, Mutex, OnceLock};
+use std::thread::JoinHandle;
+
+pub const PREFIX: &str = "[autojitd]";
+
+/// The calls a program makes, in the order of their handler index.
+const CALL_TAGS: [&str; 3] = [
+    autojit::REGISTER_TAG,
+    autojit::MATERIALIZE_TAG,
+    autojit::STATS_TAG,
+];
+const REGISTER: u32 = 0;
+const MATERIALIZE: u32 = 1;
+const STATS: u32 = 2;
+
+/// Payloads are read in steps of this size, so a header announcing a huge
+/// message costs nothing until the bytes actually arrive.
+const READ_STEP: usize = 1 << 20;
+
+struct Session {
+    label: String,
+    debug: bool,
+    reader: Mutex<Option<File>>,
+    read_fd: c_int,
+    writer: Mutex<File>,
+    engine: OnceLock<Engine>,
+    /// Held while a call runs; true once the session is being torn down.
+    closed: Mutex<bool>,
+    ended: Mutex<Option<mpsc::Sender<Option<String>>>>,
+    reader_thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+/// Serves one program over `input`/`output` until it hangs up or the
+/// connection fails. `label` names the program in log lines.
+pub fn serve(input: File, output: File, label: String) -> Result<(), String> {
+    let (ended_tx, ended_rx) = mpsc::channel();
+    let session = Session {
+        label,
+        debug: env::flag(env::DEBUG),
+        read_fd: input.as_raw_fd(),
+        reader: Mutex::new(Some(input)),
+        writer: Mutex::new(output),
+        engine: OnceLock::new(),
+        closed: Mutex::new(false),
+        ended: Mutex::new(Some(ended_tx)),
+        reader_thread: Mutex::new(None),
+    };
+    session.log(|| "session started".into());
+    let tags: Vec<CString> = CALL_TAGS
+        .iter()
+        .map(|t| CString::new(*t).expect("tag names have no NUL"))
+        .collect();
+    let tag_ptrs: Vec<*const c_char> = tags.iter().map(|t| t.as_ptr()).collect();
+    let ready = CString::new(autojit::SESSION_READY_WRAPPER).expect("no NUL");
+    let callbacks = SessionCallbacks {
+        ctx: &session as *const Session as *mut c_void,
+        start,
+        send,
+        disconnect,
+        call,
+        call_tags: tag_ptrs.as_ptr(),
+        num_calls: tag_ptrs.len() as u32,
+        ready_wrapper: ready.as_ptr(),
+    };
+    let mut error = std::ptr::null_mut();
+    // SAFETY: `callbacks` and everything it points to outlive the JIT: the
+    // JIT is disposed below, before they go out of scope.
+    let jit = unsafe { remote_jit::autojitd_session_create(&callbacks, &mut error) };
+    let outcome = if jit.is_null() {
+        // SAFETY: on failure the C++ side strdup'ed a message.
+        let why = unsafe { remote_jit::take_message(error) };
+        Err(format!(
+            "cannot start a session: {why}; is the program linked with this autojit's stub?"
+        ))
+    } else {
+        // SAFETY: the engine only materializes while the session runs; the
+        // JIT is disposed after the last call has finished.
+        let _ = session.engine.set(unsafe { Engine::remote(PREFIX, jit) });
+        match ended_rx.recv() {
+            Ok(None) | Err(_) => Ok(()),
+            Ok(Some(why)) => Err(why),
+        }
+    };
+    // No call may start or still run once the JIT goes away.
+    *session.closed.lock().unwrap_or_else(|e| e.into_inner()) = true;
+    if !jit.is_null() {
+        // SAFETY: created above; nothing uses it once `closed` is set.
+        unsafe { llvm_sys::orc2::lljit::LLVMOrcDisposeLLJIT(jit) };
+    }
+    session.stop_reading();
+    let reader = session.reader_thread.lock().ok().and_then(|mut t| t.take());
+    if let Some(reader) = reader {
+        let _ = reader.join();
+    }
+    session.log(|| "session ended".into());
+    outcome.map_err(|why| format!("{}: {why}", session.label))
+}
+
+impl Session {
+    fn log(&self, msg: impl FnOnce() -> String) {
+        if self.debug {
+            eprintln!("{PREFIX} {}: {}", self.label, msg());
+        }
+    }
+
+    /// Makes the reader see the end of its input; the program keeps its end
+    /// open until the session is torn down (a synchronous hangup waits for
+    /// that).
+    fn stop_reading(&self) {
+        // SAFETY: shutdown on the session's own descriptor; a descriptor
+        // that is not a socket just reports an error, which changes nothing.
+        unsafe { libc::shutdown(self.read_fd, libc::SHUT_RD) };
+    }
+
+    /// Reads messages and delivers them to the JIT until the session ends;
+    /// None for a clean hangup, else why it ended.
+    fn read_messages(&self, transport: *mut c_void) -> Option<String> {
+        let Some(mut input) = self.reader.lock().ok().and_then(|mut r| r.take()) else {
+            return Some("the session was started twice".into());
+        };
+        loop {
+            let mut header = [0u8; HEADER_SIZE];
+            match read_exact_or_eof(&mut input, &mut header) {
+                Ok(true) => {}
+                Ok(false) => return Some("the program closed the connection".into()),
+                Err(e) => return Some(e),
+            }
+            let header = match Header::decode(&header) {
+                Ok(h) => h,
+                Err(e) => return Some(format!("the program sent a {e}")),
+            };
+            let payload = match read_payload(&mut input, header.payload_len) {
+                Ok(p) => p,
+                Err(e) => return Some(e),
+            };
+            let mut error = std::ptr::null_mut();
+            // SAFETY: `transport` is the session's live transport; the payload
+            // outlives the call, which copies it.
+            let go_on = unsafe {
+                remote_jit::autojitd_deliver(
+                    transport,
+                    header.opcode as u64,
+                    header.seq_no,
+                    header.tag_addr,
+                    payload.as_ptr(),
+                    payload.len(),
+                    &mut error,
+                )
+            };
+            match go_on {
+                1 => continue,
+                0 => return None,
+                // SAFETY: on failure the C++ side strdup'ed a message.
+                _ => return Some(unsafe { remote_jit::take_message(error) }),
+            }
+        }
+    }
+
+    fn serve_call(&self, which: u32, args: &[u8]) -> Vec<u8> {
+        let closed = self.closed.lock().unwrap_or_else(|e| e.into_inner());
+        let mut w = Writer::new();
+        let engine = match (self.engine.get(), *closed) {
+            (Some(engine), false) => engine,
+            _ => {
+                let why = "autojitd's session for this program is not running";
+                match which {
+                    MATERIALIZE => w.unexpected(why),
+                    STATS => w.string(why),
+                    _ => w.error(Some(why)),
+                };
+                return w.bytes;
+            }
+        };
+        match which {
+            REGISTER => match decode_registrations(args) {
+                Ok(modules) => {
+                    for m in modules {
+                        self.log(|| {
+                            format!("registered {} ({} functions)", m.lazy_path, m.guids.len())
+                        });
+                        engine.register(Registration {
+                            abi_version: ABI_VERSION,
+                            lazy_path: m.lazy_path,
+                            source_path: m.source_path,
+                            content_hash: ContentHash::from_halves(m.content_hash),
+                            guids: m.guids,
+                            symbols: m
+                                .symbols
+                                .into_iter()
+                                .map(|(n, a)| (n, a as usize))
+                                .collect(),
+                            scope: SymbolScope::Remote { library: m.library },
+                        });
+                    }
+                    w.error(None);
+                }
+                Err(e) => {
+                    w.error(Some(&format!("autojitd cannot read the program's module registration ({e}); relink the program with this autojit's stub")));
+                }
+            },
+            MATERIALIZE => match decode_guid(args).map(|guid| engine.materialize(guid)) {
+                Ok(Ok(address)) => {
+                    w.bool(true).u64(address as u64);
+                }
+                Ok(Err(e)) => {
+                    w.unexpected(&e.to_string());
+                }
+                Err(e) => {
+                    w.unexpected(&format!("autojitd cannot read the program's materialize call ({e}); relink the program with this autojit's stub"));
+                }
+            },
+            _ => {
+                w.string(&engine.stats.summary());
+            }
+        }
+        w.bytes
+    }
+}
+
+/// Fills `buf`; false if the input ended before its first byte.
+fn read_exact_or_eof(input: &mut File, buf: &mut [u8]) -> Result<bool, String> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match input.read(&mut buf[filled..]) {
+            Ok(0) if filled == 0 => return Ok(false),
+            Ok(0) => {
+                return Err("the program closed the connection in the middle of a message".into())
+            }
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(format!("reading from the program failed: {e}")),
+        }
+    }
+    Ok(true)
+}
+
+fn read_payload(input: &mut File, len: usize) -> Result<Vec<u8>, String> {
+    let mut payload = Vec::new();
+    while payload.len() < len {
+        let start = payload.len();
+        payload.resize(start + (len - start).min(READ_STEP), 0);
+        if !read_exact_or_eof(input, &mut payload[start..])? {
+            return Err("the program closed the connection in the middle of a message".into());
+        }
+    }
+    Ok(payload)
+}
+
+fn session<'a>(ctx: *mut c_void) -> &'a Session {
+    // SAFETY: `ctx` is the Session that `serve` keeps alive until the JIT
+    // that calls back with it is disposed and the reader has finished.
+    unsafe { &*(ctx as *const Session) }
+}
+
+extern "C" fn start(ctx: *mut c_void, transport: *mut c_void) {
+    let ctx_addr = ctx as usize;
+    let transport_addr = transport as usize;
+    let reader = std::thread::spawn(move || {
+        let s = session(ctx_addr as *mut c_void);
+        let why = s.read_messages(transport_addr as *mut c_void);
+        let c_why = why
+            .as_deref()
+            .map(|w| CString::new(w.replace('\0', " ")).unwrap_or_default());
+        // SAFETY: the transport lives until its client has been told the
+        // session is over, which is this call.
+        unsafe {
+            remote_jit::autojitd_disconnected(
+                transport_addr as *mut c_void,
+                c_why.as_ref().map_or(std::ptr::null(), |w| w.as_ptr()),
+            )
+        };
+        if let Some(tx) = s.ended.lock().ok().and_then(|mut t| t.take()) {
+            let _ = tx.send(why);
+        }
+    });
+    if let Ok(mut slot) = session(ctx).reader_thread.lock() {
+        *slot = Some(reader);
+    }
+}
+
+extern "C" fn send(
+    ctx: *mut c_void,
+    opcode: u64,
+    seq_no: u64,
+    tag: u64,
+    bytes: *const u8,
+    len: usize,
+) -> c_int {
+    let Ok(opcode) = opcode.try_into() else {
+        return -1;
+    };
+    let header = Header {
+        opcode,
+        seq_no,
+        tag_addr: tag,
+        payload_len: len,
+    };
+    let payload = if len == 0 {
+        &[][..]
+    } else {
+        // SAFETY: ORC passes `len` readable bytes at `bytes`.
+        unsafe { std::slice::from_raw_parts(bytes, len) }
+    };
+    let Ok(mut out) = session(ctx).writer.lock() else {
+        return -1;
+    };
+    match out
+        .write_all(&header.encode())
+        .and_then(|()| out.write_all(payload))
+    {
+        Ok(()) => 0,
+        Err(_) => -1,
+    }
+}
+
+extern "C" fn disconnect(ctx: *mut c_void) {
+    session(ctx).stop_reading();
+}
+
+extern "C" fn call(
+    ctx: *mut c_void,
+    which: u32,
+    args: *const u8,
+    len: usize,
+    result: *mut *mut u8,
+    result_len: *mut usize,
+) {
+    let args = if len == 0 {
+        &[][..]
+    } else {
+        // SAFETY: ORC passes `len` readable argument bytes at `args`.
+        unsafe { std::slice::from_raw_parts(args, len) }
+    };
+    let bytes = session(ctx).serve_call(which, args);
+    // SAFETY: a malloc'ed copy the C++ side frees; the out-pointers are
+    // valid for writing.
+    unsafe {
+        let copy = libc::malloc(bytes.len().max(1)) as *mut u8;
+        if !copy.is_null() {
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), copy, bytes.len());
+        }
+        *result = copy;
+        *result_len = if copy.is_null() { 0 } else { bytes.len() };
+    }
+}

@@ -10,7 +10,7 @@
 use crate::remote_jit::{self, SessionCallbacks};
 use autojit_abi::{env, ContentHash, ABI_VERSION};
 use autojit_jit::{Engine, Registration, SymbolScope};
-use autojit_protocol::autojit::{self, decode_guid, decode_registrations};
+use autojit_protocol::autojit::{self, decode_materialize, decode_registrations};
 use autojit_protocol::{Header, Writer, HEADER_SIZE};
 use std::ffi::{c_char, c_int, c_void, CString};
 use std::fs::File;
@@ -216,13 +216,18 @@ impl Session {
                     w.error(Some(&format!("autojitd cannot read the program's module registration ({e}); relink the program with this autojit's stub")));
                 }
             },
-            MATERIALIZE => match decode_guid(args).map(|guid| engine.materialize(guid)) {
-                Ok(Ok(address)) => {
-                    w.bool(true).u64(address as u64);
-                }
-                Ok(Err(e)) => {
-                    w.unexpected(&e.to_string());
-                }
+            MATERIALIZE => match decode_materialize(args) {
+                Ok((guid, caller)) => match engine.materialize(guid) {
+                    Ok(address) => {
+                        w.bool(true).u64(address as u64);
+                    }
+                    Err(mut e) => {
+                        if e.function.is_none() && !caller.is_empty() {
+                            e.function = Some(caller);
+                        }
+                        w.unexpected(&e.to_string());
+                    }
+                },
                 Err(e) => {
                     w.unexpected(&format!("autojitd cannot read the program's materialize call ({e}); relink the program with this autojit's stub"));
                 }

@@ -5,7 +5,8 @@
 //! stub's tag bytes, which the stub advertises as bootstrap symbols and the
 //! daemon binds to its handlers:
 //! - [`REGISTER_TAG`]: `Error(Sequence<ModuleRegistration>)`;
-//! - [`MATERIALIZE_TAG`]: `Expected<u64 address>(u64 guid)`;
+//! - [`MATERIALIZE_TAG`]: `Expected<u64 address>(u64 guid, String caller)`,
+//!   where `caller` names the calling function for messages (may be empty);
 //! - [`STATS_TAG`]: `String()`, the AUTOJIT_STATS summary line.
 //!
 //! Daemon to stub: [`SESSION_READY_WRAPPER`], `Error()`, called once the
@@ -105,12 +106,21 @@ pub fn decode_registrations(bytes: &[u8]) -> Result<Vec<ModuleRegistration>, Dec
     Ok(modules)
 }
 
-/// Decodes a materialize call's argument bytes: the GUID.
-pub fn decode_guid(bytes: &[u8]) -> Result<u64, DecodeError> {
+/// The argument bytes of a materialize call.
+pub fn encode_materialize(guid: u64, caller: &str) -> Writer {
+    let mut w = Writer::new();
+    w.u64(guid).string(caller);
+    w
+}
+
+/// Decodes a materialize call's argument bytes completely: the GUID and the
+/// caller's name.
+pub fn decode_materialize(bytes: &[u8]) -> Result<(u64, String), DecodeError> {
     let mut r = Reader::new(bytes);
     let guid = r.u64()?;
+    let caller = r.string()?;
     r.finish()?;
-    Ok(guid)
+    Ok((guid, caller))
 }
 
 #[cfg(test)]
@@ -145,9 +155,12 @@ mod tests {
     }
 
     #[test]
-    fn guid_payload_is_exactly_one_u64() {
-        assert_eq!(decode_guid(&7u64.to_le_bytes()), Ok(7));
-        assert!(decode_guid(&[0; 9]).is_err());
-        assert!(decode_guid(&[0; 7]).is_err());
+    fn materialize_payload_round_trips_exactly() {
+        let w = encode_materialize(7, "main");
+        assert_eq!(decode_materialize(&w.bytes), Ok((7, "main".into())));
+        let mut longer = w.bytes.clone();
+        longer.push(0);
+        assert!(decode_materialize(&longer).is_err());
+        assert!(decode_materialize(&w.bytes[..w.bytes.len() - 1]).is_err());
     }
 }

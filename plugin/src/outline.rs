@@ -28,7 +28,8 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<bool, String> 
         log.line(|| format!("skipped module {source}: {reason}"));
         return Ok(false);
     }
-    let modules_dir = store::private_subdir(store::MODULES_SUBDIR).map_err(|e| e.to_string())?;
+    let modules_dir = store::private_subdir(store::MODULES_SUBDIR, &Default::default())
+        .map_err(|e| e.to_string())?;
     let stem = Path::new(&source)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

@@ -41,6 +41,58 @@ pub fn flag(name: &str) -> bool {
     std::env::var(name).map(|v| is_truthy(&v)).unwrap_or(false)
 }
 
+/// What a program sends autojitd for its session, so that a daemon shared
+/// by many programs follows each program's settings: these variables (when
+/// set and not empty), and the program's working directory under [`CWD`].
+pub const FORWARDED: [&str; 5] = [
+    DEBUG,
+    DISABLE_OBJECT_CACHE,
+    CACHE_DIR,
+    "XDG_CACHE_HOME",
+    "HOME",
+];
+/// The forwarded working directory, which relative paths are relative to.
+pub const CWD: &str = "autojit.cwd";
+
+/// Where settings come from: this process's environment, or what a program
+/// forwarded for its session (anything it did not forward is unset).
+#[cfg(feature = "std")]
+#[derive(Debug, Clone, Default)]
+pub enum Environment {
+    #[default]
+    Process,
+    Forwarded(std::collections::HashMap<String, String>),
+}
+
+#[cfg(feature = "std")]
+impl Environment {
+    /// The variable's value, if set and not empty.
+    pub fn var(&self, name: &str) -> Option<String> {
+        let value = match self {
+            Environment::Process => std::env::var(name).ok(),
+            Environment::Forwarded(vars) => vars.get(name).cloned(),
+        };
+        value.filter(|v| !v.is_empty())
+    }
+
+    pub fn flag(&self, name: &str) -> bool {
+        self.var(name).is_some_and(|v| is_truthy(&v))
+    }
+
+    /// `path` made absolute against the working directory of the program
+    /// the settings come from.
+    pub fn absolute(&self, path: &str) -> std::path::PathBuf {
+        let cwd = match self {
+            Environment::Process => std::env::current_dir().ok(),
+            Environment::Forwarded(vars) => vars.get(CWD).map(Into::into),
+        };
+        match cwd {
+            Some(cwd) => cwd.join(path),
+            None => path.into(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,6 +105,26 @@ mod tests {
             "/run/u/autojitd.sock"
         );
         assert_eq!(daemon_socket_path(None, None, 7), "/tmp/autojitd-7.sock");
+    }
+
+    #[test]
+    fn forwarded_environment_is_all_there_is() {
+        let vars = [
+            (DEBUG, "yes"),
+            (CACHE_DIR, "store"),
+            (CWD, "/work"),
+            ("HOME", ""),
+        ];
+        let env = Environment::Forwarded(
+            vars.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        );
+        assert!(env.flag(DEBUG));
+        assert!(!env.flag(DISABLE_OBJECT_CACHE));
+        assert_eq!(env.var("HOME"), None);
+        assert_eq!(env.absolute("store"), std::path::Path::new("/work/store"));
+        assert_eq!(env.absolute("/abs"), std::path::Path::new("/abs"));
     }
 
     #[test]

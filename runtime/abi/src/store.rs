@@ -5,7 +5,7 @@
 //! owns it or anyone else may write to it: a lazy module is code the program
 //! will run, so it must never come from a shared world-writable directory.
 
-use crate::env;
+use crate::env::{self, Environment};
 use crate::guid::ContentHash;
 use std::fmt;
 use std::fs;
@@ -39,25 +39,20 @@ impl fmt::Display for StoreError {
 impl std::error::Error for StoreError {}
 
 /// The store root chosen by the environment (not yet created or checked).
-pub fn store_root() -> Result<PathBuf, StoreError> {
-    let non_empty = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    if let Some(dir) = non_empty(env::CACHE_DIR) {
-        return Ok(absolute(PathBuf::from(dir)));
+pub fn store_root(environment: &Environment) -> Result<PathBuf, StoreError> {
+    if let Some(dir) = environment.var(env::CACHE_DIR) {
+        return Ok(environment.absolute(&dir));
     }
-    if let Some(dir) = non_empty("XDG_CACHE_HOME") {
-        return Ok(absolute(PathBuf::from(dir)).join("autojit"));
+    if let Some(dir) = environment.var("XDG_CACHE_HOME") {
+        return Ok(environment.absolute(&dir).join("autojit"));
     }
-    match non_empty("HOME") {
+    match environment.var("HOME") {
         Some(home) => Ok(PathBuf::from(home).join(".cache").join("autojit")),
         None => Err(StoreError {
             path: PathBuf::from("~/.cache/autojit"),
             reason: "neither HOME nor XDG_CACHE_HOME is set".into(),
         }),
     }
-}
-
-fn absolute(path: PathBuf) -> PathBuf {
-    std::path::absolute(&path).unwrap_or(path)
 }
 
 /// Creates `dir` (and missing parents) with mode 0700 and checks that it is
@@ -89,8 +84,8 @@ pub fn ensure_private_dir(dir: &Path) -> Result<(), StoreError> {
 
 /// `<store root>/<subdir>`, created if needed, after checking that both the
 /// root and the subdirectory are private to the current user.
-pub fn private_subdir(subdir: &str) -> Result<PathBuf, StoreError> {
-    let root = store_root()?;
+pub fn private_subdir(subdir: &str, environment: &Environment) -> Result<PathBuf, StoreError> {
+    let root = store_root(environment)?;
     ensure_private_dir(&root)?;
     let dir = root.join(subdir);
     ensure_private_dir(&dir)?;

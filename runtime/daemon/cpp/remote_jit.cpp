@@ -24,6 +24,8 @@ struct AutojitdSessionCallbacks {
   // Writes one message; returns 0, or -1 when the connection is gone.
   int (*Send)(void *Ctx, uint64_t Opcode, uint64_t SeqNo, uint64_t Tag,
               const char *Bytes, size_t Len);
+  // Receives one entry of the program's bootstrap map: its settings.
+  void (*Setting)(void *Ctx, const char *Name, const char *Value, size_t Len);
   // Makes the reader stop: the session is ending.
   void (*Disconnect)(void *Ctx);
   // Serves autojit call Which (an index into CallTags): malloc'ed result bytes.
@@ -121,6 +123,9 @@ autojitd_session_create(const AutojitdSessionCallbacks *Callbacks,
     return nullptr;
   }
   ExecutorProcessControl &Program = **EPC;
+  for (const auto &Entry : Program.getBootstrapMap())
+    Callbacks->Setting(Callbacks->Ctx, Entry.first().str().c_str(),
+                       Entry.second.data(), Entry.second.size());
   auto J = LLJITBuilder()
                .setExecutorProcessControl(std::move(*EPC))
                .setObjectLinkingLayerCreator(

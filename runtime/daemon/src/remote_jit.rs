@@ -17,6 +17,7 @@ pub struct SessionCallbacks {
         bytes: *const u8,
         len: usize,
     ) -> c_int,
+    pub setting: extern "C" fn(ctx: *mut c_void, name: *const c_char, value: *const u8, len: usize),
     pub disconnect: extern "C" fn(ctx: *mut c_void),
     pub call: extern "C" fn(
         ctx: *mut c_void,

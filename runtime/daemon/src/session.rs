@@ -8,10 +8,12 @@
 //! end, then tears everything down in an order where no call can still run.
 
 use crate::remote_jit::{self, SessionCallbacks};
-use autojit_abi::{env, ContentHash, ABI_VERSION};
+use autojit_abi::env::{self, Environment};
+use autojit_abi::{ContentHash, ABI_VERSION};
 use autojit_jit::{Engine, Registration, SymbolScope};
 use autojit_protocol::autojit::{self, decode_materialize, decode_registrations};
 use autojit_protocol::{Header, Writer, HEADER_SIZE};
+use std::collections::HashMap;
 use std::ffi::{c_char, c_int, c_void, CString};
 use std::fs::File;
 use std::io::{Read, Write};
@@ -42,6 +44,8 @@ struct Session {
     read_fd: c_int,
     writer: Mutex<File>,
     engine: OnceLock<Engine>,
+    /// What the program forwarded from its environment (`env::FORWARDED`).
+    settings: Mutex<HashMap<String, String>>,
     /// Held while a call runs; true once the session is being torn down.
     closed: Mutex<bool>,
     ended: Mutex<Option<mpsc::Sender<Option<String>>>>,
@@ -59,6 +63,7 @@ pub fn serve(input: File, output: File, label: String) -> Result<(), String> {
         reader: Mutex::new(Some(input)),
         writer: Mutex::new(output),
         engine: OnceLock::new(),
+        settings: Mutex::default(),
         closed: Mutex::new(false),
         ended: Mutex::new(Some(ended_tx)),
         reader_thread: Mutex::new(None),
@@ -74,6 +79,7 @@ pub fn serve(input: File, output: File, label: String) -> Result<(), String> {
         ctx: &session as *const Session as *mut c_void,
         start,
         send,
+        setting,
         disconnect,
         call,
         call_tags: tag_ptrs.as_ptr(),
@@ -91,9 +97,14 @@ pub fn serve(input: File, output: File, label: String) -> Result<(), String> {
             "cannot start a session: {why}; is the program linked with this autojit's stub?"
         ))
     } else {
+        let settings =
+            std::mem::take(&mut *session.settings.lock().unwrap_or_else(|e| e.into_inner()));
+        let environment = Environment::Forwarded(settings);
         // SAFETY: the engine only materializes while the session runs; the
         // JIT is disposed after the last call has finished.
-        let _ = session.engine.set(unsafe { Engine::remote(PREFIX, jit) });
+        let _ = session
+            .engine
+            .set(unsafe { Engine::remote(PREFIX, jit, environment) });
         match ended_rx.recv() {
             Ok(None) | Err(_) => Ok(()),
             Ok(Some(why)) => Err(why),
@@ -333,6 +344,25 @@ extern "C" fn send(
     {
         Ok(()) => 0,
         Err(_) => -1,
+    }
+}
+
+extern "C" fn setting(ctx: *mut c_void, name: *const c_char, value: *const u8, len: usize) {
+    // SAFETY: ORC passes a NUL-terminated name and `len` bytes at `value`.
+    let (name, value) = unsafe {
+        (
+            std::ffi::CStr::from_ptr(name)
+                .to_string_lossy()
+                .into_owned(),
+            if len == 0 {
+                &[][..]
+            } else {
+                std::slice::from_raw_parts(value, len)
+            },
+        )
+    };
+    if let Ok(mut settings) = session(ctx).settings.lock() {
+        settings.insert(name, String::from_utf8_lossy(value).into_owned());
     }
 }
 

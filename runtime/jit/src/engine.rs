@@ -10,8 +10,9 @@ use crate::lazy_store::{Extracted, LazyModuleStore};
 use crate::linker::{Dylib, ProcessLinker};
 use crate::object_cache::ObjectCache;
 use crate::registry::{ModuleId, Registration, Registry};
+use autojit_abi::env::{self, Environment};
 use autojit_abi::stats::Stats;
-use autojit_abi::{env, names, ContentHash};
+use autojit_abi::{names, ContentHash};
 use llvm_sys::orc2::lljit::LLVMOrcLLJITRef;
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
@@ -19,6 +20,8 @@ use std::time::{Duration, Instant};
 
 pub struct Engine {
     log_prefix: &'static str,
+    /// The settings of the program served.
+    environment: Environment,
     debug: bool,
     state: Mutex<State>,
     pub stats: Stats,
@@ -50,21 +53,31 @@ unsafe impl Send for Backend {}
 impl Engine {
     /// An engine that links into this process.
     pub fn new(log_prefix: &'static str) -> Self {
+        Engine::with_environment(log_prefix, Environment::Process)
+    }
+
+    fn with_environment(log_prefix: &'static str, environment: Environment) -> Self {
         Engine {
             log_prefix,
-            debug: env::flag(env::DEBUG),
+            debug: environment.flag(env::DEBUG),
+            environment,
             state: Mutex::new(State::default()),
             stats: Stats::default(),
         }
     }
 
-    /// An engine that links into the process behind a remote session.
+    /// An engine that links into the process behind a remote session, with
+    /// the settings that program forwarded.
     ///
     /// # Safety
     /// `jit` must be an LLJIT over that session that stays live for as long
     /// as the engine materializes.
-    pub unsafe fn remote(log_prefix: &'static str, jit: LLVMOrcLLJITRef) -> Self {
-        let engine = Engine::new(log_prefix);
+    pub unsafe fn remote(
+        log_prefix: &'static str,
+        jit: LLVMOrcLLJITRef,
+        environment: Environment,
+    ) -> Self {
+        let engine = Engine::with_environment(log_prefix, environment);
         // SAFETY: the caller keeps `jit` live.
         engine.lock().remote_linker = Some(unsafe { ProcessLinker::remote(jit) });
         engine
@@ -201,7 +214,7 @@ impl Engine {
         if let Some(e) = &linker.debug_support_error {
             self.log(|| format!("debugger registration unavailable: {e}"));
         }
-        let (cache, why_disabled) = ObjectCache::from_env();
+        let (cache, why_disabled) = ObjectCache::from_env(&self.environment);
         if let Some(why) = why_disabled {
             self.log(|| format!("object cache disabled: {why}"));
         }

@@ -9,7 +9,8 @@
 //! Files are written atomically (temporary + rename), so any number of
 //! processes may share the cache; a reader sees a whole file or none.
 
-use autojit_abi::{content_hash, env, store, ContentHash};
+use autojit_abi::env::{self, Environment};
+use autojit_abi::{content_hash, store, ContentHash};
 use std::path::PathBuf;
 
 /// Bumped when the engine changes how it compiles, to retire old objects.
@@ -28,12 +29,12 @@ pub struct IndexedObject {
 impl ObjectCache {
     /// The cache under the store root, or a disabled cache (with the reason)
     /// when turned off or when the directory is unusable.
-    pub fn from_env() -> (Self, Option<String>) {
-        if env::flag(env::DISABLE_OBJECT_CACHE) {
+    pub fn from_env(environment: &Environment) -> (Self, Option<String>) {
+        if environment.flag(env::DISABLE_OBJECT_CACHE) {
             let why = format!("{} is set", env::DISABLE_OBJECT_CACHE);
             return (ObjectCache { dir: None }, Some(why));
         }
-        match store::private_subdir(store::OBJECTS_SUBDIR) {
+        match store::private_subdir(store::OBJECTS_SUBDIR, environment) {
             Ok(dir) => (ObjectCache { dir: Some(dir) }, None),
             Err(e) => (ObjectCache { dir: None }, Some(e.to_string())),
         }

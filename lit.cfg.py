@@ -1,17 +1,28 @@
-# The autojit lit suite. CMake configures build/test/lit.site.cfg.py, which
-# sets the paths below and loads this file.
+# The autojit lit suite. CMake configures build/test/<mode>/lit.site.cfg.py,
+# which sets the paths and the mode below and loads this file. Modes: how
+# programs reach the engine.
+#   inprocess  linked with libautojit-runtime.so
+#   spawn      linked with the stub; each program spawns its own autojitd
+#   daemon     linked with the stub; one standalone autojitd serves the run
+import atexit
 import os
 import shutil
+import subprocess
 import sys
+import time
 
 import lit.formats
 
-config.name = "AutoJIT"
+mode = config.autojit_mode
+config.name = "AutoJIT-" + mode
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".c", ".cpp", ".ll", ".test"]
 config.excludes = ["Inputs"]
 config.test_source_root = os.path.join(config.autojit_src_root, "test")
-config.test_exec_root = os.path.join(config.autojit_obj_root, "test")
+config.test_exec_root = os.path.join(config.autojit_obj_root, "test", mode)
+config.available_features.add(mode)
+if mode != "inprocess":
+    config.available_features.add("remote")
 
 tools = config.llvm_tools_dir
 lib = config.autojit_lib_dir
@@ -32,15 +43,56 @@ config.substitutions.append(("%opt", os.path.join(tools, "opt")))
 config.substitutions.append(("%plugin", plugin))
 config.substitutions.append(("%autojit", "-fpass-plugin=" + plugin))
 config.substitutions.append(("%libdir", lib))
-config.substitutions.append(
-    ("%rt", "-L{0} -lautojit-runtime -Wl,-rpath,{0} -pthread".format(lib))
-)
+config.substitutions.append(("%autojitd", os.path.join(config.autojit_bin_dir, "autojitd")))
+# %rt links a program with the mode's runtime; %rtprefix and %engineprefix
+# are how its messages and the engine's log lines begin, for FileCheck -D.
+if mode == "inprocess":
+    rt = "-L{0} -lautojit-runtime -Wl,-rpath,{0} -pthread".format(lib)
+    rt_prefix, engine_prefix = "[autojit-runtime]", "[autojit-runtime]"
+else:
+    rt = "-L{0} -lautojit_static-x86_64 -rdynamic -pthread".format(lib)
+    rt_prefix, engine_prefix = "[autojit-stub]", "[autojitd]"
+    config.environment["AUTOJIT_DAEMON_PATH"] = os.path.join(config.autojit_bin_dir, "autojitd")
+config.substitutions.append(("%rtprefix", "'%s'" % rt_prefix))
+config.substitutions.append(("%engineprefix", "'%s'" % engine_prefix))
+config.substitutions.append(("%rt", rt))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
 config.substitutions.append(("%python", sys.executable))
 
+if os.geteuid() == 0 and shutil.which("setpriv"):
+    config.available_features.add("root")
 if shutil.which("gdb"):
     config.available_features.add("gdb")
 if os.path.exists(os.path.join(tools, "..", "lib", "libc++.so")) or os.path.exists(
     "/usr/lib/x86_64-linux-gnu/libc++.so.1"
 ):
     config.available_features.add("libcxx")
+
+
+def start_suite_daemon():
+    """One standalone autojitd for the whole run of the daemon mode; its log
+    is <exec root>/autojitd.log."""
+    os.makedirs(config.test_exec_root, exist_ok=True)
+    path = os.path.join(config.test_exec_root, "autojitd.sock")
+    log = open(os.path.join(config.test_exec_root, "autojitd.log"), "w")
+    env = dict(config.environment)
+    env["AUTOJIT_SOCKET_PATH"] = path
+    daemon = subprocess.Popen(
+        [os.path.join(config.autojit_bin_dir, "autojitd")], env=env, stdout=log, stderr=log
+    )
+    atexit.register(daemon.terminate)
+    # It says so once it listens.
+    deadline = time.time() + 30
+    while time.time() < deadline and daemon.poll() is None:
+        with open(log.name) as printed:
+            if " on " + path in printed.read():
+                return path
+        time.sleep(0.05)
+    lit_config.fatal("autojitd did not start listening on %s; see %s" % (path, log.name))
+
+
+if mode == "spawn":
+    config.environment["AUTOJITD_FORCE_SPAWN"] = "1"
+elif mode == "daemon":
+    config.environment["AUTOJIT_SOCKET_PATH"] = start_suite_daemon()
+    config.environment["AUTOJITD_FORCE_DAEMON"] = "1"

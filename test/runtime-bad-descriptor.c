@@ -1,6 +1,7 @@
 // Module descriptors the runtime cannot use: one from a plugin speaking
 // another runtime ABI, and a null one. Each gives one line saying what to do
 // and a non-zero exit.
+// REQUIRES: inprocess
 // RUN: %clang -O0 %s -o %t.exe %rt
 // RUN: not %t.exe abi 2>&1 | FileCheck --check-prefix=ABI %s
 // RUN: not %t.exe abi 2>&1 | count 1

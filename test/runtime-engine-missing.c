@@ -2,6 +2,7 @@
 // lazy function. Without it the program stops with one line naming the
 // missing library and saying what to do; a run that calls no lazy function
 // never needs it.
+// REQUIRES: inprocess
 // RUN: rm -rf %t.lib && mkdir -p %t.lib
 // RUN: cp %libdir/libautojit-runtime.so %t.lib/
 // RUN: %clang -O0 -c %s -o %t.main.o

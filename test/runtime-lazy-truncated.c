@@ -9,14 +9,14 @@
 // RUN: not %t.exe > %t.out 2> %t.err
 // RUN: count 0 < %t.out
 // RUN: count 1 < %t.err
-// RUN: cat %t.build.log %t.err | FileCheck %s -DSTORE=%t.store -DSRC=%inputs/lazy-program.c
+// RUN: cat %t.build.log %t.err | FileCheck %s -DSTORE=%t.store -DSRC=%inputs/lazy-program.c -DRT=%rtprefix
 // RUN: %python %inputs/lazy_file.py truncate %t.store/modules 0
 // RUN: not %t.exe > %t.out 2> %t.err
 // RUN: count 0 < %t.out
 // RUN: count 1 < %t.err
-// RUN: cat %t.build.log %t.err | FileCheck %s -DSTORE=%t.store -DSRC=%inputs/lazy-program.c
+// RUN: cat %t.build.log %t.err | FileCheck %s -DSTORE=%t.store -DSRC=%inputs/lazy-program.c -DRT=%rtprefix
 
 // OK: compute=42
 
 // CHECK: {{^}}autojit-plugin: lazified main guid 0x[[MAIN:[0-9a-f]+]]{{$}}
-// CHECK: {{^}}[autojit-runtime] cannot materialize function main (GUID 0x[[MAIN]]): lazy module [[STORE]]/modules/lazy{{[-_]}}program-{{[0-9a-f]+}}.bc changed after the build (its content no longer matches its hash); rebuild [[SRC]] and relink the program{{$}}
+// CHECK: {{^}}[[RT]] cannot materialize function main (GUID 0x[[MAIN]]): lazy module [[STORE]]/modules/lazy{{[-_]}}program-{{[0-9a-f]+}}.bc changed after the build (its content no longer matches its hash); rebuild [[SRC]] and relink the program{{$}}

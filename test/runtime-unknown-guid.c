@@ -8,13 +8,13 @@
 // RUN: not %t.exe > %t.out 2> %t.err
 // RUN: count 0 < %t.out
 // RUN: count 1 < %t.err
-// RUN: FileCheck %s --input-file %t.err
+// RUN: FileCheck %s --input-file %t.err -DRT=%rtprefix
 // RUN: %clang -O0 %autojit -c %inputs/lazy-other.c -o %t.other.o
 // RUN: %clang -O0 %s %t.other.o -o %t.with-module.exe %rt
 // RUN: not %t.with-module.exe > %t.out 2> %t.err
 // RUN: count 0 < %t.out
 // RUN: count 1 < %t.err
-// RUN: FileCheck %s --input-file %t.err
+// RUN: FileCheck %s --input-file %t.err -DRT=%rtprefix
 
 #include <stdio.h>
 
@@ -31,4 +31,4 @@ int main(void) {
   return 0;
 }
 
-// CHECK: {{^}}[autojit-runtime] cannot materialize {{.*}}GUID 0x0123456789abcdef{{.*}}: no registered lazy module defines it; rebuild the program{{.*$}}
+// CHECK: {{^}}[[RT]] cannot materialize {{.*}}GUID 0x0123456789abcdef{{.*}}: no registered lazy module defines it; rebuild the program{{.*$}}

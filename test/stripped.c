@@ -2,6 +2,7 @@
 // table. A stripped program has none: the run stops with one line that names
 // the missing symbol and says what to do. Linking with -rdynamic exports the
 // symbols, which then survive stripping.
+// REQUIRES: inprocess
 // RUN: rm -rf %t.store
 // RUN: export AUTOJIT_CACHE_DIR=%t.store
 // RUN: %clang -O0 %autojit %s -o %t.exe %rt

@@ -9,6 +9,7 @@
 #include "llvm/ExecutionEngine/Orc/SimpleRemoteEPC.h"
 #include "llvm/ExecutionEngine/Orc/TaskDispatch.h"
 #include "llvm-c/LLJIT.h"
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -77,7 +78,12 @@ private:
 };
 } // namespace
 
-static char *copyMessage(Error E) { return strdup(toString(std::move(E)).c_str()); }
+// One line: joined errors are printed one per line otherwise.
+static char *copyMessage(Error E) {
+  std::string Message = toString(std::move(E));
+  std::replace(Message.begin(), Message.end(), '\n', ';');
+  return strdup(Message.c_str());
+}
 
 // Binds each autojit call's tag (a bootstrap symbol of the program) to a
 // handler that calls back into Rust.

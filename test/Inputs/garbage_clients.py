@@ -1,0 +1,35 @@
+"""Runs PROGRAM, then connects to the daemon at SOCKET as broken clients,
+then runs PROGRAM again. usage: garbage_clients.py SOCKET PROGRAM"""
+import socket
+import struct
+import subprocess
+import sys
+
+path, program = sys.argv[1:3]
+
+
+def run(label):
+    out = subprocess.run([program], capture_output=True, text=True, timeout=60)
+    sys.stdout.write(label + ": " + out.stdout)
+    sys.stderr.write(out.stderr)
+    if out.returncode:
+        sys.exit("%s: exit status %d" % (label, out.returncode))
+
+
+def client(payload):
+    with socket.socket(socket.AF_UNIX) as s:
+        s.connect(path)
+        s.sendall(payload)
+        s.shutdown(socket.SHUT_WR)
+        s.recv(1)
+
+
+def header(size, opcode, seq=0, tag=0):
+    return struct.pack("<4Q", size, opcode, seq, tag)
+
+
+run("before")
+client(header(40, 99) + b"garbage!")
+client(header((1 << 30) + 1, 0))
+client(header(32 + 4096, 0) + b"only a little")
+run("after")

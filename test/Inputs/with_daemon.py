@@ -1,0 +1,58 @@
+"""Runs a command while a standalone autojitd listens on a socket of its own.
+
+usage: with_daemon.py AUTOJITD SOCKET LOG [--daemon-user UID] -- COMMAND...
+
+The daemon's output goes to LOG; the command's status is the script's.
+With --daemon-user (needs root), the daemon runs as that user.
+"""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+
+def start_daemon(autojitd, socket_path, log_path, user=None):
+    env = dict(os.environ, AUTOJIT_SOCKET_PATH=socket_path)
+    command = [autojitd]
+    if user is not None:
+        command = ["setpriv", "--reuid=%s" % user, "--regid=%s" % user, "--clear-groups"] + command
+    log = open(log_path, "w")
+    daemon = subprocess.Popen(command, env=env, stdout=log, stderr=log)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        if daemon.poll() is not None:
+            sys.exit("autojitd exited early; see " + log_path)
+        with open(log_path) as printed:
+            if " on " + socket_path in printed.read():
+                return daemon
+        time.sleep(0.02)
+    daemon.kill()
+    sys.exit("autojitd did not start; see " + log_path)
+
+
+def stop_daemon(daemon):
+    daemon.send_signal(signal.SIGTERM)
+    daemon.wait(timeout=30)
+
+
+def main():
+    args = sys.argv[1:]
+    split = args.index("--")
+    options, command = args[:split], args[split + 1 :]
+    autojitd, socket_path, log_path = options[:3]
+    user = None
+    if options[3:5] and options[3] == "--daemon-user":
+        user = options[4]
+    daemon = start_daemon(autojitd, socket_path, log_path, user)
+    env = dict(os.environ, AUTOJIT_SOCKET_PATH=socket_path, AUTOJITD_FORCE_DAEMON="1")
+    env.pop("AUTOJITD_FORCE_SPAWN", None)
+    try:
+        status = subprocess.run(command, env=env, timeout=120).returncode
+    finally:
+        stop_daemon(daemon)
+    sys.exit(status)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,27 @@
+// Programs and daemons of different users never serve each other. A program
+// refuses a daemon that runs as another user (it would take code from it);
+// a daemon refuses a program of another user even when its socket was made
+// reachable, and logs it. Each side: one line.
+// REQUIRES: root
+// RUN: rm -rf %t.store %t.dir && mkdir -p %t.dir && chmod 777 %t.dir
+// RUN: export AUTOJIT_CACHE_DIR=%t.store
+// RUN: %clang -O0 %autojit %s -o %t.exe %rt
+// RUN: chmod 755 %t.exe
+// RUN: not %python %inputs/with_daemon.py %autojitd %t.dir/nobody.sock %t.nobody.log --daemon-user 65534 -- %t.exe 2> %t.err
+// RUN: count 1 < %t.err
+// RUN: FileCheck --check-prefix=PROGRAM %s -DSOCK=%t.dir/nobody.sock < %t.err
+// RUN: not %python %inputs/with_daemon.py %autojitd %t.dir/root.sock %t.root.log -- sh -c "chmod 666 %t.dir/root.sock && exec setpriv --reuid=65534 --regid=65534 --clear-groups %t.exe" 2> %t.err
+// RUN: FileCheck --check-prefix=DAEMON %s < %t.root.log
+// RUN: FileCheck --check-prefix=REFUSED %s < %t.err
+
+#include <stdio.h>
+
+int main(void) {
+  puts("served");
+  return 0;
+}
+
+// PROGRAM: {{^}}[autojit-stub] {{.*}}[[SOCK]]{{.*}}uid 65534{{.*}}
+// DAEMON: [autojitd] refused pid {{[0-9]+}} of uid 65534: this autojitd serves only uid 0
+// REFUSED: {{^}}[autojit-stub] {{.*}}
+// REFUSED-NOT: served

@@ -5,6 +5,10 @@ bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # Installed layout: <prefix>/benchmark/*.sh next to <prefix>/lib. In the source
 # tree, point AUTOJIT_LIB_DIR at a build's lib directory.
 autojit_lib=${AUTOJIT_LIB_DIR:-$(cd "$bench_dir/../lib" 2>/dev/null && pwd || true)}
+autojit_bin=${AUTOJIT_BIN_DIR:-$(cd "$bench_dir/../bin" 2>/dev/null && pwd || true)}
+# 1 with --autojitd: the autojit flavour links the stub, and each run spawns
+# its own autojitd.
+remote=0
 llvm_bin=${LLVM_BIN_DIR:-/usr/lib/llvm-19/bin}
 cc=$llvm_bin/clang
 cxx=$llvm_bin/clang++
@@ -19,10 +23,26 @@ require_autojit() {
   [[ -f $autojit_lib/autojit.so && -f $autojit_lib/libautojit-runtime.so ]] ||
     die "no autojit in ${autojit_lib:-<prefix>/lib}: run 'ninja -C build install-autojit-bench' or set AUTOJIT_LIB_DIR"
   [[ -x $cc ]] || die "$cc not found: install clang-19 (or set LLVM_BIN_DIR)"
+  if ((remote)); then
+    [[ -f $autojit_lib/libautojit_static-x86_64.a && -x $autojit_bin/autojitd ]] ||
+      die "--autojitd needs the stub and the daemon: no libautojit_static-x86_64.a in $autojit_lib or autojitd in ${autojit_bin:-<prefix>/bin}; run 'ninja -C build install-autojit-bench' or set AUTOJIT_LIB_DIR and AUTOJIT_BIN_DIR"
+    export AUTOJIT_DAEMON_PATH=$autojit_bin/autojitd AUTOJITD_FORCE_SPAWN=1
+  fi
 }
 
 plugin_flags() { echo "-fpass-plugin=$autojit_lib/autojit.so"; }
-runtime_flags() { echo "-L$autojit_lib -lautojit-runtime -Wl,-rpath,$autojit_lib -pthread"; }
+runtime_flags() {
+  if ((remote)); then
+    echo "-L$autojit_lib -lautojit_static-x86_64 -rdynamic -pthread"
+  else
+    echo "-L$autojit_lib -lautojit-runtime -Wl,-rpath,$autojit_lib -pthread"
+  fi
+}
+
+# What the autojit flavour links, for report titles.
+flavour_note() {
+  if ((remote)); then echo "autojit: stub + spawned autojitd"; else echo "autojit: in-process runtime"; fi
+}
 
 progress() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 
@@ -85,8 +105,8 @@ measure_edit_loop() {
 }
 
 # parse_run_args <default runs> <default exec runs> args...: sets `runs` and
-# `exec_runs` from --runs=N and --exec-runs=M; --help prints the calling
-# script's header. Script-specific flags are handled before calling this.
+# `exec_runs` from --runs=N and --exec-runs=M, and `remote` from --autojitd;
+# --help prints the calling script's header.
 parse_run_args() {
   runs=$1
   exec_runs=$2
@@ -96,6 +116,7 @@ parse_run_args() {
     case $arg in
       --runs=*) runs=${arg#--runs=} ;;
       --exec-runs=*) exec_runs=${arg#--exec-runs=} ;;
+      --autojitd) remote=1 ;;
       -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
       *) die "unknown argument $arg (see --help)" ;;
     esac

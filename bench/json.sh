@@ -3,12 +3,14 @@
 # -O0 code generation is a large part of the build), regular and autojit side
 # by side.
 #
-#   ./json.sh [--runs=N] [--exec-runs=M]
+#   ./json.sh [--runs=N] [--exec-runs=M] [--autojitd]
 #
 # Builds five of the library's unit-test files and doctest's runner with make
 # (N clean -O0 -g builds each), runs the tests (M runs, cold and warm object
 # cache), checks both flavours print the same results, and times the edit
-# loop: change one test's body, rebuild, run the tests. Run ./setup.sh first.
+# loop: change one test's body, rebuild, run the tests. With --autojitd the
+# autojit flavour links the static stub and each run spawns its own autojitd.
+# Run ./setup.sh first.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
@@ -86,4 +88,4 @@ rebuild_and_test() {
 }
 measure_edit_loop src/unit-algorithms.cpp "TEST_CASE(\"algorithms\")\n{" rebuild_and_test "$exec_runs"
 
-python3 "$bench_dir/report.py" "$out" "nlohmann-json 3.11 unit tests, clean -O0 -g builds" "$runs" "$exec_runs"
+python3 "$bench_dir/report.py" "$out" "nlohmann-json 3.11 unit tests, clean -O0 -g builds ($(flavour_note))" "$runs" "$exec_runs"

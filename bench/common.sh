@@ -117,7 +117,7 @@ parse_run_args() {
       --runs=*) runs=${arg#--runs=} ;;
       --exec-runs=*) exec_runs=${arg#--exec-runs=} ;;
       --autojitd) remote=1 ;;
-      -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+      -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
       *) die "unknown argument $arg (see --help)" ;;
     esac
   done

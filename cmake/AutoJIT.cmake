@@ -30,17 +30,26 @@ set(AUTOJIT_CARGO_ENV
   "CARGO_TARGET_DIR=${AUTOJIT_CARGO_TARGET_DIR}")
 
 # autojit_cargo_artifact(<target> PACKAGE <cargo package> ARTIFACT <file name
-#   cargo produces> OUTPUT <path in the build tree>)
+#   cargo produces> OUTPUT <path in the build tree> [PROFILE <cargo profile>])
 #
 # Adds <target>, built by default, whose output is the cargo-built cdylib,
-# staticlib or binary copied to OUTPUT.
+# staticlib or binary copied to OUTPUT. PROFILE names a cargo profile of
+# the workspace that overrides the one the build type picks (the static stub
+# is always built small).
 function(autojit_cargo_artifact target)
-  cmake_parse_arguments(ARG "" "PACKAGE;ARTIFACT;OUTPUT" "" ${ARGN})
-  set(built "${AUTOJIT_CARGO_TARGET_DIR}/${AUTOJIT_CARGO_PROFILE_DIR}/${ARG_ARTIFACT}")
+  cmake_parse_arguments(ARG "" "PACKAGE;ARTIFACT;OUTPUT;PROFILE" "" ${ARGN})
+  if(ARG_PROFILE)
+    set(profile_args --profile ${ARG_PROFILE})
+    set(profile_dir ${ARG_PROFILE})
+  else()
+    set(profile_args ${AUTOJIT_CARGO_PROFILE_ARGS})
+    set(profile_dir ${AUTOJIT_CARGO_PROFILE_DIR})
+  endif()
+  set(built "${AUTOJIT_CARGO_TARGET_DIR}/${profile_dir}/${ARG_ARTIFACT}")
   add_custom_command(
     OUTPUT "${ARG_OUTPUT}"
     COMMAND ${CMAKE_COMMAND} -E env ${AUTOJIT_CARGO_ENV}
-            ${CARGO_EXECUTABLE} build --package ${ARG_PACKAGE} ${AUTOJIT_CARGO_PROFILE_ARGS}
+            ${CARGO_EXECUTABLE} build --package ${ARG_PACKAGE} ${profile_args}
             --manifest-path "${PROJECT_SOURCE_DIR}/Cargo.toml"
     # Copy, then rename: a process still running the previous build keeps
     # its file instead of seeing the new one written over it.

@@ -49,6 +49,13 @@ void __llvm_autojit_register(const struct __llvm_autojit_module *module);
  * "[autojit-runtime]" and exits with a non-zero status. */
 void __llvm_autojit_materialize(void **guid_in_addr_out);
 
+/* Remote mode (libautojit_static-x86_64.a) only: serves an LLVM ORC
+ * controller, such as llvm-jitlink -oop-executor=, over SimpleRemoteEPC,
+ * reading from in_fd and writing to out_fd. Returns 0 once the controller
+ * hangs up or closes the connection, or 1 after printing one line starting
+ * with "[autojit-stub]" that says what was wrong with one of its messages. */
+int autojit_stub_serve_fds(int in_fd, int out_fd);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,73 @@
+//! EH-frame registration: the unwinders of the process learn about the
+//! `.eh_frame` sections of JIT'd code, so exceptions pass through it.
+//!
+//! libgcc's `__register_frame` takes a whole section; LLVM's libunwind
+//! takes single FDEs under that name and whole sections under
+//! `__unw_add_dynamic_eh_frame_section`. A program may have both (libc++
+//! with libgcc_s loaded by another library), so the section is registered
+//! with every unwinder present, each through its whole-section entry point.
+
+use alloc::string::String;
+
+type FrameFn = unsafe extern "C" fn(*const u8);
+
+struct Unwinders {
+    gcc: Option<(FrameFn, FrameFn)>,
+    libunwind: Option<(FrameFn, FrameFn)>,
+}
+
+fn symbol(handle: *mut libc::c_void, name: &core::ffi::CStr) -> Option<FrameFn> {
+    // SAFETY: dlsym on a valid handle or RTLD_DEFAULT.
+    let address = unsafe { libc::dlsym(handle, name.as_ptr()) };
+    // SAFETY: both unwinders define these names with this signature.
+    (!address.is_null()).then(|| unsafe { core::mem::transmute::<*mut libc::c_void, FrameFn>(address) })
+}
+
+fn pair(handle: *mut libc::c_void, add: &core::ffi::CStr, remove: &core::ffi::CStr) -> Option<(FrameFn, FrameFn)> {
+    Some((symbol(handle, add)?, symbol(handle, remove)?))
+}
+
+fn unwinders() -> Unwinders {
+    let libunwind = pair(
+        libc::RTLD_DEFAULT,
+        c"__unw_add_dynamic_eh_frame_section",
+        c"__unw_remove_dynamic_eh_frame_section",
+    );
+    let gcc_library = |flags| {
+        // SAFETY: dlopen of a system library by its soname.
+        unsafe { libc::dlopen(c"libgcc_s.so.1".as_ptr(), flags) }
+    };
+    let mut gcc = None;
+    let loaded = gcc_library(libc::RTLD_NOW | libc::RTLD_NOLOAD);
+    if !loaded.is_null() {
+        gcc = pair(loaded, c"__register_frame", c"__deregister_frame");
+    }
+    // Without libunwind, the global __register_frame is libgcc's (static
+    // libgcc_eh); with it, that name could be libunwind's single-FDE one.
+    if gcc.is_none() && libunwind.is_none() {
+        gcc = pair(libc::RTLD_DEFAULT, c"__register_frame", c"__deregister_frame");
+    }
+    if gcc.is_none() && libunwind.is_none() {
+        let opened = gcc_library(libc::RTLD_NOW);
+        if !opened.is_null() {
+            gcc = pair(opened, c"__register_frame", c"__deregister_frame");
+        }
+    }
+    Unwinders { gcc, libunwind }
+}
+
+/// Registers (or with `add` false, deregisters) the section at `start`,
+/// which the caller checked lies in finalized JIT memory.
+pub fn register(start: u64, add: bool) -> Result<(), String> {
+    let Unwinders { gcc, libunwind } = unwinders();
+    if gcc.is_none() && libunwind.is_none() {
+        return Err("no unwinder to register EH frames with".into());
+    }
+    for (register, deregister) in [gcc, libunwind].into_iter().flatten() {
+        let f = if add { register } else { deregister };
+        // SAFETY: `start` is a null-terminated .eh_frame section in memory
+        // this executor finalized, as both unwinders expect.
+        unsafe { f(start as *const u8) };
+    }
+    Ok(())
+}

@@ -1,0 +1,355 @@
+//! The executor services a controller calls: memory, dylibs, running code,
+//! EH frames and the GDB interface. A service is named by a tag, the
+//! address of one byte of [`TAGS`]; calls are dispatched here by exact
+//! match, never by calling through the address the controller sent.
+
+mod dylib;
+mod eh_frame;
+mod memory;
+mod run;
+pub mod wrapper;
+
+use crate::gdb;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use autojit_protocol::autojit;
+use autojit_protocol::executor::{self as requests, names, FinalizeRequest, WrapperCall};
+use autojit_protocol::{DecodeError, Writer};
+use core::cell::RefCell;
+
+/// What was wrong with a controller's message; it ends the session.
+pub type Violation = String;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Service {
+    MemoryManager,
+    Reserve,
+    Finalize,
+    Deallocate,
+    WriteUint8s,
+    WriteUint16s,
+    WriteUint32s,
+    WriteUint64s,
+    WriteBuffers,
+    DylibManager,
+    DylibOpen,
+    DylibLookup,
+    RunAsMain,
+    RunAsVoidFunction,
+    RunAsIntFunction,
+    RegisterEhFrame,
+    DeregisterEhFrame,
+    /// The daemon's call that ends a session's setup.
+    SessionReady,
+    /// Tags of the daemon's handlers, which the stub calls.
+    Register,
+    Materialize,
+    Stats,
+}
+
+/// Every tag and the bootstrap symbol it is advertised as.
+const SERVICES: [(Service, &str); 21] = [
+    (Service::MemoryManager, names::MEMORY_MANAGER),
+    (Service::Reserve, names::MEMORY_RESERVE),
+    (Service::Finalize, names::MEMORY_FINALIZE),
+    (Service::Deallocate, names::MEMORY_DEALLOCATE),
+    (Service::WriteUint8s, names::WRITE_UINT8S),
+    (Service::WriteUint16s, names::WRITE_UINT16S),
+    (Service::WriteUint32s, names::WRITE_UINT32S),
+    (Service::WriteUint64s, names::WRITE_UINT64S),
+    (Service::WriteBuffers, names::WRITE_BUFFERS),
+    (Service::DylibManager, names::DYLIB_MANAGER),
+    (Service::DylibOpen, names::DYLIB_OPEN),
+    (Service::DylibLookup, names::DYLIB_LOOKUP),
+    (Service::RunAsMain, names::RUN_AS_MAIN),
+    (Service::RunAsVoidFunction, names::RUN_AS_VOID_FUNCTION),
+    (Service::RunAsIntFunction, names::RUN_AS_INT_FUNCTION),
+    (Service::RegisterEhFrame, names::REGISTER_EH_FRAME),
+    (Service::DeregisterEhFrame, names::DEREGISTER_EH_FRAME),
+    (Service::SessionReady, autojit::SESSION_READY_WRAPPER),
+    (Service::Register, autojit::REGISTER_TAG),
+    (Service::Materialize, autojit::MATERIALIZE_TAG),
+    (Service::Stats, autojit::STATS_TAG),
+];
+
+/// One distinct address per service.
+static TAGS: [u8; SERVICES.len()] = [0; SERVICES.len()];
+
+pub fn tag(service: Service) -> u64 {
+    TAGS.as_ptr() as u64 + service as u64
+}
+
+fn service_at(address: u64) -> Option<Service> {
+    let index = address.checked_sub(TAGS.as_ptr() as u64)?;
+    SERVICES.get(usize::try_from(index).ok()?).map(|&(s, _)| s)
+}
+
+/// The address the controller finds `llvm_orc_registerJITLoaderGDBWrapper`
+/// at with a dylib lookup.
+fn gdb_wrapper_address() -> u64 {
+    crate::llvm_orc_registerJITLoaderGDBWrapper as *const () as u64
+}
+
+/// The setup message's bootstrap symbols; `dispatch_ctx` is the session.
+pub fn bootstrap_symbols(dispatch_ctx: u64, dispatch_fn: u64) -> Vec<(String, u64)> {
+    let mut symbols: Vec<(String, u64)> = SERVICES
+        .iter()
+        .map(|&(service, name)| (name.into(), tag(service)))
+        .collect();
+    symbols.push((names::DISPATCH_CTX.into(), dispatch_ctx));
+    symbols.push((names::DISPATCH_FN.into(), dispatch_fn));
+    symbols
+}
+
+pub struct Executor {
+    memory: RefCell<memory::Memory>,
+    dylibs: RefCell<dylib::Dylibs>,
+}
+
+fn malformed(call: &str) -> impl FnOnce(DecodeError) -> Violation + '_ {
+    move |e| format!("{call}: {e}")
+}
+
+/// `SPSError` result bytes.
+fn error_result(error: Result<(), String>) -> Vec<u8> {
+    let mut w = Writer::new();
+    w.error(error.err().as_deref());
+    w.bytes
+}
+
+impl Executor {
+    pub fn new() -> Self {
+        Executor {
+            memory: RefCell::new(memory::Memory::new()),
+            dylibs: RefCell::new(dylib::Dylibs::default()),
+        }
+    }
+
+    /// Accepts `handle` (a registering library's) in dylib lookups.
+    pub fn issue_library_handle(&self, handle: u64) {
+        self.dylibs.borrow_mut().issue(handle);
+    }
+
+    /// Serves a controller's call of the wrapper at `tag`: the result bytes,
+    /// or None when `tag` names no executor service.
+    pub fn call(&self, tag: u64, args: &[u8]) -> Option<Result<Vec<u8>, Violation>> {
+        if tag == gdb_wrapper_address() {
+            return Some(self.register_debug_object(args));
+        }
+        let service = service_at(tag)?;
+        let bytes_of = |w: Writer| Ok(w.bytes);
+        Some(match service {
+            Service::Reserve => self.reserve(args).and_then(bytes_of),
+            Service::Finalize => self.finalize(args),
+            Service::Deallocate => self.deallocate(args),
+            Service::WriteUint8s => self.write(args, "memory write (uint8s)", Some(1)),
+            Service::WriteUint16s => self.write(args, "memory write (uint16s)", Some(2)),
+            Service::WriteUint32s => self.write(args, "memory write (uint32s)", Some(4)),
+            Service::WriteUint64s => self.write(args, "memory write (uint64s)", Some(8)),
+            Service::WriteBuffers => self.write(args, "memory write (buffers)", None),
+            Service::DylibOpen => self.dylib_open(args),
+            Service::DylibLookup => self.dylib_lookup(args),
+            Service::RunAsMain | Service::RunAsVoidFunction | Service::RunAsIntFunction => {
+                self.run(service, args)
+            }
+            Service::RegisterEhFrame | Service::DeregisterEhFrame => {
+                self.register_eh_frame(args, service == Service::RegisterEhFrame)
+            }
+            Service::MemoryManager
+            | Service::DylibManager
+            | Service::SessionReady
+            | Service::Register
+            | Service::Materialize
+            | Service::Stats => return None,
+        })
+    }
+
+    fn check_instance(&self, call: &str, instance: u64, service: Service) -> Result<(), Violation> {
+        if instance == tag(service) {
+            Ok(())
+        } else {
+            Err(format!("{call}: 0x{instance:x} is not this executor's {service:?}"))
+        }
+    }
+
+    fn reserve(&self, args: &[u8]) -> Result<Writer, Violation> {
+        let (manager, size) = requests::decode_reserve(args).map_err(malformed("reserve"))?;
+        self.check_instance("reserve", manager, Service::MemoryManager)?;
+        let mut w = Writer::new();
+        match self.memory.borrow_mut().reserve(size) {
+            Ok(address) => w.bool(true).u64(address),
+            Err(e) => w.unexpected(&e),
+        };
+        Ok(w)
+    }
+
+    fn finalize(&self, args: &[u8]) -> Result<Vec<u8>, Violation> {
+        let request = FinalizeRequest::decode(args).map_err(malformed("finalize"))?;
+        self.check_instance("finalize", request.manager, Service::MemoryManager)?;
+        let applied = self
+            .memory
+            .borrow_mut()
+            .finalize(&request.segments, &request.actions)?;
+        if applied.is_err() {
+            return Ok(error_result(applied));
+        }
+        for (action, _) in &request.actions {
+            if action.function != 0 {
+                if let Err(e) = self.run_action("finalize", action)? {
+                    return Ok(error_result(Err(e)));
+                }
+            }
+        }
+        Ok(error_result(Ok(())))
+    }
+
+    fn deallocate(&self, args: &[u8]) -> Result<Vec<u8>, Violation> {
+        let (manager, bases) = requests::decode_deallocate(args).map_err(malformed("deallocate"))?;
+        self.check_instance("deallocate", manager, Service::MemoryManager)?;
+        self.memory.borrow().check_bases(&bases)?;
+        let mut errors = Vec::new();
+        for &base in bases.iter().rev() {
+            let actions = self.memory.borrow_mut().take_dealloc_actions(base);
+            for action in &actions {
+                if let Err(e) = self.run_action("deallocate", action)? {
+                    errors.push(e);
+                }
+            }
+            if let Err(e) = self.memory.borrow_mut().release(base) {
+                errors.push(e);
+            }
+        }
+        Ok(error_result(if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors.join("; "))
+        }))
+    }
+
+    /// Runs an allocation action: one of the stub's own wrappers, or a
+    /// wrapper function in JIT'd code. Its `SPSError`, or a violation when
+    /// the target is neither.
+    fn run_action(&self, call: &str, action: &WrapperCall) -> Result<Result<(), String>, Violation> {
+        let own = match service_at(action.function) {
+            Some(service @ (Service::RegisterEhFrame | Service::DeregisterEhFrame)) => {
+                Some(self.register_eh_frame(&action.args, service == Service::RegisterEhFrame)?)
+            }
+            _ if action.function == gdb_wrapper_address() => Some(self.register_debug_object(&action.args)?),
+            _ => None,
+        };
+        let result = match own {
+            Some(bytes) => Ok(bytes),
+            None if self.memory.borrow().is_executable(action.function) => {
+                // SAFETY: the target lies in code this executor finalized
+                // executable; the controller linked a wrapper function there.
+                unsafe { run::wrapper(action.function, &action.args) }
+            }
+            None => {
+                return Err(format!(
+                    "{call}: allocation action 0x{:x} is not in JIT'd code of this executor",
+                    action.function
+                ))
+            }
+        };
+        Ok(result.and_then(|bytes| match requests::decode_error_result(&bytes) {
+            Ok(None) => Ok(()),
+            Ok(Some(e)) => Err(e),
+            Err(e) => Err(format!("allocation action 0x{:x} returned {e}", action.function)),
+        }))
+    }
+
+    fn write(&self, args: &[u8], call: &str, width: Option<usize>) -> Result<Vec<u8>, Violation> {
+        let writes = requests::decode_writes(args, width).map_err(malformed(call))?;
+        self.memory.borrow_mut().write(call, &writes)?;
+        Ok(Vec::new())
+    }
+
+    fn dylib_open(&self, args: &[u8]) -> Result<Vec<u8>, Violation> {
+        let (manager, path, _mode) = requests::decode_dylib_open(args).map_err(malformed("dylib open"))?;
+        self.check_instance("dylib open", manager, Service::DylibManager)?;
+        let mut w = Writer::new();
+        match self.dylibs.borrow_mut().open(&path) {
+            Ok(handle) => w.bool(true).u64(handle),
+            Err(e) => w.unexpected(&e),
+        };
+        Ok(w.bytes)
+    }
+
+    fn dylib_lookup(&self, args: &[u8]) -> Result<Vec<u8>, Violation> {
+        let lookup = requests::DylibLookup::decode(args).map_err(malformed("dylib lookup"))?;
+        self.check_instance("dylib lookup", lookup.manager, Service::DylibManager)?;
+        let found = self.dylibs.borrow().lookup(lookup.handle, &lookup.symbols)?;
+        Ok(match found {
+            Ok(addresses) => requests::encode_lookup_result(&addresses).bytes,
+            Err(e) => {
+                let mut w = Writer::new();
+                w.unexpected(&e);
+                w.bytes
+            }
+        })
+    }
+
+    fn run(&self, service: Service, args: &[u8]) -> Result<Vec<u8>, Violation> {
+        let (call, function) = match service {
+            Service::RunAsMain => ("run_as_main", requests::decode_run_as_main(args).map(|(f, _)| f)),
+            Service::RunAsVoidFunction => ("run_as_void_function", requests::decode_run_as_void(args)),
+            _ => ("run_as_int_function", requests::decode_run_as_int(args).map(|(f, _)| f)),
+        };
+        let function = function.map_err(malformed(call))?;
+        if !self.memory.borrow().is_executable(function) {
+            return Err(format!("{call}: 0x{function:x} is not in JIT'd code of this executor"));
+        }
+        // SAFETY (all three): `function` lies in code this executor
+        // finalized executable, linked by the controller with the signature
+        // its call names; no borrow of the executor is held while it runs.
+        Ok(match service {
+            Service::RunAsMain => {
+                let (_, argv) = requests::decode_run_as_main(args).map_err(malformed(call))?;
+                unsafe { run::main(function, &argv) }.to_le_bytes().to_vec()
+            }
+            Service::RunAsVoidFunction => unsafe { run::void_function(function) }.to_le_bytes().to_vec(),
+            _ => {
+                let (_, arg) = requests::decode_run_as_int(args).map_err(malformed(call))?;
+                unsafe { run::int_function(function, arg) }.to_le_bytes().to_vec()
+            }
+        })
+    }
+
+    fn register_eh_frame(&self, args: &[u8], add: bool) -> Result<Vec<u8>, Violation> {
+        let call = if add { "EH-frame registration" } else { "EH-frame deregistration" };
+        let range = requests::decode_range(args).map_err(malformed(call))?;
+        if !self.memory.borrow().is_reserved(range.start, range.end) {
+            return Err(format!(
+                "{call}: 0x{:x}..0x{:x} is outside the memory this executor reserved",
+                range.start, range.end
+            ));
+        }
+        Ok(error_result(eh_frame::register(range.start, add)))
+    }
+
+    fn register_debug_object(&self, args: &[u8]) -> Result<Vec<u8>, Violation> {
+        let call = "GDB registration";
+        let (range, notify) = requests::decode_debug_object(args).map_err(malformed(call))?;
+        if !self.memory.borrow().is_reserved(range.start, range.end) {
+            return Err(format!(
+                "{call}: 0x{:x}..0x{:x} is outside the memory this executor reserved",
+                range.start, range.end
+            ));
+        }
+        gdb::register(range.start, range.end - range.start, notify);
+        Ok(error_result(Ok(())))
+    }
+}
+
+/// `llvm_orc_registerJITLoaderGDBWrapper` called directly, by code of the
+/// process: the debug object's range is taken as given.
+pub fn register_debug_object_unchecked(args: &[u8]) -> Vec<u8> {
+    match requests::decode_debug_object(args) {
+        Ok((range, notify)) => {
+            gdb::register(range.start, range.end.saturating_sub(range.start), notify);
+            error_result(Ok(()))
+        }
+        Err(e) => error_result(Err(format!("GDB registration: {e}"))),
+    }
+}

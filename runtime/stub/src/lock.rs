@@ -1,0 +1,88 @@
+//! A lock its holder may take again, and that knows who holds it: the
+//! thread that talks to autojitd serves the daemon's calls inline, and the
+//! code those calls run (a JIT'd function calling back into the daemon
+//! through the dispatch function) must not wait for its own thread.
+
+use core::cell::UnsafeCell;
+use core::sync::atomic::{AtomicUsize, Ordering};
+
+pub struct ReentrantLock {
+    mutex: UnsafeCell<libc::pthread_mutex_t>,
+    /// `pthread_self()` of the holder, 0 when free.
+    owner: AtomicUsize,
+    /// How many times the holder took it; only the holder touches it.
+    depth: UnsafeCell<usize>,
+}
+
+// SAFETY: the mutex is made for sharing between threads; `depth` is only
+// read and written by the thread that holds the mutex.
+unsafe impl Sync for ReentrantLock {}
+
+pub struct Guard<'a>(&'a ReentrantLock);
+
+fn current_thread() -> usize {
+    // SAFETY: pthread_self has no preconditions.
+    unsafe { libc::pthread_self() as usize }
+}
+
+impl ReentrantLock {
+    pub const fn new() -> Self {
+        ReentrantLock {
+            mutex: UnsafeCell::new(libc::PTHREAD_MUTEX_INITIALIZER),
+            owner: AtomicUsize::new(0),
+            depth: UnsafeCell::new(0),
+        }
+    }
+
+    pub fn held_by_current_thread(&self) -> bool {
+        self.owner.load(Ordering::Relaxed) == current_thread()
+    }
+
+    pub fn lock(&self) -> Guard<'_> {
+        if !self.held_by_current_thread() {
+            // SAFETY: the mutex is initialized and never moved (it is in a
+            // static or pinned for the session's life).
+            unsafe { libc::pthread_mutex_lock(self.mutex.get()) };
+            self.owner.store(current_thread(), Ordering::Relaxed);
+        }
+        // SAFETY: this thread holds the mutex.
+        unsafe { *self.depth.get() += 1 };
+        Guard(self)
+    }
+
+    /// For `pthread_atfork`: takes the lock without a guard...
+    pub fn lock_for_fork(&self) {
+        core::mem::forget(self.lock());
+    }
+
+    /// ... and releases it in the parent.
+    pub fn unlock_after_fork(&self) {
+        drop(Guard(self));
+    }
+
+    /// In the child of a fork, only the forking thread exists: whoever
+    /// held the lock is gone.
+    pub fn reset_in_child(&self) {
+        // SAFETY: the child has a single thread, so nothing else can touch
+        // the lock while it is re-initialized.
+        unsafe {
+            *self.mutex.get() = libc::PTHREAD_MUTEX_INITIALIZER;
+            *self.depth.get() = 0;
+        }
+        self.owner.store(0, Ordering::Relaxed);
+    }
+}
+
+impl Drop for Guard<'_> {
+    fn drop(&mut self) {
+        // SAFETY: a guard exists only while its thread holds the mutex.
+        unsafe {
+            let depth = &mut *self.0.depth.get();
+            *depth = depth.saturating_sub(1);
+            if *depth == 0 {
+                self.0.owner.store(0, Ordering::Relaxed);
+                libc::pthread_mutex_unlock(self.0.mutex.get());
+            }
+        }
+    }
+}

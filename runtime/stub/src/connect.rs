@@ -23,7 +23,8 @@ pub fn connect() -> Result<Daemon, String> {
     }
     // SAFETY: getuid has no preconditions.
     let uid = unsafe { libc::getuid() };
-    let path = env::daemon_socket_path(sys::var(env::SOCKET_PATH), sys::var("XDG_RUNTIME_DIR"), uid);
+    let path =
+        env::daemon_socket_path(sys::var(env::SOCKET_PATH), sys::var("XDG_RUNTIME_DIR"), uid);
     match connect_socket(&path) {
         Some(fd) => {
             check_peer(fd, &path, uid)?;
@@ -47,7 +48,10 @@ fn connect_socket(path: &str) -> Option<i32> {
     let mut address: libc::sockaddr_un = unsafe { core::mem::zeroed() };
     address.sun_family = libc::AF_UNIX as libc::sa_family_t;
     // Room for the terminating NUL.
-    let slot = address.sun_path.get_mut(..path.len()).filter(|_| path.len() < 108)?;
+    let slot = address
+        .sun_path
+        .get_mut(..path.len())
+        .filter(|_| path.len() < 108)?;
     for (to, &from) in slot.iter_mut().zip(path.as_bytes()) {
         *to = from as libc::c_char;
     }
@@ -80,7 +84,13 @@ fn check_peer(fd: i32, path: &str, uid: u32) -> Result<(), String> {
     let mut len = core::mem::size_of::<libc::ucred>() as libc::socklen_t;
     // SAFETY: SO_PEERCRED writes a ucred of `len` bytes.
     let ok = unsafe {
-        libc::getsockopt(fd, libc::SOL_SOCKET, libc::SO_PEERCRED, (&mut cred as *mut libc::ucred).cast(), &mut len)
+        libc::getsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_PEERCRED,
+            (&mut cred as *mut libc::ucred).cast(),
+            &mut len,
+        )
     } == 0;
     if ok && cred.uid == uid {
         return Ok(());
@@ -106,12 +116,27 @@ fn spawn() -> Result<Daemon, String> {
     let program = daemon_program()?;
     let mut fds = [0i32; 2];
     // SAFETY: socketpair writes two descriptors.
-    if unsafe { libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0, fds.as_mut_ptr()) } != 0 {
-        return Err(format!("cannot create a socket pair for autojitd: {}", sys::strerror(sys::errno())));
+    if unsafe {
+        libc::socketpair(
+            libc::AF_UNIX,
+            libc::SOCK_STREAM | libc::SOCK_CLOEXEC,
+            0,
+            fds.as_mut_ptr(),
+        )
+    } != 0
+    {
+        return Err(format!(
+            "cannot create a socket pair for autojitd: {}",
+            sys::strerror(sys::errno())
+        ));
     }
     let [ours, theirs] = fds;
     let c_program = sys::c_string(&program);
-    let argv = [c_program.as_ptr().cast::<libc::c_char>(), c"--stdio".as_ptr(), core::ptr::null()];
+    let argv = [
+        c_program.as_ptr().cast::<libc::c_char>(),
+        c"--stdio".as_ptr(),
+        core::ptr::null(),
+    ];
     let mut pid: libc::pid_t = 0;
     // SAFETY: the file actions are initialized before use and destroyed
     // after; argv is NULL-terminated; environ is the process environment.
@@ -139,7 +164,10 @@ fn spawn() -> Result<Daemon, String> {
         return Err(format!("cannot run {program}: {}", sys::strerror(rc)));
     }
     debug!("spawned {program} --stdio (pid {pid})");
-    Ok(Daemon { fd: ours, spawned: Some(pid) })
+    Ok(Daemon {
+        fd: ours,
+        spawned: Some(pid),
+    })
 }
 
 fn is_executable_file(path: &str) -> bool {
@@ -158,7 +186,8 @@ fn is_directory(path: &str) -> bool {
     // SAFETY: as above.
     unsafe {
         let mut st: libc::stat = core::mem::zeroed();
-        libc::stat(c_path.as_ptr().cast(), &mut st) == 0 && st.st_mode & libc::S_IFMT == libc::S_IFDIR
+        libc::stat(c_path.as_ptr().cast(), &mut st) == 0
+            && st.st_mode & libc::S_IFMT == libc::S_IFDIR
     }
 }
 
@@ -175,7 +204,10 @@ fn daemon_program() -> Result<String, String> {
         return if is_executable_file(&program) {
             Ok(program)
         } else {
-            Err(format!("{}={path}: {program} is not an executable file; {HINT}", env::DAEMON_PATH))
+            Err(format!(
+                "{}={path}: {program} is not an executable file; {HINT}",
+                env::DAEMON_PATH
+            ))
         };
     }
     let candidates: Vec<String> = sys::var("PATH")

@@ -33,12 +33,13 @@ unsafe impl Sync for DebugDescriptor {}
 
 #[no_mangle]
 #[used]
-pub static __jit_debug_descriptor: DebugDescriptor = DebugDescriptor(UnsafeCell::new(JitDescriptor {
-    version: 1,
-    action_flag: 0,
-    relevant_entry: core::ptr::null_mut(),
-    first_entry: core::ptr::null_mut(),
-}));
+pub static __jit_debug_descriptor: DebugDescriptor =
+    DebugDescriptor(UnsafeCell::new(JitDescriptor {
+        version: 1,
+        action_flag: 0,
+        relevant_entry: core::ptr::null_mut(),
+        first_entry: core::ptr::null_mut(),
+    }));
 
 static DESCRIPTOR_LOCK: ReentrantLock = ReentrantLock::new();
 

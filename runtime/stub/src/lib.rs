@@ -57,7 +57,10 @@ pub extern "C" fn autojit_stub_serve_fds(in_fd: c_int, out_fd: c_int) -> c_int {
 /// # Safety
 /// `data` must hold `size` bytes.
 #[no_mangle]
-pub unsafe extern "C" fn llvm_orc_registerJITLoaderGDBWrapper(data: *const u8, size: u64) -> CWrapperFunctionResult {
+pub unsafe extern "C" fn llvm_orc_registerJITLoaderGDBWrapper(
+    data: *const u8,
+    size: u64,
+) -> CWrapperFunctionResult {
     // SAFETY: as the caller guarantees.
     let args = unsafe { bytes(data, size as usize) };
     CWrapperFunctionResult::from_bytes(&executor::register_debug_object_unchecked(args))
@@ -65,7 +68,12 @@ pub unsafe extern "C" fn llvm_orc_registerJITLoaderGDBWrapper(data: *const u8, s
 
 /// The dispatch function JIT'd code calls to reach a controller's wrapper
 /// (`__llvm_orc_SimpleRemoteEPC_dispatch_fn`).
-unsafe extern "C" fn dispatch_fn(ctx: *mut c_void, tag: *const c_void, data: *const u8, size: usize) -> CWrapperFunctionResult {
+unsafe extern "C" fn dispatch_fn(
+    ctx: *mut c_void,
+    tag: *const c_void,
+    data: *const u8,
+    size: usize,
+) -> CWrapperFunctionResult {
     // SAFETY: the caller passes its argument buffer.
     let args = unsafe { bytes(data, size) };
     if let Some(session) = program::session_at(ctx) {
@@ -74,7 +82,9 @@ unsafe extern "C" fn dispatch_fn(ctx: *mut c_void, tag: *const c_void, data: *co
                 Ended::Violation(wrong) => wrong,
                 Ended::Closed | Ended::Hangup(_) => "autojitd closed the connection".into(),
             };
-            sys::fail(format_args!("a call of JIT'd code into autojitd failed: {what}"))
+            sys::fail(format_args!(
+                "a call of JIT'd code into autojitd failed: {what}"
+            ))
         });
     }
     match program::served_session_at(ctx) {

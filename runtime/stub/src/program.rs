@@ -69,7 +69,11 @@ pub unsafe fn register(module: *const ModuleDescriptor) {
             module.abi_version()
         ));
     }
-    debug!("registered {} ({} functions)", module.lazy_path(), module.guids().len());
+    debug!(
+        "registered {} ({} functions)",
+        module.lazy_path(),
+        module.guids().len()
+    );
     let _guard = REGISTRY.lock.lock();
     // SAFETY: the registry lock is held and nothing else borrows the list.
     unsafe { (*REGISTRY.modules.get()).push(module) };
@@ -99,7 +103,10 @@ pub unsafe fn materialize(slot: *mut *mut c_void) {
         Ok(Err(message)) => sys::fail(format_args!("{message}")),
         Err(ended) => sys::fail(format_args!(
             "{}",
-            describe(ended, &format!("materializing the function with GUID 0x{guid:016x}"))
+            describe(
+                ended,
+                &format!("materializing the function with GUID 0x{guid:016x}")
+            )
         )),
     };
     debug!("materialized the function with GUID 0x{guid:016x} at 0x{address:x}");
@@ -136,15 +143,23 @@ fn session_for_call() -> Result<&'static Session, Ended> {
     }
     install_fork_handlers();
     let daemon = connect::connect().unwrap_or_else(|message| sys::fail(format_args!("{message}")));
-    let session = Box::into_raw(Box::new(Session::new(Connection::new(daemon.fd, daemon.fd), &SESSION_LOCK)));
+    let session = Box::into_raw(Box::new(Session::new(
+        Connection::new(daemon.fd, daemon.fd),
+        &SESSION_LOCK,
+    )));
     SESSION.store(session, Ordering::Release);
     SENT.store(0, Ordering::Relaxed);
     SPAWNED_DAEMON.store(daemon.spawned.unwrap_or(0), Ordering::Relaxed);
     // SAFETY: just allocated; freed only when taken out of SESSION.
     let session = unsafe { &*session };
-    let setup = session.send_setup().and_then(|()| session.wait_until_ready());
+    let setup = session
+        .send_setup()
+        .and_then(|()| session.wait_until_ready());
     if let Err(ended) = setup {
-        sys::fail(format_args!("{}", describe(ended, "setting up the session")));
+        sys::fail(format_args!(
+            "{}",
+            describe(ended, "setting up the session")
+        ));
     }
     debug!("autojitd is ready");
     Ok(session)
@@ -156,7 +171,10 @@ fn send_registrations(session: &Session) -> Result<Result<(), String>, Ended> {
         let _guard = REGISTRY.lock.lock();
         // SAFETY: the registry lock is held.
         let modules = unsafe { &*REGISTRY.modules.get() };
-        modules.get(SENT.load(Ordering::Relaxed)..).unwrap_or_default().to_vec()
+        modules
+            .get(SENT.load(Ordering::Relaxed)..)
+            .unwrap_or_default()
+            .to_vec()
     };
     if new.is_empty() {
         return Ok(Ok(()));
@@ -173,13 +191,17 @@ fn send_registrations(session: &Session) -> Result<Result<(), String>, Ended> {
                 source_path: m.source_path().into(),
                 content_hash: m.content_hash_halves(),
                 guids: m.guids().to_vec(),
-                symbols: m.symbols().map(|(name, address)| (name.into(), address as u64)).collect(),
+                symbols: m
+                    .symbols()
+                    .map(|(name, address)| (name.into(), address as u64))
+                    .collect(),
             }
         })
         .collect();
     let args = autojit::encode_registrations(&registrations);
     let result = session.call(executor::tag(Service::Register), &args.bytes)?;
-    let error = decode_error_result(&result).map_err(|e| Ended::Violation(format!("register result: {e}")))?;
+    let error = decode_error_result(&result)
+        .map_err(|e| Ended::Violation(format!("register result: {e}")))?;
     if let Some(message) = error {
         return Ok(Err(message));
     }
@@ -212,7 +234,11 @@ fn library_handle(address: *const c_void) -> u64 {
         )
     } != 0;
     // SAFETY: set by a successful dladdr1; the main program's name is "".
-    let name = if found && !map.is_null() { unsafe { (*map).l_name } } else { core::ptr::null() };
+    let name = if found && !map.is_null() {
+        unsafe { (*map).l_name }
+    } else {
+        core::ptr::null()
+    };
     match sys::cstr(name) {
         Some(path) if !path.is_empty() => {
             // SAFETY: RTLD_NOLOAD only finds the already loaded library.
@@ -225,7 +251,13 @@ fn library_handle(address: *const c_void) -> u64 {
 fn install_fork_handlers() {
     if !FORK_HANDLERS.swap(true, Ordering::Relaxed) {
         // SAFETY: three plain extern "C" functions without arguments.
-        unsafe { libc::pthread_atfork(Some(before_fork), Some(after_fork_in_parent), Some(after_fork_in_child)) };
+        unsafe {
+            libc::pthread_atfork(
+                Some(before_fork),
+                Some(after_fork_in_parent),
+                Some(after_fork_in_child),
+            )
+        };
     }
 }
 
@@ -317,7 +349,10 @@ pub fn serve_fds(input: i32, output: i32) -> i32 {
     static SERVE_LOCK: ReentrantLock = ReentrantLock::new();
     // Never freed: JIT'd code on another thread may still hold it as its
     // dispatch context when serving ends.
-    let session: &'static Session = Box::leak(Box::new(Session::new(Connection::new(input, output), &SERVE_LOCK)));
+    let session: &'static Session = Box::leak(Box::new(Session::new(
+        Connection::new(input, output),
+        &SERVE_LOCK,
+    )));
     SERVED.store(session as *const Session as *mut Session, Ordering::Release);
     let sent = {
         let _guard = SERVE_LOCK.lock();

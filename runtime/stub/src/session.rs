@@ -137,7 +137,9 @@ impl Session {
     fn handle_next_message(&self) -> Result<(), Ended> {
         let (header, payload) = self.connection.receive()?;
         match header.opcode {
-            Opcode::Setup => Err(Ended::Violation("unexpected Setup message from the controller".into())),
+            Opcode::Setup => Err(Ended::Violation(
+                "unexpected Setup message from the controller".into(),
+            )),
             Opcode::Hangup => {
                 let mut r = Reader::new(&payload);
                 let error = if payload.is_empty() {
@@ -167,7 +169,8 @@ impl Session {
             }
             Opcode::CallWrapper => {
                 let result = self.serve_call(header.tag_addr, &payload)?;
-                self.connection.send(Opcode::Result, header.seq_no, 0, &result)
+                self.connection
+                    .send(Opcode::Result, header.seq_no, 0, &result)
             }
         }
     }
@@ -175,7 +178,9 @@ impl Session {
     fn serve_call(&self, tag: u64, args: &[u8]) -> Result<Vec<u8>, Ended> {
         if tag == executor::tag(Service::SessionReady) {
             if !args.is_empty() {
-                return Err(Ended::Violation("session ready: unexpected arguments".into()));
+                return Err(Ended::Violation(
+                    "session ready: unexpected arguments".into(),
+                ));
             }
             self.ready.set(true);
             let mut w = Writer::new();

@@ -56,6 +56,7 @@ fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
 
 /// Writes `[autojit-stub] <message>` and a newline to stderr with one write,
 /// so lines of concurrent processes do not interleave.
+#[inline(never)]
 pub fn report_line(message: fmt::Arguments<'_>) {
     let mut line = String::new();
     let _ = write!(line, "{PREFIX} {message}\n");
@@ -70,13 +71,16 @@ pub(crate) use report;
 
 /// Like [`report!`], but only when AUTOJIT_DEBUG is truthy.
 macro_rules! debug {
-    ($($arg:tt)*) => {
-        if $crate::sys::flag(autojit_abi::env::DEBUG) {
-            $crate::sys::report_line(format_args!($($arg)*))
-        }
-    };
+    ($($arg:tt)*) => { $crate::sys::debug_line(format_args!($($arg)*)) };
 }
 pub(crate) use debug;
+
+#[inline(never)]
+pub fn debug_line(message: fmt::Arguments<'_>) {
+    if flag(autojit_abi::env::DEBUG) {
+        report_line(message);
+    }
+}
 
 /// Writes all of `bytes` to `fd`; stderr failures have nowhere to go.
 fn write_all(fd: i32, mut bytes: &[u8]) {
@@ -139,6 +143,7 @@ pub fn var(name: &str) -> Option<&'static str> {
     cstr(unsafe { libc::getenv(name.as_ptr().cast()) }).filter(|v| !v.is_empty())
 }
 
+#[inline(never)]
 pub fn flag(name: &str) -> bool {
     var(name).is_some_and(autojit_abi::env::is_truthy)
 }

@@ -8,7 +8,6 @@ use alloc::vec::Vec;
 use autojit_protocol::{Header, Opcode, HEADER_SIZE};
 
 /// Why a session cannot go on.
-#[derive(Debug)]
 pub enum Ended {
     /// The peer broke the protocol: what was wrong, naming the message.
     Violation(String),
@@ -40,7 +39,13 @@ impl Connection {
         }
     }
 
-    pub fn send(&self, opcode: Opcode, seq_no: u64, tag_addr: u64, payload: &[u8]) -> Result<(), Ended> {
+    pub fn send(
+        &self,
+        opcode: Opcode,
+        seq_no: u64,
+        tag_addr: u64,
+        payload: &[u8],
+    ) -> Result<(), Ended> {
         let header = Header {
             opcode,
             seq_no,
@@ -55,7 +60,12 @@ impl Connection {
             // SAFETY: `rest` is valid for its length.
             let n = unsafe {
                 if self.output_is_socket {
-                    libc::send(self.output, rest.as_ptr().cast(), rest.len(), libc::MSG_NOSIGNAL)
+                    libc::send(
+                        self.output,
+                        rest.as_ptr().cast(),
+                        rest.len(),
+                        libc::MSG_NOSIGNAL,
+                    )
                 } else {
                     libc::write(self.output, rest.as_ptr().cast(), rest.len())
                 }
@@ -95,8 +105,8 @@ impl Connection {
             let got = self.read_into(&mut chunk[..want])?;
             if got < want {
                 return Err(Ended::Violation(format!(
-                    "the connection ended inside a {:?} message ({} of {} argument bytes)",
-                    header.opcode,
+                    "the connection ended inside a message of opcode {} ({} of {} argument bytes)",
+                    header.opcode as u64,
                     payload.len() + got,
                     header.payload_len
                 )));
@@ -118,7 +128,11 @@ impl Connection {
             }
             if n < 0 {
                 // A reset connection is a closed one.
-                return if got == 0 { Err(Ended::Closed) } else { Ok(got) };
+                return if got == 0 {
+                    Err(Ended::Closed)
+                } else {
+                    Ok(got)
+                };
             }
             if n == 0 {
                 break;

@@ -55,7 +55,8 @@ impl Dylibs {
             let c_name = sys::c_string(name);
             // SAFETY: `handle` came from dlopen and libraries are never
             // closed; the name is NUL-terminated.
-            let address = unsafe { libc::dlsym(handle as *mut libc::c_void, c_name.as_ptr().cast()) };
+            let address =
+                unsafe { libc::dlsym(handle as *mut libc::c_void, c_name.as_ptr().cast()) };
             if address.is_null() && *required {
                 return Ok(Err(format!("Missing definition for {name}")));
             }

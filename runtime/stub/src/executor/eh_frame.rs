@@ -20,10 +20,15 @@ fn symbol(handle: *mut libc::c_void, name: &core::ffi::CStr) -> Option<FrameFn> 
     // SAFETY: dlsym on a valid handle or RTLD_DEFAULT.
     let address = unsafe { libc::dlsym(handle, name.as_ptr()) };
     // SAFETY: both unwinders define these names with this signature.
-    (!address.is_null()).then(|| unsafe { core::mem::transmute::<*mut libc::c_void, FrameFn>(address) })
+    (!address.is_null())
+        .then(|| unsafe { core::mem::transmute::<*mut libc::c_void, FrameFn>(address) })
 }
 
-fn pair(handle: *mut libc::c_void, add: &core::ffi::CStr, remove: &core::ffi::CStr) -> Option<(FrameFn, FrameFn)> {
+fn pair(
+    handle: *mut libc::c_void,
+    add: &core::ffi::CStr,
+    remove: &core::ffi::CStr,
+) -> Option<(FrameFn, FrameFn)> {
     Some((symbol(handle, add)?, symbol(handle, remove)?))
 }
 
@@ -45,7 +50,11 @@ fn unwinders() -> Unwinders {
     // Without libunwind, the global __register_frame is libgcc's (static
     // libgcc_eh); with it, that name could be libunwind's single-FDE one.
     if gcc.is_none() && libunwind.is_none() {
-        gcc = pair(libc::RTLD_DEFAULT, c"__register_frame", c"__deregister_frame");
+        gcc = pair(
+            libc::RTLD_DEFAULT,
+            c"__register_frame",
+            c"__deregister_frame",
+        );
     }
     if gcc.is_none() && libunwind.is_none() {
         let opened = gcc_library(libc::RTLD_NOW);

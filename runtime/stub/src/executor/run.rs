@@ -33,7 +33,9 @@ pub unsafe fn void_function(function: u64) -> i32 {
 /// `function` must be JIT'd code of type `int (int)`.
 pub unsafe fn int_function(function: u64, arg: i32) -> i32 {
     // SAFETY: as the caller guarantees.
-    unsafe { core::mem::transmute::<usize, unsafe extern "C" fn(i32) -> i32>(function as usize)(arg) }
+    unsafe {
+        core::mem::transmute::<usize, unsafe extern "C" fn(i32) -> i32>(function as usize)(arg)
+    }
 }
 
 /// Calls the wrapper function at `function` with `args`; its result bytes

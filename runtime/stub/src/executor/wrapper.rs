@@ -78,7 +78,9 @@ impl CWrapperFunctionResult {
         }
         let out = if self.size == 0 {
             // SAFETY: an out-of-band error is a NUL-terminated message.
-            Err(crate::sys::cstr(pointer.cast()).unwrap_or("out-of-band error").into())
+            Err(crate::sys::cstr(pointer.cast())
+                .unwrap_or("out-of-band error")
+                .into())
         } else {
             // SAFETY: a large result holds `size` bytes at `pointer`.
             Ok(unsafe { core::slice::from_raw_parts(pointer, self.size) }.to_vec())

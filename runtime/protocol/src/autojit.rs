@@ -4,10 +4,10 @@
 //! Stub to daemon: wrapper calls whose tag is the address of one of the
 //! stub's tag bytes, which the stub advertises as bootstrap symbols and the
 //! daemon binds to its handlers:
-//! - [`REGISTER_TAG`]: `Error(Sequence<ModuleRegistration>)`;
-//! - [`MATERIALIZE_TAG`]: `Expected<u64 address>(u64 guid, String caller)`,
+//! - [`REGISTER_TAG`] takes `Error(Sequence<ModuleRegistration>)`;
+//! - [`MATERIALIZE_TAG`] takes `Expected<u64 address>(u64 guid, String caller)`,
 //!   where `caller` names the calling function for messages (may be empty);
-//! - [`STATS_TAG`]: `String()`, the AUTOJIT_STATS summary line.
+//! - [`STATS_TAG`] takes `String()`, the AUTOJIT_STATS summary line.
 //!
 //! Daemon to stub: [`SESSION_READY_WRAPPER`], `Error()`, called once the
 //! daemon's JIT for the session is set up and its handlers are bound; until

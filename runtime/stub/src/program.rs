@@ -96,7 +96,10 @@ pub unsafe fn materialize(slot: *mut *mut c_void) {
         if let Err(message) = send_registrations(s)? {
             return Ok(Err(message));
         }
-        let result = s.call(executor::tag(Service::Materialize), &guid.to_le_bytes())?;
+        // No caller name: finding it needs symbolization, which the stub
+        // leaves out to stay small.
+        let args = autojit::encode_materialize(guid, "");
+        let result = s.call(executor::tag(Service::Materialize), &args.bytes)?;
         decode_address(&result)
     }) {
         Ok(Ok(address)) => address,
@@ -338,7 +341,6 @@ extern "C" fn end_session_at_exit() {
     SENT.store(0, Ordering::Relaxed);
 }
 
-#[cfg(not(test))]
 #[used]
 #[link_section = ".fini_array"]
 static END_SESSION_AT_EXIT: extern "C" fn() = end_session_at_exit;

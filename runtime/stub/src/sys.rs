@@ -59,7 +59,7 @@ fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
 #[inline(never)]
 pub fn report_line(message: fmt::Arguments<'_>) {
     let mut line = String::new();
-    let _ = write!(line, "{PREFIX} {message}\n");
+    let _ = writeln!(line, "{PREFIX} {message}");
     write_all(libc::STDERR_FILENO, line.as_bytes());
 }
 

@@ -118,7 +118,7 @@ impl Memory {
                 "is outside the memory this executor reserved"
             } else if s.content.len() as u64 > s.size {
                 "has more content than its size"
-            } else if s.address as usize % page != 0 {
+            } else if !(s.address as usize).is_multiple_of(page) {
                 "is not page-aligned"
             } else {
                 continue;

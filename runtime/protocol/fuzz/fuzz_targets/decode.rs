@@ -3,7 +3,7 @@
 //! Run: cd runtime/protocol/fuzz && cargo +nightly fuzz run decode
 #![no_main]
 
-use autojit_protocol::{ExecutorInfo, Header, Reader, HEADER_SIZE};
+use autojit_protocol::{executor, ExecutorInfo, Header, Reader, HEADER_SIZE};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -18,6 +18,28 @@ fuzz_target!(|data: &[u8]| {
         // What decodes re-encodes to the bytes it came from.
         assert_eq!(&w.bytes[..], &data[..data.len() - r.remaining()]);
     }
+    // The executor services' arguments: what decodes re-encodes to the
+    // same bytes.
+    if let Ok(request) = executor::FinalizeRequest::decode(data) {
+        assert_eq!(request.encode().bytes, data);
+    }
+    if let Ok(lookup) = executor::DylibLookup::decode(data) {
+        assert_eq!(lookup.encode().bytes, data);
+    }
+    for width in [Some(1), Some(2), Some(4), Some(8), None] {
+        if let Ok(writes) = executor::decode_writes(data, width) {
+            assert_eq!(executor::encode_writes(&writes, width).bytes, data);
+        }
+    }
+    let _ = executor::decode_reserve(data);
+    let _ = executor::decode_deallocate(data);
+    let _ = executor::decode_dylib_open(data);
+    let _ = executor::decode_run_as_main(data);
+    let _ = executor::decode_run_as_void(data);
+    let _ = executor::decode_run_as_int(data);
+    let _ = executor::decode_range(data);
+    let _ = executor::decode_debug_object(data);
+    let _ = executor::decode_error_result(data);
     let mut r = Reader::new(data);
     let _ = r.error();
     let _ = r.string();

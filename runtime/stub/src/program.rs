@@ -156,7 +156,7 @@ fn session_for_call() -> Result<&'static Session, Ended> {
     // SAFETY: just allocated; freed only when taken out of SESSION.
     let session = unsafe { &*session };
     let setup = session
-        .send_setup()
+        .send_setup(forwarded_settings())
         .and_then(|()| session.wait_until_ready());
     if let Err(ended) = setup {
         sys::fail(format_args!(
@@ -166,6 +166,23 @@ fn session_for_call() -> Result<&'static Session, Ended> {
     }
     debug!("autojitd is ready");
     Ok(session)
+}
+
+/// The settings a shared daemon follows for this program: the forwarded
+/// environment variables that are set, and the working directory.
+fn forwarded_settings() -> Vec<(String, Vec<u8>)> {
+    let mut settings: Vec<(String, Vec<u8>)> = env::FORWARDED
+        .iter()
+        .filter_map(|&name| Some((name.into(), sys::var(name)?.as_bytes().to_vec())))
+        .collect();
+    let mut cwd = [0u8; 4096];
+    // SAFETY: getcwd writes a NUL-terminated path of at most `cwd.len()`
+    // bytes, or returns null.
+    if !unsafe { libc::getcwd(cwd.as_mut_ptr().cast(), cwd.len()) }.is_null() {
+        let len = cwd.iter().position(|&b| b == 0).unwrap_or(0);
+        settings.push((env::CWD.into(), cwd[..len].to_vec()));
+    }
+    settings
 }
 
 /// Sends the modules registered since the session last heard of any.
@@ -358,7 +375,7 @@ pub fn serve_fds(input: i32, output: i32) -> i32 {
     SERVED.store(session as *const Session as *mut Session, Ordering::Release);
     let sent = {
         let _guard = SERVE_LOCK.lock();
-        session.send_setup()
+        session.send_setup(Vec::new())
     };
     let result = sent.and_then(|()| session.serve());
     let _guard = SERVE_LOCK.lock();

@@ -44,11 +44,15 @@ impl Session {
 
     /// Introduces the executor. The session must stay at this address: it
     /// is the dispatch context the controller passes back.
-    pub fn send_setup(&self) -> Result<(), Ended> {
+    /// `bootstrap_map`: the program's settings for autojitd.
+    pub fn send_setup(
+        &self,
+        bootstrap_map: Vec<(alloc::string::String, Vec<u8>)>,
+    ) -> Result<(), Ended> {
         let info = ExecutorInfo {
             target_triple: TARGET_TRIPLE.into(),
             page_size: crate::sys::page_size() as u64,
-            bootstrap_map: Vec::new(),
+            bootstrap_map,
             bootstrap_symbols: executor::bootstrap_symbols(
                 self as *const Session as u64,
                 crate::dispatch_fn_address(),

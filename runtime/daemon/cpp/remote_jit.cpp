@@ -34,8 +34,6 @@ struct AutojitdSessionCallbacks {
                char **Result, size_t *ResultLen);
   const char *const *CallTags;
   uint32_t NumCalls;
-  // The program's wrapper that ends its wait for the session to be ready.
-  const char *ReadyWrapper;
 };
 }
 
@@ -115,9 +113,8 @@ static Error bindCalls(LLJIT &J, const AutojitdSessionCallbacks &Callbacks) {
 }
 
 // Waits for the program's setup message, builds the session's LLJIT (JITLink
-// objects, EH frames registered in the program), binds the autojit calls and
-// tells the program the session is ready. Null with *ErrorMessage (free())
-// on failure.
+// objects, EH frames registered in the program) and binds the autojit calls.
+// Null with *ErrorMessage (free()) on failure.
 extern "C" LLVMOrcLLJITRef
 autojitd_session_create(const AutojitdSessionCallbacks *Callbacks,
                         char **ErrorMessage) {
@@ -153,21 +150,27 @@ autojitd_session_create(const AutojitdSessionCallbacks *Callbacks,
   // What goes wrong from here on is reported through *ErrorMessage, and the
   // teardown of a failed session only repeats it.
   (*J)->getExecutionSession().setErrorReporter([](Error E) { consumeError(std::move(E)); });
-  ExecutorAddr Ready;
-  Error Told = bindCalls(**J, *Callbacks);
-  if (!Told)
-    Told = Program.getBootstrapSymbols({{Ready, Callbacks->ReadyWrapper}});
-  if (!Told) {
-    Error Refused = Error::success();
-    Told = Program.callSPSWrapper<shared::SPSError()>(Ready, Refused);
-    if (!Told)
-      Told = std::move(Refused);
-  }
-  if (Told) {
-    *ErrorMessage = copyMessage(std::move(Told));
+  if (Error E = bindCalls(**J, *Callbacks)) {
+    *ErrorMessage = copyMessage(std::move(E));
     return nullptr;
   }
   return reinterpret_cast<LLVMOrcLLJITRef>(J->release());
+}
+
+// Tells the program its session is ready: from now on it makes its calls.
+// Null, or the error (free()).
+extern "C" char *autojitd_session_ready(LLVMOrcLLJITRef JIT, const char *ReadyWrapper) {
+  ExecutorProcessControl &Program =
+      reinterpret_cast<LLJIT *>(JIT)->getExecutionSession().getExecutorProcessControl();
+  ExecutorAddr Ready;
+  if (Error E = Program.getBootstrapSymbols({{Ready, ReadyWrapper}}))
+    return copyMessage(std::move(E));
+  Error Refused = Error::success();
+  if (Error E = Program.callSPSWrapper<shared::SPSError()>(Ready, Refused))
+    return copyMessage(std::move(E));
+  if (Refused)
+    return copyMessage(std::move(Refused));
+  return nullptr;
 }
 
 // Hands one checked message to the session. Returns 1 to go on reading, 0

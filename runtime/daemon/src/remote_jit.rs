@@ -29,7 +29,6 @@ pub struct SessionCallbacks {
     ),
     pub call_tags: *const *const c_char,
     pub num_calls: u32,
-    pub ready_wrapper: *const c_char,
 }
 
 extern "C" {
@@ -37,6 +36,10 @@ extern "C" {
         callbacks: *const SessionCallbacks,
         error: *mut *mut c_char,
     ) -> LLVMOrcLLJITRef;
+    pub fn autojitd_session_ready(
+        jit: LLVMOrcLLJITRef,
+        ready_wrapper: *const c_char,
+    ) -> *mut c_char;
     pub fn autojitd_deliver(
         transport: *mut c_void,
         opcode: u64,

@@ -84,7 +84,6 @@ pub fn serve(input: File, output: File, label: String) -> Result<(), String> {
         call,
         call_tags: tag_ptrs.as_ptr(),
         num_calls: tag_ptrs.len() as u32,
-        ready_wrapper: ready.as_ptr(),
     };
     let mut error = std::ptr::null_mut();
     // SAFETY: `callbacks` and everything it points to outlive the JIT: the
@@ -105,9 +104,18 @@ pub fn serve(input: File, output: File, label: String) -> Result<(), String> {
         let _ = session
             .engine
             .set(unsafe { Engine::remote(PREFIX, jit, environment) });
-        match ended_rx.recv() {
-            Ok(None) | Err(_) => Ok(()),
-            Ok(Some(why)) => Err(why),
+        // The program makes its calls once told; the engine is there first.
+        // SAFETY: `jit` is live; the wrapper name is NUL-terminated.
+        let refused = unsafe { remote_jit::autojitd_session_ready(jit, ready.as_ptr()) };
+        if refused.is_null() {
+            match ended_rx.recv() {
+                Ok(None) | Err(_) => Ok(()),
+                Ok(Some(why)) => Err(why),
+            }
+        } else {
+            // SAFETY: the C++ side strdup'ed the message.
+            let why = unsafe { remote_jit::take_message(refused) };
+            Err(format!("the program did not start its session: {why}"))
         }
     };
     // No call may start or still run once the JIT goes away.

@@ -18,6 +18,7 @@ use std::ffi::{c_char, c_int, c_void, CString};
 use std::fs::File;
 use std::io::{Read, Write};
 use std::os::fd::AsRawFd;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Mutex, OnceLock};
 use std::thread::JoinHandle;
 
@@ -42,6 +43,9 @@ struct Session {
     debug: bool,
     reader: Mutex<Option<File>>,
     read_fd: c_int,
+    /// Set once no more messages will be read: from then on nothing is
+    /// sent either, so no call can wait for a reply that cannot come.
+    disconnected: AtomicBool,
     writer: Mutex<File>,
     engine: OnceLock<Engine>,
     /// What the program forwarded from its environment (`env::FORWARDED`).
@@ -61,6 +65,7 @@ pub fn serve(input: File, output: File, label: String) -> Result<(), String> {
         debug: env::flag(env::DEBUG),
         read_fd: input.as_raw_fd(),
         reader: Mutex::new(Some(input)),
+        disconnected: AtomicBool::new(false),
         writer: Mutex::new(output),
         engine: OnceLock::new(),
         settings: Mutex::default(),
@@ -144,6 +149,7 @@ impl Session {
     /// open until the session is torn down (a synchronous hangup waits for
     /// that).
     fn stop_reading(&self) {
+        self.disconnected.store(true, Ordering::SeqCst);
         // SAFETY: shutdown on the session's own descriptor; a descriptor
         // that is not a socket just reports an error, which changes nothing.
         unsafe { libc::shutdown(self.read_fd, libc::SHUT_RD) };
@@ -300,6 +306,7 @@ extern "C" fn start(ctx: *mut c_void, transport: *mut c_void) {
     let reader = std::thread::spawn(move || {
         let s = session(ctx_addr as *mut c_void);
         let why = s.read_messages(transport_addr as *mut c_void);
+        s.disconnected.store(true, Ordering::SeqCst);
         let c_why = why
             .as_deref()
             .map(|w| CString::new(w.replace('\0', " ")).unwrap_or_default());
@@ -328,9 +335,13 @@ extern "C" fn send(
     bytes: *const u8,
     len: usize,
 ) -> c_int {
+    let s = session(ctx);
     let Ok(opcode) = opcode.try_into() else {
         return -1;
     };
+    if s.disconnected.load(Ordering::SeqCst) {
+        return -1;
+    }
     let header = Header {
         opcode,
         seq_no,
@@ -343,7 +354,7 @@ extern "C" fn send(
         // SAFETY: ORC passes `len` readable bytes at `bytes`.
         unsafe { std::slice::from_raw_parts(bytes, len) }
     };
-    let Ok(mut out) = session(ctx).writer.lock() else {
+    let Ok(mut out) = s.writer.lock() else {
         return -1;
     };
     match out

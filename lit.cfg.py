@@ -40,10 +40,10 @@ config.environment["AUTOJIT_CACHE_DIR"] = os.path.join(config.test_exec_root, "s
 config.substitutions.append(("%clangxx", os.path.join(tools, "clang++")))
 config.substitutions.append(("%clang", os.path.join(tools, "clang")))
 config.substitutions.append(("%opt", os.path.join(tools, "opt")))
+config.substitutions.append(("%autojitd", os.path.join(config.autojit_bin_dir, "autojitd")))
 config.substitutions.append(("%plugin", plugin))
 config.substitutions.append(("%autojit", "-fpass-plugin=" + plugin))
 config.substitutions.append(("%libdir", lib))
-config.substitutions.append(("%autojitd", os.path.join(config.autojit_bin_dir, "autojitd")))
 # %rt links a program with the mode's runtime; %rtprefix and %engineprefix
 # are how its messages and the engine's log lines begin, for FileCheck -D.
 if mode == "inprocess":

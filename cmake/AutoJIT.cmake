@@ -30,14 +30,29 @@ set(AUTOJIT_CARGO_ENV
   "CARGO_TARGET_DIR=${AUTOJIT_CARGO_TARGET_DIR}")
 
 # autojit_cargo_artifact(<target> PACKAGE <cargo package> ARTIFACT <file name
-#   cargo produces> OUTPUT <path in the build tree> [PROFILE <cargo profile>])
+#   cargo produces> OUTPUT <path in the build tree> [PROFILE <cargo profile>]
+#   [RUSTFLAGS <flags>] [REMOVE_SECTIONS <section>...])
 #
 # Adds <target>, built by default, whose output is the cargo-built cdylib,
 # staticlib or binary copied to OUTPUT. PROFILE names a cargo profile of
 # the workspace that overrides the one the build type picks (the static stub
-# is always built small).
+# is always built small); RUSTFLAGS are added for that build (use them only
+# with a PROFILE of their own, so other builds keep their cache);
+# REMOVE_SECTIONS are removed from the copy with objcopy.
 function(autojit_cargo_artifact target)
-  cmake_parse_arguments(ARG "" "PACKAGE;ARTIFACT;OUTPUT;PROFILE" "" ${ARGN})
+  cmake_parse_arguments(ARG "" "PACKAGE;ARTIFACT;OUTPUT;PROFILE;RUSTFLAGS" "REMOVE_SECTIONS" ${ARGN})
+  set(env ${AUTOJIT_CARGO_ENV})
+  if(ARG_RUSTFLAGS)
+    list(APPEND env "RUSTFLAGS=${ARG_RUSTFLAGS}")
+  endif()
+  set(strip_command "")
+  if(ARG_REMOVE_SECTIONS)
+    set(strip_command COMMAND ${CMAKE_OBJCOPY})
+    foreach(section ${ARG_REMOVE_SECTIONS})
+      list(APPEND strip_command --remove-section=${section})
+    endforeach()
+    list(APPEND strip_command "${ARG_OUTPUT}.tmp")
+  endif()
   if(ARG_PROFILE)
     set(profile_args --profile ${ARG_PROFILE})
     set(profile_dir ${ARG_PROFILE})
@@ -48,12 +63,13 @@ function(autojit_cargo_artifact target)
   set(built "${AUTOJIT_CARGO_TARGET_DIR}/${profile_dir}/${ARG_ARTIFACT}")
   add_custom_command(
     OUTPUT "${ARG_OUTPUT}"
-    COMMAND ${CMAKE_COMMAND} -E env ${AUTOJIT_CARGO_ENV}
+    COMMAND ${CMAKE_COMMAND} -E env ${env}
             ${CARGO_EXECUTABLE} build --package ${ARG_PACKAGE} ${profile_args}
             --manifest-path "${PROJECT_SOURCE_DIR}/Cargo.toml"
     # Copy, then rename: a process still running the previous build keeps
     # its file instead of seeing the new one written over it.
     COMMAND ${CMAKE_COMMAND} -E copy "${built}" "${ARG_OUTPUT}.tmp"
+    ${strip_command}
     COMMAND ${CMAKE_COMMAND} -E rename "${ARG_OUTPUT}.tmp" "${ARG_OUTPUT}"
     DEPENDS ${AUTOJIT_CARGO_SOURCES} ${AUTOJIT_LLVM_DEPENDS}
     WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}"

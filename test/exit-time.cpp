@@ -1,12 +1,13 @@
 // A static destructor that calls a lazy function nothing called before: the
-// function is compiled at exit, after main returned. LLVM's own global
-// objects must still be alive then, so the runtime loads LLVM before the
-// program's static objects are constructed.
+// function is compiled at exit, after main returned. In-process, LLVM's own
+// global objects must still be alive then, so the runtime loads LLVM before
+// the program's static objects are constructed; the stub keeps its session
+// until after every static destructor (and has no LLVM to load).
 // RUN: rm -rf %t.store
 // RUN: export AUTOJIT_CACHE_DIR=%t.store
 // RUN: %clangxx -O0 %autojit %s -o %t.exe %rt -ldl
-// RUN: %t.exe | FileCheck %s
-// RUN: %t.exe | FileCheck %s
+// RUN: %t.exe | FileCheck %s --check-prefixes=CHECK,%if inprocess %{INPROCESS%} %else %{REMOTE%}
+// RUN: %t.exe | FileCheck %s --check-prefixes=CHECK,%if inprocess %{INPROCESS%} %else %{REMOTE%}
 
 #include <cstdio>
 #include <dlfcn.h>
@@ -38,6 +39,7 @@ int main() {
   return 0;
 }
 
-// CHECK: LLVM loaded before static objects: yes
+// INPROCESS: LLVM loaded before static objects: yes
+// REMOTE: LLVM loaded before static objects: no
 // CHECK-NEXT: main
 // CHECK-NEXT: at exit: 1,2,3,

@@ -6,7 +6,7 @@
 // RUN: %clang -O0 %autojit %s -o %t.exe %rt
 // RUN: %python %inputs/with_daemon.py %autojitd %t.sock %t.log -- %python %inputs/run_concurrently.py 6 %t.exe | FileCheck --check-prefix=RUNS %s
 // RUN: env AUTOJIT_CACHE_DIR=%t.other AUTOJIT_STATS=1 AUTOJIT_DEBUG=1 %python %inputs/with_daemon.py %autojitd %t.sock %t.log -- %t.exe 2>&1 | FileCheck --check-prefix=OTHER %s
-// RUN: FileCheck --check-prefix=LOG %s -DSTORE=%t.other < %t.log
+// RUN: FileCheck --check-prefix=LOG %s < %t.log
 // RUN: test -d %t.other/objects
 
 #include <stdio.h>
@@ -24,8 +24,8 @@ int main(void) {
 }
 
 // RUNS-COUNT-6: sum=3025
-// OTHER: sum=3025
-// OTHER: [autojit-stub] stats: materialized=3 compiled=3 cache-hits=0
+// OTHER-DAG: sum=3025
+// OTHER-DAG: [autojit-stub] stats: materialized=3 compiled=3 cache-hits=0
 // LOG: [autojitd] session 1 (pid {{[0-9]+}}): session started
-// LOG: [autojitd] session 1 (pid {{[0-9]+}}): registered [[STORE]]/modules/standalone-{{[0-9a-f]+}}.bc (3 functions)
+// LOG: [autojitd] session 1 (pid {{[0-9]+}}): registered {{.*}}/modules/standalone-{{[0-9a-f]+}}.bc (3 functions)
 // LOG: [autojitd] materialized main (guid 0x{{[0-9a-f]+}}) at 0x{{[0-9a-f]+}}, compiled in {{[0-9.]+}} ms

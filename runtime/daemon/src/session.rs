@@ -41,8 +41,9 @@ const READ_STEP: usize = 1 << 20;
 struct Session {
     label: String,
     debug: bool,
-    reader: Mutex<Option<File>>,
-    read_fd: c_int,
+    /// Read by the reader thread only; owned here, so that its descriptor
+    /// stays this session's until the session is gone.
+    input: File,
     /// Set once no more messages will be read: from then on nothing is
     /// sent either, so no call can wait for a reply that cannot come.
     disconnected: AtomicBool,
@@ -63,8 +64,7 @@ pub fn serve(input: File, output: File, label: String) -> Result<(), String> {
     let session = Session {
         label,
         debug: env::flag(env::DEBUG),
-        read_fd: input.as_raw_fd(),
-        reader: Mutex::new(Some(input)),
+        input,
         disconnected: AtomicBool::new(false),
         writer: Mutex::new(output),
         engine: OnceLock::new(),
@@ -152,27 +152,28 @@ impl Session {
         self.disconnected.store(true, Ordering::SeqCst);
         // SAFETY: shutdown on the session's own descriptor; a descriptor
         // that is not a socket just reports an error, which changes nothing.
-        unsafe { libc::shutdown(self.read_fd, libc::SHUT_RD) };
+        unsafe { libc::shutdown(self.input.as_raw_fd(), libc::SHUT_RD) };
     }
 
     /// Reads messages and delivers them to the JIT until the session ends;
-    /// None for a clean hangup, else why it ended.
+    /// None when the program hung up or closed the connection between
+    /// messages, else why it ended.
     fn read_messages(&self, transport: *mut c_void) -> Option<String> {
-        let Some(mut input) = self.reader.lock().ok().and_then(|mut r| r.take()) else {
-            return Some("the session was started twice".into());
-        };
+        let input = &self.input;
         loop {
             let mut header = [0u8; HEADER_SIZE];
-            match read_exact_or_eof(&mut input, &mut header) {
+            match read_exact_or_eof(input, &mut header) {
                 Ok(true) => {}
-                Ok(false) => return Some("the program closed the connection".into()),
+                // Between messages: the program ended without a hangup (it
+                // exited on an error, or was killed); nothing to report.
+                Ok(false) => return None,
                 Err(e) => return Some(e),
             }
             let header = match Header::decode(&header) {
                 Ok(h) => h,
                 Err(e) => return Some(format!("the program sent a {e}")),
             };
-            let payload = match read_payload(&mut input, header.payload_len) {
+            let payload = match read_payload(input, header.payload_len) {
                 Ok(p) => p,
                 Err(e) => return Some(e),
             };
@@ -266,7 +267,7 @@ impl Session {
 }
 
 /// Fills `buf`; false if the input ended before its first byte.
-fn read_exact_or_eof(input: &mut File, buf: &mut [u8]) -> Result<bool, String> {
+fn read_exact_or_eof(mut input: &File, buf: &mut [u8]) -> Result<bool, String> {
     let mut filled = 0;
     while filled < buf.len() {
         match input.read(&mut buf[filled..]) {
@@ -282,7 +283,7 @@ fn read_exact_or_eof(input: &mut File, buf: &mut [u8]) -> Result<bool, String> {
     Ok(true)
 }
 
-fn read_payload(input: &mut File, len: usize) -> Result<Vec<u8>, String> {
+fn read_payload(input: &File, len: usize) -> Result<Vec<u8>, String> {
     let mut payload = Vec::new();
     while payload.len() < len {
         let start = payload.len();

@@ -35,12 +35,28 @@ pub unsafe extern "C" fn __llvm_autojit_register(module: *const ModuleDescriptor
 /// Replaces the GUID in `*guid_in_addr_out` with the address of the
 /// function's body, compiled by autojitd.
 ///
+/// Naked, to pass on its return address, which lies in the calling static
+/// frame: messages about functions whose lazy module cannot be read name
+/// the caller.
+///
 /// # Safety
 /// `guid_in_addr_out` must point to a writable pointer-sized slot.
 #[no_mangle]
+#[unsafe(naked)]
 pub unsafe extern "C" fn __llvm_autojit_materialize(guid_in_addr_out: *mut *mut c_void) {
+    // The return address becomes the second argument; the jump leaves the
+    // stack as the caller set it up, so the callee returns to the frame.
+    core::arch::naked_asm!("mov rsi, [rsp]", "jmp {}", sym materialize_called_from)
+}
+
+/// # Safety
+/// `guid_in_addr_out` must point to a writable pointer-sized slot.
+unsafe extern "C" fn materialize_called_from(
+    guid_in_addr_out: *mut *mut c_void,
+    return_address: usize,
+) {
     // SAFETY: as the caller guarantees.
-    unsafe { program::materialize(guid_in_addr_out) }
+    unsafe { program::materialize(guid_in_addr_out, return_address) }
 }
 
 /// Serves an ORC controller (`llvm-jitlink -oop-executor=`) reading from

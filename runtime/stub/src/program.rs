@@ -81,7 +81,7 @@ pub unsafe fn register(module: *const ModuleDescriptor) {
 
 /// # Safety
 /// `slot` must point to the static frame's pointer-sized temporary.
-pub unsafe fn materialize(slot: *mut *mut c_void) {
+pub unsafe fn materialize(slot: *mut *mut c_void, return_address: usize) {
     // SAFETY: as the caller guarantees.
     let guid = unsafe { *slot } as u64;
     if SESSION_LOCK.held_by_current_thread() {
@@ -96,11 +96,11 @@ pub unsafe fn materialize(slot: *mut *mut c_void) {
         if let Err(message) = send_registrations(s)? {
             return Ok(Err(message));
         }
-        // No caller name: finding it needs symbolization, which the stub
-        // leaves out to stay small.
-        let args = autojit::encode_materialize(guid, "");
-        let result = s.call(executor::tag(Service::Materialize), &args.bytes)?;
-        decode_address(&result)
+        match call_materialize(s, guid, "")? {
+            // Asked again with the caller's name, which only a message needs.
+            Err(_) => call_materialize(s, guid, &caller_name(return_address)),
+            found => Ok(found),
+        }
     }) {
         Ok(Ok(address)) => address,
         Ok(Err(message)) => sys::fail(format_args!("{message}")),
@@ -115,6 +115,39 @@ pub unsafe fn materialize(slot: *mut *mut c_void) {
     debug!("materialized the function with GUID 0x{guid:016x} at 0x{address:x}");
     // SAFETY: as the caller guarantees; the frame reads it back.
     unsafe { *slot = address as *mut c_void };
+}
+
+fn call_materialize(
+    session: &Session,
+    guid: u64,
+    caller: &str,
+) -> Result<Result<u64, String>, Ended> {
+    let args = autojit::encode_materialize(guid, caller);
+    let result = session.call(executor::tag(Service::Materialize), &args.bytes)?;
+    decode_address(&result)
+}
+
+/// The name of the function containing `return_address` (a static frame),
+/// or "" when the dynamic symbol table does not have it.
+fn caller_name(return_address: usize) -> String {
+    let mut info = core::mem::MaybeUninit::<libc::Dl_info>::zeroed();
+    // SAFETY: dladdr only writes `info`; the address lies inside the caller,
+    // one byte back from where the call returns.
+    let found = unsafe {
+        libc::dladdr(
+            return_address.wrapping_sub(1) as *const c_void,
+            info.as_mut_ptr(),
+        )
+    } != 0;
+    // SAFETY: dladdr filled `info` when it returned non-zero.
+    let name = found
+        .then(|| unsafe { info.assume_init() }.dli_sname)
+        .unwrap_or(core::ptr::null());
+    if name.is_null() {
+        return String::new();
+    }
+    // SAFETY: a NUL-terminated name owned by the dynamic loader.
+    String::from_utf8_lossy(unsafe { core::ffi::CStr::from_ptr(name) }.to_bytes()).into_owned()
 }
 
 fn decode_address(result: &[u8]) -> Result<Result<u64, String>, Ended> {

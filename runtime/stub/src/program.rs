@@ -64,9 +64,10 @@ pub unsafe fn register(module: *const ModuleDescriptor) {
     };
     if module.abi_version() != ABI_VERSION {
         sys::fail(format_args!(
-            "{} was built for autojit ABI version {}, this stub implements version {ABI_VERSION}; rebuild it with this autojit",
-            module.source_path(),
-            module.abi_version()
+            "lazy module {} was built for runtime ABI {}, this stub speaks {ABI_VERSION}; rebuild {} and relink the program with the matching plugin",
+            module.lazy_path(),
+            module.abi_version(),
+            module.source_path()
         ));
     }
     debug!(

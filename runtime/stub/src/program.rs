@@ -140,10 +140,12 @@ fn caller_name(return_address: usize) -> String {
             info.as_mut_ptr(),
         )
     } != 0;
-    // SAFETY: dladdr filled `info` when it returned non-zero.
-    let name = found
-        .then(|| unsafe { info.assume_init() }.dli_sname)
-        .unwrap_or(core::ptr::null());
+    let name = if found {
+        // SAFETY: dladdr filled `info` when it returned non-zero.
+        unsafe { info.assume_init() }.dli_sname
+    } else {
+        core::ptr::null()
+    };
     if name.is_null() {
         return String::new();
     }

@@ -31,27 +31,23 @@ set(AUTOJIT_CARGO_ENV
 
 # autojit_cargo_artifact(<target> PACKAGE <cargo package> ARTIFACT <file name
 #   cargo produces> OUTPUT <path in the build tree> [PROFILE <cargo profile>]
-#   [RUSTFLAGS <flags>] [REMOVE_SECTIONS <section>...])
+#   [RUSTFLAGS <flags>] [OBJCOPY_ARGS <argument>...])
 #
 # Adds <target>, built by default, whose output is the cargo-built cdylib,
 # staticlib or binary copied to OUTPUT. PROFILE names a cargo profile of
 # the workspace that overrides the one the build type picks (the static stub
 # is always built small); RUSTFLAGS are added for that build (use them only
 # with a PROFILE of their own, so other builds keep their cache);
-# REMOVE_SECTIONS are removed from the copy with objcopy.
+# OBJCOPY_ARGS, if any, are applied to the copy with objcopy.
 function(autojit_cargo_artifact target)
-  cmake_parse_arguments(ARG "" "PACKAGE;ARTIFACT;OUTPUT;PROFILE;RUSTFLAGS" "REMOVE_SECTIONS" ${ARGN})
+  cmake_parse_arguments(ARG "" "PACKAGE;ARTIFACT;OUTPUT;PROFILE;RUSTFLAGS" "OBJCOPY_ARGS" ${ARGN})
   set(env ${AUTOJIT_CARGO_ENV})
   if(ARG_RUSTFLAGS)
     list(APPEND env "RUSTFLAGS=${ARG_RUSTFLAGS}")
   endif()
   set(strip_command "")
-  if(ARG_REMOVE_SECTIONS)
-    set(strip_command COMMAND ${CMAKE_OBJCOPY})
-    foreach(section ${ARG_REMOVE_SECTIONS})
-      list(APPEND strip_command --remove-section=${section})
-    endforeach()
-    list(APPEND strip_command "${ARG_OUTPUT}.tmp")
+  if(ARG_OBJCOPY_ARGS)
+    set(strip_command COMMAND ${CMAKE_OBJCOPY} ${ARG_OBJCOPY_ARGS} "${ARG_OUTPUT}.tmp")
   endif()
   if(ARG_PROFILE)
     set(profile_args --profile ${ARG_PROFILE})

@@ -172,22 +172,22 @@ fn spawn() -> Result<Daemon, String> {
 
 fn is_executable_file(path: &str) -> bool {
     let c_path = sys::c_string(path);
-    // SAFETY: stat only writes `st`; the path is NUL-terminated.
-    unsafe {
-        let mut st: libc::stat = core::mem::zeroed();
-        libc::stat(c_path.as_ptr().cast(), &mut st) == 0
-            && st.st_mode & libc::S_IFMT == libc::S_IFREG
-            && libc::access(c_path.as_ptr().cast(), libc::X_OK) == 0
-    }
+    // SAFETY: access only reads the NUL-terminated path.
+    file_type(path) == Some(libc::S_IFREG)
+        && unsafe { libc::access(c_path.as_ptr().cast(), libc::X_OK) } == 0
 }
 
 fn is_directory(path: &str) -> bool {
+    file_type(path) == Some(libc::S_IFDIR)
+}
+
+/// The `S_IFMT` bits of what `path` names, following symbolic links.
+fn file_type(path: &str) -> Option<libc::mode_t> {
     let c_path = sys::c_string(path);
-    // SAFETY: as above.
+    // SAFETY: stat only writes `st`; the path is NUL-terminated.
     unsafe {
         let mut st: libc::stat = core::mem::zeroed();
-        libc::stat(c_path.as_ptr().cast(), &mut st) == 0
-            && st.st_mode & libc::S_IFMT == libc::S_IFDIR
+        (libc::stat(c_path.as_ptr().cast(), &mut st) == 0).then_some(st.st_mode & libc::S_IFMT)
     }
 }
 

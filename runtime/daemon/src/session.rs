@@ -105,7 +105,8 @@ pub fn serve(input: File, output: File, label: String) -> Result<(), String> {
             std::mem::take(&mut *session.settings.lock().unwrap_or_else(|e| e.into_inner()));
         let environment = Environment::Forwarded(settings);
         // SAFETY: the engine only materializes while the session runs; the
-        // JIT is disposed after the last call has finished.
+        // JIT is disposed after the last call has finished, and before the
+        // session (with its engine) is dropped.
         let _ = session
             .engine
             .set(unsafe { Engine::remote(PREFIX, jit, environment) });

@@ -71,7 +71,8 @@ impl Engine {
     ///
     /// # Safety
     /// `jit` must be an LLJIT over that session that stays live for as long
-    /// as the engine materializes.
+    /// as the engine materializes, and is disposed before the engine is
+    /// dropped.
     pub unsafe fn remote(
         log_prefix: &'static str,
         jit: LLVMOrcLLJITRef,

@@ -21,8 +21,9 @@ use std::sync::{mpsc, Mutex};
 pub struct ProcessLinker {
     jit: LLVMOrcLLJITRef,
     session: LLVMOrcExecutionSessionRef,
-    /// What ORC reported while linking, for the engine's one-line message.
-    session_errors: &'static Mutex<Vec<String>>,
+    /// What ORC reported while linking, for the engine's one-line message
+    /// (boxed: the session's error reporter keeps its address).
+    session_errors: Box<Mutex<Vec<String>>>,
     /// Why debugger registration is unavailable, if it is.
     pub debug_support_error: Option<String>,
 }
@@ -58,35 +59,39 @@ impl ProcessLinker {
             );
             LLVMOrcCreateLLJIT(&mut jit, builder)
         })?;
-        // SAFETY: `jit` is live for the rest of the process.
+        // SAFETY: `jit` is never disposed; the in-process engine that holds
+        // this linker lives for the rest of the process too.
         Ok(unsafe { Self::over(jit) })
     }
 
     /// Links through `jit`, an LLJIT over a remote session.
     ///
     /// # Safety
-    /// `jit` must stay live for as long as this linker is used.
+    /// `jit` must stay live for as long as this linker is used, and be
+    /// disposed before the linker is dropped (its session reports errors to
+    /// the linker).
     pub unsafe fn remote(jit: LLVMOrcLLJITRef) -> Self {
-        // SAFETY: the caller keeps `jit` live.
+        // SAFETY: the caller's promise.
         unsafe { Self::over(jit) }
     }
 
     /// # Safety
-    /// `jit` must stay live for as long as the linker is used.
+    /// `jit` must stay live for as long as the linker is used, and be
+    /// disposed before the linker is dropped.
     unsafe fn over(jit: LLVMOrcLLJITRef) -> Self {
         // SAFETY: `jit` is live (the caller's promise).
         let debug_support_error = check(unsafe { LLVMOrcLLJITEnableDebugSupport(jit) }).err();
         // SAFETY: as above.
         let session = unsafe { LLVMOrcLLJITGetExecutionSession(jit) };
-        // ORC would print session errors itself; collect them instead. The
-        // collection is small and outlives every session that reports to it.
-        let session_errors: &'static Mutex<Vec<String>> = Box::leak(Box::default());
-        // SAFETY: `session` is live; the context outlives it.
+        // ORC would print session errors itself; collect them instead.
+        let session_errors: Box<Mutex<Vec<String>>> = Box::default();
+        // SAFETY: `session` is live; the collection outlives it (the
+        // caller's promise).
         unsafe {
             LLVMOrcExecutionSessionSetErrorReporter(
                 session,
                 collect_session_error,
-                session_errors as *const _ as *mut c_void,
+                &*session_errors as *const Mutex<Vec<String>> as *mut c_void,
             )
         };
         ProcessLinker {

@@ -3,7 +3,7 @@
 //! Run: cd runtime/protocol/fuzz && cargo +nightly fuzz run decode
 #![no_main]
 
-use autojit_protocol::{executor, ExecutorInfo, Header, Reader, HEADER_SIZE};
+use autojit_protocol::{autojit, executor, ExecutorInfo, Header, Reader, HEADER_SIZE};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -40,6 +40,13 @@ fuzz_target!(|data: &[u8]| {
     let _ = executor::decode_range(data);
     let _ = executor::decode_debug_object(data);
     let _ = executor::decode_error_result(data);
+    // autojit's own calls, which autojitd decodes.
+    if let Ok(modules) = autojit::decode_registrations(data) {
+        assert_eq!(autojit::encode_registrations(&modules).bytes, data);
+    }
+    if let Ok((guid, caller)) = autojit::decode_materialize(data) {
+        assert_eq!(autojit::encode_materialize(guid, &caller).bytes, data);
+    }
     let mut r = Reader::new(data);
     let _ = r.error();
     let _ = r.string();

@@ -60,14 +60,11 @@ impl Compiler {
         })
     }
 
-    /// Routes the errors LLVM reports while compiling modules of `context`
-    /// (inline asm it cannot assemble, say) to `compile`'s result instead of
-    /// a fatal error.
-    pub fn collect_diagnostics_of(&self, context: LLVMContextRef) {
-        let sink = &*self.diagnostics as *const Mutex<Vec<String>> as *mut c_void;
-        // SAFETY: the sink is boxed and lives as long as the compiler, which
-        // the engine keeps for the rest of the process, like the context.
-        unsafe { LLVMContextSetDiagnosticHandler(context, Some(collect_diagnostic), sink) };
+    /// Where the errors LLVM reports while compiling (inline asm it cannot
+    /// assemble, say) go, to become `compile`'s result instead of a fatal
+    /// error.
+    pub fn diagnostics(&self) -> DiagnosticSink {
+        DiagnosticSink(&*self.diagnostics as *const Mutex<Vec<String>> as *mut c_void)
     }
 
     /// The target and compiler an object depends on, for cache keys. (The
@@ -175,6 +172,23 @@ extern "C" fn collect_diagnostic(info: LLVMDiagnosticInfoRef, sink: *mut c_void)
     let message = take_message(unsafe { LLVMGetDiagInfoDescription(info) });
     if let Ok(mut sink) = sink.lock() {
         sink.push(message);
+    }
+}
+
+/// The compiler's collection of LLVM diagnostics, for the contexts whose
+/// modules it compiles.
+#[derive(Clone, Copy)]
+pub struct DiagnosticSink(*mut c_void);
+
+impl DiagnosticSink {
+    /// Routes the diagnostics of `context` here.
+    ///
+    /// # Safety
+    /// `context` must be live, and the compiler must outlive its use.
+    pub unsafe fn install(self, context: LLVMContextRef) {
+        // SAFETY: the sink is boxed in the compiler, which the caller keeps
+        // alive for as long as the context is used.
+        unsafe { LLVMContextSetDiagnosticHandler(context, Some(collect_diagnostic), self.0) };
     }
 }
 

@@ -39,14 +39,16 @@ struct State {
 /// Everything that needs LLVM, created on the first materialization so that
 /// programs that never call a lazy function never initialize LLVM.
 struct Backend {
+    // Fields drop in order: the lazy modules' contexts report diagnostics to
+    // the compiler, so they go first.
+    lazy: LazyModuleStore,
     compiler: Compiler,
     linker: ProcessLinker,
     cache: ObjectCache,
-    lazy: LazyModuleStore,
     dylibs: HashMap<ModuleId, Dylib>,
 }
 
-// SAFETY: the LLVM context, modules, target machines and JIT inside Backend
+// SAFETY: the LLVM contexts, modules, target machines and JIT inside Backend
 // are only ever used while holding the engine's lock.
 unsafe impl Send for Backend {}
 
@@ -219,14 +221,11 @@ impl Engine {
         if let Some(why) = why_disabled {
             self.log(|| format!("object cache disabled: {why}"));
         }
-        // SAFETY: creates a context the lazy module store owns.
-        let context = unsafe { llvm_sys::core::LLVMContextCreate() };
-        compiler.collect_diagnostics_of(context);
         Ok(Backend {
+            lazy: LazyModuleStore::new(compiler.diagnostics()),
             compiler,
             linker,
             cache,
-            lazy: LazyModuleStore::new(context),
             dylibs: HashMap::new(),
         })
     }

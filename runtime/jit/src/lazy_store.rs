@@ -4,6 +4,7 @@
 //! carries before LLVM sees a byte of it, then loaded lazily: only the bodies
 //! that get extracted are ever parsed.
 
+use crate::compile::DiagnosticSink;
 use crate::error::{Error, ErrorKind};
 use crate::llvm::{buffer_copy, OwnedModule};
 use crate::registry::{ModuleId, Registration};
@@ -25,17 +26,26 @@ extern "C" {
 }
 
 pub struct LazyModuleStore {
-    context: LLVMContextRef,
-    loaded: HashMap<ModuleId, OwnedModule>,
+    diagnostics: DiagnosticSink,
+    loaded: HashMap<ModuleId, LoadedModule>,
 }
 
-impl Drop for LazyModuleStore {
+/// A lazy module in a context of its own: the names LLVM gives its types
+/// (and so the printed IR that keys the object cache) do not depend on
+/// which other modules a run happened to load before it.
+struct LoadedModule {
+    // Fields drop in order: the module before the context it belongs to.
+    module: OwnedModule,
+    _context: OwnedContext,
+}
+
+struct OwnedContext(LLVMContextRef);
+
+impl Drop for OwnedContext {
     fn drop(&mut self) {
-        // Modules first: they belong to the context.
-        self.loaded.clear();
-        // SAFETY: the store owns the context, and nothing made in it outlives
-        // the store (extracted modules are compiled and dropped before).
-        unsafe { llvm_sys::core::LLVMContextDispose(self.context) };
+        // SAFETY: owned here; the module made in it was dropped before, and
+        // extracted modules are compiled and dropped right after extraction.
+        unsafe { llvm_sys::core::LLVMContextDispose(self.0) }
     }
 }
 
@@ -47,10 +57,11 @@ pub struct Extracted {
 }
 
 impl LazyModuleStore {
-    /// A store that owns `context`.
-    pub fn new(context: LLVMContextRef) -> Self {
+    /// A store whose contexts report diagnostics to `diagnostics`; the
+    /// compiler behind it must outlive the store.
+    pub fn new(diagnostics: DiagnosticSink) -> Self {
         LazyModuleStore {
-            context,
+            diagnostics,
             loaded: HashMap::new(),
         }
     }
@@ -74,13 +85,23 @@ impl LazyModuleStore {
             kind,
         };
         if !self.loaded.contains_key(&id) {
-            let loaded = load(self.context, module).map_err(fail)?;
-            self.loaded.insert(id, loaded);
+            // SAFETY: a new context, owned by the loaded module below.
+            let context = OwnedContext(unsafe { llvm_sys::core::LLVMContextCreate() });
+            // SAFETY: the context is live; the compiler outlives the store.
+            unsafe { self.diagnostics.install(context.0) };
+            let loaded = load(context.0, module).map_err(fail)?;
+            self.loaded.insert(
+                id,
+                LoadedModule {
+                    module: loaded,
+                    _context: context,
+                },
+            );
         }
-        let lazy = &self.loaded[&id];
+        let lazy = &self.loaded[&id].module;
         let body = CString::new(names::body_name(guid)).expect("hex digits only");
         let mut msg = std::ptr::null_mut();
-        // SAFETY: `lazy` is live and belongs to `self.context`; `msg` receives
+        // SAFETY: `lazy` is live, in its own context; `msg` receives
         // a malloc'ed message on failure.
         let extracted = unsafe { autojit_extract_function(lazy.0, body.as_ptr(), &mut msg) };
         if extracted.is_null() {

@@ -7,6 +7,9 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use autojit_protocol::{Header, Opcode, HEADER_SIZE};
 
+/// Payloads are read in steps of at most this size.
+const READ_STEP: usize = 1 << 20;
+
 /// Why a session cannot go on.
 pub enum Ended {
     /// The peer broke the protocol: what was wrong, naming the message.
@@ -96,22 +99,21 @@ impl Connection {
         }
         let header = Header::decode(&header)
             .map_err(|e| Ended::Violation(format!("bad message header: {e}")))?;
-        // Grow the buffer as bytes arrive: a length alone must not make the
-        // stub allocate.
+        // Grow the buffer in steps as bytes arrive: a length alone must not
+        // make the stub allocate much.
         let mut payload = Vec::new();
-        let mut chunk = [0u8; 4096];
         while payload.len() < header.payload_len {
-            let want = (header.payload_len - payload.len()).min(chunk.len());
-            let got = self.read_into(&mut chunk[..want])?;
-            if got < want {
+            let start = payload.len();
+            payload.resize(start + (header.payload_len - start).min(READ_STEP), 0);
+            let got = self.read_into(&mut payload[start..])?;
+            if start + got < payload.len() {
                 return Err(Ended::Violation(format!(
                     "the connection ended inside a message of opcode {} ({} of {} argument bytes)",
                     header.opcode as u64,
-                    payload.len() + got,
+                    start + got,
                     header.payload_len
                 )));
             }
-            payload.extend_from_slice(&chunk[..got]);
         }
         Ok((header, payload))
     }

@@ -33,8 +33,16 @@ def header(size, opcode, seq=0, tag=0):
     return struct.pack("<4Q", size, opcode, seq, tag)
 
 
+def setup(page_size):
+    def string(s):
+        return struct.pack("<Q", len(s)) + s
+    payload = string(b"x86_64-unknown-linux-gnu") + struct.pack("<QQQ", page_size, 0, 0)
+    return header(32 + len(payload), 0) + payload
+
+
 run("before")
 client(header(40, 99) + b"garbage!")
+client(setup(0))
 client(header((1 << 30) + 1, 0))
 client(header(32 + 4096, 0) + b"only a little")
 run("after")

@@ -81,7 +81,6 @@ private:
 };
 } // namespace
 
-// One line: joined errors are printed one per line otherwise.
 namespace {
 // Runs each task on a thread of its own, like ORC's
 // DynamicThreadPoolTaskDispatcher, but reuses threads that have finished a
@@ -93,6 +92,9 @@ class ThreadReusingDispatcher final : public TaskDispatcher {
 public:
   void dispatch(std::unique_ptr<Task> T) override {
     std::lock_guard<std::mutex> Lock(M);
+    // After shutdown the session is going away: nothing may run any more.
+    if (ShuttingDown)
+      return;
     if (Idle > 0) {
       --Idle;
       Assigned.push_back(std::move(T));
@@ -140,6 +142,7 @@ private:
 };
 } // namespace
 
+// One line: joined errors are printed one per line otherwise.
 static char *copyMessage(Error E) {
   std::string Message = toString(std::move(E));
   std::replace(Message.begin(), Message.end(), '\n', ';');

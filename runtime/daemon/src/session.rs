@@ -12,7 +12,7 @@ use autojit_abi::env::{self, Environment};
 use autojit_abi::{ContentHash, ABI_VERSION};
 use autojit_jit::{Engine, Registration, SymbolScope};
 use autojit_protocol::autojit::{self, decode_materialize, decode_registrations};
-use autojit_protocol::{Header, Writer, HEADER_SIZE};
+use autojit_protocol::{ExecutorInfo, Header, Opcode, Reader, Writer, HEADER_SIZE};
 use std::collections::HashMap;
 use std::ffi::{c_char, c_int, c_void, CString};
 use std::fs::File;
@@ -51,8 +51,12 @@ struct Session {
     engine: OnceLock<Engine>,
     /// What the program forwarded from its environment (`env::FORWARDED`).
     settings: Mutex<HashMap<String, String>>,
-    /// Held while a call runs; true once the session is being torn down.
-    closed: Mutex<bool>,
+    /// Serializes the program's calls; true once the session is being torn
+    /// down, when no call may start any more.
+    calls_closed: Mutex<bool>,
+    /// Failed materializations, until the program asks again with the
+    /// caller's name.
+    failures: Mutex<HashMap<u64, autojit_jit::Error>>,
     ended: Mutex<Option<mpsc::Sender<Option<String>>>>,
     reader_thread: Mutex<Option<JoinHandle<()>>>,
 }
@@ -69,7 +73,8 @@ pub fn serve(input: File, output: File, label: String) -> Result<(), String> {
         writer: Mutex::new(output),
         engine: OnceLock::new(),
         settings: Mutex::default(),
-        closed: Mutex::new(false),
+        calls_closed: Mutex::new(false),
+        failures: Mutex::default(),
         ended: Mutex::new(Some(ended_tx)),
         reader_thread: Mutex::new(None),
     };
@@ -125,9 +130,12 @@ pub fn serve(input: File, output: File, label: String) -> Result<(), String> {
         }
     };
     // No call may start or still run once the JIT goes away.
-    *session.closed.lock().unwrap_or_else(|e| e.into_inner()) = true;
+    *session
+        .calls_closed
+        .lock()
+        .unwrap_or_else(|e| e.into_inner()) = true;
     if !jit.is_null() {
-        // SAFETY: created above; nothing uses it once `closed` is set.
+        // SAFETY: created above; nothing uses it once `calls_closed` is set.
         unsafe { llvm_sys::orc2::lljit::LLVMOrcDisposeLLJIT(jit) };
     }
     session.stop_reading();
@@ -178,6 +186,15 @@ impl Session {
                 Ok(p) => p,
                 Err(e) => return Some(e),
             };
+            if self.disconnected.load(Ordering::SeqCst) {
+                // The session is being torn down: deliver nothing more.
+                return None;
+            }
+            if header.opcode == Opcode::Setup {
+                if let Err(why) = check_setup(&payload) {
+                    return Some(why);
+                }
+            }
             let mut error = std::ptr::null_mut();
             // SAFETY: `transport` is the session's live transport; the payload
             // outlives the call, which copies it.
@@ -202,7 +219,7 @@ impl Session {
     }
 
     fn serve_call(&self, which: u32, args: &[u8]) -> Vec<u8> {
-        let closed = self.closed.lock().unwrap_or_else(|e| e.into_inner());
+        let closed = self.calls_closed.lock().unwrap_or_else(|e| e.into_inner());
         let mut w = Writer::new();
         let engine = match (self.engine.get(), *closed) {
             (Some(engine), false) => engine,
@@ -244,17 +261,28 @@ impl Session {
                 }
             },
             MATERIALIZE => match decode_materialize(args) {
-                Ok((guid, caller)) => match engine.materialize(guid) {
-                    Ok(address) => {
-                        w.bool(true).u64(address as u64);
-                    }
-                    Err(mut e) => {
-                        if e.function.is_none() && !caller.is_empty() {
-                            e.function = Some(caller);
+                Ok((guid, caller)) => {
+                    // A failure the program asks about again, naming the
+                    // caller for the message, is answered without redoing
+                    // the work (a second link would fail differently).
+                    let kept = self.failures.lock().ok().and_then(|mut f| f.remove(&guid));
+                    match kept.map_or_else(|| engine.materialize(guid), Err) {
+                        Ok(address) => {
+                            w.bool(true).u64(address as u64);
                         }
-                        w.unexpected(&e.to_string());
+                        Err(mut e) => {
+                            if e.function.is_none() && !caller.is_empty() {
+                                e.function = Some(caller.clone());
+                            }
+                            w.unexpected(&e.to_string());
+                            if caller.is_empty() {
+                                if let Ok(mut failures) = self.failures.lock() {
+                                    failures.insert(guid, e);
+                                }
+                            }
+                        }
                     }
-                },
+                }
                 Err(e) => {
                     w.unexpected(&format!("autojitd cannot read the program's materialize call ({e}); relink the program with this autojit's stub"));
                 }
@@ -265,6 +293,29 @@ impl Session {
         }
         w.bytes
     }
+}
+
+/// What LLVM takes from the program's setup message on trust: a page size
+/// it divides by, and the target it generates code for.
+fn check_setup(payload: &[u8]) -> Result<(), String> {
+    let mut r = Reader::new(payload);
+    let info = ExecutorInfo::decode(&mut r)
+        .and_then(|info| r.finish().map(|()| info))
+        .map_err(|e| format!("the program sent a {e} in its setup message"))?;
+    if !info.page_size.is_power_of_two() || !(4096..=1 << 30).contains(&info.page_size) {
+        return Err(format!(
+            "the program's setup message gives a page size of {}",
+            info.page_size
+        ));
+    }
+    let host_arch = std::env::consts::ARCH;
+    if info.target_triple.split('-').next() != Some(host_arch) {
+        return Err(format!(
+            "the program runs on {}, this autojitd compiles for {host_arch}",
+            info.target_triple
+        ));
+    }
+    Ok(())
 }
 
 /// Fills `buf`; false if the input ended before its first byte.

@@ -85,6 +85,10 @@ pub unsafe fn register(module: *const ModuleDescriptor) {
 pub unsafe fn materialize(slot: *mut *mut c_void, return_address: usize) {
     // SAFETY: as the caller guarantees.
     let guid = unsafe { *slot } as u64;
+    if sys::failed() {
+        // SAFETY: ends the process at once; its error is already reported.
+        unsafe { libc::_exit(sys::EXIT_STATUS) };
+    }
     if SESSION_LOCK.held_by_current_thread() {
         // Only a signal handler, or JIT'd code the daemon runs, gets here:
         // waiting for the session would wait for this very thread.

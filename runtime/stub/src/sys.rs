@@ -97,12 +97,23 @@ fn write_all(fd: i32, mut bytes: &[u8]) {
     }
 }
 
+/// Set once the stub has reported why the program stops.
+static FAILED: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+
 /// Prints `message` as one line and exits with [`EXIT_STATUS`], running the
 /// program's exit handlers as any other failing exit would.
 pub fn fail(message: fmt::Arguments<'_>) -> ! {
+    FAILED.store(true, core::sync::atomic::Ordering::SeqCst);
     report_line(message);
     // SAFETY: exit runs the atexit handlers and ends the process.
     unsafe { libc::exit(EXIT_STATUS) }
+}
+
+/// Whether the program is already stopping on a reported error: an exit
+/// handler that calls a lazy function then ends the process quietly, since
+/// the one line is out and the session may be the thing that failed.
+pub fn failed() -> bool {
+    FAILED.load(core::sync::atomic::Ordering::SeqCst)
 }
 
 pub fn errno() -> i32 {

@@ -16,24 +16,30 @@ sys.path.insert(0, os.path.dirname(__file__))
 from with_daemon import start_daemon  # noqa: E402
 
 
-def spawned_daemons(parent):
+TOKEN = "KILL_DAEMON_TOKEN=%d" % os.getpid()
+
+
+def spawned_daemons():
+    """The autojitd processes the program spawned: they inherited its
+    environment, which carries our token (they are not its children)."""
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
         try:
-            with open("/proc/%s/stat" % pid) as f:
-                fields = f.read().rsplit(")", 1)[1].split()
             with open("/proc/%s/comm" % pid) as f:
                 comm = f.read().strip()
+            with open("/proc/%s/environ" % pid, "rb") as f:
+                environ = f.read().split(b"\0")
         except OSError:
             continue
-        if int(fields[1]) == parent and comm == "autojitd":
+        if comm == "autojitd" and TOKEN.encode() in environ:
             yield int(pid)
 
 
 def main():
     flavour, autojitd, socket_path, program = sys.argv[1:5]
     env = dict(os.environ)
+    env.update([TOKEN.split("=")])
     daemon = None
     if flavour == "standalone":
         daemon = start_daemon(autojitd, socket_path, socket_path + ".log")
@@ -49,7 +55,7 @@ def main():
         daemon.kill()
         daemon.wait()
     else:
-        victims = list(spawned_daemons(run.pid))
+        victims = list(spawned_daemons())
         if not victims:
             sys.exit("no spawned autojitd found")
         for pid in victims:

@@ -42,6 +42,7 @@ fn setup() -> Result<(), String> {
 }
 
 fn stdio() -> Result<(), String> {
+    detach_from_parent()?;
     setup()?;
     // SAFETY: the spawning stub hands over fds 0 and 1 as this process's
     // connection to it; nothing else in the daemon uses them.
@@ -69,6 +70,24 @@ fn standalone() -> Result<(), String> {
     use std::io::Write;
     let _ = std::io::stdout().flush();
     listener::serve_forever(socket)
+}
+
+/// Forks, and lets the first process exit: the program that spawned the
+/// daemon reaps it, and the daemon (the second, in a session of its own) is
+/// no child the program would wait for (`while (wait(NULL) > 0)` would wait
+/// forever: the daemon ends only when the program's connection closes).
+fn detach_from_parent() -> Result<(), String> {
+    // SAFETY: called first thing in main, while the process has one thread.
+    match unsafe { libc::fork() } {
+        -1 => Err(format!("cannot fork: {}", std::io::Error::last_os_error())),
+        // SAFETY: the first process ends at once, running nothing else.
+        pid if pid > 0 => unsafe { libc::_exit(0) },
+        _ => {
+            // SAFETY: setsid only changes this process's session.
+            unsafe { libc::setsid() };
+            Ok(())
+        }
+    }
 }
 
 /// AUTOJIT_WAIT_FOR_DEBUGGER: hold still until a debugger is attached, so

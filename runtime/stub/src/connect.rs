@@ -9,14 +9,8 @@ use autojit_abi::env;
 
 const DAEMON_NAME: &str = "autojitd";
 
-/// A connected daemon: the socket, and the daemon's pid if we spawned it.
-pub struct Daemon {
-    pub fd: i32,
-    pub spawned: Option<libc::pid_t>,
-}
-
 /// Connects to a standalone autojitd or spawns one, as the environment says.
-pub fn connect() -> Result<Daemon, String> {
+pub fn connect() -> Result<i32, String> {
     if sys::flag(env::FORCE_SPAWN) {
         debug!("{} is set: spawning autojitd", env::FORCE_SPAWN);
         return spawn();
@@ -29,7 +23,7 @@ pub fn connect() -> Result<Daemon, String> {
         Some(fd) => {
             check_peer(fd, &path, uid)?;
             debug!("connected to autojitd on {path}");
-            Ok(Daemon { fd, spawned: None })
+            Ok(fd)
         }
         None if sys::flag(env::FORCE_DAEMON) => Err(format!(
             "no autojitd is listening on {path}; start autojitd or unset {}",
@@ -112,7 +106,7 @@ fn check_peer(fd: i32, path: &str, uid: u32) -> Result<(), String> {
 }
 
 /// Spawns `<autojitd> --stdio` on one end of a socketpair.
-fn spawn() -> Result<Daemon, String> {
+fn spawn() -> Result<i32, String> {
     let program = daemon_program()?;
     let mut fds = [0i32; 2];
     // SAFETY: socketpair writes two descriptors.
@@ -163,11 +157,13 @@ fn spawn() -> Result<Daemon, String> {
         unsafe { libc::close(ours) };
         return Err(format!("cannot run {program}: {}", sys::strerror(rc)));
     }
-    debug!("spawned {program} --stdio (pid {pid})");
-    Ok(Daemon {
-        fd: ours,
-        spawned: Some(pid),
-    })
+    // `autojitd --stdio` forks at once and its first process exits: the
+    // daemon is no child of the program, which may wait for all of its
+    // children. Reap that first process.
+    // SAFETY: `pid` is the child just spawned.
+    unsafe { libc::waitpid(pid, core::ptr::null_mut(), 0) };
+    debug!("spawned {program} --stdio");
+    Ok(ours)
 }
 
 fn is_executable_file(path: &str) -> bool {

@@ -18,7 +18,7 @@ use autojit_protocol::executor::decode_error_result;
 use autojit_protocol::Reader;
 use core::cell::UnsafeCell;
 use core::ffi::c_void;
-use core::sync::atomic::{AtomicBool, AtomicI32, AtomicPtr, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
 
 /// Every module registered so far, in order. A leaf lock: registration
 /// runs in constructors, under the dynamic loader's lock, and must never
@@ -42,8 +42,6 @@ static SESSION_LOCK: ReentrantLock = ReentrantLock::new();
 static SESSION: AtomicPtr<Session> = AtomicPtr::new(core::ptr::null_mut());
 /// How many of the registry's modules the current session knows.
 static SENT: AtomicUsize = AtomicUsize::new(0);
-/// The daemon this process spawned for the current session, or 0.
-static SPAWNED_DAEMON: AtomicI32 = AtomicI32::new(0);
 static FORK_HANDLERS: AtomicBool = AtomicBool::new(false);
 
 /// The program's session, if `ctx` is it (the dispatch context).
@@ -187,12 +185,11 @@ fn session_for_call() -> Result<&'static Session, Ended> {
     install_fork_handlers();
     let daemon = connect::connect().unwrap_or_else(|message| sys::fail(format_args!("{message}")));
     let session = Box::into_raw(Box::new(Session::new(
-        Connection::new(daemon.fd, daemon.fd),
+        Connection::new(daemon, daemon),
         &SESSION_LOCK,
     )));
     SESSION.store(session, Ordering::Release);
     SENT.store(0, Ordering::Relaxed);
-    SPAWNED_DAEMON.store(daemon.spawned.unwrap_or(0), Ordering::Relaxed);
     // SAFETY: just allocated; freed only when taken out of SESSION.
     let session = unsafe { &*session };
     let setup = session
@@ -348,7 +345,6 @@ extern "C" fn after_fork_in_child() {
         }
     }
     SENT.store(0, Ordering::Relaxed);
-    SPAWNED_DAEMON.store(0, Ordering::Relaxed);
 }
 
 /// Runs from `.fini_array`, after every atexit handler and C++ static
@@ -383,15 +379,10 @@ extern "C" fn end_session_at_exit() {
     let session = unsafe { &*session };
     let hung_up = session.send_hangup().is_ok();
     if hung_up && sys::flag(env::FULL_SHUTDOWN) {
-        // The daemon tears the session down (it may still call us) and
-        // closes; then our own daemon exits.
+        // The daemon tears the session down (it may still call us), then
+        // closes the connection.
         if let Err(ended) = session.drain() {
             report!("{}", describe(ended, "shutting down"));
-        }
-        let pid = SPAWNED_DAEMON.swap(0, Ordering::Relaxed);
-        if pid != 0 {
-            // SAFETY: `pid` is a child this process spawned.
-            unsafe { libc::waitpid(pid, core::ptr::null_mut(), 0) };
         }
     }
     session.close();

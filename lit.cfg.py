@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 import lit.formats
@@ -41,6 +42,12 @@ config.substitutions.append(("%clangxx", os.path.join(tools, "clang++")))
 config.substitutions.append(("%clang", os.path.join(tools, "clang")))
 config.substitutions.append(("%opt", os.path.join(tools, "opt")))
 config.substitutions.append(("%autojitd", os.path.join(config.autojit_bin_dir, "autojitd")))
+# Socket paths must fit in 108 bytes, whatever the build directory: tests put
+# their daemons' sockets in a short directory of this run's own.
+socket_dir = tempfile.mkdtemp(prefix="autojit-lit-")
+os.chmod(socket_dir, 0o755)
+atexit.register(shutil.rmtree, socket_dir, True)
+config.substitutions.append(("%sockdir", socket_dir))
 config.substitutions.append(("%plugin", plugin))
 config.substitutions.append(("%autojit", "-fpass-plugin=" + plugin))
 config.substitutions.append(("%libdir", lib))
@@ -73,7 +80,7 @@ def start_suite_daemon():
     """One standalone autojitd for the whole run of the daemon mode; its log
     is <exec root>/autojitd.log."""
     os.makedirs(config.test_exec_root, exist_ok=True)
-    path = os.path.join(config.test_exec_root, "autojitd.sock")
+    path = os.path.join(socket_dir, "suite.sock")
     log = open(os.path.join(config.test_exec_root, "autojitd.log"), "w")
     env = dict(config.environment)
     env["AUTOJIT_SOCKET_PATH"] = path

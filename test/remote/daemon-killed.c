@@ -4,8 +4,8 @@
 // RUN: rm -rf %t.store
 // RUN: export AUTOJIT_CACHE_DIR=%t.store
 // RUN: %clang -O0 %autojit %s -o %t.exe %rt
-// RUN: %python %inputs/kill_daemon.py spawned %autojitd %t.sock %t.exe | FileCheck %s
-// RUN: %python %inputs/kill_daemon.py standalone %autojitd %t.sock %t.exe | FileCheck %s
+// RUN: %python %inputs/kill_daemon.py spawned %autojitd %sockdir/daemon-killed.sock %t.exe | FileCheck %s
+// RUN: %python %inputs/kill_daemon.py standalone %autojitd %sockdir/daemon-killed.sock %t.exe | FileCheck %s
 
 #include <stdio.h>
 

@@ -3,14 +3,14 @@
 // a daemon refuses a program of another user even when its socket was made
 // reachable, and logs it. Each side: one line.
 // REQUIRES: root
-// RUN: rm -rf %t.store %t.dir && mkdir -p %t.dir && chmod 777 %t.dir
+// RUN: rm -rf %t.store %sockdir/foreign-user && mkdir -p %sockdir/foreign-user && chmod 777 %sockdir/foreign-user
 // RUN: export AUTOJIT_CACHE_DIR=%t.store
 // RUN: %clang -O0 %autojit %s -o %t.exe %rt
 // RUN: chmod 755 %t.exe
-// RUN: not %python %inputs/with_daemon.py %autojitd %t.dir/nobody.sock %t.nobody.log --daemon-user 65534 -- %t.exe 2> %t.err
+// RUN: not %python %inputs/with_daemon.py %autojitd %sockdir/foreign-user/nobody.sock %t.nobody.log --daemon-user 65534 -- %t.exe 2> %t.err
 // RUN: count 1 < %t.err
-// RUN: FileCheck --check-prefix=PROGRAM %s -DSOCK=%t.dir/nobody.sock < %t.err
-// RUN: not %python %inputs/with_daemon.py %autojitd %t.dir/root.sock %t.root.log -- sh -c "chmod 666 %t.dir/root.sock && exec setpriv --reuid=65534 --regid=65534 --clear-groups %t.exe" 2> %t.err
+// RUN: FileCheck --check-prefix=PROGRAM %s -DSOCK=%sockdir/foreign-user/nobody.sock < %t.err
+// RUN: not %python %inputs/with_daemon.py %autojitd %sockdir/foreign-user/root.sock %t.root.log -- sh -c "chmod 666 %sockdir/foreign-user/root.sock && exec setpriv --reuid=65534 --regid=65534 --clear-groups %t.exe" 2> %t.err
 // RUN: FileCheck --check-prefix=DAEMON %s < %t.root.log
 // RUN: FileCheck --check-prefix=REFUSED %s < %t.err
 

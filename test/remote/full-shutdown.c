@@ -4,7 +4,7 @@
 // RUN: rm -rf %t.store
 // RUN: export AUTOJIT_CACHE_DIR=%t.store
 // RUN: %clang -O0 %autojit %s -o %t.exe %rt
-// RUN: env AUTOJIT_DEBUG=1 AUTOJITD_FULL_SHUTDOWN=1 %python %inputs/with_daemon.py %autojitd %t.sock %t.log -- sh -c "%t.exe 2>/dev/null && grep -c 'session ended' %t.log" | FileCheck %s
+// RUN: env AUTOJIT_DEBUG=1 AUTOJITD_FULL_SHUTDOWN=1 %python %inputs/with_daemon.py %autojitd %sockdir/full-shutdown.sock %t.log -- sh -c "%t.exe 2>/dev/null && grep -c 'session ended' %t.log" | FileCheck %s
 
 #include <stdio.h>
 

@@ -5,7 +5,7 @@
 // RUN: rm -rf %t.store
 // RUN: export AUTOJIT_CACHE_DIR=%t.store
 // RUN: %clang -O0 %autojit %s -o %t.exe %rt
-// RUN: %python %inputs/with_daemon.py %autojitd %t.sock %t.log -- %python %inputs/garbage_clients.py %t.sock %t.exe | FileCheck %s
+// RUN: %python %inputs/with_daemon.py %autojitd %sockdir/garbage-clients.sock %t.log -- %python %inputs/garbage_clients.py %sockdir/garbage-clients.sock %t.exe | FileCheck %s
 // RUN: FileCheck --check-prefix=LOG %s < %t.log
 
 #include <stdio.h>

@@ -4,8 +4,8 @@
 // RUN: rm -rf %t.store %t.other
 // RUN: export AUTOJIT_CACHE_DIR=%t.store
 // RUN: %clang -O0 %autojit %s -o %t.exe %rt
-// RUN: %python %inputs/with_daemon.py %autojitd %t.sock %t.log -- %python %inputs/run_concurrently.py 6 %t.exe | FileCheck --check-prefix=RUNS %s
-// RUN: env AUTOJIT_CACHE_DIR=%t.other AUTOJIT_STATS=1 AUTOJIT_DEBUG=1 %python %inputs/with_daemon.py %autojitd %t.sock %t.log -- %t.exe 2>&1 | FileCheck --check-prefix=OTHER %s
+// RUN: %python %inputs/with_daemon.py %autojitd %sockdir/standalone.sock %t.log -- %python %inputs/run_concurrently.py 6 %t.exe | FileCheck --check-prefix=RUNS %s
+// RUN: env AUTOJIT_CACHE_DIR=%t.other AUTOJIT_STATS=1 AUTOJIT_DEBUG=1 %python %inputs/with_daemon.py %autojitd %sockdir/standalone.sock %t.log -- %t.exe 2>&1 | FileCheck --check-prefix=OTHER %s
 // RUN: FileCheck --check-prefix=LOG %s < %t.log
 // RUN: test -d %t.other/objects
 

@@ -40,7 +40,9 @@ const READ_STEP: usize = 1 << 20;
 
 struct Session {
     label: String,
-    debug: bool,
+    /// Log lines: the daemon's own AUTOJIT_DEBUG, or the program's once it
+    /// forwarded its settings.
+    debug: AtomicBool,
     /// Read by the reader thread only; owned here, so that its descriptor
     /// stays this session's until the session is gone.
     input: File,
@@ -67,7 +69,7 @@ pub fn serve(input: File, output: File, label: String) -> Result<(), String> {
     let (ended_tx, ended_rx) = mpsc::channel();
     let session = Session {
         label,
-        debug: env::flag(env::DEBUG),
+        debug: AtomicBool::new(env::flag(env::DEBUG)),
         input,
         disconnected: AtomicBool::new(false),
         writer: Mutex::new(output),
@@ -109,6 +111,9 @@ pub fn serve(input: File, output: File, label: String) -> Result<(), String> {
         let settings =
             std::mem::take(&mut *session.settings.lock().unwrap_or_else(|e| e.into_inner()));
         let environment = Environment::Forwarded(settings);
+        if environment.flag(env::DEBUG) {
+            session.debug.store(true, Ordering::Relaxed);
+        }
         // SAFETY: the engine only materializes while the session runs; the
         // JIT is disposed after the last call has finished, and before the
         // session (with its engine) is dropped.
@@ -149,7 +154,7 @@ pub fn serve(input: File, output: File, label: String) -> Result<(), String> {
 
 impl Session {
     fn log(&self, msg: impl FnOnce() -> String) {
-        if self.debug {
+        if self.debug.load(Ordering::Relaxed) {
             eprintln!("{PREFIX} {}: {}", self.label, msg());
         }
     }

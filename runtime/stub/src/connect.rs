@@ -11,48 +11,70 @@ const DAEMON_NAME: &str = "autojitd";
 
 /// Connects to a standalone autojitd or spawns one, as the environment says.
 pub fn connect() -> Result<i32, String> {
+    // SAFETY: getauxval has no preconditions.
+    if unsafe { libc::getauxval(libc::AT_SECURE) } != 0 {
+        // Set-user-ID and the like: the environment, which names the daemon
+        // to run and the socket to trust, belongs to another user.
+        return Err(
+            "remote mode is off in set-user-ID and set-group-ID programs; build this program without autojit".into(),
+        );
+    }
     if sys::flag(env::FORCE_SPAWN) {
         debug!("{} is set: spawning autojitd", env::FORCE_SPAWN);
         return spawn();
     }
-    // SAFETY: getuid has no preconditions.
-    let uid = unsafe { libc::getuid() };
+    // SAFETY: geteuid has no preconditions.
+    let uid = unsafe { libc::geteuid() };
     let path =
         env::daemon_socket_path(sys::var(env::SOCKET_PATH), sys::var("XDG_RUNTIME_DIR"), uid);
-    match connect_socket(&path) {
-        Some(fd) => {
-            check_peer(fd, &path, uid)?;
-            debug!("connected to autojitd on {path}");
-            Ok(fd)
-        }
-        None if sys::flag(env::FORCE_DAEMON) => Err(format!(
-            "no autojitd is listening on {path}; start autojitd or unset {}",
+    let unusable = match connect_socket(&path) {
+        Ok(fd) => match check_peer(fd, &path, uid) {
+            Ok(()) => {
+                debug!("connected to autojitd on {path}");
+                return Ok(fd);
+            }
+            Err(refused) => refused,
+        },
+        Err(why) => why,
+    };
+    if sys::flag(env::FORCE_DAEMON) {
+        return Err(format!(
+            "{unusable}; start autojitd or unset {}",
             env::FORCE_DAEMON
-        )),
-        None => {
-            debug!("no autojitd is listening on {path}: spawning one");
-            spawn()
-        }
+        ));
     }
+    // A socket another user put at our path, say in /tmp, must not stop us.
+    debug!("{unusable}: spawning autojitd");
+    spawn()
 }
 
-/// A connected socket to `path`, or None when nothing listens there.
-fn connect_socket(path: &str) -> Option<i32> {
+/// A connected socket to `path`, or why there is none.
+fn connect_socket(path: &str) -> Result<i32, String> {
     // SAFETY: all-zero is a valid sockaddr_un.
     let mut address: libc::sockaddr_un = unsafe { core::mem::zeroed() };
     address.sun_family = libc::AF_UNIX as libc::sa_family_t;
     // Room for the terminating NUL.
-    let slot = address
+    let room = address.sun_path.len() - 1;
+    let Some(slot) = address
         .sun_path
         .get_mut(..path.len())
-        .filter(|_| path.len() < 108)?;
+        .filter(|_| path.len() <= room)
+    else {
+        return Err(format!(
+            "the socket path {path} is longer than the {room} bytes a socket address holds; set {} to a shorter path",
+            env::SOCKET_PATH
+        ));
+    };
     for (to, &from) in slot.iter_mut().zip(path.as_bytes()) {
         *to = from as libc::c_char;
     }
     // SAFETY: socket creation has no preconditions.
     let fd = unsafe { libc::socket(libc::AF_UNIX, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0) };
     if fd < 0 {
-        return None;
+        return Err(format!(
+            "cannot create a socket: {}",
+            sys::strerror(sys::errno())
+        ));
     }
     // SAFETY: `address` is a valid sockaddr_un of the given size.
     let connected = unsafe {
@@ -63,11 +85,12 @@ fn connect_socket(path: &str) -> Option<i32> {
         )
     } == 0;
     if connected {
-        Some(fd)
+        Ok(fd)
     } else {
+        let why = format!("no autojitd is listening on {path}");
         // SAFETY: `fd` is ours and unused.
         unsafe { libc::close(fd) };
-        None
+        Err(why)
     }
 }
 
@@ -93,7 +116,7 @@ fn check_peer(fd: i32, path: &str, uid: u32) -> Result<(), String> {
     unsafe { libc::close(fd) };
     if ok {
         Err(format!(
-            "the autojitd listening on {path} runs as uid {}, not as this user (uid {uid}); refusing to run its code; remove the socket or set {} to a socket of your own",
+            "the autojitd listening on {path} runs as uid {}, not as this user (uid {uid}); refusing to run its code (remove the socket, or set {} to a socket of your own)",
             cred.uid,
             env::SOCKET_PATH
         ))
@@ -206,8 +229,9 @@ fn daemon_program() -> Result<String, String> {
             ))
         };
     }
+    // Unset, PATH means the system's directories, as for execvp.
     let candidates: Vec<String> = sys::var("PATH")
-        .unwrap_or_default()
+        .unwrap_or("/usr/local/bin:/usr/bin:/bin")
         .split(':')
         .map(|dir| format!("{}/{DAEMON_NAME}", if dir.is_empty() { "." } else { dir }))
         .collect();

@@ -1,7 +1,8 @@
 """Plays a hostile SimpleRemoteEPC controller against an executor program
 (`<executor> filedescs=0,1`): each case is a session of its own that sends
-one bad message. Prints, per case, the executor's exit status, how many
-lines it wrote to stderr and the first of them."""
+one bad message (some after reserving a page, to aim just beside it).
+Prints, per case, the executor's exit status, how many lines it wrote to
+stderr and the first of them."""
 
 import collections
 import struct
@@ -74,6 +75,42 @@ def cases(symbols):
         u64(symbols["__llvm_orc_SimpleRemoteEPC_dispatch_fn"]) + seq([]),
     )
     yield "result-unknown-seq", message(RESULT, 77, 0, b"")
+    yield "lookup-unissued-handle", call(
+        "__llvm_orc_SimpleExecutorDylibManager_lookup_wrapper",
+        u64(symbols["__llvm_orc_SimpleExecutorDylibManager_Instance"])
+        + u64(0x1234)
+        + seq([u64(4) + b"puts" + b"\x01"]),
+    )
+    yield "eh-frame-outside", call(
+        "llvm_orc_registerEHFrameSectionWrapper", u64(outside) + u64(outside + 64)
+    )
+    finalize = lambda segments, actions: call(
+        "__llvm_orc_SimpleExecutorMemoryManager_finalize_wrapper",
+        u64(manager) + seq(segments) + seq(actions),
+    )
+    # These take the base of a page the executor reserved.
+    yield "segment-content-over-size", lambda base: finalize(
+        [b"\x03" + u64(base) + u64(16) + seq([b"\x00"] * 32)], []
+    )
+    yield "segment-unaligned", lambda base: finalize(
+        [b"\x03" + u64(base + 8) + u64(16) + seq([])], []
+    )
+    no_call = u64(0) + seq([])
+    yield "action-not-jit", lambda base: finalize(
+        [b"\x03" + u64(base) + u64(16) + seq([])], [u64(outside) + seq([]) + no_call]
+    )
+
+
+def reserve_page(symbols, into, out):
+    """Reserves a page through the memory manager; its address."""
+    manager = symbols["__llvm_orc_SimpleExecutorMemoryManager_Instance"]
+    reserve = symbols["__llvm_orc_SimpleExecutorMemoryManager_reserve_wrapper"]
+    into.write(message(CALL_WRAPPER, 9, reserve, u64(manager) + u64(4096)))
+    into.flush()
+    size, opcode, seq_no, _ = struct.unpack("<QQQQ", out.read(32))
+    result = out.read(size - 32)
+    assert (opcode, seq_no, result[0]) == (RESULT, 9, 1), (opcode, seq_no, result)
+    return struct.unpack_from("<Q", result, 1)[0]
 
 
 def run(executor, name):
@@ -85,7 +122,10 @@ def run(executor, name):
         stderr=subprocess.PIPE,
     )
     # Tags are addresses in the executor, which differ from run to run.
-    payload = dict(cases(read_setup(child.stdout)))[name]
+    symbols = read_setup(child.stdout)
+    payload = dict(cases(symbols))[name]
+    if callable(payload):
+        payload = payload(reserve_page(symbols, child.stdin, child.stdout))
     try:
         child.stdin.write(payload)
         child.stdin.close()

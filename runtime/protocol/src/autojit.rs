@@ -25,8 +25,6 @@ pub const SESSION_READY_WRAPPER: &str = "__autojit_session_ready_wrapper";
 /// One module descriptor, as the stub found it in its process.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ModuleRegistration {
-    /// The descriptor's address in the program, which identifies the module.
-    pub descriptor: u64,
     /// A dylib-manager handle on the shared library that registered the
     /// module (its own symbol scope), or 0 for the executable.
     pub library: u64,
@@ -41,7 +39,7 @@ pub struct ModuleRegistration {
 
 impl ModuleRegistration {
     pub fn encode(&self, w: &mut Writer) {
-        w.u64(self.descriptor).u64(self.library);
+        w.u64(self.library);
         w.string(&self.lazy_path).string(&self.source_path);
         w.u64(self.content_hash[0]).u64(self.content_hash[1]);
         w.u64(self.guids.len() as u64);
@@ -55,7 +53,6 @@ impl ModuleRegistration {
     }
 
     pub fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        let descriptor = r.u64()?;
         let library = r.u64()?;
         let lazy_path = r.string()?;
         let source_path = r.string()?;
@@ -72,7 +69,6 @@ impl ModuleRegistration {
             symbols.push((r.string()?, r.u64()?));
         }
         Ok(ModuleRegistration {
-            descriptor,
             library,
             lazy_path,
             source_path,
@@ -96,8 +92,8 @@ pub fn encode_registrations(modules: &[ModuleRegistration]) -> Writer {
 /// Decodes a register call's argument bytes completely.
 pub fn decode_registrations(bytes: &[u8]) -> Result<Vec<ModuleRegistration>, DecodeError> {
     let mut r = Reader::new(bytes);
-    // Two addresses, two string counts, a hash and two sequence counts.
-    let n = r.count(64)?;
+    // A handle, two string counts, a hash and two sequence counts.
+    let n = r.count(56)?;
     let mut modules = Vec::with_capacity(n);
     for _ in 0..n {
         modules.push(ModuleRegistration::decode(&mut r)?);
@@ -129,7 +125,6 @@ mod tests {
 
     fn module() -> ModuleRegistration {
         ModuleRegistration {
-            descriptor: 0x5555_0000_1000,
             library: 0,
             lazy_path: "/store/ab.bc".into(),
             source_path: "/src/a.c".into(),

@@ -242,7 +242,6 @@ fn send_registrations(session: &Session) -> Result<Result<(), String>, Ended> {
             let library = library_handle(m.as_ptr().cast());
             session.executor().issue_library_handle(library);
             ModuleRegistration {
-                descriptor: m.as_ptr() as u64,
                 library,
                 lazy_path: m.lazy_path().into(),
                 source_path: m.source_path().into(),

@@ -70,6 +70,24 @@ if os.geteuid() == 0 and shutil.which("setpriv"):
     config.available_features.add("root")
 if shutil.which("gdb"):
     config.available_features.add("gdb")
+
+
+def may_attach_debugger():
+    """Whether a debugger may attach to a process it did not start: Yama's
+    ptrace scope 0, or CAP_SYS_PTRACE (bit 19)."""
+    try:
+        with open("/proc/sys/kernel/yama/ptrace_scope") as f:
+            if f.read().strip() == "0":
+                return True
+    except OSError:
+        return True
+    with open("/proc/self/status") as f:
+        caps = [l.split()[1] for l in f if l.startswith("CapEff:")]
+    return bool(caps) and int(caps[0], 16) & (1 << 19) != 0
+
+
+if shutil.which("gdb") and may_attach_debugger():
+    config.available_features.add("gdb-attach")
 if os.path.exists(os.path.join(tools, "..", "lib", "libc++.so")) or os.path.exists(
     "/usr/lib/x86_64-linux-gnu/libc++.so.1"
 ):

@@ -18,6 +18,7 @@ def run(label):
 
 def client(payload):
     with socket.socket(socket.AF_UNIX) as s:
+        s.settimeout(60)
         s.connect(path)
         s.sendall(payload)
         s.shutdown(socket.SHUT_WR)

@@ -3,6 +3,7 @@ listen before a debugger attaches and listens after gdb attached.
 usage: wait_for_debugger.py AUTOJITD SOCKET"""
 import os
 import re
+import select
 import signal
 import subprocess
 import sys
@@ -18,7 +19,14 @@ time.sleep(0.5)
 print("listening before attach:", os.path.exists(path))
 gdb = subprocess.Popen(["gdb", "-p", str(pid), "-batch", "-ex", "continue"],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-print(daemon.stdout.readline(), end="")
+# Never hang: if gdb cannot attach, the daemon would wait forever.
+if select.select([daemon.stdout], [], [], 60)[0]:
+    print(daemon.stdout.readline(), end="")
+else:
+    print("still waiting after 60 s")
 daemon.send_signal(signal.SIGTERM)
-daemon.wait(timeout=30)
+try:
+    daemon.wait(timeout=30)
+except subprocess.TimeoutExpired:
+    daemon.kill()
 gdb.wait(timeout=30)

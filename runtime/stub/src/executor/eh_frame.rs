@@ -65,10 +65,40 @@ fn unwinders() -> Unwinders {
     Unwinders { gcc, libunwind }
 }
 
+/// The unwinders, looked up on first use: every function registers its
+/// frames, and each lookup would take the dynamic loader's lock again.
+fn cached_unwinders() -> Unwinders {
+    use core::sync::atomic::{AtomicUsize, Ordering};
+    // gcc add, gcc remove, libunwind add, libunwind remove; 1 in the first
+    // slot until looked up (no function lives at address 1).
+    static FUNCTIONS: [AtomicUsize; 4] = [const { AtomicUsize::new(1) }; 4];
+    let load = |i: usize| FUNCTIONS[i].load(Ordering::Acquire);
+    if load(0) == 1 {
+        let found = unwinders();
+        let addresses =
+            |p: Option<(FrameFn, FrameFn)>| p.map_or((0, 0), |(a, r)| (a as usize, r as usize));
+        let (gcc, libunwind) = (addresses(found.gcc), addresses(found.libunwind));
+        FUNCTIONS[1].store(gcc.1, Ordering::Release);
+        FUNCTIONS[2].store(libunwind.0, Ordering::Release);
+        FUNCTIONS[3].store(libunwind.1, Ordering::Release);
+        // The first slot last: it says the others are set.
+        FUNCTIONS[0].store(gcc.0, Ordering::Release);
+    }
+    let function = |i: usize| {
+        // SAFETY: each slot holds 0 or the address of a FrameFn found above.
+        (load(i) != 0).then(|| unsafe { core::mem::transmute::<usize, FrameFn>(load(i)) })
+    };
+    let pair = |i: usize| function(i).zip(function(i + 1));
+    Unwinders {
+        gcc: pair(0),
+        libunwind: pair(2),
+    }
+}
+
 /// Registers (or with `add` false, deregisters) the section at `start`,
 /// which the caller checked lies in finalized JIT memory.
 pub fn register(start: u64, add: bool) -> Result<(), String> {
-    let Unwinders { gcc, libunwind } = unwinders();
+    let Unwinders { gcc, libunwind } = cached_unwinders();
     if gcc.is_none() && libunwind.is_none() {
         return Err("no unwinder to register EH frames with".into());
     }

@@ -12,7 +12,7 @@ use autojit_abi::env::{self, Environment};
 use autojit_abi::{ContentHash, ABI_VERSION};
 use autojit_jit::{Engine, Registration, SymbolScope};
 use autojit_protocol::autojit::{self, decode_materialize, decode_registrations};
-use autojit_protocol::{ExecutorInfo, Header, Opcode, Reader, Writer, HEADER_SIZE};
+use autojit_protocol::{read_payload, ExecutorInfo, Header, Opcode, Reader, Writer, HEADER_SIZE};
 use std::collections::HashMap;
 use std::ffi::{c_char, c_int, c_void, CString};
 use std::fs::File;
@@ -33,10 +33,6 @@ const CALL_TAGS: [&str; 3] = [
 const REGISTER: u32 = 0;
 const MATERIALIZE: u32 = 1;
 const STATS: u32 = 2;
-
-/// Payloads are read in steps of this size, so a header announcing a huge
-/// message costs nothing until the bytes actually arrive.
-const READ_STEP: usize = 1 << 20;
 
 struct Session {
     label: String,
@@ -176,19 +172,21 @@ impl Session {
         let input = &self.input;
         loop {
             let mut header = [0u8; HEADER_SIZE];
-            match read_exact_or_eof(input, &mut header) {
-                Ok(true) => {}
+            match read_up_to(input, &mut header) {
+                Ok(HEADER_SIZE) => {}
                 // Between messages: the program ended without a hangup (it
                 // exited on an error, or was killed); nothing to report.
-                Ok(false) => return None,
+                Ok(0) => return None,
+                Ok(_) => return Some(MESSAGE_CUT.into()),
                 Err(e) => return Some(e),
             }
             let header = match Header::decode(&header) {
                 Ok(h) => h,
                 Err(e) => return Some(format!("the program sent a {e}")),
             };
-            let payload = match read_payload(input, header.payload_len) {
-                Ok(p) => p,
+            let payload = match read_payload(header.payload_len, |buf| read_up_to(input, buf)) {
+                Ok(Ok(p)) => p,
+                Ok(Err(_)) => return Some(MESSAGE_CUT.into()),
                 Err(e) => return Some(e),
             };
             if self.disconnected.load(Ordering::SeqCst) {
@@ -323,33 +321,20 @@ fn check_setup(payload: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-/// Fills `buf`; false if the input ended before its first byte.
-fn read_exact_or_eof(mut input: &File, buf: &mut [u8]) -> Result<bool, String> {
+const MESSAGE_CUT: &str = "the program closed the connection in the middle of a message";
+
+/// Fills `buf` unless the input ends first; how many bytes it read.
+fn read_up_to(mut input: &File, buf: &mut [u8]) -> Result<usize, String> {
     let mut filled = 0;
     while filled < buf.len() {
         match input.read(&mut buf[filled..]) {
-            Ok(0) if filled == 0 => return Ok(false),
-            Ok(0) => {
-                return Err("the program closed the connection in the middle of a message".into())
-            }
+            Ok(0) => break,
             Ok(n) => filled += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(format!("reading from the program failed: {e}")),
         }
     }
-    Ok(true)
-}
-
-fn read_payload(input: &File, len: usize) -> Result<Vec<u8>, String> {
-    let mut payload = Vec::new();
-    while payload.len() < len {
-        let start = payload.len();
-        payload.resize(start + (len - start).min(READ_STEP), 0);
-        if !read_exact_or_eof(input, &mut payload[start..])? {
-            return Err("the program closed the connection in the middle of a message".into());
-        }
-    }
-    Ok(payload)
+    Ok(filled)
 }
 
 fn session<'a>(ctx: *mut c_void) -> &'a Session {

@@ -17,5 +17,5 @@ pub mod executor;
 pub mod message;
 pub mod sps;
 
-pub use message::{ExecutorInfo, Header, Opcode, HEADER_SIZE};
+pub use message::{read_payload, ExecutorInfo, Header, Opcode, HEADER_SIZE};
 pub use sps::{DecodeError, Reader, Writer};

@@ -87,6 +87,30 @@ impl Header {
     }
 }
 
+/// Payloads are read in steps of at most this size: a header announcing a
+/// huge message costs nothing until its bytes actually arrive.
+pub const PAYLOAD_READ_STEP: usize = 1 << 20;
+
+/// Reads a payload of `len` bytes with `fill`, which fills the buffer it is
+/// given and returns how many bytes it read (fewer when the input ended),
+/// growing the payload in steps as bytes arrive. `Err(n)` inside when the
+/// input ended after `n` bytes.
+pub fn read_payload<E>(
+    len: usize,
+    mut fill: impl FnMut(&mut [u8]) -> Result<usize, E>,
+) -> Result<Result<Vec<u8>, usize>, E> {
+    let mut payload = Vec::new();
+    while payload.len() < len {
+        let start = payload.len();
+        payload.resize(start + (len - start).min(PAYLOAD_READ_STEP), 0);
+        let got = fill(&mut payload[start..])?;
+        if start + got < payload.len() {
+            return Ok(Err(start + got));
+        }
+    }
+    Ok(Ok(payload))
+}
+
 /// The setup message's payload (`SimpleRemoteEPCExecutorInfo`): what the
 /// executor is, and the addresses of the functions the controller may call.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -148,6 +172,24 @@ mod tests {
                 0x5555_1eff_04e0
             )],
         }
+    }
+
+    #[test]
+    fn payloads_grow_in_steps_and_stop_at_the_end_of_input() {
+        let input = [7u8; PAYLOAD_READ_STEP + 10];
+        // Reads `input` from the start, as much as each buffer holds.
+        let reader = || {
+            let mut at = 0;
+            move |buf: &mut [u8]| -> Result<usize, ()> {
+                let n = buf.len().min(input.len() - at);
+                buf[..n].copy_from_slice(&input[at..at + n]);
+                at += n;
+                Ok(n)
+            }
+        };
+        assert_eq!(read_payload(input.len(), reader()), Ok(Ok(input.to_vec())));
+        // A length far beyond the input: it ends after what there is.
+        assert_eq!(read_payload(1 << 30, reader()), Ok(Err(input.len())));
     }
 
     #[test]

@@ -5,10 +5,7 @@ use crate::sys;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use autojit_protocol::{Header, Opcode, HEADER_SIZE};
-
-/// Payloads are read in steps of at most this size.
-const READ_STEP: usize = 1 << 20;
+use autojit_protocol::{read_payload, Header, Opcode, HEADER_SIZE};
 
 /// Why a session cannot go on.
 pub enum Ended {
@@ -99,23 +96,13 @@ impl Connection {
         }
         let header = Header::decode(&header)
             .map_err(|e| Ended::Violation(format!("bad message header: {e}")))?;
-        // Grow the buffer in steps as bytes arrive: a length alone must not
-        // make the stub allocate much.
-        let mut payload = Vec::new();
-        while payload.len() < header.payload_len {
-            let start = payload.len();
-            payload.resize(start + (header.payload_len - start).min(READ_STEP), 0);
-            let got = self.read_into(&mut payload[start..])?;
-            if start + got < payload.len() {
-                return Err(Ended::Violation(format!(
-                    "the connection ended inside a message of opcode {} ({} of {} argument bytes)",
-                    header.opcode as u64,
-                    start + got,
-                    header.payload_len
-                )));
-            }
+        match read_payload(header.payload_len, |buf| self.read_into(buf))? {
+            Ok(payload) => Ok((header, payload)),
+            Err(got) => Err(Ended::Violation(format!(
+                "the connection ended inside a message of opcode {} ({got} of {} argument bytes)",
+                header.opcode as u64, header.payload_len
+            ))),
         }
-        Ok((header, payload))
     }
 
     /// Fills `buf` unless the input ends first; returns the bytes read.

@@ -176,7 +176,8 @@ mod tests {
 
     #[test]
     fn payloads_grow_in_steps_and_stop_at_the_end_of_input() {
-        let input = [7u8; PAYLOAD_READ_STEP + 10];
+        let input = alloc::vec![7u8; PAYLOAD_READ_STEP + 10];
+        let input = &input[..];
         // Reads `input` from the start, as much as each buffer holds.
         let reader = || {
             let mut at = 0;

@@ -1,9 +1,12 @@
 """Runs a command while a standalone autojitd listens on a socket of its own.
 
-usage: with_daemon.py AUTOJITD SOCKET LOG [--daemon-user UID] -- COMMAND...
+usage: with_daemon.py AUTOJITD SOCKET LOG [--daemon-user UID]
+                      [--log-before-stop TEXT] -- COMMAND...
 
 The daemon's output goes to LOG; the command's status is the script's.
-With --daemon-user (needs root), the daemon runs as that user.
+With --daemon-user (needs root), the daemon runs as that user. With
+--log-before-stop, the daemon is stopped only once LOG holds TEXT (it may
+not have taken a connection yet when the command ends).
 """
 import os
 import signal
@@ -31,6 +34,15 @@ def start_daemon(autojitd, socket_path, log_path, user=None):
     sys.exit("autojitd did not start; see " + log_path)
 
 
+def wait_for_log(log_path, text):
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        with open(log_path) as printed:
+            if text in printed.read():
+                return
+        time.sleep(0.02)
+
+
 def stop_daemon(daemon):
     daemon.send_signal(signal.SIGTERM)
     daemon.wait(timeout=30)
@@ -41,14 +53,14 @@ def main():
     split = args.index("--")
     options, command = args[:split], args[split + 1 :]
     autojitd, socket_path, log_path = options[:3]
-    user = None
-    if options[3:5] and options[3] == "--daemon-user":
-        user = options[4]
-    daemon = start_daemon(autojitd, socket_path, log_path, user)
+    flags = dict(zip(options[3::2], options[4::2]))
+    daemon = start_daemon(autojitd, socket_path, log_path, flags.get("--daemon-user"))
     env = dict(os.environ, AUTOJIT_SOCKET_PATH=socket_path, AUTOJITD_FORCE_DAEMON="1")
     env.pop("AUTOJITD_FORCE_SPAWN", None)
     try:
         status = subprocess.run(command, env=env, timeout=120).returncode
+        if "--log-before-stop" in flags:
+            wait_for_log(log_path, flags["--log-before-stop"])
     finally:
         stop_daemon(daemon)
     sys.exit(status)

@@ -10,7 +10,7 @@
 // RUN: not %python %inputs/with_daemon.py %autojitd %sockdir/foreign-user/nobody.sock %t.nobody.log --daemon-user 65534 -- %t.exe 2> %t.err
 // RUN: count 1 < %t.err
 // RUN: FileCheck --check-prefix=PROGRAM %s -DSOCK=%sockdir/foreign-user/nobody.sock < %t.err
-// RUN: not %python %inputs/with_daemon.py %autojitd %sockdir/foreign-user/root.sock %t.root.log -- sh -c "chmod 666 %sockdir/foreign-user/root.sock && exec setpriv --reuid=65534 --regid=65534 --clear-groups %t.exe" 2> %t.err
+// RUN: not %python %inputs/with_daemon.py %autojitd %sockdir/foreign-user/root.sock %t.root.log --log-before-stop refused -- sh -c "chmod 666 %sockdir/foreign-user/root.sock && exec setpriv --reuid=65534 --regid=65534 --clear-groups %t.exe" 2> %t.err
 // RUN: FileCheck --check-prefix=DAEMON %s < %t.root.log
 // RUN: FileCheck --check-prefix=REFUSED %s < %t.err
 

@@ -3,7 +3,8 @@
 // messages in Rust (autojit-protocol checks every header before LLVM sees a
 // byte), and autojit's own calls from the program are bound as JIT dispatch
 // handlers that call back into Rust.
-#include "llvm/ExecutionEngine/Orc/EPCEHFrameRegistrar.h"
+#include "llvm/ExecutionEngine/JITLink/JITLink.h"
+#include "llvm/ExecutionEngine/Orc/Shared/OrcRTBridge.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
 #include "llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h"
 #include "llvm/ExecutionEngine/Orc/SimpleRemoteEPC.h"
@@ -142,6 +143,51 @@ private:
 };
 } // namespace
 
+namespace {
+// Registers each object's EH frames in the program as an allocation action
+// of its memory, which the program runs while it finalizes that memory:
+// one call less per function than ORC's EH-frame registration plugin, whose
+// registrar calls the program again after finalization.
+class EHFrameActionPlugin final : public ObjectLinkingLayer::Plugin {
+public:
+  EHFrameActionPlugin(ExecutorAddr Register, ExecutorAddr Deregister)
+      : Register(Register), Deregister(Deregister) {}
+
+  void modifyPassConfig(MaterializationResponsibility &, jitlink::LinkGraph &,
+                        jitlink::PassConfiguration &Config) override {
+    Config.PostFixupPasses.push_back([this](jitlink::LinkGraph &G) -> Error {
+      jitlink::Section *EHFrame = G.findSectionByName(".eh_frame");
+      if (!EHFrame)
+        return Error::success();
+      jitlink::SectionRange Range(*EHFrame);
+      if (Range.empty())
+        return Error::success();
+      using Args = shared::SPSArgList<shared::SPSExecutorAddrRange>;
+      ExecutorAddrRange Section(Range.getStart(), Range.getEnd());
+      auto Add = shared::WrapperFunctionCall::Create<Args>(Register, Section);
+      if (!Add)
+        return Add.takeError();
+      auto Remove = shared::WrapperFunctionCall::Create<Args>(Deregister, Section);
+      if (!Remove)
+        return Remove.takeError();
+      G.allocActions().push_back({std::move(*Add), std::move(*Remove)});
+      return Error::success();
+    });
+  }
+
+  Error notifyFailed(MaterializationResponsibility &) override {
+    return Error::success();
+  }
+  Error notifyRemovingResources(JITDylib &, ResourceKey) override {
+    return Error::success();
+  }
+  void notifyTransferringResources(JITDylib &, ResourceKey, ResourceKey) override {}
+
+private:
+  ExecutorAddr Register, Deregister;
+};
+} // namespace
+
 // One line: joined errors are printed one per line otherwise.
 static char *copyMessage(Error E) {
   std::string Message = toString(std::move(E));
@@ -200,12 +246,14 @@ autojitd_session_create(const AutojitdSessionCallbacks *Callbacks,
                .setObjectLinkingLayerCreator(
                    [](ExecutionSession &ES, const Triple &)
                        -> Expected<std::unique_ptr<ObjectLayer>> {
-                     auto Registrar = EPCEHFrameRegistrar::Create(ES);
-                     if (!Registrar)
-                       return Registrar.takeError();
+                     ExecutorAddr Register, Deregister;
+                     if (Error E = ES.getExecutorProcessControl().getBootstrapSymbols(
+                             {{Register, rt::RegisterEHFrameSectionWrapperName},
+                              {Deregister, rt::DeregisterEHFrameSectionWrapperName}}))
+                       return std::move(E);
                      auto Layer = std::make_unique<ObjectLinkingLayer>(ES);
-                     Layer->addPlugin(std::make_unique<EHFrameRegistrationPlugin>(
-                         ES, std::move(*Registrar)));
+                     Layer->addPlugin(
+                         std::make_unique<EHFrameActionPlugin>(Register, Deregister));
                      return Layer;
                    })
                .create();

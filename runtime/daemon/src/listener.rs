@@ -81,18 +81,23 @@ pub fn serve_forever(listener: UnixListener) -> Result<(), String> {
 }
 
 fn serve_connection(stream: UnixStream, label: String) {
-    let output = match stream.try_clone() {
-        Ok(s) => s,
-        Err(e) => {
+    // The session gets descriptors of its own; `stream` keeps the
+    // connection open until the outcome is logged, so a program (or test)
+    // that sees the connection close finds the line already written.
+    let (input, output) = match (stream.try_clone(), stream.try_clone()) {
+        (Ok(input), Ok(output)) => (
+            File::from(OwnedFd::from(input)),
+            File::from(OwnedFd::from(output)),
+        ),
+        (Err(e), _) | (_, Err(e)) => {
             eprintln!("{PREFIX} {label}: cannot use the connection: {e}");
             return;
         }
     };
-    let input = File::from(OwnedFd::from(stream));
-    let output = File::from(OwnedFd::from(output));
     if let Err(e) = session::serve(input, output, label) {
         eprintln!("{PREFIX} {e}");
     }
+    drop(stream);
 }
 
 fn peer_credentials(stream: &UnixStream) -> Option<libc::ucred> {

@@ -16,12 +16,13 @@ def run(label):
         sys.exit("%s: exit status %d" % (label, out.returncode))
 
 
-def client(payload):
+def client(payload, hang_up=True):
     with socket.socket(socket.AF_UNIX) as s:
         s.settimeout(60)
         s.connect(path)
         s.sendall(payload)
-        s.shutdown(socket.SHUT_WR)
+        if hang_up:
+            s.shutdown(socket.SHUT_WR)
         # The daemon closes the connection once the session is torn down
         # (a reset, when it did not read everything).
         try:
@@ -46,4 +47,6 @@ client(header(40, 99) + b"garbage!")
 client(setup(0))
 client(header((1 << 30) + 1, 0))
 client(header(32 + 4096, 0) + b"only a little")
+# Connected, but silent: the daemon gives up on it.
+client(b"", hang_up=False)
 run("after")

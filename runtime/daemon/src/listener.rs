@@ -94,6 +94,7 @@ fn serve_connection(stream: UnixStream, label: String) {
             return;
         }
     };
+    session::set_read_timeout(&input, Some(session::SETUP_TIMEOUT));
     if let Err(e) = session::serve(input, output, label) {
         eprintln!("{PREFIX} {e}");
     }

@@ -174,11 +174,17 @@ impl Session {
             let mut header = [0u8; HEADER_SIZE];
             match read_up_to(input, &mut header) {
                 Ok(HEADER_SIZE) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    return Some(format!(
+                        "the program sent no setup message within {} s",
+                        SETUP_TIMEOUT.as_secs()
+                    ))
+                }
                 // Between messages: the program ended without a hangup (it
                 // exited on an error, or was killed); nothing to report.
                 Ok(0) => return None,
                 Ok(_) => return Some(MESSAGE_CUT.into()),
-                Err(e) => return Some(e),
+                Err(e) => return Some(format!("reading from the program failed: {e}")),
             }
             let header = match Header::decode(&header) {
                 Ok(h) => h,
@@ -187,7 +193,7 @@ impl Session {
             let payload = match read_payload(header.payload_len, |buf| read_up_to(input, buf)) {
                 Ok(Ok(p)) => p,
                 Ok(Err(_)) => return Some(MESSAGE_CUT.into()),
-                Err(e) => return Some(e),
+                Err(e) => return Some(format!("reading from the program failed: {e}")),
             };
             if self.disconnected.load(Ordering::SeqCst) {
                 // The session is being torn down: deliver nothing more.
@@ -197,6 +203,9 @@ impl Session {
                 if let Err(why) = check_setup(&payload) {
                     return Some(why);
                 }
+                // Set up: from now on the program may stay silent for as
+                // long as it runs.
+                set_read_timeout(input, None);
             }
             let mut error = std::ptr::null_mut();
             // SAFETY: `transport` is the session's live transport; the payload
@@ -324,17 +333,41 @@ fn check_setup(payload: &[u8]) -> Result<(), String> {
 const MESSAGE_CUT: &str = "the program closed the connection in the middle of a message";
 
 /// Fills `buf` unless the input ends first; how many bytes it read.
-fn read_up_to(mut input: &File, buf: &mut [u8]) -> Result<usize, String> {
+fn read_up_to(mut input: &File, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
         match input.read(&mut buf[filled..]) {
             Ok(0) => break,
             Ok(n) => filled += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(format!("reading from the program failed: {e}")),
+            Err(e) => return Err(e),
         }
     }
     Ok(filled)
+}
+
+/// How long a program connecting to a standalone daemon may take to send
+/// its setup message: a connection that never does would hold a thread.
+pub const SETUP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Sets (or with None, clears) the socket's read timeout.
+pub fn set_read_timeout(socket: &File, timeout: Option<std::time::Duration>) {
+    let timeout = timeout.unwrap_or_default();
+    let value = libc::timeval {
+        tv_sec: timeout.as_secs() as libc::time_t,
+        tv_usec: timeout.subsec_micros() as libc::suseconds_t,
+    };
+    // SAFETY: SO_RCVTIMEO reads one timeval; on a descriptor that is not a
+    // socket the call fails and changes nothing.
+    unsafe {
+        libc::setsockopt(
+            socket.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_RCVTIMEO,
+            &value as *const libc::timeval as *const libc::c_void,
+            std::mem::size_of::<libc::timeval>() as libc::socklen_t,
+        )
+    };
 }
 
 fn session<'a>(ctx: *mut c_void) -> &'a Session {

@@ -33,7 +33,7 @@ pub unsafe extern "C" fn autojit_engine_register(module: *const ModuleDescriptor
     // SAFETY: the runtime only forwards descriptors it was given by
     // registration constructors; they live as long as their binary.
     if let Some(module) = unsafe { RegisteredModule::from_raw(module) } {
-        ENGINE.register(module.into());
+        ENGINE.register_descriptor(module);
     }
 }
 

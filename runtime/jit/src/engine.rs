@@ -12,7 +12,7 @@ use crate::object_cache::ObjectCache;
 use crate::registry::{ModuleId, Registration, Registry};
 use autojit_abi::env::{self, Environment};
 use autojit_abi::stats::Stats;
-use autojit_abi::{names, ContentHash};
+use autojit_abi::{names, ContentHash, RegisteredModule};
 use llvm_sys::orc2::lljit::LLVMOrcLLJITRef;
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
@@ -100,6 +100,11 @@ impl Engine {
 
     pub fn register(&self, module: Registration) {
         self.lock().registry.register(module);
+    }
+
+    /// Records a descriptor of this process; nothing of it is read yet.
+    pub fn register_descriptor(&self, module: RegisteredModule) {
+        self.lock().registry.register_descriptor(module);
     }
 
     /// The address of the compiled body of `guid`, compiling it if needed.

@@ -1,9 +1,10 @@
 //! Registered modules and the GUID index over them.
 //!
-//! Registration runs in constructors and must stay cheap: it only records
-//! what the descriptor says. The index from GUID to module is built on the
-//! first materialization that needs it, and extended for modules registered
-//! later (dlopen).
+//! Registration runs in constructors and must stay cheap: a descriptor of
+//! this process is only recorded, and read (copied into a `Registration`)
+//! by the first materialization that needs it. The index from GUID to
+//! module is built then too, and extended for modules registered later
+//! (dlopen).
 
 use autojit_abi::{ContentHash, RegisteredModule};
 use std::collections::HashMap;
@@ -52,6 +53,9 @@ impl From<RegisteredModule> for Registration {
 
 #[derive(Default)]
 pub struct Registry {
+    /// Descriptors of this process not read yet; they follow `modules` in
+    /// registration order.
+    unread: Vec<RegisteredModule>,
     modules: Vec<Arc<Registration>>,
     index: HashMap<u64, usize>,
     indexed: usize,
@@ -62,13 +66,26 @@ pub type ModuleId = usize;
 
 impl Registry {
     pub fn register(&mut self, module: Registration) {
+        self.read_descriptors();
         self.modules.push(Arc::new(module));
+    }
+
+    /// Records a descriptor of this process, to be read on first need.
+    pub fn register_descriptor(&mut self, module: RegisteredModule) {
+        self.unread.push(module);
+    }
+
+    fn read_descriptors(&mut self) {
+        for module in self.unread.drain(..) {
+            self.modules.push(Arc::new(module.into()));
+        }
     }
 
     /// The module that defines `guid`. A link-once function is defined by
     /// every module that uses it; the first registered one wins, so all
     /// callers share one body.
     pub fn find(&mut self, guid: u64) -> Option<(ModuleId, Arc<Registration>)> {
+        self.read_descriptors();
         for (id, module) in self.modules.iter().enumerate().skip(self.indexed) {
             for &g in &module.guids {
                 self.index.entry(g).or_insert(id);

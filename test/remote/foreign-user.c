@@ -6,11 +6,15 @@
 // RUN: rm -rf %t.store %sockdir/foreign-user && mkdir -p %sockdir/foreign-user && chmod 777 %sockdir/foreign-user
 // RUN: export AUTOJIT_CACHE_DIR=%t.store
 // RUN: %clang -O0 %autojit %s -o %t.exe %rt
-// RUN: chmod 755 %t.exe
-// RUN: not %python %inputs/with_daemon.py %autojitd %sockdir/foreign-user/nobody.sock %t.nobody.log --daemon-user 65534 -- %t.exe 2> %t.err
+// What runs as the other user lives where it may be read, whatever the
+// build directory's permissions.
+// RUN: cp %t.exe %sockdir/foreign-user/program
+// RUN: cp %autojitd %sockdir/foreign-user/autojitd
+// RUN: chmod 755 %sockdir/foreign-user/program %sockdir/foreign-user/autojitd
+// RUN: not %python %inputs/with_daemon.py %sockdir/foreign-user/autojitd %sockdir/foreign-user/nobody.sock %t.nobody.log --daemon-user 65534 -- %t.exe 2> %t.err
 // RUN: count 1 < %t.err
 // RUN: FileCheck --check-prefix=PROGRAM %s -DSOCK=%sockdir/foreign-user/nobody.sock < %t.err
-// RUN: not %python %inputs/with_daemon.py %autojitd %sockdir/foreign-user/root.sock %t.root.log --log-before-stop refused -- sh -c "chmod 666 %sockdir/foreign-user/root.sock && exec setpriv --reuid=65534 --regid=65534 --clear-groups %t.exe" 2> %t.err
+// RUN: not %python %inputs/with_daemon.py %autojitd %sockdir/foreign-user/root.sock %t.root.log --log-before-stop refused -- sh -c "chmod 666 %sockdir/foreign-user/root.sock && exec setpriv --reuid=65534 --regid=65534 --clear-groups %sockdir/foreign-user/program" 2> %t.err
 // RUN: FileCheck --check-prefix=DAEMON %s < %t.root.log
 // RUN: FileCheck --check-prefix=REFUSED %s < %t.err
 

@@ -44,7 +44,7 @@ config.substitutions.append(("%opt", os.path.join(tools, "opt")))
 config.substitutions.append(("%autojitd", os.path.join(config.autojit_bin_dir, "autojitd")))
 # Socket paths must fit in 108 bytes, whatever the build directory: tests put
 # their daemons' sockets in a short directory of this run's own.
-socket_dir = tempfile.mkdtemp(prefix="autojit-lit-")
+socket_dir = tempfile.mkdtemp(prefix="autojit-lit-", dir="/tmp")
 os.chmod(socket_dir, 0o755)
 atexit.register(shutil.rmtree, socket_dir, True)
 config.substitutions.append(("%sockdir", socket_dir))

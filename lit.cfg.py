@@ -7,10 +7,8 @@
 import atexit
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 
 import lit.formats
 
@@ -97,23 +95,19 @@ if os.path.exists(os.path.join(tools, "..", "lib", "libc++.so")) or os.path.exis
 def start_suite_daemon():
     """One standalone autojitd for the whole run of the daemon mode; its log
     is <exec root>/autojitd.log."""
+    sys.path.insert(0, os.path.join(config.test_source_root, "Inputs"))
+    from with_daemon import start_daemon
+
     os.makedirs(config.test_exec_root, exist_ok=True)
     path = os.path.join(socket_dir, "suite.sock")
-    log = open(os.path.join(config.test_exec_root, "autojitd.log"), "w")
-    env = dict(config.environment)
-    env["AUTOJIT_SOCKET_PATH"] = path
-    daemon = subprocess.Popen(
-        [os.path.join(config.autojit_bin_dir, "autojitd")], env=env, stdout=log, stderr=log
-    )
+    log = os.path.join(config.test_exec_root, "autojitd.log")
+    autojitd = os.path.join(config.autojit_bin_dir, "autojitd")
+    try:
+        daemon = start_daemon(autojitd, path, log, env=config.environment)
+    except RuntimeError as e:
+        lit_config.fatal(str(e))
     atexit.register(daemon.terminate)
-    # It says so once it listens.
-    deadline = time.time() + 30
-    while time.time() < deadline and daemon.poll() is None:
-        with open(log.name) as printed:
-            if " on " + path in printed.read():
-                return path
-        time.sleep(0.05)
-    lit_config.fatal("autojitd did not start listening on %s; see %s" % (path, log.name))
+    return path
 
 
 if mode == "spawn":

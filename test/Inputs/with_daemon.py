@@ -15,8 +15,10 @@ import sys
 import time
 
 
-def start_daemon(autojitd, socket_path, log_path, user=None):
-    env = dict(os.environ, AUTOJIT_SOCKET_PATH=socket_path)
+def start_daemon(autojitd, socket_path, log_path, user=None, env=None):
+    """Starts autojitd on `socket_path` and returns once it listens (it says
+    so in its log); RuntimeError if it does not."""
+    env = dict(os.environ if env is None else env, AUTOJIT_SOCKET_PATH=socket_path)
     command = [autojitd]
     if user is not None:
         command = ["setpriv", "--reuid=%s" % user, "--regid=%s" % user, "--clear-groups"] + command
@@ -25,13 +27,13 @@ def start_daemon(autojitd, socket_path, log_path, user=None):
     deadline = time.time() + 30
     while time.time() < deadline:
         if daemon.poll() is not None:
-            sys.exit("autojitd exited early; see " + log_path)
+            raise RuntimeError("autojitd exited early; see " + log_path)
         with open(log_path) as printed:
             if " on " + socket_path in printed.read():
                 return daemon
         time.sleep(0.02)
     daemon.kill()
-    sys.exit("autojitd did not start; see " + log_path)
+    raise RuntimeError("autojitd did not start listening on %s; see %s" % (socket_path, log_path))
 
 
 def wait_for_log(log_path, text):
@@ -54,7 +56,10 @@ def main():
     options, command = args[:split], args[split + 1 :]
     autojitd, socket_path, log_path = options[:3]
     flags = dict(zip(options[3::2], options[4::2]))
-    daemon = start_daemon(autojitd, socket_path, log_path, flags.get("--daemon-user"))
+    try:
+        daemon = start_daemon(autojitd, socket_path, log_path, flags.get("--daemon-user"))
+    except RuntimeError as e:
+        sys.exit(str(e))
     env = dict(os.environ, AUTOJIT_SOCKET_PATH=socket_path, AUTOJITD_FORCE_DAEMON="1")
     env.pop("AUTOJITD_FORCE_SPAWN", None)
     try:

@@ -233,8 +233,14 @@ impl Session {
     fn serve_call(&self, which: u32, args: &[u8]) -> Vec<u8> {
         let closed = self.calls_closed.lock().unwrap_or_else(|e| e.into_inner());
         let mut w = Writer::new();
-        let engine = match (self.engine.get(), *closed) {
-            (Some(engine), false) => engine,
+        match (self.engine.get(), *closed) {
+            (Some(engine), false) => match which {
+                REGISTER => self.register(engine, args, &mut w),
+                MATERIALIZE => self.materialize(engine, args, &mut w),
+                _ => {
+                    w.string(&engine.stats.summary());
+                }
+            },
             _ => {
                 let why = "autojitd's session for this program is not running";
                 match which {
@@ -242,68 +248,68 @@ impl Session {
                     STATS => w.string(why),
                     _ => w.error(Some(why)),
                 };
-                return w.bytes;
-            }
-        };
-        match which {
-            REGISTER => match decode_registrations(args) {
-                Ok(modules) => {
-                    for m in modules {
-                        self.log(|| {
-                            format!("registered {} ({} functions)", m.lazy_path, m.guids.len())
-                        });
-                        engine.register(Registration {
-                            abi_version: ABI_VERSION,
-                            lazy_path: m.lazy_path,
-                            source_path: m.source_path,
-                            content_hash: ContentHash::from_halves(m.content_hash),
-                            guids: m.guids,
-                            symbols: m
-                                .symbols
-                                .into_iter()
-                                .map(|(n, a)| (n, a as usize))
-                                .collect(),
-                            scope: SymbolScope::Remote { library: m.library },
-                        });
-                    }
-                    w.error(None);
-                }
-                Err(e) => {
-                    w.error(Some(&format!("autojitd cannot read the program's module registration ({e}); relink the program with this autojit's stub")));
-                }
-            },
-            MATERIALIZE => match decode_materialize(args) {
-                Ok((guid, caller)) => {
-                    // A failure the program asks about again, naming the
-                    // caller for the message, is answered without redoing
-                    // the work (a second link would fail differently).
-                    let kept = self.failures.lock().ok().and_then(|mut f| f.remove(&guid));
-                    match kept.map_or_else(|| engine.materialize(guid), Err) {
-                        Ok(address) => {
-                            w.bool(true).u64(address as u64);
-                        }
-                        Err(mut e) => {
-                            if e.function.is_none() && !caller.is_empty() {
-                                e.function = Some(caller.clone());
-                            }
-                            w.unexpected(&e.to_string());
-                            if caller.is_empty() {
-                                if let Ok(mut failures) = self.failures.lock() {
-                                    failures.insert(guid, e);
-                                }
-                            }
-                        }
-                    }
-                }
-                Err(e) => {
-                    w.unexpected(&format!("autojitd cannot read the program's materialize call ({e}); relink the program with this autojit's stub"));
-                }
-            },
-            _ => {
-                w.string(&engine.stats.summary());
             }
         }
         w.bytes
+    }
+
+    /// `Error(Sequence<ModuleRegistration>)`.
+    fn register(&self, engine: &Engine, args: &[u8], w: &mut Writer) {
+        let modules = match decode_registrations(args) {
+            Ok(modules) => modules,
+            Err(e) => {
+                w.error(Some(&format!("autojitd cannot read the program's module registration ({e}); relink the program with this autojit's stub")));
+                return;
+            }
+        };
+        for m in modules {
+            self.log(|| format!("registered {} ({} functions)", m.lazy_path, m.guids.len()));
+            engine.register(Registration {
+                abi_version: ABI_VERSION,
+                lazy_path: m.lazy_path,
+                source_path: m.source_path,
+                content_hash: ContentHash::from_halves(m.content_hash),
+                guids: m.guids,
+                symbols: m
+                    .symbols
+                    .into_iter()
+                    .map(|(n, a)| (n, a as usize))
+                    .collect(),
+                scope: SymbolScope::Remote { library: m.library },
+            });
+        }
+        w.error(None);
+    }
+
+    /// `Expected<u64>(u64 guid, String caller)`.
+    fn materialize(&self, engine: &Engine, args: &[u8], w: &mut Writer) {
+        let (guid, caller) = match decode_materialize(args) {
+            Ok(call) => call,
+            Err(e) => {
+                w.unexpected(&format!("autojitd cannot read the program's materialize call ({e}); relink the program with this autojit's stub"));
+                return;
+            }
+        };
+        // A failure the program asks about again, naming the caller for the
+        // message, is answered without redoing the work (a second link would
+        // fail differently).
+        let kept = self.failures.lock().ok().and_then(|mut f| f.remove(&guid));
+        match kept.map_or_else(|| engine.materialize(guid), Err) {
+            Ok(address) => {
+                w.bool(true).u64(address as u64);
+            }
+            Err(mut e) => {
+                if e.function.is_none() && !caller.is_empty() {
+                    e.function = Some(caller.clone());
+                }
+                w.unexpected(&e.to_string());
+                if caller.is_empty() {
+                    if let Ok(mut failures) = self.failures.lock() {
+                        failures.insert(guid, e);
+                    }
+                }
+            }
+        }
     }
 }
 

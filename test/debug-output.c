@@ -57,7 +57,7 @@ void reset(void) { hits = 0; }
 // CHECK-DAG: attributes #[[RESETATTR]] = { {{.*}}"autojit-name"="reset"
 // CHECK-DAG: !{i32 2, !"autojit-opt-level", i32 0}
 
-// The static module: static frames calling the runtime, the promoted variable
+// The static module: stubs jumping to the resolver, the promoted variable
 // defined, the descriptor naming the lazy module the log named.
 // CHECK-LABEL: ; ModuleID =
 // CHECK-DAG: @[[HITS]] = hidden global i32 0
@@ -66,7 +66,6 @@ void reset(void) { hits = 0; }
 // CHECK-NOT: @helper
 // CHECK: define dso_local i32 @tick(
 // CHECK-NOT: @[[HITS]]
-// CHECK: call void @__llvm_autojit_materialize(
+// CHECK: call void asm sideeffect "jmp *2f(%rip){{.*}}__llvm_autojit_resolve
 // CHECK: define dso_local void @reset(
-// CHECK: call void @__llvm_autojit_materialize(
-// CHECK: declare void @__llvm_autojit_materialize(ptr)
+// CHECK: call void asm sideeffect "jmp *2f(%rip){{.*}}__llvm_autojit_resolve

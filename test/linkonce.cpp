@@ -10,7 +10,7 @@
 // RUN: FileCheck --check-prefix=OUT %s < %t.out
 // The engine's log lines go to the daemon's log when a shared daemon serves.
 // RUN: FileCheck --check-prefixes=ERR%if daemon %{%} %else %{,ERR-LOG%} %s < %t.err
-// One static frame and one slot survive the link.
+// One stub survives the link.
 // RUN: llvm-nm %t.exe | FileCheck --check-prefix=NM %s
 
 #include <cstdio>
@@ -42,5 +42,3 @@ int main() {
 // ERR: stats: materialized=5 compiled=5
 // NM: W _Z4bumpv{{$}}
 // NM-NOT: {{ }}_Z4bumpv{{$}}
-// NM: b __llvm_autojit_ptr__Z4bumpv{{$}}
-// NM-NOT: __llvm_autojit_ptr__Z4bumpv{{$}}

@@ -24,5 +24,5 @@ int main() {
 }
 
 // CHECK: dot=6000
-// NM: U __llvm_autojit_materialize
 // NM: U __llvm_autojit_register
+// NM: U __llvm_autojit_resolve

@@ -25,7 +25,7 @@ struct descriptor {
   const void *symbols;
 };
 void __llvm_autojit_register(const struct descriptor *module);
-void __llvm_autojit_materialize(void **guid_in_addr_out);
+void *__llvm_autojit_materialize(uint64_t guid, const void *function);
 
 static const uint64_t guids[] = {0x1234};
 static const struct descriptor future = {99, "/nonexistent/future.bc", "future.c", {0, 0}, 1, guids, 0, 0};
@@ -37,8 +37,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   __llvm_autojit_register(&future);
-  void *slot = (void *)(uintptr_t)0x1234;
-  __llvm_autojit_materialize(&slot);
+  __llvm_autojit_materialize(0x1234, (const void *)main);
   return 0;
 }
 

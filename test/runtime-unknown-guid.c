@@ -16,14 +16,14 @@
 // RUN: count 1 < %t.err
 // RUN: FileCheck %s --input-file %t.err -DRT=%rtprefix
 
+#include <stdint.h>
 #include <stdio.h>
 
-void __llvm_autojit_materialize(void **guid_in_addr_out);
+void *__llvm_autojit_materialize(uint64_t guid, const void *function);
 
 void ask_for_unknown_function(void) {
-  void *slot = (void *)0x0123456789abcdefULL;
-  __llvm_autojit_materialize(&slot);
-  printf("materialize returned %p\n", slot);
+  void *body = __llvm_autojit_materialize(0x0123456789abcdefULL, (const void *)ask_for_unknown_function);
+  printf("materialize returned %p\n", body);
 }
 
 int main(void) {

@@ -23,10 +23,6 @@
 int __autojit_fn_helper(int x) { return x + 1; }
 int user(int x) { return __autojit_fn_helper(x) * 2; }
 #else
-void __llvm_autojit_materialize(void **guid_in_addr_out);
-void *lookup(unsigned long guid) {
-  void *slot = (void *)guid;
-  __llvm_autojit_materialize(&slot);
-  return slot;
-}
+void *__llvm_autojit_materialize(unsigned long guid, const void *function);
+void *lookup(unsigned long guid) { return __llvm_autojit_materialize(guid, lookup); }
 #endif

@@ -3,12 +3,13 @@
 // The pass itself is Rust (autojit_outline_module); this file only holds what
 // LLVM's C API has no door for.
 #include "llvm/IR/DebugInfoMetadata.h"
-#include "llvm/IR/InstrTypes.h"
+#include "llvm/IR/Comdat.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/PassManager.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm-c/Comdat.h"
 #include "llvm-c/Core.h"
 
 using namespace llvm;
@@ -96,12 +97,8 @@ extern "C" void autojit_slim_lazy_debug_info(LLVMModuleRef LazyModule) {
       GV.eraseMetadata(LLVMContext::MD_dbg);
 }
 
-// musttail requires the forwarding call to carry the frame's return and
-// parameter attributes (byval, sret, zeroext, ...). The C API copies them one
-// at a time, uniquing a new attribute list for each; this copies the list.
-extern "C" void autojit_copy_abi_attributes(LLVMValueRef Frame,
-                                            LLVMValueRef Call) {
-  Function &F = *unwrap<Function>(Frame);
-  unwrap<CallBase>(Call)->setAttributes(
-      F.getAttributes().removeFnAttributes(F.getContext()));
+// The C API can get and set a function's COMDAT but not read its name, which
+// a stub's record needs to join the function's section group.
+extern "C" const char *autojit_comdat_name(LLVMComdatRef C) {
+  return unwrap(C)->getName().data();
 }

@@ -14,7 +14,6 @@ extern "C" {
     fn autojit_set_dso_local(gv: LLVMValueRef, local: i32);
     fn autojit_erase_global_value(gv: LLVMValueRef);
     fn autojit_slim_lazy_debug_info(m: LLVMModuleRef);
-    fn autojit_copy_abi_attributes(frame: LLVMValueRef, call: LLVMValueRef);
 }
 
 pub fn cstring(s: &str) -> CString {
@@ -204,10 +203,51 @@ pub fn slim_lazy_debug_info(m: LLVMModuleRef) {
     unsafe { autojit_slim_lazy_debug_info(m) }
 }
 
-/// Gives a forwarding call the return and parameter attributes of `f`.
-pub fn copy_abi_attributes(f: LLVMValueRef, call: LLVMValueRef) {
-    // SAFETY: `f` is a live function and `call` a live call instruction.
-    unsafe { autojit_copy_abi_attributes(f, call) }
+fn attribute_kind(attr: &str) -> u32 {
+    // SAFETY: the name is a valid buffer of that length.
+    unsafe { LLVMGetEnumAttributeKindForName(attr.as_ptr() as *const c_char, attr.len()) }
+}
+
+pub fn has_fn_attr(f: LLVMValueRef, attr: &str) -> bool {
+    // SAFETY: `f` is a live function.
+    !unsafe {
+        LLVMGetEnumAttributeAtIndex(f, llvm_sys::LLVMAttributeFunctionIndex, attribute_kind(attr))
+    }
+    .is_null()
+}
+
+/// Removes a function attribute; an absent or unknown one is ignored.
+pub fn remove_fn_attr(f: LLVMValueRef, attr: &str) {
+    // SAFETY: `f` is a live function.
+    unsafe {
+        LLVMRemoveEnumAttributeAtIndex(f, llvm_sys::LLVMAttributeFunctionIndex, attribute_kind(attr))
+    }
+}
+
+pub fn add_fn_attr(f: LLVMValueRef, attr: &str) {
+    // SAFETY: `f` is a live function; the attribute is made in its context.
+    unsafe {
+        let a = LLVMCreateEnumAttribute(context_of(f), attribute_kind(attr), 0);
+        LLVMAddAttributeAtIndex(f, llvm_sys::LLVMAttributeFunctionIndex, a);
+    }
+}
+
+fn context_of(v: LLVMValueRef) -> LLVMContextRef {
+    // SAFETY: `v` is a live value.
+    unsafe { LLVMGetTypeContext(LLVMTypeOf(v)) }
+}
+
+/// Whether the module flag `key` is present with a non-zero integer value.
+pub fn module_flag_is_set(m: LLVMModuleRef, key: &str) -> bool {
+    // SAFETY: `m` is live; the flag's value, if any, is constant metadata.
+    unsafe {
+        let md = LLVMGetModuleFlag(m, key.as_ptr() as *const c_char, key.len());
+        if md.is_null() {
+            return false;
+        }
+        let v = LLVMMetadataAsValue(context(m), md);
+        !LLVMIsAConstantInt(v).is_null() && LLVMConstIntGetZExtValue(v) != 0
+    }
 }
 
 pub fn replace_all_uses(old: LLVMValueRef, new: LLVMValueRef) {

@@ -7,7 +7,6 @@
 //! address is the same in static and lazy code and each body compiles once.
 
 use crate::ir;
-use crate::select;
 use autojit_abi::names;
 use llvm_sys::comdat::LLVMSetComdat;
 use llvm_sys::core::*;
@@ -58,7 +57,7 @@ pub fn build_lazy_module(
         }
         // SAFETY: `f` is a live function of `l`.
         unsafe { LLVMSetComdat(f, std::ptr::null_mut()) };
-        if select::has_fn_attr(f, "alwaysinline") {
+        if ir::has_fn_attr(f, "alwaysinline") {
             // The program keeps its own definition; lazy code inlines this copy.
             ir::set_linkage(f, LLVMLinkage::LLVMAvailableExternallyLinkage);
         } else {

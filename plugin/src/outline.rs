@@ -1,13 +1,13 @@
 //! The pass: from one module clang made, a lazy module on disk and a static
 //! module whose lazified bodies are static frames.
 
-use crate::frame::replace_body_with_frame;
+use crate::frame::replace_body_with_stub;
 use crate::ir;
 use crate::lazy_module::{build_lazy_module, erase_dead_locals, external_references, LazyFunction};
 use crate::log::DebugLog;
 use crate::registration::{add_registration, Registration};
 use crate::select::{check_module, chosen_functions};
-use autojit_abi::{content_hash, function_guid, names, store, ContentHash};
+use autojit_abi::{content_hash, function_guid, store, ContentHash};
 use llvm_sys::prelude::*;
 use llvm_sys::LLVMVisibility;
 use std::collections::HashMap;
@@ -69,9 +69,8 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<bool, String> 
         .collect();
     drop(lazy);
 
-    let (materialize, materialize_ty) = ir::declare_void_ptr_fn(m, names::MATERIALIZE_FN);
     for (&f, lf) in chosen.iter().zip(&lazy_functions) {
-        replace_body_with_frame(m, f, lf.guid, (materialize, materialize_ty));
+        replace_body_with_stub(m, f, lf.guid);
         log.line(|| format!("lazified {} guid 0x{:016x}", lf.name, lf.guid));
     }
     // Link-once definitions are dropped when unused, but lazy code may still

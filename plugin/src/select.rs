@@ -84,7 +84,7 @@ pub fn pinned_functions(m: LLVMModuleRef) -> HashSet<LLVMValueRef> {
         }
     }
     for f in ir::functions(m) {
-        if has_fn_attr(f, "naked") || has_fn_attr(f, "alwaysinline") {
+        if ir::has_fn_attr(f, "naked") || ir::has_fn_attr(f, "alwaysinline") {
             pinned.insert(f);
         }
     }
@@ -93,14 +93,6 @@ pub fn pinned_functions(m: LLVMModuleRef) -> HashSet<LLVMValueRef> {
 
 fn is_static_initializer(name: &str) -> bool {
     name.starts_with("_GLOBAL__sub_I") || name.starts_with("__cxx_global_var_init")
-}
-
-pub fn has_fn_attr(f: LLVMValueRef, attr: &str) -> bool {
-    // SAFETY: the attribute name is a valid buffer; `f` is a live function.
-    unsafe {
-        let kind = LLVMGetEnumAttributeKindForName(attr.as_ptr() as *const _, attr.len());
-        !LLVMGetEnumAttributeAtIndex(f, llvm_sys::LLVMAttributeFunctionIndex, kind).is_null()
-    }
 }
 
 /// The functions to lazify, after local promotion: externally visible

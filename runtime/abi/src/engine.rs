@@ -18,15 +18,20 @@ pub const STATS_SYMBOL: &str = "autojit_engine_stats";
 /// Records a module descriptor.
 pub type RegisterFn = unsafe extern "C" fn(module: *const ModuleDescriptor);
 
-/// Returns the name of the function being materialized as seen from the
-/// caller's stack (malloc'ed, or null), for messages about functions whose
-/// lazy module cannot be read.
-pub type CallerNameFn = extern "C" fn() -> *mut c_char;
+/// Returns the name of the function whose stub contains `address`
+/// (malloc'ed, or null), for messages about functions whose lazy module
+/// cannot be read.
+pub type FunctionNameFn = extern "C" fn(address: usize) -> *mut c_char;
 
 /// Returns the address of the compiled body of `guid`, or 0 with `*error`
-/// set to a malloc'ed one-line message.
-pub type MaterializeFn =
-    unsafe extern "C" fn(guid: u64, caller_name: CallerNameFn, error: *mut *mut c_char) -> usize;
+/// set to a malloc'ed one-line message; `function` lies in the function's
+/// stub, for `function_name`.
+pub type MaterializeFn = unsafe extern "C" fn(
+    guid: u64,
+    function: usize,
+    function_name: FunctionNameFn,
+    error: *mut *mut c_char,
+) -> usize;
 
 /// Returns the AUTOJIT_STATS summary line (malloc'ed).
 pub type StatsFn = extern "C" fn() -> *mut c_char;

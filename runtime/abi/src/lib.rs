@@ -22,6 +22,7 @@ pub mod names;
 pub mod stats;
 #[cfg(feature = "std")]
 pub mod store;
+pub mod arch;
 
 pub use descriptor::{ModuleDescriptor, RegisteredModule, SymbolEntry, ABI_VERSION};
 #[cfg(feature = "std")]

@@ -6,11 +6,9 @@ use alloc::string::String;
 
 /// `void __llvm_autojit_register(const struct __llvm_autojit_module *)`.
 pub const REGISTER_FN: &str = "__llvm_autojit_register";
-/// `void __llvm_autojit_materialize(void **guid_in_addr_out)`.
-pub const MATERIALIZE_FN: &str = "__llvm_autojit_materialize";
-
-/// Internal per-function slot holding the compiled address once known.
-pub const SLOT_PREFIX: &str = "__llvm_autojit_ptr_";
+/// The resolver every lazy function stub jumps to on its first call
+/// (`arch/`); it calls the runtime's `__llvm_autojit_materialize`.
+pub const RESOLVE_FN: &str = "__llvm_autojit_resolve";
 /// The lazily compiled body of a function, named after its GUID.
 pub const BODY_PREFIX: &str = "__autojit_fn_";
 /// The per-module descriptor and its registration constructor.
@@ -32,10 +30,6 @@ pub const REGISTER_CTOR_PRIORITY: u32 = 100;
 
 pub fn body_name(guid: u64) -> String {
     format!("{BODY_PREFIX}{guid:016x}")
-}
-
-pub fn slot_name(function: &str) -> String {
-    format!("{SLOT_PREFIX}{function}")
 }
 
 pub fn promoted_name(local: &str, module_id: u64) -> String {

@@ -2,7 +2,7 @@
 //! it on the first materialization. Its C interface is
 //! `autojit_abi::engine`; errors go back to the runtime as messages.
 
-use autojit_abi::engine::{from_malloced, to_malloced, CallerNameFn};
+use autojit_abi::engine::{from_malloced, to_malloced, FunctionNameFn};
 use autojit_abi::{ModuleDescriptor, RegisteredModule};
 use autojit_jit::Engine;
 use std::ffi::c_char;
@@ -42,7 +42,8 @@ pub unsafe extern "C" fn autojit_engine_register(module: *const ModuleDescriptor
 #[no_mangle]
 pub unsafe extern "C" fn autojit_engine_materialize(
     guid: u64,
-    caller_name: CallerNameFn,
+    function: usize,
+    function_name: FunctionNameFn,
     error: *mut *mut c_char,
 ) -> usize {
     match ENGINE.materialize(guid) {
@@ -50,7 +51,7 @@ pub unsafe extern "C" fn autojit_engine_materialize(
         Err(mut e) => {
             if e.function.is_none() {
                 // SAFETY: the runtime's callback returns a malloc'ed string or null.
-                e.function = unsafe { from_malloced(caller_name()) };
+                e.function = unsafe { from_malloced(function_name(function)) };
             }
             // SAFETY: the caller passes a valid out-pointer.
             unsafe { *error = to_malloced(&e.to_string()) };

@@ -85,18 +85,15 @@ pub unsafe extern "C" fn __llvm_autojit_register(module: *const ModuleDescriptor
     }
 }
 
-/// Compiles the function whose GUID `*guid_in_addr_out` holds and replaces
-/// it with the function's address.
-///
-/// # Safety
-/// `guid_in_addr_out` must point to a writable pointer-sized slot.
+/// Compiles the function `guid` and returns the address of its body; the
+/// resolver (`autojit_abi::arch`) calls it at a stub's first call and
+/// publishes the address. `function` lies in the function's stub.
 #[no_mangle]
-pub unsafe extern "C" fn __llvm_autojit_materialize(guid_in_addr_out: *mut *mut c_void) {
+pub extern "C" fn __llvm_autojit_materialize(guid: u64, function: usize) -> usize {
     if MATERIALIZING.replace(true) {
         // Only a signal handler can get here: waiting for the engine would
         // wait for this very thread.
-        // SAFETY: the static frame passes its stack temporary holding the GUID.
-        let guid = unsafe { *guid_in_addr_out } as u64;
+        // Nothing that allocates: the interrupted code may hold malloc's lock.
         eprintln!(
             "{PREFIX} cannot materialize the function with GUID 0x{guid:016x}: it was called (from a signal handler?) while this thread was compiling lazy code; build the handler's file without autojit"
         );
@@ -108,20 +105,19 @@ pub unsafe extern "C" fn __llvm_autojit_materialize(guid_in_addr_out: *mut *mut 
         Ok(engine) => engine,
         Err(msg) => fail(msg),
     };
-    // SAFETY: the static frame passes its stack temporary holding the GUID.
-    let guid = unsafe { *guid_in_addr_out } as u64;
     let mut error = std::ptr::null_mut();
     // SAFETY: the engine's materialize with a valid out-pointer.
-    let address = unsafe { (engine.materialize)(guid, calling_function, &mut error) };
+    let address = unsafe { (engine.materialize)(guid, function, function_name, &mut error) };
     if address == 0 {
         // SAFETY: on failure the engine sets a malloc'ed message.
         fail(unsafe { from_malloced(error) }.unwrap_or_else(|| {
-            format!("the engine failed to materialize the function with GUID 0x{guid:016x} and gave no reason; rebuild the program")
+            format!("the engine failed to materialize {} and gave no reason; rebuild the program", describe_function(guid, function))
         }));
     }
-    // SAFETY: as above; the frame reads the address back after we return.
-    unsafe { *guid_in_addr_out = address as *mut c_void };
+    address
 }
+
+autojit_abi::define_resolver!(__llvm_autojit_materialize);
 
 /// The engine, loaded on first use; a failure is kept and reported by the
 /// first materialization.
@@ -308,39 +304,28 @@ fn fail(msg: String) -> ! {
     std::process::exit(EXIT_STATUS)
 }
 
-/// The name of the static frame that called `__llvm_autojit_materialize`,
-/// for messages about functions whose lazy module cannot be read: the first
-/// frame on the stack outside this library and the engine.
-extern "C" fn calling_function() -> *mut c_char {
-    let engine = runtime()
-        .engine
-        .clone()
-        .and_then(Result::ok)
-        .map(|e| e.materialize as *const c_void);
-    let skipped = [
-        containing_object(calling_function as *const c_void),
-        engine.and_then(containing_object),
-    ];
-    let mut caller = None;
-    backtrace::trace(|frame| {
-        if skipped.contains(&containing_object(frame.ip())) {
-            return true;
-        }
-        backtrace::resolve_frame(frame, |symbol| {
-            if caller.is_none() {
-                caller = symbol.name().map(|n| n.to_string());
-            }
-        });
-        false
-    });
-    caller.map_or(std::ptr::null_mut(), |name| to_malloced(&name))
+/// The name of the function whose stub contains `address`, from the
+/// dynamic symbol table or the executable's own (programs need no
+/// -rdynamic), for messages about functions whose lazy module cannot be read.
+extern "C" fn function_name(address: usize) -> *mut c_char {
+    symbol_name(address).map_or(std::ptr::null_mut(), |name| to_malloced(&name))
 }
 
-/// Base address of the loaded object that contains `address`.
-fn containing_object(address: *const c_void) -> Option<usize> {
-    let mut info = std::mem::MaybeUninit::<libc::Dl_info>::zeroed();
-    // SAFETY: dladdr only writes `info`; any address may be queried.
-    let found = unsafe { libc::dladdr(address, info.as_mut_ptr()) } != 0;
-    // SAFETY: dladdr filled `info` when it returned non-zero.
-    found.then(|| unsafe { info.assume_init() }.dli_fbase as usize)
+fn symbol_name(address: usize) -> Option<String> {
+    let mut name = None;
+    // resolve() takes a return address and looks one byte back.
+    backtrace::resolve((address + 1) as *mut c_void, |symbol| {
+        if name.is_none() {
+            name = symbol.name().map(|n| n.to_string());
+        }
+    });
+    name
+}
+
+/// "f (GUID 0x...)", or the GUID alone when no symbol table names it.
+fn describe_function(guid: u64, function: usize) -> String {
+    match symbol_name(function) {
+        Some(name) => format!("{name} (GUID 0x{guid:016x})"),
+        None => format!("the function with GUID 0x{guid:016x}"),
+    }
 }

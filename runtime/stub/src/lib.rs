@@ -32,32 +32,16 @@ pub unsafe extern "C" fn __llvm_autojit_register(module: *const ModuleDescriptor
     unsafe { program::register(module) }
 }
 
-/// Replaces the GUID in `*guid_in_addr_out` with the address of the
-/// function's body, compiled by autojitd.
-///
-/// Naked, to pass on its return address, which lies in the calling static
-/// frame: messages about functions whose lazy module cannot be read name
-/// the caller.
-///
-/// # Safety
-/// `guid_in_addr_out` must point to a writable pointer-sized slot.
+/// Returns the address of the body of `guid`, compiled by autojitd; the
+/// resolver (`autojit_abi::arch`) calls it at a stub's first call and
+/// publishes the address. `function` lies in the function's stub: messages
+/// about functions whose lazy module cannot be read name it.
 #[no_mangle]
-#[unsafe(naked)]
-pub unsafe extern "C" fn __llvm_autojit_materialize(guid_in_addr_out: *mut *mut c_void) {
-    // The return address becomes the second argument; the jump leaves the
-    // stack as the caller set it up, so the callee returns to the frame.
-    core::arch::naked_asm!("mov rsi, [rsp]", "jmp {}", sym materialize_called_from)
+pub extern "C" fn __llvm_autojit_materialize(guid: u64, function: usize) -> usize {
+    program::materialize(guid, function)
 }
 
-/// # Safety
-/// `guid_in_addr_out` must point to a writable pointer-sized slot.
-unsafe extern "C" fn materialize_called_from(
-    guid_in_addr_out: *mut *mut c_void,
-    return_address: usize,
-) {
-    // SAFETY: as the caller guarantees.
-    unsafe { program::materialize(guid_in_addr_out, return_address) }
-}
+autojit_abi::define_resolver!(__llvm_autojit_materialize);
 
 /// Serves an ORC controller (`llvm-jitlink -oop-executor=`) reading from
 /// `in_fd` and writing to `out_fd`: 0 after it hangs up or closes, 1 after

@@ -78,11 +78,8 @@ pub unsafe fn register(module: *const ModuleDescriptor) {
     unsafe { (*REGISTRY.modules.get()).push(module) };
 }
 
-/// # Safety
-/// `slot` must point to the static frame's pointer-sized temporary.
-pub unsafe fn materialize(slot: *mut *mut c_void, return_address: usize) {
-    // SAFETY: as the caller guarantees.
-    let guid = unsafe { *slot } as u64;
+/// The address of the body of `guid`; `function` lies in its stub.
+pub fn materialize(guid: u64, function: usize) -> usize {
     if sys::failed() {
         // SAFETY: ends the process at once; its error is already reported.
         unsafe { libc::_exit(sys::EXIT_STATUS) };
@@ -101,7 +98,7 @@ pub unsafe fn materialize(slot: *mut *mut c_void, return_address: usize) {
         }
         match call_materialize(s, guid, "")? {
             // Asked again with the caller's name, which only a message needs.
-            Err(_) => call_materialize(s, guid, &caller_name(return_address)),
+            Err(_) => call_materialize(s, guid, &function_name(function)),
             found => Ok(found),
         }
     }) {
@@ -116,8 +113,7 @@ pub unsafe fn materialize(slot: *mut *mut c_void, return_address: usize) {
         )),
     };
     debug!("materialized the function with GUID 0x{guid:016x} at 0x{address:x}");
-    // SAFETY: as the caller guarantees; the frame reads it back.
-    unsafe { *slot = address as *mut c_void };
+    address as usize
 }
 
 fn call_materialize(
@@ -130,18 +126,12 @@ fn call_materialize(
     decode_address(&result)
 }
 
-/// The name of the function containing `return_address` (a static frame),
-/// or "" when the dynamic symbol table does not have it.
-fn caller_name(return_address: usize) -> String {
+/// The name of the function whose stub contains `address`, or "" when the
+/// dynamic symbol table does not have it.
+fn function_name(address: usize) -> String {
     let mut info = core::mem::MaybeUninit::<libc::Dl_info>::zeroed();
-    // SAFETY: dladdr only writes `info`; the address lies inside the caller,
-    // one byte back from where the call returns.
-    let found = unsafe {
-        libc::dladdr(
-            return_address.wrapping_sub(1) as *const c_void,
-            info.as_mut_ptr(),
-        )
-    } != 0;
+    // SAFETY: dladdr only writes `info`; any address may be asked about.
+    let found = unsafe { libc::dladdr(address as *const c_void, info.as_mut_ptr()) } != 0;
     let name = if found {
         // SAFETY: dladdr filled `info` when it returned non-zero.
         unsafe { info.assume_init() }.dli_sname

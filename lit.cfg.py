@@ -68,6 +68,12 @@ if os.geteuid() == 0 and shutil.which("setpriv"):
     config.available_features.add("root")
 if shutil.which("gdb"):
     config.available_features.add("gdb")
+try:
+    with open("/proc/cpuinfo") as f:
+        if " avx " in f.read().replace("\n", " "):
+            config.available_features.add("avx")
+except OSError:
+    pass
 
 
 def may_attach_debugger():

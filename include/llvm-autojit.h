@@ -43,11 +43,14 @@ struct __llvm_autojit_module {
  * unit. Records the module; reads nothing from disk. */
 void __llvm_autojit_register(const struct __llvm_autojit_module *module);
 
-/* Called by a static frame the first time its function runs. On entry
- * *guid_in_addr_out holds the function's GUID; on return, the address of the
- * compiled body. On failure the runtime prints one line starting with
- * "[autojit-runtime]" and exits with a non-zero status. */
-void __llvm_autojit_materialize(void **guid_in_addr_out);
+/* Called by the resolver (__llvm_autojit_resolve, which both runtimes
+ * define) the first time a lazified function runs: returns the address of
+ * its compiled body, which the resolver stores in the function's stub record
+ * and jumps to. `function` is an address inside the function's stub, for
+ * messages. On failure the runtime prints one line starting with
+ * "[autojit-runtime]" (or "[autojit-stub]") and exits with a non-zero
+ * status. */
+void *__llvm_autojit_materialize(uint64_t guid, const void *function);
 
 /* Remote mode (libautojit_static-x86_64.a) only: serves an LLVM ORC
  * controller, such as llvm-jitlink -oop-executor=, over SimpleRemoteEPC,

@@ -211,7 +211,11 @@ fn attribute_kind(attr: &str) -> u32 {
 pub fn has_fn_attr(f: LLVMValueRef, attr: &str) -> bool {
     // SAFETY: `f` is a live function.
     !unsafe {
-        LLVMGetEnumAttributeAtIndex(f, llvm_sys::LLVMAttributeFunctionIndex, attribute_kind(attr))
+        LLVMGetEnumAttributeAtIndex(
+            f,
+            llvm_sys::LLVMAttributeFunctionIndex,
+            attribute_kind(attr),
+        )
     }
     .is_null()
 }
@@ -220,7 +224,11 @@ pub fn has_fn_attr(f: LLVMValueRef, attr: &str) -> bool {
 pub fn remove_fn_attr(f: LLVMValueRef, attr: &str) {
     // SAFETY: `f` is a live function.
     unsafe {
-        LLVMRemoveEnumAttributeAtIndex(f, llvm_sys::LLVMAttributeFunctionIndex, attribute_kind(attr))
+        LLVMRemoveEnumAttributeAtIndex(
+            f,
+            llvm_sys::LLVMAttributeFunctionIndex,
+            attribute_kind(attr),
+        )
     }
 }
 

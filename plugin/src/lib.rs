@@ -4,9 +4,9 @@
 //! pipeline at every -O level; `opt --load-pass-plugin=autojit.so
 //! -passes=autojit` runs it alone. See `docs/design.md` for what it does.
 
-mod frame;
 mod ir;
 mod lazy_module;
+mod lazy_stub;
 mod log;
 mod outline;
 mod promote;

@@ -1,9 +1,9 @@
 //! The pass: from one module clang made, a lazy module on disk and a static
 //! module whose lazified bodies are static frames.
 
-use crate::frame::replace_body_with_stub;
 use crate::ir;
 use crate::lazy_module::{build_lazy_module, erase_dead_locals, external_references, LazyFunction};
+use crate::lazy_stub::replace_body_with_stub;
 use crate::log::DebugLog;
 use crate::registration::{add_registration, Registration};
 use crate::select::{check_module, chosen_functions};

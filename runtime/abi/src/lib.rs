@@ -11,6 +11,7 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 extern crate alloc;
 
+pub mod arch;
 pub mod descriptor;
 #[cfg(feature = "std")]
 pub mod engine;
@@ -22,7 +23,6 @@ pub mod names;
 pub mod stats;
 #[cfg(feature = "std")]
 pub mod store;
-pub mod arch;
 
 pub use descriptor::{ModuleDescriptor, RegisteredModule, SymbolEntry, ABI_VERSION};
 #[cfg(feature = "std")]

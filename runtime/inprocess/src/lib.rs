@@ -111,7 +111,10 @@ pub extern "C" fn __llvm_autojit_materialize(guid: u64, function: usize) -> usiz
     if address == 0 {
         // SAFETY: on failure the engine sets a malloc'ed message.
         fail(unsafe { from_malloced(error) }.unwrap_or_else(|| {
-            format!("the engine failed to materialize {} and gave no reason; rebuild the program", describe_function(guid, function))
+            format!(
+                "the engine failed to materialize {} and gave no reason; rebuild the program",
+                describe_function(guid, function)
+            )
         }));
     }
     address

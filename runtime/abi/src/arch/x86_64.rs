@@ -46,9 +46,9 @@ pub fn stub_asm(guid: u64, sections: &StubSections) -> String {
         ""
     };
     let data_section = match sections.comdat {
-        Some(group) => format!(
-            ".data.rel.local.__llvm_autojit,\"awG\",@progbits,\"{group}\",comdat"
-        ),
+        Some(group) => {
+            format!(".data.rel.local.__llvm_autojit,\"awG\",@progbits,\"{group}\",comdat")
+        }
         None => String::from(".data.rel.local.__llvm_autojit,\"aw\",@progbits"),
     };
     format!(

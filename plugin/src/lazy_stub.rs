@@ -88,7 +88,14 @@ pub fn replace_body_with_stub(m: LLVMModuleRef, f: LLVMValueRef, guid: u64) {
         );
         let b = LLVMCreateBuilderInContext(ctx);
         LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(ctx, f, c"stub".as_ptr()));
-        LLVMBuildCall2(b, void_fn, inline_asm, std::ptr::null_mut(), 0, c"".as_ptr());
+        LLVMBuildCall2(
+            b,
+            void_fn,
+            inline_asm,
+            std::ptr::null_mut(),
+            0,
+            c"".as_ptr(),
+        );
         LLVMBuildUnreachable(b);
         LLVMDisposeBuilder(b);
     }

@@ -62,6 +62,13 @@ pub fn source_filename(m: LLVMModuleRef) -> String {
     unsafe { copy_bytes(LLVMGetSourceFileName(m, &mut len), len) }
 }
 
+pub fn target_triple(m: LLVMModuleRef) -> String {
+    // SAFETY: `m` is live; LLVM returns a NUL-terminated string it owns.
+    unsafe { CStr::from_ptr(LLVMGetTarget(m)) }
+        .to_string_lossy()
+        .into_owned()
+}
+
 /// Walks an intrusive LLVM list from `first` with `next`.
 fn collect(
     first: LLVMValueRef,

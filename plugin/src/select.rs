@@ -9,6 +9,7 @@ use std::collections::HashSet;
 
 /// Why a module is left exactly as clang made it.
 pub enum SkipReason {
+    UnsupportedTarget(String),
     Reserved(String),
     ThreadLocal(String),
     NothingToLazify,
@@ -17,6 +18,10 @@ pub enum SkipReason {
 impl std::fmt::Display for SkipReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            SkipReason::UnsupportedTarget(t) => write!(
+                f,
+                "its target {t} has no lazy function stub (x86-64 ELF only)"
+            ),
             SkipReason::Reserved(n) => write!(f, "it already uses the reserved name {n}"),
             SkipReason::ThreadLocal(n) => write!(f, "it uses the thread-local variable {n}"),
             SkipReason::NothingToLazify => write!(f, "it defines no function to lazify"),
@@ -26,6 +31,10 @@ impl std::fmt::Display for SkipReason {
 
 /// Checks the rules that leave a module untouched, before anything changes.
 pub fn check_module(m: LLVMModuleRef) -> Result<(), SkipReason> {
+    let triple = ir::target_triple(m);
+    if !autojit_abi::arch::supports_triple(&triple) {
+        return Err(SkipReason::UnsupportedTarget(triple));
+    }
     for gv in ir::global_values(m) {
         let name = ir::name(gv);
         if names::is_reserved(&name) {

@@ -25,6 +25,26 @@
 use alloc::format;
 use alloc::string::String;
 
+/// Whether modules for `triple` can get lazy function stubs: x86-64 ELF
+/// (the stub's sections and relocations are ELF's). A module without a
+/// triple is compiled for the host, this one.
+pub fn supports_triple(triple: &str) -> bool {
+    if triple.is_empty() {
+        return true;
+    }
+    let mut parts = triple.split('-');
+    let arch = parts.next().unwrap_or("");
+    let rest: alloc::vec::Vec<&str> = parts.collect();
+    arch == "x86_64"
+        && !rest.iter().any(|p| {
+            p.starts_with("darwin")
+                || p.starts_with("macos")
+                || p.starts_with("windows")
+                || p.starts_with("win32")
+                || p.starts_with("uefi")
+        })
+}
+
 /// How the plugin places a stub's record.
 pub struct StubSections<'a> {
     /// The COMDAT group of the function, if it has one: the record must be
@@ -218,6 +238,16 @@ macro_rules! define_resolver {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn elf_x86_64_only() {
+        assert!(supports_triple("x86_64-pc-linux-gnu"));
+        assert!(supports_triple("x86_64-unknown-freebsd14"));
+        assert!(!supports_triple("aarch64-linux-gnu"));
+        assert!(!supports_triple("x86_64-apple-macosx14.0.0"));
+        assert!(!supports_triple("x86_64-pc-windows-msvc"));
+        assert!(supports_triple(""));
+    }
 
     #[test]
     fn stub_records_follow_the_comdat() {

@@ -252,17 +252,11 @@ fn context_of(v: LLVMValueRef) -> LLVMContextRef {
     unsafe { LLVMGetTypeContext(LLVMTypeOf(v)) }
 }
 
-/// Whether the module flag `key` is present with a non-zero integer value.
-pub fn module_flag_is_set(m: LLVMModuleRef, key: &str) -> bool {
-    // SAFETY: `m` is live; the flag's value, if any, is constant metadata.
-    unsafe {
-        let md = LLVMGetModuleFlag(m, key.as_ptr() as *const c_char, key.len());
-        if md.is_null() {
-            return false;
-        }
-        let v = LLVMMetadataAsValue(context(m), md);
-        !LLVMIsAConstantInt(v).is_null() && LLVMConstIntGetZExtValue(v) != 0
-    }
+/// Whether the module has the flag `key` (clang adds its boolean flags,
+/// such as `cf-protection-branch`, only when they are on).
+pub fn has_module_flag(m: LLVMModuleRef, key: &str) -> bool {
+    // SAFETY: `m` is live; the key is a valid buffer of that length.
+    !unsafe { LLVMGetModuleFlag(m, key.as_ptr() as *const c_char, key.len()) }.is_null()
 }
 
 pub fn replace_all_uses(old: LLVMValueRef, new: LLVMValueRef) {

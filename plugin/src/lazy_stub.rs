@@ -67,7 +67,7 @@ pub fn replace_body_with_stub(m: LLVMModuleRef, f: LLVMValueRef, guid: u64) {
         guid,
         &StubSections {
             comdat: comdat.as_deref(),
-            branch_protection: ir::module_flag_is_set(m, "cf-protection-branch"),
+            branch_protection: ir::has_module_flag(m, "cf-protection-branch"),
         },
     );
     let ctx = ir::context(m);

@@ -51,7 +51,9 @@ pub struct StubSections<'a> {
     /// discarded with the function's code, never kept without it.
     pub comdat: Option<&'a str>,
     /// Whether indirect branches must land on `endbr64` (the module was
-    /// built with `-fcf-protection=branch`).
+    /// built with `-fcf-protection=branch`). LLVM already starts the
+    /// function with one; the entry, reached through the record, needs its
+    /// own.
     pub branch_protection: bool,
 }
 
@@ -72,7 +74,7 @@ pub fn stub_asm(guid: u64, sections: &StubSections) -> String {
         None => String::from(".data.rel.local.__llvm_autojit,\"aw\",@progbits"),
     };
     format!(
-        "{landing}jmp *2f(%rip)\n\
+        "jmp *2f(%rip)\n\
          1:\n\
          {landing}lea 2f(%rip), %r11\n\
          jmp *{resolver}@GOTPCREL(%rip)\n\
@@ -268,8 +270,7 @@ mod tests {
                 branch_protection: true,
             },
         );
-        assert!(grouped.starts_with("endbr64\njmp"));
-        assert!(grouped.contains("1:\nendbr64\nlea"));
+        assert!(grouped.starts_with("jmp *2f(%rip)\n1:\nendbr64\nlea"));
         assert!(grouped.contains("\"awG\",@progbits,\"_ZN1SC5Ei\",comdat"));
         assert!(!grouped.contains('$'));
     }

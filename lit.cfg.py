@@ -68,6 +68,9 @@ if os.geteuid() == 0 and shutil.which("setpriv"):
     config.available_features.add("root")
 if shutil.which("gdb"):
     config.available_features.add("gdb")
+# Linker-dependent tests also link with lld (-fuse-ld=lld) when it is there.
+if os.path.exists(os.path.join(tools, "ld.lld")):
+    config.available_features.add("lld")
 
 
 def may_attach_debugger():

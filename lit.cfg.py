@@ -74,6 +74,9 @@ try:
             config.available_features.add("avx")
 except OSError:
     pass
+# Linker-dependent tests also link with lld (-fuse-ld=lld) when it is there.
+if os.path.exists(os.path.join(tools, "ld.lld")):
+    config.available_features.add("lld")
 
 
 def may_attach_debugger():

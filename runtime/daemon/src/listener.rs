@@ -70,9 +70,10 @@ pub fn serve_forever(listener: UnixListener) -> Result<(), String> {
             continue;
         }
         let label = format!("session {} (pid {})", n + 1, peer.pid);
+        let pid = u32::try_from(peer.pid).ok();
         let spawned = std::thread::Builder::new()
             .name(format!("session-{}", n + 1))
-            .spawn(move || serve_connection(stream, label));
+            .spawn(move || serve_connection(stream, pid, label));
         if let Err(e) = spawned {
             eprintln!("{PREFIX} cannot start a session thread: {e}");
         }
@@ -80,7 +81,7 @@ pub fn serve_forever(listener: UnixListener) -> Result<(), String> {
     Ok(())
 }
 
-fn serve_connection(stream: UnixStream, label: String) {
+fn serve_connection(stream: UnixStream, pid: Option<u32>, label: String) {
     // The session gets descriptors of its own; `stream` keeps the
     // connection open until the outcome is logged, so a program (or test)
     // that sees the connection close finds the line already written.
@@ -95,13 +96,15 @@ fn serve_connection(stream: UnixStream, label: String) {
         }
     };
     session::set_read_timeout(&input, Some(session::SETUP_TIMEOUT));
-    if let Err(e) = session::serve(input, output, label) {
+    if let Err(e) = session::serve(input, output, pid, label) {
         eprintln!("{PREFIX} {e}");
     }
     drop(stream);
 }
 
-fn peer_credentials(stream: &UnixStream) -> Option<libc::ucred> {
+/// The credentials of the process at the other end of `socket`: the one
+/// that connected, or that created the socket pair.
+pub fn peer_credentials(socket: &impl AsRawFd) -> Option<libc::ucred> {
     let mut cred = libc::ucred {
         pid: 0,
         uid: 0,
@@ -111,7 +114,7 @@ fn peer_credentials(stream: &UnixStream) -> Option<libc::ucred> {
     // SAFETY: SO_PEERCRED writes at most `len` bytes into `cred`.
     let rc = unsafe {
         libc::getsockopt(
-            stream.as_raw_fd(),
+            socket.as_raw_fd(),
             libc::SOL_SOCKET,
             libc::SO_PEERCRED,
             &mut cred as *mut libc::ucred as *mut libc::c_void,

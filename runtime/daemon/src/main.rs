@@ -47,9 +47,14 @@ fn stdio() -> Result<(), String> {
     // SAFETY: the spawning stub hands over fds 0 and 1 as this process's
     // connection to it; nothing else in the daemon uses them.
     let (input, output) = unsafe { (File::from_raw_fd(0), File::from_raw_fd(1)) };
-    // SAFETY: getppid cannot fail.
-    let label = format!("program {}", unsafe { libc::getppid() });
-    session::serve(input, output, label)
+    // The program created the socket pair (the parent is gone since the
+    // detach).
+    let pid = listener::peer_credentials(&input).and_then(|peer| u32::try_from(peer.pid).ok());
+    let label = match pid {
+        Some(pid) => format!("program {pid}"),
+        None => "program".to_string(),
+    };
+    session::serve(input, output, pid, label)
 }
 
 fn standalone() -> Result<(), String> {

@@ -59,9 +59,10 @@ struct Session {
     reader_thread: Mutex<Option<JoinHandle<()>>>,
 }
 
-/// Serves one program over `input`/`output` until it hangs up or the
-/// connection fails. `label` names the program in log lines.
-pub fn serve(input: File, output: File, label: String) -> Result<(), String> {
+/// Serves one program, process `pid` if known, over `input`/`output` until
+/// it hangs up or the connection fails. `label` names the program in log
+/// lines.
+pub fn serve(input: File, output: File, pid: Option<u32>, label: String) -> Result<(), String> {
     let (ended_tx, ended_rx) = mpsc::channel();
     let session = Session {
         label,
@@ -115,7 +116,7 @@ pub fn serve(input: File, output: File, label: String) -> Result<(), String> {
         // session (with its engine) is dropped.
         let _ = session
             .engine
-            .set(unsafe { Engine::remote(PREFIX, jit, environment) });
+            .set(unsafe { Engine::remote(PREFIX, jit, environment, pid) });
         // The program makes its calls once told; the engine is there first.
         // SAFETY: `jit` is live; the wrapper name is NUL-terminated.
         let refused = unsafe { remote_jit::autojitd_session_ready(jit, ready.as_ptr()) };
@@ -275,7 +276,10 @@ impl Session {
                     .into_iter()
                     .map(|(n, a)| (n, a as usize))
                     .collect(),
-                scope: SymbolScope::Remote { library: m.library },
+                scope: SymbolScope::Remote {
+                    library: m.library,
+                    descriptor: m.descriptor as usize,
+                },
             });
         }
         w.error(None);

@@ -69,7 +69,8 @@ impl Engine {
     }
 
     /// An engine that links into the process behind a remote session, with
-    /// the settings that program forwarded.
+    /// the settings that program forwarded; it runs as process `pid`, if
+    /// known.
     ///
     /// # Safety
     /// `jit` must be an LLJIT over that session that stays live for as long
@@ -79,10 +80,11 @@ impl Engine {
         log_prefix: &'static str,
         jit: LLVMOrcLLJITRef,
         environment: Environment,
+        pid: Option<u32>,
     ) -> Self {
         let engine = Engine::with_environment(log_prefix, environment);
         // SAFETY: the caller keeps `jit` live.
-        engine.lock().remote_linker = Some(unsafe { ProcessLinker::remote(jit) });
+        engine.lock().remote_linker = Some(unsafe { ProcessLinker::remote(jit, pid) });
         engine
     }
 

@@ -3,6 +3,7 @@
 //! (or load it from the object cache) and link it.
 
 mod compile;
+mod elf_symbols;
 mod engine;
 mod error;
 mod lazy_store;

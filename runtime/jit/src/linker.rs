@@ -7,16 +7,18 @@
 //! Each lazy module gets a JITDylib of its own: its hidden symbols are defined
 //! there from the descriptor, and everything else resolves against the
 //! running program (its `SymbolScope`), so static frames, globals and
-//! libraries are shared.
+//! libraries are shared. Hidden definitions of other objects of the module's
+//! executable or library come from that file's symbol table, first.
 
+use crate::elf_symbols::{LoadedObject, ProgramObjects};
 use crate::llvm::{buffer_copy, check};
 use crate::program_symbols::SymbolResolver;
 use crate::registry::SymbolScope;
-use llvm_sys::error::LLVMErrorRef;
+use llvm_sys::error::{LLVMCreateStringError, LLVMErrorRef};
 use llvm_sys::orc2::lljit::*;
 use llvm_sys::orc2::*;
 use std::ffi::{c_void, CString};
-use std::sync::{mpsc, Mutex};
+use std::sync::{mpsc, Arc, Mutex};
 
 pub struct ProcessLinker {
     jit: LLVMOrcLLJITRef,
@@ -24,6 +26,8 @@ pub struct ProcessLinker {
     /// What ORC reported while linking, for the engine's one-line message
     /// (boxed: the session's error reporter keeps its address).
     session_errors: Box<Mutex<Vec<String>>>,
+    /// The program's executable and libraries, as files.
+    objects: ProgramObjects,
     /// Why debugger registration is unavailable, if it is.
     pub debug_support_error: Option<String>,
 }
@@ -59,26 +63,31 @@ impl ProcessLinker {
             );
             LLVMOrcCreateLLJIT(&mut jit, builder)
         })?;
+        let objects = ProgramObjects::new(Some(std::process::id()), true);
         // SAFETY: `jit` is never disposed; the in-process engine that holds
         // this linker lives for the rest of the process too.
-        Ok(unsafe { Self::over(jit) })
+        Ok(unsafe { Self::over(jit, objects) })
     }
 
-    /// Links through `jit`, an LLJIT over a remote session.
+    /// Links through `jit`, an LLJIT over a remote session with the program
+    /// running as process `pid` (None if unknown).
     ///
     /// # Safety
     /// `jit` must stay live for as long as this linker is used, and be
     /// disposed before the linker is dropped (its session reports errors to
     /// the linker).
-    pub unsafe fn remote(jit: LLVMOrcLLJITRef) -> Self {
+    pub unsafe fn remote(jit: LLVMOrcLLJITRef, pid: Option<u32>) -> Self {
+        // The program's global symbols come from its dynamic symbol table,
+        // through the session.
+        let objects = ProgramObjects::new(pid, false);
         // SAFETY: the caller's promise.
-        unsafe { Self::over(jit) }
+        unsafe { Self::over(jit, objects) }
     }
 
     /// # Safety
     /// `jit` must stay live for as long as the linker is used, and be
     /// disposed before the linker is dropped.
-    unsafe fn over(jit: LLVMOrcLLJITRef) -> Self {
+    unsafe fn over(jit: LLVMOrcLLJITRef, objects: ProgramObjects) -> Self {
         // SAFETY: `jit` is live (the caller's promise).
         let debug_support_error = check(unsafe { LLVMOrcLLJITEnableDebugSupport(jit) }).err();
         // SAFETY: as above.
@@ -98,6 +107,7 @@ impl ProcessLinker {
             jit,
             session,
             session_errors,
+            objects,
             debug_support_error,
         }
     }
@@ -115,7 +125,7 @@ impl ProcessLinker {
         let jd = unsafe { LLVMOrcExecutionSessionCreateBareJITDylib(self.session, name.as_ptr()) };
         match scope {
             SymbolScope::ThisProcess { descriptor } => {
-                let resolver = SymbolResolver::for_module_at(descriptor);
+                let resolver = SymbolResolver::for_module_at(&self.objects, descriptor);
                 // Like the JITDylib, its resolver lives for the rest of the
                 // process.
                 let ctx = Box::leak(Box::new(resolver)) as *const SymbolResolver as *mut c_void;
@@ -128,9 +138,37 @@ impl ProcessLinker {
                     LLVMOrcJITDylibAddGenerator(jd, generator);
                 }
             }
-            SymbolScope::Remote { library } => {
-                // SAFETY: `session` and `jd` are live.
-                check(unsafe { autojit_add_remote_scope(self.session, jd, library) })?;
+            SymbolScope::Remote {
+                library,
+                descriptor,
+            } => {
+                // The object's hidden definitions first, as in-process; what
+                // the program's dynamic linker finds next; last, why a symbol
+                // found nowhere may still be in the object.
+                let object = self.objects.containing(descriptor);
+                let first = Box::into_raw(Box::new(Arc::clone(&object))) as *mut c_void;
+                let last = Box::into_raw(Box::new(object)) as *mut c_void;
+                // SAFETY: `session` and `jd` are live; each generator owns
+                // its boxed reference, which `drop_object` frees with it.
+                unsafe {
+                    LLVMOrcJITDylibAddGenerator(
+                        jd,
+                        LLVMOrcCreateCustomCAPIDefinitionGenerator(
+                            generate_hidden,
+                            first,
+                            drop_object,
+                        ),
+                    );
+                    check(autojit_add_remote_scope(self.session, jd, library))?;
+                    LLVMOrcJITDylibAddGenerator(
+                        jd,
+                        LLVMOrcCreateCustomCAPIDefinitionGenerator(
+                            report_unsearchable,
+                            last,
+                            drop_object,
+                        ),
+                    );
+                }
             }
         }
         if symbols.is_empty() {
@@ -251,24 +289,137 @@ extern "C" fn generate(
     // SAFETY: `ctx` is the resolver handed over in `create_dylib`.
     let resolver = unsafe { &*(ctx as *const SymbolResolver) };
     // SAFETY: ORC passes `len` lookup elements at `set`.
-    let wanted = unsafe { std::slice::from_raw_parts(set, len) };
+    let wanted = unsafe { lookup_set(set, len) };
+    let missing = match define_found(jd, wanted, |n| resolver.resolve(n)) {
+        Ok(missing) => missing,
+        Err(e) => return e,
+    };
+    match resolver.unsearchable() {
+        Some(why) if !missing.is_empty() => not_found_because(&missing, &why),
+        _ => std::ptr::null_mut(),
+    }
+}
+
+/// Defines, in `jd`, every looked-up symbol that is a hidden definition of
+/// the remote module's object (`ctx`).
+extern "C" fn generate_hidden(
+    _generator: LLVMOrcDefinitionGeneratorRef,
+    ctx: *mut c_void,
+    _state: *mut LLVMOrcLookupStateRef,
+    _kind: LLVMOrcLookupKind,
+    jd: LLVMOrcJITDylibRef,
+    _flags: LLVMOrcJITDylibLookupFlags,
+    set: LLVMOrcCLookupSet,
+    len: usize,
+) -> LLVMErrorRef {
+    // SAFETY: `ctx` is the object boxed by `create_dylib`.
+    let object = unsafe { &*(ctx as *const Arc<LoadedObject>) };
+    // SAFETY: ORC passes `len` lookup elements at `set`.
+    let wanted = unsafe { lookup_set(set, len) };
+    define_found(jd, wanted, |n| object.hidden(n))
+        .err()
+        .unwrap_or(std::ptr::null_mut())
+}
+
+/// Last in a remote module's search order: fails the lookup of required
+/// symbols nothing defined, saying why, if the module's object (`ctx`) could
+/// not be searched for them.
+extern "C" fn report_unsearchable(
+    _generator: LLVMOrcDefinitionGeneratorRef,
+    ctx: *mut c_void,
+    _state: *mut LLVMOrcLookupStateRef,
+    _kind: LLVMOrcLookupKind,
+    _jd: LLVMOrcJITDylibRef,
+    _flags: LLVMOrcJITDylibLookupFlags,
+    set: LLVMOrcCLookupSet,
+    len: usize,
+) -> LLVMErrorRef {
+    // SAFETY: `ctx` is the object boxed by `create_dylib`.
+    let object = unsafe { &*(ctx as *const Arc<LoadedObject>) };
+    // SAFETY: ORC passes `len` lookup elements at `set`.
+    let wanted = unsafe { lookup_set(set, len) };
+    let missing: Vec<String> = wanted
+        .iter()
+        .filter(|e| is_required(e))
+        .map(|e| element_name(e).to_string_lossy().into_owned())
+        .collect();
+    match object.unsearchable() {
+        Some(why) if !missing.is_empty() => not_found_because(&missing, &why),
+        _ => std::ptr::null_mut(),
+    }
+}
+
+extern "C" fn drop_object(ctx: *mut c_void) {
+    // SAFETY: `ctx` is a box made by `create_dylib`, disposed of once, with
+    // its generator.
+    drop(unsafe { Box::from_raw(ctx as *mut Arc<LoadedObject>) });
+}
+
+/// # Safety
+/// `set` must point to `len` lookup elements that outlive the use.
+unsafe fn lookup_set<'a>(set: LLVMOrcCLookupSet, len: usize) -> &'a [LLVMOrcCLookupSetElement] {
+    if len == 0 {
+        return &[];
+    }
+    // SAFETY: the caller's promise.
+    unsafe { std::slice::from_raw_parts(set, len) }
+}
+
+fn element_name(element: &LLVMOrcCLookupSetElement) -> &std::ffi::CStr {
+    // SAFETY: the name is a live pool entry; its string is NUL-terminated.
+    unsafe { std::ffi::CStr::from_ptr(LLVMOrcSymbolStringPoolEntryStr(element.Name)) }
+}
+
+/// A weak reference may stay undefined; only required symbols are missing.
+fn is_required(element: &LLVMOrcCLookupSetElement) -> bool {
+    matches!(
+        element.LookupFlags,
+        LLVMOrcSymbolLookupFlags::LLVMOrcSymbolLookupFlagsRequiredSymbol
+    )
+}
+
+/// Defines in `jd` each of `wanted` that `resolve` finds; the names of the
+/// required ones it does not find.
+fn define_found(
+    jd: LLVMOrcJITDylibRef,
+    wanted: &[LLVMOrcCLookupSetElement],
+    resolve: impl Fn(&str) -> Option<usize>,
+) -> Result<Vec<String>, LLVMErrorRef> {
     let mut found = Vec::new();
+    let mut missing = Vec::new();
     for element in wanted {
-        // SAFETY: the name is a live pool entry; its string is NUL-terminated.
-        let name =
-            unsafe { std::ffi::CStr::from_ptr(LLVMOrcSymbolStringPoolEntryStr(element.Name)) };
-        let Some(address) = name.to_str().ok().and_then(|n| resolver.resolve(n)) else {
-            continue;
-        };
-        // SAFETY: the definition below takes a reference of its own.
-        unsafe { LLVMOrcRetainSymbolStringPoolEntry(element.Name) };
-        found.push(absolute_symbol(element.Name, address));
+        let name = element_name(element);
+        match name.to_str().ok().and_then(&resolve) {
+            Some(address) => {
+                // SAFETY: the definition below takes a reference of its own.
+                unsafe { LLVMOrcRetainSymbolStringPoolEntry(element.Name) };
+                found.push(absolute_symbol(element.Name, address));
+            }
+            None if is_required(element) => missing.push(name.to_string_lossy().into_owned()),
+            None => {}
+        }
     }
     if found.is_empty() {
-        return std::ptr::null_mut();
+        return Ok(missing);
     }
     // SAFETY: `found` holds retained names; the unit takes them and `jd` the unit.
-    unsafe { LLVMOrcJITDylibDefine(jd, LLVMOrcAbsoluteSymbols(found.as_mut_ptr(), found.len())) }
+    let err = unsafe {
+        LLVMOrcJITDylibDefine(jd, LLVMOrcAbsoluteSymbols(found.as_mut_ptr(), found.len()))
+    };
+    if err.is_null() {
+        Ok(missing)
+    } else {
+        Err(err)
+    }
+}
+
+/// The lookup's error: `missing` were found nowhere, and `why` they may
+/// still exist.
+fn not_found_because(missing: &[String], why: &str) -> LLVMErrorRef {
+    let message = format!("{} not found: {why}", missing.join(", "));
+    let message = CString::new(message.replace('\0', " ")).unwrap_or_default();
+    // SAFETY: LLVM copies the NUL-terminated message.
+    unsafe { LLVMCreateStringError(message.as_ptr()) }
 }
 
 extern "C" fn deliver_lookup(

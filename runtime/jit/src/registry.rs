@@ -30,9 +30,11 @@ pub enum SymbolScope {
     /// This process, as seen from the object whose descriptor is at
     /// `descriptor`.
     ThisProcess { descriptor: usize },
-    /// The process behind a remote session: its global scope, then the
-    /// library behind dylib-manager handle `library` (0: the executable).
-    Remote { library: u64 },
+    /// The process behind a remote session: the hidden definitions of the
+    /// object holding the descriptor at `descriptor` (an address in that
+    /// process), its global scope, then the library behind dylib-manager
+    /// handle `library` (0: the executable).
+    Remote { library: u64, descriptor: usize },
 }
 
 impl From<RegisteredModule> for Registration {

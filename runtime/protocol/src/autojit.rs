@@ -28,6 +28,10 @@ pub struct ModuleRegistration {
     /// A dylib-manager handle on the shared library that registered the
     /// module (its own symbol scope), or 0 for the executable.
     pub library: u64,
+    /// The descriptor's address, which tells the daemon which of the
+    /// program's files holds the module (for the hidden symbols in its
+    /// symbol table).
+    pub descriptor: u64,
     pub lazy_path: String,
     pub source_path: String,
     /// Content hash of the lazy file, high half first.
@@ -39,7 +43,7 @@ pub struct ModuleRegistration {
 
 impl ModuleRegistration {
     pub fn encode(&self, w: &mut Writer) {
-        w.u64(self.library);
+        w.u64(self.library).u64(self.descriptor);
         w.string(&self.lazy_path).string(&self.source_path);
         w.u64(self.content_hash[0]).u64(self.content_hash[1]);
         w.u64(self.guids.len() as u64);
@@ -54,6 +58,7 @@ impl ModuleRegistration {
 
     pub fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         let library = r.u64()?;
+        let descriptor = r.u64()?;
         let lazy_path = r.string()?;
         let source_path = r.string()?;
         let content_hash = [r.u64()?, r.u64()?];
@@ -70,6 +75,7 @@ impl ModuleRegistration {
         }
         Ok(ModuleRegistration {
             library,
+            descriptor,
             lazy_path,
             source_path,
             content_hash,
@@ -92,8 +98,9 @@ pub fn encode_registrations(modules: &[ModuleRegistration]) -> Writer {
 /// Decodes a register call's argument bytes completely.
 pub fn decode_registrations(bytes: &[u8]) -> Result<Vec<ModuleRegistration>, DecodeError> {
     let mut r = Reader::new(bytes);
-    // A handle, two string counts, a hash and two sequence counts.
-    let n = r.count(56)?;
+    // A handle, an address, two string counts, a hash and two sequence
+    // counts.
+    let n = r.count(64)?;
     let mut modules = Vec::with_capacity(n);
     for _ in 0..n {
         modules.push(ModuleRegistration::decode(&mut r)?);
@@ -126,6 +133,7 @@ mod tests {
     fn module() -> ModuleRegistration {
         ModuleRegistration {
             library: 0,
+            descriptor: 0x5555_0000_1000,
             lazy_path: "/store/ab.bc".into(),
             source_path: "/src/a.c".into(),
             content_hash: [1, 2],

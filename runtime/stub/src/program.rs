@@ -233,6 +233,7 @@ fn send_registrations(session: &Session) -> Result<Result<(), String>, Ended> {
             session.executor().issue_library_handle(library);
             ModuleRegistration {
                 library,
+                descriptor: m.as_ptr() as u64,
                 lazy_path: m.lazy_path().into(),
                 source_path: m.source_path().into(),
                 content_hash: m.content_hash_halves(),

@@ -34,7 +34,7 @@ plugin_flags() { echo "-fpass-plugin=$autojit_lib/autojit.so"; }
 runtime_flags() {
   if ((remote)); then
     # Makefiles put LDFLAGS before the objects: -u pulls the stub in anyway.
-    echo "-Wl,-u,__llvm_autojit_materialize -L$autojit_lib -lautojit_static-x86_64 -rdynamic -pthread"
+    echo "-Wl,-u,__llvm_autojit_resolve -L$autojit_lib -lautojit_static-x86_64 -rdynamic -pthread"
   else
     echo "-L$autojit_lib -lautojit-runtime -Wl,-rpath,$autojit_lib -pthread"
   fi

@@ -6,7 +6,6 @@
 //! the runtime's dependencies no longer reads libLLVM's symbol table.
 
 use crate::ModuleDescriptor;
-use std::ffi::c_char;
 
 /// The engine library's file name; it sits next to the runtime library.
 pub const LIBRARY: &str = "libautojit-engine.so";
@@ -18,46 +17,49 @@ pub const STATS_SYMBOL: &str = "autojit_engine_stats";
 /// Records a module descriptor.
 pub type RegisterFn = unsafe extern "C" fn(module: *const ModuleDescriptor);
 
-/// Returns the name of the function whose stub contains `address`
-/// (malloc'ed, or null), for messages about functions whose lazy module
-/// cannot be read.
-pub type FunctionNameFn = extern "C" fn(address: usize) -> *mut c_char;
-
-/// Returns the address of the compiled body of `guid`, or 0 with `*error`
-/// set to a malloc'ed one-line message; `function` lies in the function's
-/// stub, for `function_name`.
-pub type MaterializeFn = unsafe extern "C" fn(
-    guid: u64,
-    function: usize,
-    function_name: FunctionNameFn,
-    error: *mut *mut c_char,
-) -> usize;
-
-/// Returns the AUTOJIT_STATS summary line (malloc'ed).
-pub type StatsFn = extern "C" fn() -> *mut c_char;
-
-/// A malloc'ed copy of `s`: strings cross the interface this way.
-pub fn to_malloced(s: &str) -> *mut c_char {
-    let c = std::ffi::CString::new(s.replace('\0', " ")).expect("NUL bytes were replaced");
-    // SAFETY: strdup copies a valid NUL-terminated string.
-    unsafe { libc::strdup(c.as_ptr()) }
+/// Bytes the engine allocated with malloc for the runtime to free.
+#[repr(C)]
+pub struct MallocedBytes {
+    pub data: *mut u8,
+    pub len: usize,
 }
 
-/// Takes a string made by `to_malloced` (or null) and frees it.
+/// Returns the address of the compiled body of `guid`, or 0 with
+/// `*failure` set to the `Failure`, encoded as on autojitd's connection
+/// (`autojit_protocol::autojit::encode_failure`).
+pub type MaterializeFn = unsafe extern "C" fn(guid: u64, failure: *mut MallocedBytes) -> usize;
+
+/// Returns the AUTOJIT_STATS counters.
+pub type StatsFn = extern "C" fn() -> crate::StatsSnapshot;
+
+/// A malloc'ed copy of `bytes`.
+pub fn bytes_to_malloced(bytes: &[u8]) -> MallocedBytes {
+    // SAFETY: malloc of any size; the copy stays within both buffers.
+    unsafe {
+        let data = libc::malloc(bytes.len().max(1)) as *mut u8;
+        if !data.is_null() {
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), data, bytes.len());
+        }
+        MallocedBytes {
+            data,
+            len: if data.is_null() { 0 } else { bytes.len() },
+        }
+    }
+}
+
+/// Takes bytes made by `bytes_to_malloced` and frees them.
 ///
 /// # Safety
-/// `p` must be null or a malloc'ed NUL-terminated string nobody else frees.
-pub unsafe fn from_malloced(p: *mut c_char) -> Option<String> {
-    if p.is_null() {
-        return None;
+/// `bytes` must come from `bytes_to_malloced` and be taken once.
+pub unsafe fn bytes_from_malloced(bytes: MallocedBytes) -> Vec<u8> {
+    if bytes.data.is_null() {
+        return Vec::new();
     }
-    // SAFETY: the caller guarantees a NUL-terminated string.
-    let s = unsafe { std::ffi::CStr::from_ptr(p) }
-        .to_string_lossy()
-        .into_owned();
-    // SAFETY: malloc'ed and owned by us, freed exactly once.
-    unsafe { libc::free(p as *mut libc::c_void) };
-    Some(s)
+    // SAFETY: `len` bytes were copied into the malloc'ed buffer.
+    let out = unsafe { std::slice::from_raw_parts(bytes.data, bytes.len) }.to_vec();
+    // SAFETY: malloc'ed above and freed exactly once.
+    unsafe { libc::free(bytes.data.cast()) };
+    out
 }
 
 #[cfg(test)]
@@ -65,13 +67,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn strings_round_trip() {
-        // SAFETY: the pointer comes from to_malloced.
+    fn bytes_round_trip() {
+        // SAFETY: the bytes come from bytes_to_malloced, taken once.
         assert_eq!(
-            unsafe { from_malloced(to_malloced("a\0b")) }.as_deref(),
-            Some("a b")
+            unsafe { bytes_from_malloced(bytes_to_malloced(b"ab\0c")) },
+            b"ab\0c"
         );
-        // SAFETY: null is allowed.
-        assert_eq!(unsafe { from_malloced(std::ptr::null_mut()) }, None);
+        // SAFETY: as above.
+        assert!(unsafe { bytes_from_malloced(bytes_to_malloced(b"")) }.is_empty());
     }
 }

@@ -36,6 +36,34 @@ pub fn is_truthy(value: &str) -> bool {
     )
 }
 
+/// Where AUTOJIT_STATS sends the summary line at exit.
+#[derive(Debug, PartialEq, Eq)]
+pub enum StatsDestination<'a> {
+    Nowhere,
+    Stderr,
+    /// Appended to this file, which outlives a program that closes stderr
+    /// (and collects the lines of every program of a build).
+    File(&'a str),
+}
+
+/// A true value prints to stderr, a false one (or none) nowhere, anything
+/// else names a file.
+pub fn stats_destination(value: Option<&str>) -> StatsDestination<'_> {
+    match value {
+        None | Some("") => StatsDestination::Nowhere,
+        Some(v) if is_truthy(v) => StatsDestination::Stderr,
+        Some(v) if is_falsy(v) => StatsDestination::Nowhere,
+        Some(path) => StatsDestination::File(path),
+    }
+}
+
+pub fn is_falsy(value: &str) -> bool {
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "0" | "off" | "false" | "no"
+    )
+}
+
 #[cfg(feature = "std")]
 pub fn flag(name: &str) -> bool {
     std::env::var(name).map(|v| is_truthy(&v)).unwrap_or(false)

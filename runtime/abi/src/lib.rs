@@ -16,14 +16,16 @@ pub mod descriptor;
 #[cfg(feature = "std")]
 pub mod engine;
 pub mod env;
+pub mod failure;
 #[cfg(feature = "std")]
 pub mod guid;
 pub mod names;
-#[cfg(feature = "std")]
 pub mod stats;
 #[cfg(feature = "std")]
 pub mod store;
 
 pub use descriptor::{ModuleDescriptor, RegisteredModule, SymbolEntry, ABI_VERSION};
+pub use failure::{Failure, FailureKind};
 #[cfg(feature = "std")]
 pub use guid::{content_hash, function_guid, ContentHash};
+pub use stats::StatsSnapshot;

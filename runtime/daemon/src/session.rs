@@ -52,9 +52,6 @@ struct Session {
     /// Serializes the program's calls; true once the session is being torn
     /// down, when no call may start any more.
     calls_closed: Mutex<bool>,
-    /// Failed materializations, until the program asks again with the
-    /// caller's name.
-    failures: Mutex<HashMap<u64, autojit_jit::Error>>,
     ended: Mutex<Option<mpsc::Sender<Option<String>>>>,
     reader_thread: Mutex<Option<JoinHandle<()>>>,
 }
@@ -73,7 +70,6 @@ pub fn serve(input: File, output: File, pid: Option<u32>, label: String) -> Resu
         engine: OnceLock::new(),
         settings: Mutex::default(),
         calls_closed: Mutex::new(false),
-        failures: Mutex::default(),
         ended: Mutex::new(Some(ended_tx)),
         reader_thread: Mutex::new(None),
     };
@@ -238,17 +234,19 @@ impl Session {
             (Some(engine), false) => match which {
                 REGISTER => self.register(engine, args, &mut w),
                 MATERIALIZE => self.materialize(engine, args, &mut w),
-                _ => {
-                    w.string(&engine.stats.summary());
-                }
+                _ => w = autojit::encode_stats(&engine.stats.snapshot()),
             },
             _ => {
                 let why = "autojitd's session for this program is not running";
                 match which {
-                    MATERIALIZE => w.unexpected(why),
-                    STATS => w.string(why),
-                    _ => w.error(Some(why)),
-                };
+                    MATERIALIZE => {
+                        w.unexpected(why);
+                    }
+                    STATS => w = autojit::encode_stats(&Default::default()),
+                    _ => {
+                        w.error(Some(why));
+                    }
+                }
             }
         }
         w.bytes
@@ -285,33 +283,16 @@ impl Session {
         w.error(None);
     }
 
-    /// `Expected<u64>(u64 guid, String caller)`.
+    /// `MaterializeResult(u64 guid)`: the address, or the failure as a
+    /// value for the program's front end to report.
     fn materialize(&self, engine: &Engine, args: &[u8], w: &mut Writer) {
-        let (guid, caller) = match decode_materialize(args) {
-            Ok(call) => call,
+        match decode_materialize(args) {
+            Ok(guid) => {
+                let result = engine.materialize(guid).map(|address| address as u64);
+                *w = autojit::encode_materialize_result(&result);
+            }
             Err(e) => {
                 w.unexpected(&format!("autojitd cannot read the program's materialize call ({e}); relink the program with this autojit's stub"));
-                return;
-            }
-        };
-        // A failure the program asks about again, naming the caller for the
-        // message, is answered without redoing the work (a second link would
-        // fail differently).
-        let kept = self.failures.lock().ok().and_then(|mut f| f.remove(&guid));
-        match kept.map_or_else(|| engine.materialize(guid), Err) {
-            Ok(address) => {
-                w.bool(true).u64(address as u64);
-            }
-            Err(mut e) => {
-                if e.function.is_none() && !caller.is_empty() {
-                    e.function = Some(caller.clone());
-                }
-                w.unexpected(&e.to_string());
-                if caller.is_empty() {
-                    if let Ok(mut failures) = self.failures.lock() {
-                        failures.insert(guid, e);
-                    }
-                }
             }
         }
     }

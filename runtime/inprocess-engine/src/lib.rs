@@ -1,10 +1,12 @@
 //! libautojit-engine.so: the engine behind `libautojit-runtime.so`, loaded by
 //! it on the first materialization. Its C interface is
-//! `autojit_abi::engine`; errors go back to the runtime as messages.
+//! `autojit_abi::engine`; failures go back to the runtime as values.
 
-use autojit_abi::engine::{from_malloced, to_malloced, FunctionNameFn};
+use autojit_abi::engine::{bytes_to_malloced, MallocedBytes};
+use autojit_abi::StatsSnapshot;
 use autojit_abi::{ModuleDescriptor, RegisteredModule};
 use autojit_jit::Engine;
+use autojit_protocol::{autojit::encode_failure, Writer};
 use std::ffi::c_char;
 use std::sync::LazyLock;
 
@@ -38,29 +40,25 @@ pub unsafe extern "C" fn autojit_engine_register(module: *const ModuleDescriptor
 }
 
 /// # Safety
-/// `error` must be a valid pointer to write a message pointer to.
+/// `failure` must be a valid pointer to write the failure's bytes to.
 #[no_mangle]
 pub unsafe extern "C" fn autojit_engine_materialize(
     guid: u64,
-    function: usize,
-    function_name: FunctionNameFn,
-    error: *mut *mut c_char,
+    failure: *mut MallocedBytes,
 ) -> usize {
     match ENGINE.materialize(guid) {
         Ok(address) => address,
-        Err(mut e) => {
-            if e.function.is_none() {
-                // SAFETY: the runtime's callback returns a malloc'ed string or null.
-                e.function = unsafe { from_malloced(function_name(function)) };
-            }
+        Err(e) => {
+            let mut w = Writer::new();
+            encode_failure(&mut w, &e);
             // SAFETY: the caller passes a valid out-pointer.
-            unsafe { *error = to_malloced(&e.to_string()) };
+            unsafe { *failure = bytes_to_malloced(&w.bytes) };
             0
         }
     }
 }
 
 #[no_mangle]
-pub extern "C" fn autojit_engine_stats() -> *mut c_char {
-    to_malloced(&ENGINE.stats.summary())
+pub extern "C" fn autojit_engine_stats() -> StatsSnapshot {
+    ENGINE.stats.snapshot()
 }

@@ -1,30 +1,30 @@
-//! libautojit-runtime.so: the two entry points of `include/llvm-autojit.h`.
+//! libautojit-runtime.so: the program side of in-process mode. The front
+//! end (`autojit_frontend`) does all a program does; this file is its
+//! backend: `libautojit-engine.so`, loaded from this library's directory.
 //!
 //! This library has no LLVM in it, so linking a program against it never
 //! reads libLLVM's symbol table. The first registration (a priority-100
-//! constructor) loads `libautojit-engine.so` from this library's directory.
-//! That is early on purpose: LLVM's global objects register their destructors
-//! when LLVM loads, and exit runs destructors last-registered-first, so
-//! loading LLVM before the program's static objects exist keeps it alive for
-//! their destructors, which may call lazy functions.
-//!
-//! This is the outermost layer: errors are printed here, on one line, and end
-//! the program with a non-zero status.
+//! constructor) loads the engine. That is early on purpose: LLVM's global
+//! objects register their destructors when LLVM loads, and exit runs
+//! destructors last-registered-first, so loading LLVM before the program's
+//! static objects exist keeps it alive for their destructors, which may call
+//! lazy functions.
 
-use autojit_abi::engine::{self, from_malloced, to_malloced, MaterializeFn, RegisterFn, StatsFn};
-use autojit_abi::stats::Stats;
-use autojit_abi::{env, ModuleDescriptor, RegisteredModule};
-use std::cell::Cell;
-use std::ffi::{c_char, c_void, CStr, CString};
-use std::sync::{Mutex, MutexGuard, Once};
+use autojit_abi::engine::{
+    self, bytes_from_malloced, MallocedBytes, MaterializeFn, RegisterFn, StatsFn,
+};
+use autojit_abi::{Failure, FailureKind, RegisteredModule, StatsSnapshot};
+use autojit_frontend::Backend;
+use autojit_protocol::{autojit::decode_failure, Reader};
+use std::ffi::{c_void, CStr, CString};
+use std::sync::{Mutex, MutexGuard};
 
 const PREFIX: &str = "[autojit-runtime]";
-const EXIT_STATUS: i32 = 1;
 
-/// The engine, or why it could not be loaded: a program that never calls a
-/// lazy function still runs without it.
-struct Runtime {
-    engine: Option<Result<EngineLibrary, String>>,
+/// The engine library, or why it could not be loaded: a program that never
+/// calls a lazy function still runs without it.
+struct InProcessEngine {
+    engine: Mutex<Option<Result<EngineLibrary, String>>>,
 }
 
 #[derive(Clone, Copy)]
@@ -34,98 +34,72 @@ struct EngineLibrary {
     stats: StatsFn,
 }
 
-static RUNTIME: Mutex<Runtime> = Mutex::new(Runtime { engine: None });
-static AT_EXIT: Once = Once::new();
+static ENGINE: InProcessEngine = InProcessEngine {
+    engine: Mutex::new(None),
+};
 
-thread_local! {
-    /// Set while this thread is inside `__llvm_autojit_materialize`.
-    static MATERIALIZING: Cell<bool> = const { Cell::new(false) };
-}
+autojit_frontend::define_runtime!(ENGINE);
 
-struct MaterializingGuard;
+impl InProcessEngine {
+    fn library(&self) -> MutexGuard<'_, Option<Result<EngineLibrary, String>>> {
+        self.engine.lock().unwrap_or_else(|e| e.into_inner())
+    }
 
-impl Drop for MaterializingGuard {
-    fn drop(&mut self) {
-        MATERIALIZING.set(false);
+    /// The engine, loaded on first use; a failure is kept and reported by
+    /// the first materialization.
+    fn loaded(&self) -> Result<EngineLibrary, String> {
+        self.library().get_or_insert_with(load_engine).clone()
     }
 }
 
-fn runtime() -> MutexGuard<'static, Runtime> {
-    RUNTIME.lock().unwrap_or_else(|e| e.into_inner())
-}
+impl Backend for InProcessEngine {
+    fn prefix(&self) -> &'static str {
+        PREFIX
+    }
 
-/// Records a lazy module; reads nothing from disk. The first call loads the
-/// engine (see the module documentation for why that early).
-///
-/// # Safety
-/// `module` must be a descriptor emitted by the autojit plugin.
-#[no_mangle]
-pub unsafe extern "C" fn __llvm_autojit_register(module: *const ModuleDescriptor) {
-    // SAFETY: the plugin passes a constant descriptor that lives as long as
-    // the binary that contains it.
-    let Some(registered) = (unsafe { RegisteredModule::from_raw(module) }) else {
-        fail(
-            "__llvm_autojit_register called with a null module descriptor; rebuild the program"
-                .into(),
-        );
-    };
-    AT_EXIT.call_once(|| {
-        if env::flag(env::STATS) {
-            // SAFETY: print_stats is a plain extern "C" fn with no arguments.
-            unsafe { libc::atexit(print_stats) };
+    fn registered(&self, module: &RegisteredModule) {
+        if let Ok(engine) = self.loaded() {
+            // SAFETY: the engine takes plugin-emitted descriptors, which the
+            // front end checked.
+            unsafe { (engine.register)(module.as_ptr()) };
         }
-    });
-    if env::flag(env::DEBUG) {
-        let (file, n) = (registered.lazy_path(), registered.guids().len());
-        eprintln!("{PREFIX} registered {file} ({n} functions)");
     }
-    if let Ok(engine) = loaded_engine() {
-        // SAFETY: the engine takes plugin-emitted descriptors.
-        unsafe { (engine.register)(module) };
-    }
-}
 
-/// Compiles the function `guid` and returns the address of its body; the
-/// resolver (`autojit_abi::arch`) calls it at a stub's first call and
-/// publishes the address. `function` lies in the function's stub.
-#[no_mangle]
-pub extern "C" fn __llvm_autojit_materialize(guid: u64, function: usize) -> usize {
-    if MATERIALIZING.replace(true) {
-        // Only a signal handler can get here: waiting for the engine would
-        // wait for this very thread.
-        // Nothing that allocates: the interrupted code may hold malloc's lock.
-        eprintln!(
-            "{PREFIX} cannot materialize the function with GUID 0x{guid:016x}: it was called (from a signal handler?) while this thread was compiling lazy code; build the handler's file without autojit"
-        );
-        // SAFETY: ends the process at once; nothing else is safe here.
-        unsafe { libc::_exit(EXIT_STATUS) };
-    }
-    let _reset = MaterializingGuard;
-    let engine = match loaded_engine() {
-        Ok(engine) => engine,
-        Err(msg) => fail(msg),
-    };
-    let mut error = std::ptr::null_mut();
-    // SAFETY: the engine's materialize with a valid out-pointer.
-    let address = unsafe { (engine.materialize)(guid, function, function_name, &mut error) };
-    if address == 0 {
-        // SAFETY: on failure the engine sets a malloc'ed message.
-        fail(unsafe { from_malloced(error) }.unwrap_or_else(|| {
-            format!(
-                "the engine failed to materialize {} and gave no reason; rebuild the program",
-                describe_function(guid, function)
+    fn materialize(&self, guid: u64, _new_modules: &[RegisteredModule]) -> Result<usize, Failure> {
+        let engine = self
+            .loaded()
+            .map_err(|e| Failure::new(guid, FailureKind::Backend(e)))?;
+        let mut failure = MallocedBytes {
+            data: std::ptr::null_mut(),
+            len: 0,
+        };
+        // SAFETY: the engine's materialize with a valid out-pointer.
+        let address = unsafe { (engine.materialize)(guid, &mut failure) };
+        if address != 0 {
+            return Ok(address);
+        }
+        // SAFETY: on failure the engine sets malloc'ed bytes, taken once.
+        let bytes = unsafe { bytes_from_malloced(failure) };
+        Err(decode_failure(&mut Reader::new(&bytes)).unwrap_or_else(|e| {
+            Failure::new(
+                guid,
+                FailureKind::Backend(format!(
+                    "the engine failed to materialize the function with GUID 0x{guid:016x} and its reason is unreadable ({e}); rebuild the program"
+                )),
             )
-        }));
+        }))
     }
-    address
-}
 
-autojit_abi::define_resolver!(__llvm_autojit_materialize);
+    fn stats(&self) -> Option<StatsSnapshot> {
+        let engine = self.library().clone()?.ok()?;
+        Some((engine.stats)())
+    }
 
-/// The engine, loaded on first use; a failure is kept and reported by the
-/// first materialization.
-fn loaded_engine() -> Result<EngineLibrary, String> {
-    runtime().engine.get_or_insert_with(load_engine).clone()
+    /// From the executable's own symbol table too: programs need no
+    /// -rdynamic.
+    fn function_name(&self, address: usize) -> Option<String> {
+        symbol_name(address)
+    }
 }
 
 fn load_engine() -> Result<EngineLibrary, String> {
@@ -204,19 +178,6 @@ fn dl_error() -> String {
     }
     // SAFETY: as above.
     unsafe { CStr::from_ptr(e) }.to_string_lossy().into_owned()
-}
-
-extern "C" fn print_stats() {
-    let engine = runtime().engine.clone().and_then(Result::ok);
-    let summary = match engine {
-        // SAFETY: the engine returns a malloc'ed summary.
-        Some(engine) => unsafe { from_malloced((engine.stats)()) },
-        None => None,
-    };
-    eprintln!(
-        "{PREFIX} {}",
-        summary.unwrap_or_else(|| Stats::default().summary())
-    );
 }
 
 /// `__cxa_atexit`, as the program and every library see it: registrations
@@ -302,18 +263,6 @@ fn is_llvm_object(dso_handle: *mut c_void) -> bool {
     query.found
 }
 
-fn fail(msg: String) -> ! {
-    eprintln!("{PREFIX} {msg}");
-    std::process::exit(EXIT_STATUS)
-}
-
-/// The name of the function whose stub contains `address`, from the
-/// dynamic symbol table or the executable's own (programs need no
-/// -rdynamic), for messages about functions whose lazy module cannot be read.
-extern "C" fn function_name(address: usize) -> *mut c_char {
-    symbol_name(address).map_or(std::ptr::null_mut(), |name| to_malloced(&name))
-}
-
 fn symbol_name(address: usize) -> Option<String> {
     let mut name = None;
     // resolve() takes a return address and looks one byte back.
@@ -323,12 +272,4 @@ fn symbol_name(address: usize) -> Option<String> {
         }
     });
     name
-}
-
-/// "f (GUID 0x...)", or the GUID alone when no symbol table names it.
-fn describe_function(guid: u64, function: usize) -> String {
-    match symbol_name(function) {
-        Some(name) => format!("{name} (GUID 0x{guid:016x})"),
-        None => format!("the function with GUID 0x{guid:016x}"),
-    }
 }

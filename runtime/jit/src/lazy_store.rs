@@ -132,7 +132,7 @@ fn load(context: LLVMContextRef, module: &Registration) -> Result<OwnedModule, E
         });
     }
     let path = Path::new(&module.lazy_path);
-    let bytes = std::fs::read(path).map_err(ErrorKind::LazyFileUnreadable)?;
+    let bytes = std::fs::read(path).map_err(|e| ErrorKind::LazyFileUnreadable(e.to_string()))?;
     let actual = content_hash(&bytes);
     if actual != module.content_hash || store::hash_in_lazy_file_name(path) != Some(actual) {
         return Err(ErrorKind::LazyFileModified);

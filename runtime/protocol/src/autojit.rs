@@ -5,9 +5,10 @@
 //! stub's tag bytes, which the stub advertises as bootstrap symbols and the
 //! daemon binds to its handlers:
 //! - [`REGISTER_TAG`] takes `Error(Sequence<ModuleRegistration>)`;
-//! - [`MATERIALIZE_TAG`] takes `Expected<u64 address>(u64 guid, String caller)`,
-//!   where `caller` names the calling function for messages (may be empty);
-//! - [`STATS_TAG`] takes `String()`, the AUTOJIT_STATS summary line.
+//! - [`MATERIALIZE_TAG`] takes `MaterializeResult(u64 guid)`: the address of
+//!   the compiled body, or the [`Failure`] as a value, which the program's
+//!   front end alone turns into its message;
+//! - [`STATS_TAG`] takes `StatsSnapshot()`, the AUTOJIT_STATS counters.
 //!
 //! Daemon to stub: [`SESSION_READY_WRAPPER`], `Error()`, called once the
 //! daemon's JIT for the session is set up and its handlers are bound; until
@@ -16,6 +17,7 @@
 use crate::sps::{DecodeError, Reader, Writer};
 use alloc::string::String;
 use alloc::vec::Vec;
+use autojit_abi::{Failure, FailureKind, StatsSnapshot};
 
 pub const REGISTER_TAG: &str = "__autojit_register_tag";
 pub const MATERIALIZE_TAG: &str = "__autojit_materialize_tag";
@@ -110,20 +112,107 @@ pub fn decode_registrations(bytes: &[u8]) -> Result<Vec<ModuleRegistration>, Dec
 }
 
 /// The argument bytes of a materialize call.
-pub fn encode_materialize(guid: u64, caller: &str) -> Writer {
+pub fn encode_materialize(guid: u64) -> Writer {
     let mut w = Writer::new();
-    w.u64(guid).string(caller);
+    w.u64(guid);
     w
 }
 
-/// Decodes a materialize call's argument bytes completely: the GUID and the
-/// caller's name.
-pub fn decode_materialize(bytes: &[u8]) -> Result<(u64, String), DecodeError> {
+/// Decodes a materialize call's argument bytes completely: the GUID.
+pub fn decode_materialize(bytes: &[u8]) -> Result<u64, DecodeError> {
     let mut r = Reader::new(bytes);
     let guid = r.u64()?;
-    let caller = r.string()?;
     r.finish()?;
-    Ok((guid, caller))
+    Ok(guid)
+}
+
+/// The result bytes of a materialize call: 0 and the address, or 1 and the
+/// failure.
+pub fn encode_materialize_result(result: &Result<u64, Failure>) -> Writer {
+    let mut w = Writer::new();
+    match result {
+        Ok(address) => {
+            w.u8(0).u64(*address);
+        }
+        Err(failure) => {
+            w.u8(1);
+            encode_failure(&mut w, failure);
+        }
+    }
+    w
+}
+
+/// Decodes a materialize call's result bytes completely.
+pub fn decode_materialize_result(bytes: &[u8]) -> Result<Result<u64, Failure>, DecodeError> {
+    let mut r = Reader::new(bytes);
+    let result = match r.u8()? {
+        0 => Ok(r.u64()?),
+        1 => Err(decode_failure(&mut r)?),
+        _ => return Err(r.fail("invalid materialize result tag")),
+    };
+    r.finish()?;
+    Ok(result)
+}
+
+/// A failure as SPS values: GUID, kind, detail, ABI found, and the three
+/// optional names (each a bool and a string).
+pub fn encode_failure(w: &mut Writer, failure: &Failure) {
+    w.u64(failure.guid).u8(failure.kind.code());
+    w.string(failure.kind.detail())
+        .u64(failure.kind.found_abi());
+    for name in [&failure.function, &failure.lazy_file, &failure.source] {
+        w.bool(name.is_some()).string(name.as_deref().unwrap_or(""));
+    }
+}
+
+pub fn decode_failure(r: &mut Reader<'_>) -> Result<Failure, DecodeError> {
+    let guid = r.u64()?;
+    let code = r.u8()?;
+    let detail = r.string()?;
+    let found_abi = r.u64()?;
+    let kind = FailureKind::from_parts(code, detail, found_abi)
+        .ok_or_else(|| r.fail("invalid failure kind"))?;
+    let mut names = [None, None, None];
+    for name in &mut names {
+        let present = r.bool()?;
+        let text = r.string()?;
+        *name = present.then_some(text);
+    }
+    let [function, lazy_file, source] = names;
+    Ok(Failure {
+        guid,
+        function,
+        lazy_file,
+        source,
+        kind,
+    })
+}
+
+/// The result bytes of a stats call.
+pub fn encode_stats(stats: &StatsSnapshot) -> Writer {
+    let mut w = Writer::new();
+    w.u64(stats.materialized)
+        .u64(stats.compiled)
+        .u64(stats.cache_hits);
+    w.u64(stats.modules_loaded)
+        .u64(stats.compile_nanos)
+        .u64(stats.materialize_nanos);
+    w
+}
+
+/// Decodes a stats call's result bytes completely.
+pub fn decode_stats(bytes: &[u8]) -> Result<StatsSnapshot, DecodeError> {
+    let mut r = Reader::new(bytes);
+    let stats = StatsSnapshot {
+        materialized: r.u64()?,
+        compiled: r.u64()?,
+        cache_hits: r.u64()?,
+        modules_loaded: r.u64()?,
+        compile_nanos: r.u64()?,
+        materialize_nanos: r.u64()?,
+    };
+    r.finish()?;
+    Ok(stats)
 }
 
 #[cfg(test)]
@@ -159,11 +248,39 @@ mod tests {
 
     #[test]
     fn materialize_payload_round_trips_exactly() {
-        let w = encode_materialize(7, "main");
-        assert_eq!(decode_materialize(&w.bytes), Ok((7, "main".into())));
+        let w = encode_materialize(7);
+        assert_eq!(decode_materialize(&w.bytes), Ok(7));
         let mut longer = w.bytes.clone();
         longer.push(0);
         assert!(decode_materialize(&longer).is_err());
         assert!(decode_materialize(&w.bytes[..w.bytes.len() - 1]).is_err());
+    }
+
+    #[test]
+    fn materialize_results_round_trip_and_truncations_fail() {
+        let mut failure = Failure::new(9, FailureKind::Link("Symbols not found: [ x ]".into()));
+        failure.lazy_file = Some("/s/a.bc".into());
+        failure.source = Some("/src/a.c".into());
+        for result in [Ok(0x1000), Err(failure)] {
+            let w = encode_materialize_result(&result);
+            assert_eq!(decode_materialize_result(&w.bytes), Ok(result));
+            for len in 0..w.bytes.len() {
+                assert!(decode_materialize_result(&w.bytes[..len]).is_err(), "{len}");
+            }
+        }
+        assert!(decode_materialize_result(&[2]).is_err());
+    }
+
+    #[test]
+    fn stats_round_trip() {
+        let stats = StatsSnapshot {
+            materialized: 1,
+            compiled: 2,
+            cache_hits: 3,
+            modules_loaded: 4,
+            compile_nanos: 5,
+            materialize_nanos: 6,
+        };
+        assert_eq!(decode_stats(&encode_stats(&stats).bytes), Ok(stats));
     }
 }

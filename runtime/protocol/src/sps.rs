@@ -39,7 +39,8 @@ impl<'a> Reader<'a> {
         self.bytes.len() - self.offset
     }
 
-    fn fail(&self, what: &'static str) -> DecodeError {
+    /// An error at the current offset: `what` is wrong there.
+    pub fn fail(&self, what: &'static str) -> DecodeError {
         DecodeError {
             what,
             offset: self.offset,

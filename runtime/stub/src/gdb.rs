@@ -2,8 +2,8 @@
 //! `__jit_debug_register_code` and read `__jit_debug_descriptor` to find
 //! the debug objects of JIT'd code.
 
-use crate::lock::ReentrantLock;
 use alloc::boxed::Box;
+use autojit_frontend::lock::ReentrantLock;
 use core::cell::UnsafeCell;
 
 const JIT_REGISTER_FN: u32 = 1;

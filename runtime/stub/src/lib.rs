@@ -11,37 +11,16 @@ extern crate alloc;
 mod connect;
 mod executor;
 mod gdb;
-mod lock;
 mod program;
 mod session;
 mod sys;
 mod transport;
 
-use autojit_abi::ModuleDescriptor;
 use core::ffi::{c_int, c_void};
 use executor::wrapper::CWrapperFunctionResult;
 use transport::Ended;
 
-/// Records a lazy module; no I/O until a lazy function is first called.
-///
-/// # Safety
-/// `module` must be a descriptor emitted by the autojit plugin.
-#[no_mangle]
-pub unsafe extern "C" fn __llvm_autojit_register(module: *const ModuleDescriptor) {
-    // SAFETY: as the caller guarantees.
-    unsafe { program::register(module) }
-}
-
-/// Returns the address of the body of `guid`, compiled by autojitd; the
-/// resolver (`autojit_abi::arch`) calls it at a stub's first call and
-/// publishes the address. `function` lies in the function's stub: messages
-/// about functions whose lazy module cannot be read name it.
-#[no_mangle]
-pub extern "C" fn __llvm_autojit_materialize(guid: u64, function: usize) -> usize {
-    program::materialize(guid, function)
-}
-
-autojit_abi::define_resolver!(__llvm_autojit_materialize);
+autojit_frontend::define_runtime!(program::REMOTE);
 
 /// Serves an ORC controller (`llvm-jitlink -oop-executor=`) reading from
 /// `in_fd` and writing to `out_fd`: 0 after it hangs up or closes, 1 after

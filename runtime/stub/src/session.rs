@@ -4,10 +4,10 @@
 //! waits for arrives.
 
 use crate::executor::{self, wrapper::CWrapperFunctionResult, Executor, Service};
-use crate::lock::ReentrantLock;
 use crate::transport::{Connection, Ended};
 use alloc::format;
 use alloc::vec::Vec;
+use autojit_frontend::lock::ReentrantLock;
 use autojit_protocol::{ExecutorInfo, Opcode, Reader, Writer};
 use core::cell::{Cell, RefCell};
 

@@ -1,15 +1,11 @@
-//! The little of the C library the stub needs beyond `libc`'s bindings:
-//! the global allocator, the panic handler, one-line messages on stderr,
-//! environment flags and process exit.
+//! The little of the C library the stub needs beyond `libc`'s bindings and
+//! the front end's (`autojit_frontend::process`): the global allocator, the
+//! panic handler, and one-line messages with the stub's prefix.
 
-use alloc::string::String;
-use alloc::vec::Vec;
-use core::ffi::{c_char, CStr};
-use core::fmt::{self, Write};
+pub use autojit_frontend::process::{c_string, cstr, errno, flag, var};
+use core::fmt;
 
 pub const PREFIX: &str = "[autojit-stub]";
-/// Status of a program whose session ended in an error.
-pub const EXIT_STATUS: i32 = 1;
 
 /// malloc and free: the stub must not bring an allocator of its own into
 /// the program.
@@ -54,13 +50,10 @@ fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
     unsafe { libc::abort() }
 }
 
-/// Writes `[autojit-stub] <message>` and a newline to stderr with one write,
-/// so lines of concurrent processes do not interleave.
+/// Writes `[autojit-stub] <message>` as one line on stderr.
 #[inline(never)]
 pub fn report_line(message: fmt::Arguments<'_>) {
-    let mut line = String::new();
-    let _ = writeln!(line, "{PREFIX} {message}");
-    write_all(libc::STDERR_FILENO, line.as_bytes());
+    autojit_frontend::process::report_line(PREFIX, message);
 }
 
 /// [`report_line`] with `format!`-style arguments.
@@ -82,81 +75,17 @@ pub fn debug_line(message: fmt::Arguments<'_>) {
     }
 }
 
-/// Writes all of `bytes` to `fd`; stderr failures have nowhere to go.
-fn write_all(fd: i32, mut bytes: &[u8]) {
-    while !bytes.is_empty() {
-        // SAFETY: `bytes` is valid for its length.
-        let n = unsafe { libc::write(fd, bytes.as_ptr().cast(), bytes.len()) };
-        if n < 0 && errno() == libc::EINTR {
-            continue;
-        }
-        if n <= 0 {
-            return;
-        }
-        bytes = bytes.get(n as usize..).unwrap_or_default();
-    }
-}
-
-/// Set once the stub has reported why the program stops.
-static FAILED: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
-
-/// Prints `message` as one line and exits with [`EXIT_STATUS`], running the
-/// program's exit handlers as any other failing exit would.
+/// Prints `message` as one line and exits, running the program's exit
+/// handlers as any other failing exit would.
 pub fn fail(message: fmt::Arguments<'_>) -> ! {
-    FAILED.store(true, core::sync::atomic::Ordering::SeqCst);
-    report_line(message);
-    // SAFETY: exit runs the atexit handlers and ends the process.
-    unsafe { libc::exit(EXIT_STATUS) }
-}
-
-/// Whether the program is already stopping on a reported error: an exit
-/// handler that calls a lazy function then ends the process quietly, since
-/// the one line is out and the session may be the thing that failed.
-pub fn failed() -> bool {
-    FAILED.load(core::sync::atomic::Ordering::SeqCst)
-}
-
-pub fn errno() -> i32 {
-    // SAFETY: __errno_location returns this thread's errno slot.
-    unsafe { *libc::__errno_location() }
+    autojit_frontend::process::fail(PREFIX, message)
 }
 
 /// The message of an errno value.
 pub fn strerror(code: i32) -> &'static str {
     // SAFETY: strerror returns a NUL-terminated message that stays valid for
     // the messages the stub prints right away.
-    let message = unsafe { libc::strerror(code) };
-    cstr(message).unwrap_or("unknown error")
-}
-
-/// `s` as a C string.
-pub fn c_string(s: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(s.len() + 1);
-    out.extend_from_slice(s.as_bytes());
-    out.push(0);
-    out
-}
-
-/// A NUL-terminated string of the C library as UTF-8, if it is.
-pub fn cstr(p: *const c_char) -> Option<&'static str> {
-    if p.is_null() {
-        return None;
-    }
-    // SAFETY: callers pass NUL-terminated strings the C library keeps alive.
-    unsafe { CStr::from_ptr(p) }.to_str().ok()
-}
-
-/// The value of an environment variable; unset and empty are the same.
-pub fn var(name: &str) -> Option<&'static str> {
-    let name = c_string(name);
-    // SAFETY: `name` is NUL-terminated; the stub never changes the
-    // environment.
-    cstr(unsafe { libc::getenv(name.as_ptr().cast()) }).filter(|v| !v.is_empty())
-}
-
-#[inline(never)]
-pub fn flag(name: &str) -> bool {
-    var(name).is_some_and(autojit_abi::env::is_truthy)
+    unsafe { cstr(libc::strerror(code)) }.unwrap_or("unknown error")
 }
 
 pub fn page_size() -> usize {

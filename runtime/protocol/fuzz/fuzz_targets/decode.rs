@@ -44,8 +44,14 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(modules) = autojit::decode_registrations(data) {
         assert_eq!(autojit::encode_registrations(&modules).bytes, data);
     }
-    if let Ok((guid, caller)) = autojit::decode_materialize(data) {
-        assert_eq!(autojit::encode_materialize(guid, &caller).bytes, data);
+    if let Ok(guid) = autojit::decode_materialize(data) {
+        assert_eq!(autojit::encode_materialize(guid).bytes, data);
+    }
+    if let Ok(result) = autojit::decode_materialize_result(data) {
+        assert_eq!(autojit::decode_materialize_result(&autojit::encode_materialize_result(&result).bytes), Ok(result));
+    }
+    if let Ok(stats) = autojit::decode_stats(data) {
+        assert_eq!(autojit::encode_stats(&stats).bytes, data);
     }
     let mut r = Reader::new(data);
     let _ = r.error();

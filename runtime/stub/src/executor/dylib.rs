@@ -68,6 +68,6 @@ impl Dylibs {
 
 fn dl_error(path: &str) -> String {
     // SAFETY: dlerror returns null or a NUL-terminated message.
-    let message = sys::cstr(unsafe { libc::dlerror() }).unwrap_or("unknown error");
+    let message = unsafe { sys::cstr(libc::dlerror()) }.unwrap_or("unknown error");
     format!("cannot open {path}: {message}")
 }

@@ -78,7 +78,7 @@ impl CWrapperFunctionResult {
         }
         let out = if self.size == 0 {
             // SAFETY: an out-of-band error is a NUL-terminated message.
-            Err(crate::sys::cstr(pointer.cast())
+            Err(unsafe { crate::sys::cstr(pointer.cast()) }
                 .unwrap_or("out-of-band error")
                 .into())
         } else {

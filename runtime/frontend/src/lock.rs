@@ -1,7 +1,7 @@
-//! A lock its holder may take again, and that knows who holds it: the
-//! thread that talks to autojitd serves the daemon's calls inline, and the
-//! code those calls run (a JIT'd function calling back into the daemon
-//! through the dispatch function) must not wait for its own thread.
+//! A lock its holder may take again, and that knows who holds it: a
+//! materializing thread may be interrupted by a signal handler that calls a
+//! lazy function, and the remote backend serves the daemon's calls inline,
+//! where JIT'd code may call back; neither may wait for its own thread.
 
 use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicUsize, Ordering};
@@ -41,7 +41,7 @@ impl ReentrantLock {
     pub fn lock(&self) -> Guard<'_> {
         if !self.held_by_current_thread() {
             // SAFETY: the mutex is initialized and never moved (it is in a
-            // static or pinned for the session's life).
+            // static or pinned for its owner's life).
             unsafe { libc::pthread_mutex_lock(self.mutex.get()) };
             self.owner.store(current_thread(), Ordering::Relaxed);
         }
@@ -70,6 +70,12 @@ impl ReentrantLock {
             *self.depth.get() = 0;
         }
         self.owner.store(0, Ordering::Relaxed);
+    }
+}
+
+impl Default for ReentrantLock {
+    fn default() -> Self {
+        Self::new()
     }
 }
 

@@ -3,12 +3,16 @@
 //! A local variable (`static int counter`) must exist once, so it becomes a
 //! hidden external symbol with a name unique to this module and stays defined
 //! in the program. A local function whose address escapes must keep one
-//! address, so it becomes hidden external too and is lazified like any other.
-//! Local functions that are only called stay local: the runtime copies them
-//! into each lazy body that calls them. Unnamed-address constants (string
-//! literals) have no identity to keep and are copied the same way.
+//! address, so it becomes hidden external too and is lazified like any other;
+//! so does a local function pinned for its label addresses, whose copies in
+//! lazy bodies would read label addresses of the static copy. Local functions
+//! that are only called stay local: the runtime copies them into each lazy
+//! body that calls them. Unnamed-address constants (string literals) have no
+//! identity to keep and are copied the same way. Label tables stay local and
+//! follow their function (`labels.rs`).
 
 use crate::ir;
+use crate::labels::LabelAddresses;
 use llvm_sys::core::*;
 use llvm_sys::prelude::*;
 use llvm_sys::{LLVMLinkage, LLVMUnnamedAddr, LLVMVisibility};
@@ -19,16 +23,24 @@ pub struct Promotion {
     pub new_name: String,
 }
 
-pub fn promote_locals(m: LLVMModuleRef, module_id: u64) -> Vec<Promotion> {
+pub fn promote_locals(m: LLVMModuleRef, module_id: u64, labels: &LabelAddresses) -> Vec<Promotion> {
     let pinned = crate::select::pinned_functions(m);
+    let label_pinned: HashSet<LLVMValueRef> = labels.pinned.iter().map(|&(f, _)| f).collect();
     let mut promoted = Vec::new();
     for g in ir::globals(m) {
-        if ir::is_local(ir::linkage(g)) && !is_copyable_constant(g) && !is_metadata_global(g) {
+        if ir::is_local(ir::linkage(g))
+            && !is_copyable_constant(g)
+            && !is_metadata_global(g)
+            && !labels.tables.contains(&g)
+        {
             promoted.push(promote(g, module_id));
         }
     }
     for f in ir::functions(m) {
-        if ir::is_local(ir::linkage(f)) && !pinned.contains(&f) && address_escapes(f) {
+        if ir::is_local(ir::linkage(f))
+            && (!pinned.contains(&f) || label_pinned.contains(&f))
+            && address_escapes(f)
+        {
             promoted.push(promote(f, module_id));
         }
     }

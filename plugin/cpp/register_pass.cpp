@@ -2,6 +2,7 @@
 // for clang -fpass-plugin= at every -O level, and as "autojit" for opt.
 // The pass itself is Rust (autojit_outline_module); this file only holds what
 // LLVM's C API has no door for.
+#include "llvm/IR/Constants.h"
 #include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/Comdat.h"
 #include "llvm/IR/LLVMContext.h"
@@ -101,4 +102,13 @@ extern "C" void autojit_slim_lazy_debug_info(LLVMModuleRef LazyModule) {
 // a stub's record needs to join the function's section group.
 extern "C" const char *autojit_comdat_name(LLVMComdatRef C) {
   return unwrap(C)->getName().data();
+}
+
+// Replaces every use of the function Old by New except in its label
+// addresses (blockaddress), which must keep naming the body their blocks are
+// in. The C API can only replace every use.
+extern "C" void autojit_replace_uses_except_label_addresses(LLVMValueRef Old,
+                                                            LLVMValueRef New) {
+  unwrap(Old)->replaceUsesWithIf(
+      unwrap(New), [](Use &U) { return !isa<BlockAddress>(U.getUser()); });
 }

@@ -14,6 +14,7 @@ extern "C" {
     fn autojit_set_dso_local(gv: LLVMValueRef, local: i32);
     fn autojit_erase_global_value(gv: LLVMValueRef);
     fn autojit_slim_lazy_debug_info(m: LLVMModuleRef);
+    fn autojit_replace_uses_except_label_addresses(old: LLVMValueRef, new: LLVMValueRef);
 }
 
 pub fn cstring(s: &str) -> CString {
@@ -188,6 +189,28 @@ pub fn is_function(v: LLVMValueRef) -> bool {
     !unsafe { llvm_sys::core::LLVMIsAFunction(v) }.is_null()
 }
 
+pub fn is_global_variable(v: LLVMValueRef) -> bool {
+    // SAFETY: `v` is a live value.
+    !unsafe { LLVMIsAGlobalVariable(v) }.is_null()
+}
+
+pub fn is_global_value(v: LLVMValueRef) -> bool {
+    // SAFETY: `v` is a live value.
+    !unsafe { LLVMIsAGlobalValue(v) }.is_null()
+}
+
+/// The function an instruction belongs to, or None if `v` is no instruction.
+pub fn instruction_function(v: LLVMValueRef) -> Option<LLVMValueRef> {
+    // SAFETY: `v` is a live value; an instruction of a module's function has
+    // a parent block, whose parent is that function.
+    unsafe {
+        if LLVMIsAInstruction(v).is_null() {
+            return None;
+        }
+        Some(LLVMGetBasicBlockParent(LLVMGetInstructionParent(v)))
+    }
+}
+
 pub fn value_type(gv: LLVMValueRef) -> LLVMTypeRef {
     // SAFETY: `gv` is a live global value.
     unsafe { LLVMGlobalGetValueType(gv) }
@@ -262,6 +285,13 @@ pub fn has_module_flag(m: LLVMModuleRef, key: &str) -> bool {
 pub fn replace_all_uses(old: LLVMValueRef, new: LLVMValueRef) {
     // SAFETY: both are live values of the same type in the same module.
     unsafe { LLVMReplaceAllUsesWith(old, new) }
+}
+
+/// Replaces the uses of the function `old` by `new`, except its label
+/// addresses, which belong to the body of `old`.
+pub fn replace_uses_except_label_addresses(old: LLVMValueRef, new: LLVMValueRef) {
+    // SAFETY: both are live functions of the same type in the same module.
+    unsafe { autojit_replace_uses_except_label_addresses(old, new) }
 }
 
 pub fn context(m: LLVMModuleRef) -> LLVMContextRef {

@@ -93,7 +93,7 @@ fn split_body_from_name(l: LLVMModuleRef, body: LLVMValueRef, f: &LazyFunction) 
     unsafe {
         let decl = LLVMAddFunction(l, c.as_ptr(), ir::value_type(body));
         LLVMSetFunctionCallConv(decl, LLVMGetFunctionCallConv(body));
-        ir::replace_all_uses(body, decl);
+        ir::replace_uses_except_label_addresses(body, decl);
         LLVMSetComdat(body, std::ptr::null_mut());
         let attr = LLVMCreateStringAttribute(
             ir::context(l),

@@ -5,6 +5,7 @@
 //! -passes=autojit` runs it alone. See `docs/design.md` for what it does.
 
 mod ir;
+mod labels;
 mod lazy_module;
 mod lazy_stub;
 mod log;

@@ -41,7 +41,11 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<bool, String> 
     // source file in a program, and stable across edits so that unchanged
     // functions keep hitting the object cache.
     let module_id = function_guid(&source, "", false);
-    for p in crate::promote::promote_locals(m, module_id) {
+    let labels = crate::labels::analyze(m);
+    for (f, reason) in &labels.pinned {
+        log.line(|| format!("kept {} in the static object: {reason}", ir::name(*f)));
+    }
+    for p in crate::promote::promote_locals(m, module_id, &labels) {
         log.line(|| format!("promoted {} to {}", p.old_name, p.new_name));
     }
 

@@ -48,12 +48,10 @@ pub fn check_module(m: LLVMModuleRef) -> Result<(), SkipReason> {
         }
     }
     let pinned = pinned_functions(m);
-    // A local function counts when promotion will make it lazifiable.
-    let lazifiable = |f: LLVMValueRef| {
-        is_candidate(f, &pinned)
-            && (!ir::is_local(ir::linkage(f)) || crate::promote::address_escapes(f))
-    };
-    if !ir::functions(m).into_iter().any(lazifiable) {
+    if !ir::functions(m)
+        .into_iter()
+        .any(|f| will_be_lazified(f, &pinned))
+    {
         return Err(SkipReason::NothingToLazify);
     }
     Ok(())
@@ -62,8 +60,9 @@ pub fn check_module(m: LLVMModuleRef) -> Result<(), SkipReason> {
 /// Functions that must keep their bodies in the program: constructors and
 /// destructors (they run at start-up anyway, some before registration), ifunc
 /// resolvers (the dynamic loader calls them before any constructor), naked
-/// functions (no frame may stand in front of them) and always-inline
-/// functions (callers expect a body to inline; lazy code gets a copy).
+/// functions (no frame may stand in front of them), always-inline functions
+/// (callers expect a body to inline; lazy code gets a copy) and functions
+/// whose label addresses cannot move with their bodies (`labels.rs`).
 pub fn pinned_functions(m: LLVMModuleRef) -> HashSet<LLVMValueRef> {
     let mut pinned = HashSet::new();
     for list in ["llvm.global_ctors", "llvm.global_dtors"] {
@@ -92,6 +91,7 @@ pub fn pinned_functions(m: LLVMModuleRef) -> HashSet<LLVMValueRef> {
             pinned.insert(resolver);
         }
     }
+    pinned.extend(crate::labels::analyze(m).pinned.into_iter().map(|(f, _)| f));
     for f in ir::functions(m) {
         if ir::has_fn_attr(f, "naked") || ir::has_fn_attr(f, "alwaysinline") {
             pinned.insert(f);
@@ -113,6 +113,12 @@ pub fn chosen_functions(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
         .into_iter()
         .filter(|&f| is_candidate(f, &pinned) && !ir::is_local(ir::linkage(f)))
         .collect()
+}
+
+/// Whether `f` will be lazified, as one body, once promotion has made the
+/// local functions whose address escapes external.
+pub fn will_be_lazified(f: LLVMValueRef, pinned: &HashSet<LLVMValueRef>) -> bool {
+    is_candidate(f, pinned) && (!ir::is_local(ir::linkage(f)) || crate::promote::address_escapes(f))
 }
 
 /// A definition with a body of its own that nothing pins in the program.

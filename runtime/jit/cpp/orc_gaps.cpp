@@ -189,9 +189,6 @@ extern "C" LLVMModuleRef autojit_extract_function(LLVMModuleRef LazyModule,
     VMap[&F] = NF;
     Functions.push_back({&F, NF});
   }
-  for (auto [G, NG] : Variables)
-    if (G->hasInitializer())
-      NG->setInitializer(MapValue(G->getInitializer(), VMap, RF_None, nullptr, &Declarations));
   shareDebugInfo(M, Functions, VMap);
   for (auto [F, NF] : Functions) {
     auto NewArg = NF->arg_begin();
@@ -203,6 +200,11 @@ extern "C" LLVMModuleRef autojit_extract_function(LLVMModuleRef LazyModule,
     CloneFunctionInto(NF, F, VMap, CloneFunctionChangeType::DifferentModule,
                       Returns, "", nullptr, nullptr, &Declarations);
   }
+  // Initializers last: a label table's blockaddresses can only be mapped
+  // once the blocks they name have been cloned.
+  for (auto [G, NG] : Variables)
+    if (G->hasInitializer())
+      NG->setInitializer(MapValue(G->getInitializer(), VMap, RF_None, nullptr, &Declarations));
   return wrap(Extracted.release());
 }
 

@@ -51,6 +51,8 @@ config.substitutions.append(("%autojit", "-fpass-plugin=" + plugin))
 config.substitutions.append(("%libdir", lib))
 # %rt links a program with the mode's runtime; %rtprefix and %engineprefix
 # are how its messages and the engine's log lines begin, for FileCheck -D.
+# %rt spells the flags of the build tree's pkg-config files, so that the
+# suite does not need pkg-config; test/install checks the installed files.
 if mode == "inprocess":
     rt = "-L{0} -lautojit-runtime -Wl,-rpath,{0} -pthread".format(lib)
     rt_prefix, engine_prefix = "[autojit-runtime]", "[autojit-runtime]"
@@ -62,12 +64,23 @@ config.substitutions.append(("%rtprefix", "'%s'" % rt_prefix))
 config.substitutions.append(("%engineprefix", "'%s'" % engine_prefix))
 config.substitutions.append(("%rt", rt))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
+# The install tests install the build into a prefix of their own (%builddir:
+# the CMake build, %installlibdir: its lib directory under a prefix) and
+# configure CMake projects with %cmake %generator.
+config.substitutions.append(("%builddir", config.autojit_obj_root))
+config.substitutions.append(("%installlibdir", config.install_libdir))
+config.substitutions.append(("%cmake", config.cmake))
+config.substitutions.append(
+    ("%generator", "-G '%s' -DCMAKE_MAKE_PROGRAM=%s" % (config.cmake_generator, config.cmake_make_program))
+)
 config.substitutions.append(("%python", sys.executable))
 
 if os.geteuid() == 0 and shutil.which("setpriv"):
     config.available_features.add("root")
 if shutil.which("gdb"):
     config.available_features.add("gdb")
+if shutil.which("pkg-config"):
+    config.available_features.add("pkg-config")
 try:
     with open("/proc/cpuinfo") as f:
         if " avx " in f.read().replace("\n", " "):

@@ -3,9 +3,9 @@
 
 bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # Installed layout: <prefix>/benchmark/*.sh next to <prefix>/lib. In the source
-# tree, point AUTOJIT_LIB_DIR at a build's lib directory.
+# tree, point AUTOJIT_LIB_DIR at a build's lib directory. The flags come from
+# the pkg-config files there (lib/pkgconfig/autojit{,-remote}.pc).
 autojit_lib=${AUTOJIT_LIB_DIR:-$(cd "$bench_dir/../lib" 2>/dev/null && pwd || true)}
-autojit_bin=${AUTOJIT_BIN_DIR:-$(cd "$bench_dir/../bin" 2>/dev/null && pwd || true)}
 # 1 with --autojitd: the autojit flavour links the stub, and each run spawns
 # its own autojitd.
 remote=0
@@ -19,26 +19,30 @@ die() {
   exit 1
 }
 
+# pkg-config, reading autojit's own .pc files first.
+autojit_pkg_config() {
+  PKG_CONFIG_PATH=$autojit_lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH} pkg-config "$@"
+}
+# The package the autojit flavour uses: the in-process runtime, or the stub.
+autojit_package() { if ((remote)); then echo autojit-remote; else echo autojit; fi; }
+
 require_autojit() {
-  [[ -f $autojit_lib/autojit.so && -f $autojit_lib/libautojit-runtime.so ]] ||
+  command -v pkg-config >/dev/null || die "pkg-config not found: install pkgconf"
+  [[ -f $autojit_lib/pkgconfig/autojit.pc ]] ||
     die "no autojit in ${autojit_lib:-<prefix>/lib}: run 'ninja -C build install-autojit-bench' or set AUTOJIT_LIB_DIR"
   [[ -x $cc ]] || die "$cc not found: install clang-19 (or set LLVM_BIN_DIR)"
   if ((remote)); then
-    [[ -f $autojit_lib/libautojit_static-x86_64.a && -x $autojit_bin/autojitd ]] ||
-      die "--autojitd needs the stub and the daemon: no libautojit_static-x86_64.a in $autojit_lib or autojitd in ${autojit_bin:-<prefix>/bin}; run 'ninja -C build install-autojit-bench' or set AUTOJIT_LIB_DIR and AUTOJIT_BIN_DIR"
-    export AUTOJIT_DAEMON_PATH=$autojit_bin/autojitd AUTOJITD_FORCE_SPAWN=1
+    local autojitd
+    autojitd=$(autojit_pkg_config --variable=autojitd autojit-remote)
+    [[ -x $autojitd ]] || die "--autojitd needs the daemon: no $autojitd; run 'ninja -C build install-autojit-bench'"
+    export AUTOJIT_DAEMON_PATH=$autojitd AUTOJITD_FORCE_SPAWN=1
   fi
 }
 
-plugin_flags() { echo "-fpass-plugin=$autojit_lib/autojit.so"; }
-runtime_flags() {
-  if ((remote)); then
-    # Makefiles put LDFLAGS before the objects: -u pulls the stub in anyway.
-    echo "-Wl,-u,__llvm_autojit_resolve -L$autojit_lib -lautojit_static-x86_64 -rdynamic -pthread"
-  else
-    echo "-L$autojit_lib -lautojit-runtime -Wl,-rpath,$autojit_lib -pthread"
-  fi
-}
+plugin_flags() { autojit_pkg_config --cflags "$(autojit_package)"; }
+# Makefiles put LDFLAGS before the objects: the remote flags pull the stub in
+# anyway.
+runtime_flags() { autojit_pkg_config --libs "$(autojit_package)"; }
 
 # What the autojit flavour links, for report titles.
 flavour_note() {

@@ -6,7 +6,7 @@
  * for runtime implementers and for debugging.
  *
  * Link a program built with the plugin against the in-process runtime:
- *   clang prog.o -L<prefix>/lib -lautojit-runtime -rdynamic -pthread
+ *   clang prog.o $(pkg-config --libs autojit)
  */
 #ifndef LLVM_AUTOJIT_H
 #define LLVM_AUTOJIT_H

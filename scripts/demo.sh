@@ -37,7 +37,9 @@ build_flavour() {
 
 echo "Building textstats regular and with autojit (clean -O0 -g builds)"
 t_regular=$(build_flavour regular "" "")
-t_autojit=$(build_flavour autojit "-fpass-plugin=$lib/autojit.so" "-L$lib -lautojit-runtime -Wl,-rpath,$lib")
+# The build tree's pkg-config files: the flags users get from an install.
+pc() { PKG_CONFIG_PATH=$lib/pkgconfig pkg-config "$@"; }
+t_autojit=$(build_flavour autojit "$(pc --cflags autojit)" "$(pc --libs autojit)")
 
 run() {
   local start end

@@ -118,6 +118,15 @@ impl FailureKind {
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.kind == FailureKind::Reentered {
+            // Nothing that allocates: the interrupted code (a signal
+            // handler's) may hold malloc's lock.
+            return write!(
+                f,
+                "cannot materialize the function with GUID 0x{:016x}: it was called (from a signal handler?) while this thread was compiling lazy code; build the handler's file without autojit",
+                self.guid
+            );
+        }
         let function = match &self.function {
             Some(name) => format!("function {name} (GUID 0x{:016x})", self.guid),
             None => format!("the function with GUID 0x{:016x}", self.guid),
@@ -166,10 +175,7 @@ impl fmt::Display for Failure {
                 "cannot set up the JIT for {function}: {msg}; check that LLVM 19 (libLLVM.so.19.1) is installed"
             ),
             FailureKind::Backend(msg) => write!(f, "{msg}"),
-            FailureKind::Reentered => write!(
-                f,
-                "cannot materialize {function}: it was called (from a signal handler?) while this thread was compiling lazy code; build the handler's file without autojit"
-            ),
+            FailureKind::Reentered => Ok(()), // written above
         }
     }
 }

@@ -18,11 +18,13 @@ extern crate alloc;
 
 pub mod lock;
 pub mod process;
+#[cfg(test)]
+mod tests;
 
 use alloc::string::String;
 use alloc::vec::Vec;
 use autojit_abi::env::{self, StatsDestination};
-use autojit_abi::{Failure, ModuleDescriptor, RegisteredModule, StatsSnapshot};
+use autojit_abi::{Failure, FailureKind, ModuleDescriptor, RegisteredModule, StatsSnapshot};
 use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use lock::ReentrantLock;
@@ -152,17 +154,28 @@ pub fn materialize(backend: &dyn Backend, guid: u64, function: usize) -> usize {
         // SAFETY: ends the process at once.
         unsafe { libc::_exit(process::EXIT_STATUS) };
     }
+    match try_materialize(backend, guid, function) {
+        Ok(address) => address,
+        Err(failure) if failure.kind == FailureKind::Reentered => {
+            // Nothing more that allocates: the interrupted code may hold
+            // malloc's lock.
+            process::report_line(prefix, format_args!("{failure}"));
+            // SAFETY: ends the process at once; nothing else is safe here.
+            unsafe { libc::_exit(process::EXIT_STATUS) };
+        }
+        Err(failure) => process::fail(prefix, format_args!("{failure}")),
+    }
+}
+
+/// [`materialize`] without the exit: the failure, its function named.
+pub fn try_materialize(
+    backend: &dyn Backend,
+    guid: u64,
+    function: usize,
+) -> Result<usize, Failure> {
     if MATERIALIZE_LOCK.held_by_current_thread() {
-        // Waiting would wait for this very thread. Nothing that allocates:
-        // the interrupted code may hold malloc's lock.
-        process::report_line(
-            prefix,
-            format_args!(
-                "cannot materialize the function with GUID 0x{guid:016x}: it was called (from a signal handler?) while this thread was compiling lazy code; build the handler's file without autojit"
-            ),
-        );
-        // SAFETY: ends the process at once; nothing else is safe here.
-        unsafe { libc::_exit(process::EXIT_STATUS) };
+        // Waiting would wait for this very thread.
+        return Err(Failure::new(guid, FailureKind::Reentered));
     }
     let result = {
         let _guard = MATERIALIZE_LOCK.lock();
@@ -173,16 +186,13 @@ pub fn materialize(backend: &dyn Backend, guid: u64, function: usize) -> usize {
         }
         result
     };
-    match result {
-        Ok(address) => address,
-        Err(mut failure) => {
-            if failure.function.is_none() {
-                failure.function = process::dynamic_symbol_name(function)
-                    .or_else(|| backend.function_name(function));
-            }
-            process::fail(prefix, format_args!("{failure}"))
+    result.map_err(|mut failure| {
+        if failure.function.is_none() {
+            failure.function =
+                process::dynamic_symbol_name(function).or_else(|| backend.function_name(function));
         }
-    }
+        failure
+    })
 }
 
 fn modules_not_given() -> Vec<RegisteredModule> {
@@ -240,7 +250,7 @@ pub fn at_exit(backend: &dyn Backend) {
     GIVEN.store(0, Ordering::Relaxed);
 }
 
-fn write_stats(prefix: &str, destination: &StatsDestination, line: &str) {
+pub fn write_stats(prefix: &str, destination: &StatsDestination, line: &str) {
     match destination {
         StatsDestination::Nowhere => {}
         StatsDestination::Stderr => process::report_line(prefix, format_args!("{line}")),

@@ -11,12 +11,38 @@ use core::fmt::{self, Write};
 pub const EXIT_STATUS: i32 = 1;
 
 /// Writes `<prefix> <message>` and a newline to stderr with one write, so
-/// lines of concurrent processes do not interleave.
+/// lines of concurrent processes do not interleave. A line that fits in
+/// 1 KiB is assembled on the stack: a message from a signal handler must
+/// not need malloc.
 #[inline(never)]
 pub fn report_line(prefix: &str, message: fmt::Arguments<'_>) {
-    let mut line = String::new();
-    let _ = writeln!(line, "{prefix} {message}");
-    write_all(libc::STDERR_FILENO, line.as_bytes());
+    let mut line = StackLine {
+        bytes: [0; 1024],
+        len: 0,
+    };
+    if writeln!(line, "{prefix} {message}").is_ok() {
+        write_all(libc::STDERR_FILENO, &line.bytes[..line.len]);
+        return;
+    }
+    let mut long = String::new();
+    let _ = writeln!(long, "{prefix} {message}");
+    write_all(libc::STDERR_FILENO, long.as_bytes());
+}
+
+/// A line being written into a fixed buffer; writing past its end fails.
+struct StackLine {
+    bytes: [u8; 1024],
+    len: usize,
+}
+
+impl Write for StackLine {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        let dest = self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?;
+        dest.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
 }
 
 /// Writes all of `bytes` to `fd`; stderr failures have nowhere to go.

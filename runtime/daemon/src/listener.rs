@@ -124,13 +124,19 @@ pub fn peer_credentials(socket: &impl AsRawFd) -> Option<libc::ucred> {
     (rc == 0).then_some(cred)
 }
 
+/// Removes the standalone daemon's socket, if it has one: the daemon is
+/// ending. Async-signal-safe.
+pub fn remove_socket() {
+    if let Some(path) = SOCKET_PATH.get() {
+        // SAFETY: unlink is async-signal-safe; the path is a NUL-terminated
+        // string set before any handler that calls this was installed.
+        unsafe { libc::unlink(path.as_ptr()) };
+    }
+}
+
 fn remove_socket_on_termination(path: &str) {
     extern "C" fn on_signal(_: libc::c_int) {
-        if let Some(path) = SOCKET_PATH.get() {
-            // SAFETY: unlink and _exit are async-signal-safe; the path is a
-            // NUL-terminated string set before the handler was installed.
-            unsafe { libc::unlink(path.as_ptr()) };
-        }
+        remove_socket();
         // SAFETY: ends the process without running anything else.
         unsafe { libc::_exit(0) };
     }

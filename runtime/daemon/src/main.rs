@@ -5,6 +5,7 @@
 //! spawns it so); `autojitd` alone listens on the standalone socket and
 //! serves every program of its user.
 
+mod fault;
 mod listener;
 mod remote_jit;
 mod session;
@@ -34,6 +35,7 @@ fn main() {
 }
 
 fn setup() -> Result<(), String> {
+    fault::install();
     autojit_jit::initialize_native_target()?;
     if env::flag(env::WAIT_FOR_DEBUGGER) {
         wait_for_debugger();

@@ -6,20 +6,23 @@
 //! call on a thread of its own, which may wait for replies the reader
 //! delivers. The session's thread creates the JIT, waits for the reader to
 //! end, then tears everything down in an order where no call can still run.
+//! What the session is doing is one [`Phase`] under one lock; a panic on
+//! any of these threads fails this session only (`fault.rs`).
 
+use crate::fault;
 use crate::remote_jit::{self, SessionCallbacks};
 use autojit_abi::env::{self, Environment};
 use autojit_abi::{ContentHash, ABI_VERSION};
 use autojit_jit::{Engine, Registration, SymbolScope};
 use autojit_protocol::autojit::{self, decode_materialize, decode_registrations};
 use autojit_protocol::{read_payload, ExecutorInfo, Header, Opcode, Reader, Writer, HEADER_SIZE};
+use llvm_sys::orc2::lljit::LLVMOrcLLJITRef;
 use std::collections::HashMap;
 use std::ffi::{c_char, c_int, c_void, CString};
 use std::fs::File;
 use std::io::{Read, Write};
 use std::os::fd::AsRawFd;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Mutex, OnceLock};
+use std::sync::{Arc, Condvar, LazyLock, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
 pub const PREFIX: &str = "[autojitd]";
@@ -34,52 +37,133 @@ const REGISTER: u32 = 0;
 const MATERIALIZE: u32 = 1;
 const STATS: u32 = 2;
 
+/// For tests of the daemon's failure handling: a session panics when its
+/// program registers a module whose source path contains this text.
+const TEST_PANIC: &str = "AUTOJITD_TEST_PANIC";
+
 struct Session {
-    label: String,
-    /// Log lines: the daemon's own AUTOJIT_DEBUG, or the program's once it
-    /// forwarded its settings.
-    debug: AtomicBool,
+    label: Arc<str>,
     /// Read by the reader thread only; owned here, so that its descriptor
     /// stays this session's until the session is gone.
     input: File,
-    /// Set once no more messages will be read: from then on nothing is
-    /// sent either, so no call can wait for a reply that cannot come.
-    disconnected: AtomicBool,
-    writer: Mutex<File>,
-    engine: OnceLock<Engine>,
-    /// What the program forwarded from its environment (`env::FORWARDED`).
-    settings: Mutex<HashMap<String, String>>,
-    /// Serializes the program's calls; true once the session is being torn
-    /// down, when no call may start any more.
-    calls_closed: Mutex<bool>,
-    ended: Mutex<Option<mpsc::Sender<Option<String>>>>,
-    reader_thread: Mutex<Option<JoinHandle<()>>>,
+    /// Written by ORC's threads, one whole message at a time.
+    output: Mutex<File>,
+    state: Mutex<State>,
+    /// Signalled when the last running call ends.
+    idle: Condvar,
+}
+
+struct State {
+    phase: Phase,
+    /// Log lines: the daemon's own AUTOJIT_DEBUG, or the program's once it
+    /// forwarded its settings.
+    debug: bool,
+    /// Calls running on ORC's threads: the JIT stays until they are done.
+    calls: usize,
+    reader: Option<JoinHandle<()>>,
+}
+
+/// A session's life. Messages are read and sent only while `Starting` or
+/// `Serving`, so that no call waits for a reply that cannot come.
+enum Phase {
+    /// The JIT is being built; the program's setup message brings its
+    /// settings (`env::FORWARDED`).
+    Starting { settings: HashMap<String, String> },
+    /// The program makes its calls.
+    Serving { engine: Arc<Engine> },
+    /// No call may start: the program hung up or went away, broke the
+    /// protocol (`why`), or autojitd failed serving it (`why`). The engine
+    /// stays until the JIT is gone.
+    Ending {
+        why: Option<String>,
+        engine: Option<Arc<Engine>>,
+    },
+    /// The JIT is disposed and the reader has finished.
+    Closed,
+}
+
+impl State {
+    fn is_open(&self) -> bool {
+        matches!(self.phase, Phase::Starting { .. } | Phase::Serving { .. })
+    }
+
+    /// The settings the program forwarded, while Starting.
+    fn take_settings(&mut self) -> Option<HashMap<String, String>> {
+        match &mut self.phase {
+            Phase::Starting { settings } => Some(std::mem::take(settings)),
+            _ => None,
+        }
+    }
+
+    /// Starting → Serving with `engine`; false if the session ended
+    /// meanwhile (the engine then stays until the JIT is gone).
+    fn serve(&mut self, engine: Engine, debug: bool) -> bool {
+        let engine = Arc::new(engine);
+        match &mut self.phase {
+            Phase::Starting { .. } => {
+                self.debug |= debug;
+                self.phase = Phase::Serving { engine };
+                true
+            }
+            Phase::Ending { engine: slot, .. } => {
+                *slot = Some(engine);
+                false
+            }
+            Phase::Serving { .. } | Phase::Closed => unreachable!("one engine per session"),
+        }
+    }
+
+    /// → Ending. The first error says why the session ended: it replaces a
+    /// clean end, never another error.
+    fn end(&mut self, why: Option<String>) {
+        self.phase = match std::mem::replace(&mut self.phase, Phase::Closed) {
+            Phase::Starting { .. } => Phase::Ending { why, engine: None },
+            Phase::Serving { engine, .. } => Phase::Ending {
+                why,
+                engine: Some(engine),
+            },
+            Phase::Ending { why: None, engine } => Phase::Ending { why, engine },
+            ending @ Phase::Ending { .. } => ending,
+            Phase::Closed => Phase::Closed,
+        };
+    }
+
+    /// → Closed: why the session ended, and its engine, to drop once the
+    /// JIT is gone.
+    fn close(&mut self) -> (Option<String>, Option<Arc<Engine>>) {
+        match std::mem::replace(&mut self.phase, Phase::Closed) {
+            Phase::Ending { why, engine } => (why, engine),
+            Phase::Serving { engine, .. } => (None, Some(engine)),
+            Phase::Starting { .. } | Phase::Closed => (None, None),
+        }
+    }
 }
 
 /// Serves one program, process `pid` if known, over `input`/`output` until
 /// it hangs up or the connection fails. `label` names the program in log
 /// lines.
 pub fn serve(input: File, output: File, pid: Option<u32>, label: String) -> Result<(), String> {
-    let (ended_tx, ended_rx) = mpsc::channel();
     let session = Session {
-        label,
-        debug: AtomicBool::new(env::flag(env::DEBUG)),
+        label: label.into(),
         input,
-        disconnected: AtomicBool::new(false),
-        writer: Mutex::new(output),
-        engine: OnceLock::new(),
-        settings: Mutex::default(),
-        calls_closed: Mutex::new(false),
-        ended: Mutex::new(Some(ended_tx)),
-        reader_thread: Mutex::new(None),
+        output: Mutex::new(output),
+        state: Mutex::new(State {
+            phase: Phase::Starting {
+                settings: HashMap::new(),
+            },
+            debug: env::flag(env::DEBUG),
+            calls: 0,
+            reader: None,
+        }),
+        idle: Condvar::new(),
     };
+    let _entered = fault::enter(&session.label);
     session.log(|| "session started".into());
     let tags: Vec<CString> = CALL_TAGS
         .iter()
         .map(|t| CString::new(*t).expect("tag names have no NUL"))
         .collect();
     let tag_ptrs: Vec<*const c_char> = tags.iter().map(|t| t.as_ptr()).collect();
-    let ready = CString::new(autojit::SESSION_READY_WRAPPER).expect("no NUL");
     let callbacks = SessionCallbacks {
         ctx: &session as *const Session as *mut c_void,
         start,
@@ -92,7 +176,7 @@ pub fn serve(input: File, output: File, pid: Option<u32>, label: String) -> Resu
     };
     let mut error = std::ptr::null_mut();
     // SAFETY: `callbacks` and everything it points to outlive the JIT: the
-    // JIT is disposed below, before they go out of scope.
+    // JIT is disposed in `tear_down`, before they go out of scope.
     let jit = unsafe { remote_jit::autojitd_session_create(&callbacks, &mut error) };
     let outcome = if jit.is_null() {
         // SAFETY: on failure the C++ side strdup'ed a message.
@@ -101,65 +185,134 @@ pub fn serve(input: File, output: File, pid: Option<u32>, label: String) -> Resu
             "cannot start a session: {why}; is the program linked with this autojit's stub?"
         ))
     } else {
-        let settings =
-            std::mem::take(&mut *session.settings.lock().unwrap_or_else(|e| e.into_inner()));
-        let environment = Environment::Forwarded(settings);
-        if environment.flag(env::DEBUG) {
-            session.debug.store(true, Ordering::Relaxed);
-        }
-        // SAFETY: the engine only materializes while the session runs; the
-        // JIT is disposed after the last call has finished, and before the
-        // session (with its engine) is dropped.
-        let _ = session
-            .engine
-            .set(unsafe { Engine::remote(PREFIX, jit, environment, pid) });
-        // The program makes its calls once told; the engine is there first.
-        // SAFETY: `jit` is live; the wrapper name is NUL-terminated.
-        let refused = unsafe { remote_jit::autojitd_session_ready(jit, ready.as_ptr()) };
-        if refused.is_null() {
-            match ended_rx.recv() {
-                Ok(None) | Err(_) => Ok(()),
-                Ok(Some(why)) => Err(why),
-            }
-        } else {
-            // SAFETY: the C++ side strdup'ed the message.
-            let why = unsafe { remote_jit::take_message(refused) };
-            Err(format!("the program did not start its session: {why}"))
-        }
+        fault::catch(|| session.run(jit, pid)).unwrap_or_else(|panic| {
+            session.fail(panic);
+            Ok(())
+        })
     };
-    // No call may start or still run once the JIT goes away.
-    *session
-        .calls_closed
-        .lock()
-        .unwrap_or_else(|e| e.into_inner()) = true;
-    if !jit.is_null() {
-        // SAFETY: created above; nothing uses it once `calls_closed` is set.
-        unsafe { llvm_sys::orc2::lljit::LLVMOrcDisposeLLJIT(jit) };
-    }
-    session.stop_reading();
-    let reader = session.reader_thread.lock().ok().and_then(|mut t| t.take());
-    if let Some(reader) = reader {
-        let _ = reader.join();
-    }
+    let why = session.tear_down(jit);
     session.log(|| "session ended".into());
-    outcome.map_err(|why| format!("{}: {why}", session.label))
+    outcome
+        .and(why.map_or(Ok(()), Err))
+        .map_err(|why| format!("{}: {why}", session.label))
 }
 
 impl Session {
+    fn state(&self) -> MutexGuard<'_, State> {
+        // Every change of the state is one assignment, done without
+        // panicking: a poisoned lock holds a consistent state.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Never called with the state locked.
     fn log(&self, msg: impl FnOnce() -> String) {
-        if self.debug.load(Ordering::Relaxed) {
-            eprintln!("{PREFIX} {}: {}", self.label, msg());
+        if self.state().debug {
+            fault::line(format_args!("{}: {}", self.label, msg()));
         }
+    }
+
+    /// Creates the engine, tells the program its session is ready and
+    /// waits until the reader has finished; an error if the program did
+    /// not start its session.
+    fn run(&self, jit: LLVMOrcLLJITRef, pid: Option<u32>) -> Result<(), String> {
+        // Built without the lock: the engine already calls into the program.
+        let settings = self.state().take_settings();
+        let serving = settings.is_some_and(|settings| {
+            let environment = Environment::Forwarded(settings);
+            let debug = environment.flag(env::DEBUG);
+            // SAFETY: the engine only materializes while the session runs;
+            // the JIT is disposed after the last call has finished, and
+            // before the engine is dropped.
+            let engine = unsafe { Engine::remote(PREFIX, jit, environment, pid) };
+            self.state().serve(engine, debug)
+        });
+        if serving {
+            // The program makes its calls once told; the engine is there first.
+            let ready = CString::new(autojit::SESSION_READY_WRAPPER).expect("no NUL");
+            // SAFETY: `jit` is live; the wrapper name is NUL-terminated.
+            let refused = unsafe { remote_jit::autojitd_session_ready(jit, ready.as_ptr()) };
+            if !refused.is_null() {
+                // SAFETY: the C++ side strdup'ed the message.
+                let why = unsafe { remote_jit::take_message(refused) };
+                return Err(format!("the program did not start its session: {why}"));
+            }
+        }
+        let reader = self.state().reader.take();
+        if let Some(reader) = reader {
+            let _ = reader.join();
+        }
+        Ok(())
+    }
+
+    /// Ends the session after a failure of autojitd's own: the program is
+    /// told why in a hangup instead of waiting for a reply, and nothing
+    /// more is read or sent.
+    fn fail(&self, panic: String) {
+        let why = format!("autojitd failed serving this program ({panic}); report this");
+        let was_open = {
+            let mut state = self.state();
+            let open = state.is_open();
+            state.end(Some(why.clone()));
+            open
+        };
+        if was_open {
+            let mut hangup = Writer::new();
+            hangup.error(Some(&why));
+            let _ = self.write_message(Opcode::Hangup, 0, 0, &hangup.bytes);
+        }
+        self.stop_reading();
+    }
+
+    /// No call may start any more; once the running ones are done, the JIT
+    /// is disposed, and then the engine. Why the session ended, if not
+    /// cleanly.
+    fn tear_down(&self, jit: LLVMOrcLLJITRef) -> Option<String> {
+        // The reader ends, and ORC fails the calls that wait for replies.
+        self.stop_reading();
+        let mut state = self.state();
+        while state.calls > 0 {
+            state = self.idle.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+        drop(state);
+        if !jit.is_null() {
+            // SAFETY: created by `serve`; no call runs or can start.
+            unsafe { llvm_sys::orc2::lljit::LLVMOrcDisposeLLJIT(jit) };
+        }
+        let reader = self.state().reader.take();
+        if let Some(reader) = reader {
+            let _ = reader.join();
+        }
+        let (why, engine) = self.state().close();
+        drop(engine);
+        why
     }
 
     /// Makes the reader see the end of its input; the program keeps its end
     /// open until the session is torn down (a synchronous hangup waits for
     /// that).
     fn stop_reading(&self) {
-        self.disconnected.store(true, Ordering::SeqCst);
+        self.state().end(None);
         // SAFETY: shutdown on the session's own descriptor; a descriptor
         // that is not a socket just reports an error, which changes nothing.
         unsafe { libc::shutdown(self.input.as_raw_fd(), libc::SHUT_RD) };
+    }
+
+    fn write_message(
+        &self,
+        opcode: Opcode,
+        seq_no: u64,
+        tag: u64,
+        payload: &[u8],
+    ) -> std::io::Result<()> {
+        let header = Header {
+            opcode,
+            seq_no,
+            tag_addr: tag,
+            payload_len: payload.len(),
+        };
+        let mut out = self.output.lock().unwrap_or_else(|e| e.into_inner());
+        out.write_all(&header.encode())
+            .and_then(|()| out.write_all(payload))
     }
 
     /// Reads messages and delivers them to the JIT until the session ends;
@@ -192,7 +345,7 @@ impl Session {
                 Ok(Err(_)) => return Some(MESSAGE_CUT.into()),
                 Err(e) => return Some(format!("reading from the program failed: {e}")),
             };
-            if self.disconnected.load(Ordering::SeqCst) {
+            if !self.state().is_open() {
                 // The session is being torn down: deliver nothing more.
                 return None;
             }
@@ -227,26 +380,43 @@ impl Session {
         }
     }
 
+    /// The engine for a call, which counts as running until the result is
+    /// dropped; None unless Serving.
+    fn begin_call(&self) -> Option<RunningCall<'_>> {
+        let mut state = self.state();
+        let Phase::Serving { engine, .. } = &state.phase else {
+            return None;
+        };
+        let engine = engine.clone();
+        state.calls += 1;
+        Some(RunningCall {
+            session: self,
+            engine: Some(engine),
+        })
+    }
+
     fn serve_call(&self, which: u32, args: &[u8]) -> Vec<u8> {
-        let closed = self.calls_closed.lock().unwrap_or_else(|e| e.into_inner());
         let mut w = Writer::new();
-        match (self.engine.get(), *closed) {
-            (Some(engine), false) => match which {
-                REGISTER => self.register(engine, args, &mut w),
-                MATERIALIZE => self.materialize(engine, args, &mut w),
-                _ => w = autojit::encode_stats(&engine.stats.snapshot()),
-            },
-            _ => {
-                let why = "autojitd's session for this program is not running";
-                match which {
-                    MATERIALIZE => {
-                        w.unexpected(why);
-                    }
-                    STATS => w = autojit::encode_stats(&Default::default()),
-                    _ => {
-                        w.error(Some(why));
-                    }
+        // Counts the call as done even when it panics.
+        let Some(running) = self.begin_call() else {
+            let why = "autojitd's session for this program is not running";
+            match which {
+                MATERIALIZE => {
+                    w.unexpected(why);
                 }
+                STATS => w = autojit::encode_stats(&Default::default()),
+                _ => {
+                    w.error(Some(why));
+                }
+            }
+            return w.bytes;
+        };
+        let engine = running.engine();
+        match which {
+            REGISTER => self.register(engine, args, &mut w),
+            MATERIALIZE => self.materialize(engine, args, &mut w),
+            _ => {
+                w = autojit::encode_stats(&engine.stats.snapshot());
             }
         }
         w.bytes
@@ -261,7 +431,16 @@ impl Session {
                 return;
             }
         };
+        static PANIC_ON: LazyLock<Option<String>> =
+            LazyLock::new(|| std::env::var(TEST_PANIC).ok().filter(|v| !v.is_empty()));
         for m in modules {
+            if let Some(marker) = PANIC_ON.as_deref() {
+                assert!(
+                    !m.source_path.contains(marker),
+                    "{TEST_PANIC} asked for a panic registering {}",
+                    m.source_path
+                );
+            }
             self.log(|| format!("registered {} ({} functions)", m.lazy_path, m.guids.len()));
             engine.register(Registration {
                 abi_version: ABI_VERSION,
@@ -294,6 +473,30 @@ impl Session {
             Err(e) => {
                 w.unexpected(&format!("autojitd cannot read the program's materialize call ({e}); relink the program with this autojit's stub"));
             }
+        }
+    }
+}
+
+/// A call the session counts as running, with the engine it uses.
+struct RunningCall<'a> {
+    session: &'a Session,
+    engine: Option<Arc<Engine>>,
+}
+
+impl RunningCall<'_> {
+    fn engine(&self) -> &Engine {
+        self.engine.as_ref().expect("taken only when dropped")
+    }
+}
+
+impl Drop for RunningCall<'_> {
+    fn drop(&mut self) {
+        // The teardown drops the engine, after the JIT: let go of it first.
+        self.engine = None;
+        let mut state = self.session.state();
+        state.calls -= 1;
+        if state.calls == 0 {
+            self.session.idle.notify_all();
         }
     }
 }
@@ -367,13 +570,31 @@ fn session<'a>(ctx: *mut c_void) -> &'a Session {
     unsafe { &*(ctx as *const Session) }
 }
 
+/// Runs a callback from C++ for the session at `ctx`. A panic must not
+/// unwind into C++: it fails the session, and the callback answers
+/// `failed`.
+fn guarded<T>(ctx: *mut c_void, failed: T, f: impl FnOnce(&Session) -> T) -> T {
+    let s = session(ctx);
+    let _entered = fault::enter(&s.label);
+    fault::catch(|| f(s)).unwrap_or_else(|panic| {
+        s.fail(panic);
+        failed
+    })
+}
+
 extern "C" fn start(ctx: *mut c_void, transport: *mut c_void) {
     let ctx_addr = ctx as usize;
     let transport_addr = transport as usize;
-    let reader = std::thread::spawn(move || {
+    let read = move || {
         let s = session(ctx_addr as *mut c_void);
-        let why = s.read_messages(transport_addr as *mut c_void);
-        s.disconnected.store(true, Ordering::SeqCst);
+        let _entered = fault::enter(&s.label);
+        let why = fault::catch(|| s.read_messages(transport_addr as *mut c_void)).unwrap_or_else(
+            |panic| {
+                s.fail(panic);
+                None
+            },
+        );
+        s.state().end(why.clone());
         let c_why = why
             .as_deref()
             .map(|w| CString::new(w.replace('\0', " ")).unwrap_or_default());
@@ -385,13 +606,16 @@ extern "C" fn start(ctx: *mut c_void, transport: *mut c_void) {
                 c_why.as_ref().map_or(std::ptr::null(), |w| w.as_ptr()),
             )
         };
-        if let Some(tx) = s.ended.lock().ok().and_then(|mut t| t.take()) {
-            let _ = tx.send(why);
+    };
+    guarded(ctx, (), |s| {
+        match std::thread::Builder::new()
+            .name("reader".into())
+            .spawn(read)
+        {
+            Ok(reader) => s.state().reader = Some(reader),
+            Err(e) => s.fail(format!("cannot start the session's reader: {e}")),
         }
-    });
-    if let Ok(mut slot) = session(ctx).reader_thread.lock() {
-        *slot = Some(reader);
-    }
+    })
 }
 
 extern "C" fn send(
@@ -402,58 +626,49 @@ extern "C" fn send(
     bytes: *const u8,
     len: usize,
 ) -> c_int {
-    let s = session(ctx);
-    let Ok(opcode) = opcode.try_into() else {
-        return -1;
-    };
-    if s.disconnected.load(Ordering::SeqCst) {
-        return -1;
-    }
-    let header = Header {
-        opcode,
-        seq_no,
-        tag_addr: tag,
-        payload_len: len,
-    };
-    let payload = if len == 0 {
-        &[][..]
-    } else {
-        // SAFETY: ORC passes `len` readable bytes at `bytes`.
-        unsafe { std::slice::from_raw_parts(bytes, len) }
-    };
-    let Ok(mut out) = s.writer.lock() else {
-        return -1;
-    };
-    match out
-        .write_all(&header.encode())
-        .and_then(|()| out.write_all(payload))
-    {
-        Ok(()) => 0,
-        Err(_) => -1,
-    }
+    guarded(ctx, -1, |s| {
+        let Ok(opcode) = opcode.try_into() else {
+            return -1;
+        };
+        if !s.state().is_open() {
+            return -1;
+        }
+        let payload = if len == 0 {
+            &[][..]
+        } else {
+            // SAFETY: ORC passes `len` readable bytes at `bytes`.
+            unsafe { std::slice::from_raw_parts(bytes, len) }
+        };
+        match s.write_message(opcode, seq_no, tag, payload) {
+            Ok(()) => 0,
+            Err(_) => -1,
+        }
+    })
 }
 
 extern "C" fn setting(ctx: *mut c_void, name: *const c_char, value: *const u8, len: usize) {
-    // SAFETY: ORC passes a NUL-terminated name and `len` bytes at `value`.
-    let (name, value) = unsafe {
-        (
-            std::ffi::CStr::from_ptr(name)
-                .to_string_lossy()
-                .into_owned(),
-            if len == 0 {
-                &[][..]
-            } else {
-                std::slice::from_raw_parts(value, len)
-            },
-        )
-    };
-    if let Ok(mut settings) = session(ctx).settings.lock() {
-        settings.insert(name, String::from_utf8_lossy(value).into_owned());
-    }
+    guarded(ctx, (), |s| {
+        // SAFETY: ORC passes a NUL-terminated name and `len` bytes at `value`.
+        let (name, value) = unsafe {
+            (
+                std::ffi::CStr::from_ptr(name)
+                    .to_string_lossy()
+                    .into_owned(),
+                if len == 0 {
+                    &[][..]
+                } else {
+                    std::slice::from_raw_parts(value, len)
+                },
+            )
+        };
+        if let Phase::Starting { settings } = &mut s.state().phase {
+            settings.insert(name, String::from_utf8_lossy(value).into_owned());
+        }
+    })
 }
 
 extern "C" fn disconnect(ctx: *mut c_void) {
-    session(ctx).stop_reading();
+    guarded(ctx, (), Session::stop_reading)
 }
 
 extern "C" fn call(
@@ -470,7 +685,8 @@ extern "C" fn call(
         // SAFETY: ORC passes `len` readable argument bytes at `args`.
         unsafe { std::slice::from_raw_parts(args, len) }
     };
-    let bytes = session(ctx).serve_call(which, args);
+    // A failed session has told the program why; this answer goes nowhere.
+    let bytes = guarded(ctx, Vec::new(), |s| s.serve_call(which, args));
     // SAFETY: a malloc'ed copy the C++ side frees; the out-pointers are
     // valid for writing.
     unsafe {
@@ -480,5 +696,36 @@ extern "C" fn call(
         }
         *result = copy;
         *result_len = if copy.is_null() { 0 } else { bytes.len() };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn starting() -> State {
+        State {
+            phase: Phase::Starting {
+                settings: HashMap::new(),
+            },
+            debug: false,
+            calls: 0,
+            reader: None,
+        }
+    }
+
+    #[test]
+    fn the_first_error_says_why_a_session_ended() {
+        let mut state = starting();
+        assert!(state.is_open());
+        state.end(None);
+        assert!(!state.is_open());
+        state.end(Some("first".into()));
+        state.end(Some("second".into()));
+        state.end(None);
+        assert_eq!(state.close().0.as_deref(), Some("first"));
+        assert!(matches!(state.phase, Phase::Closed));
+        state.end(Some("late".into()));
+        assert!(matches!(state.phase, Phase::Closed));
     }
 }

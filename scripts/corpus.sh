@@ -7,16 +7,17 @@
 #                     [--only=NAME[,NAME...]] [--work-dir=DIR] [--jobs=N]
 #                     [--timeout=SECONDS]
 #
-# Programs (bench/corpus/NAME.sh): lua, sqlite, pugixml, zlib, tinyxml2. For each
-# program and -O level (-O0 -g, -O2 -g): a regular build; an autojit build
-# (the plugin) linked with the in-process runtime; the same objects relinked
-# with the static stub (remote mode: each run spawns its own autojitd). Each
-# autojit flavour runs with an empty object cache (every function it calls is
-# compiled) and again warm. --quick runs a subset sized for a CI tier of a
-# few minutes on 2 cores. Prints a table (build and run seconds, pass/FAIL)
-# and the first lines of each failure; exits 1 if any result differs or
-# fails. Sources and builds go to build/corpus (--work-dir or
-# $CORPUS_WORK_DIR); sources are fetched once and kept.
+# Programs (bench/corpus/NAME.sh): lua, sqlite, pugixml, zlib, tinyxml2.
+# For each program and -O level (-O0 -g, -O2 -g): a regular build; an
+# autojit build (the plugin) linked with the in-process runtime; the same
+# objects relinked with the static stub (remote mode: each run spawns its own
+# autojitd). Each autojit flavour runs with an empty object cache (every
+# function it calls is compiled) and again warm. --quick runs a subset sized
+# for a CI tier of a few minutes on 2 cores. Prints a table (build and run
+# seconds, pass/FAIL) and the first lines of each failure; exits 1 if any
+# result differs or fails. Sources and builds go to build/corpus (--work-dir
+# or $CORPUS_WORK_DIR); sources are fetched once and kept. See
+# docs/corpus.md.
 #
 # Build autojit first (cmake -G Ninja -S . -B build && ninja -C build), or
 # point AUTOJIT_LIB_DIR and AUTOJIT_BIN_DIR at an installed one.
@@ -172,10 +173,13 @@ check() {
         124|137) echo "timed out after ${timeout}s" ;;
         *) echo "exit status $rc (regular: $ref_rc)" ;;
       esac
-      head -n 6 "$prefix.err"
+      # Strip the prefix bash puts on its own messages (a crash's "Segmentation fault").
+      head -n 6 "$prefix.err" | sed 's/^environment: line [0-9]*: *//'
     fi
-    if ! cmp -s "$prefix.out" "$ref.out"; then
-      echo "stdout: $(cmp "$ref.out" "$prefix.out" 2>&1 | sed 's|.*/||' | head -n 1)"
+    if [[ ! -s $prefix.out ]]; then
+      echo "stdout: empty (regular: $(wc -l < "$ref.out") lines)"
+    elif ! cmp -s "$prefix.out" "$ref.out"; then
+      echo "stdout: $(cmp "$ref.out" "$prefix.out" 2>&1 | sed 's|^cmp: ||; s|[^ ]*/||g' | head -n 1)"
       diff "$ref.out" "$prefix.out" | head -n 6
     fi
   } > "$details"

@@ -53,6 +53,37 @@ progress() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 
 now() { date +%s.%N; }
 
+# fetch_sources <Debian source package> <dest dir> <file that must exist> [tarball]
+# Unpacks the package's upstream tarball (or the given one) into <dest dir>.
+fetch_sources() {
+  local package=$1 dest=$2 marker=$3 tarball=${4:-}
+  [[ -f $dest/$marker ]] && return
+  if [[ -z $tarball ]]; then
+    progress "Fetching $package sources (Debian source package)"
+    local download sudo=""
+    download=$(dirname "$dest")/download
+    mkdir -p "$download"
+    [[ $(id -u) -ne 0 ]] && sudo=sudo
+    if ! apt-get source --print-uris "$package" >/dev/null 2>&1; then
+      echo "Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: $(. /etc/os-release && echo "$VERSION_CODENAME")
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg" |
+        $sudo tee /etc/apt/sources.list.d/autojit-deb-src.sources >/dev/null
+      $sudo apt-get update -qq
+    fi
+    (cd "$download" && apt-get source --download-only "$package" >/dev/null 2>&1) ||
+      die "apt-get source $package failed; pass the upstream tarball (see --help)"
+    tarball=$(ls "$download"/"${package}"_*.orig.tar.* 2>/dev/null | head -1)
+    [[ -n $tarball ]] || die "no upstream tarball in Debian's $package source package; pass one (see --help)"
+  fi
+  [[ -f $tarball ]] || die "no tarball at $tarball"
+  rm -rf "$dest" && mkdir -p "$dest"
+  tar -xf "$tarball" -C "$dest" --strip-components=1
+  [[ -f $dest/$marker ]] || die "$tarball does not hold the $package sources"
+}
+
 # Appends the seconds since $2 to file $1.
 record_since() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.4f}')" "$2" "$(now)" >> "$1"; }
 

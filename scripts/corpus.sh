@@ -250,7 +250,8 @@ corpus_one() {
     fi
     if (($? == 0)); then
       ((inprocess_built)) && t="$t*"
-      export AUTOJIT_DAEMON_PATH=$autojit_bin/autojitd AUTOJITD_FORCE_SPAWN=1
+      AUTOJIT_DAEMON_PATH=$(autojit_pkg_config --variable=autojitd autojit-remote)
+      export AUTOJIT_DAEMON_PATH AUTOJITD_FORCE_SPAWN=1
       autojit_runs "$program" "$opt" remote "$out/remote" "$t"
       unset AUTOJIT_DAEMON_PATH AUTOJITD_FORCE_SPAWN
     else

@@ -20,7 +20,7 @@ endif()
 file(GLOB_RECURSE AUTOJIT_CARGO_SOURCES CONFIGURE_DEPENDS
   "${PROJECT_SOURCE_DIR}/plugin/*.rs" "${PROJECT_SOURCE_DIR}/plugin/*.cpp"
   "${PROJECT_SOURCE_DIR}/runtime/*.rs" "${PROJECT_SOURCE_DIR}/runtime/*.cpp"
-  "${PROJECT_SOURCE_DIR}/llvm-cxx/*.rs"
+  "${PROJECT_SOURCE_DIR}/llvm-capi/*.rs" "${PROJECT_SOURCE_DIR}/llvm-cxx/*.rs"
   "${PROJECT_SOURCE_DIR}/*Cargo.toml")
 list(FILTER AUTOJIT_CARGO_SOURCES EXCLUDE REGEX "/(fuzz|target)/")
 

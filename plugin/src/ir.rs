@@ -3,10 +3,12 @@
 //! Every function here takes handles that belong to the module being
 //! processed; the pass never keeps a handle past the module's lifetime.
 
+pub use autojit_llvm_capi::{cstring, OwnedModule};
+use autojit_llvm_capi::{take_buffer, take_message};
 use llvm_sys::core::*;
 use llvm_sys::prelude::*;
 use llvm_sys::{LLVMLinkage, LLVMVisibility};
-use std::ffi::{c_char, CStr, CString};
+use std::ffi::{c_char, CStr};
 
 extern "C" {
     // plugin/cpp/register_pass.cpp
@@ -15,21 +17,6 @@ extern "C" {
     fn autojit_erase_global_value(gv: LLVMValueRef);
     fn autojit_slim_lazy_debug_info(m: LLVMModuleRef);
     fn autojit_replace_uses_except_label_addresses(old: LLVMValueRef, new: LLVMValueRef);
-}
-
-pub fn cstring(s: &str) -> CString {
-    CString::new(s.replace('\0', "")).expect("NUL bytes were removed")
-}
-
-fn owned_message(p: *mut c_char) -> String {
-    if p.is_null() {
-        return String::new();
-    }
-    // SAFETY: `p` is a NUL-terminated message allocated by LLVM.
-    let s = unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned();
-    // SAFETY: LLVM allocated `p` for us to free with LLVMDisposeMessage.
-    unsafe { LLVMDisposeMessage(p) };
-    s
 }
 
 /// Copies `len` bytes LLVM returned at `p` (null for none).
@@ -450,36 +437,13 @@ pub fn print_module_to_file(m: LLVMModuleRef, path: &std::path::Path) -> Result<
         return Err(format!(
             "cannot write {}: {}",
             path.display(),
-            owned_message(err)
+            take_message(err)
         ));
     }
     Ok(())
 }
 
 pub fn write_bitcode(m: LLVMModuleRef) -> Vec<u8> {
-    // SAFETY: `m` is live; the buffer is copied and then disposed.
-    unsafe {
-        let buf = llvm_sys::bit_writer::LLVMWriteBitcodeToMemoryBuffer(m);
-        let start = LLVMGetBufferStart(buf) as *const u8;
-        let bytes = std::slice::from_raw_parts(start, LLVMGetBufferSize(buf)).to_vec();
-        LLVMDisposeMemoryBuffer(buf);
-        bytes
-    }
-}
-
-/// An LLVM module the pass created and must dispose.
-pub struct OwnedModule(pub LLVMModuleRef);
-
-impl OwnedModule {
-    pub fn clone_of(m: LLVMModuleRef) -> Self {
-        // SAFETY: `m` is live; the clone is a new module we own.
-        OwnedModule(unsafe { LLVMCloneModule(m) })
-    }
-}
-
-impl Drop for OwnedModule {
-    fn drop(&mut self) {
-        // SAFETY: we own the module and no handle into it outlives `self`.
-        unsafe { LLVMDisposeModule(self.0) }
-    }
+    // SAFETY: `m` is live; the buffer is ours.
+    take_buffer(unsafe { llvm_sys::bit_writer::LLVMWriteBitcodeToMemoryBuffer(m) })
 }

@@ -1,4 +1,11 @@
-//! Compiles the one C++ file holding what the LLVM C API has no door for.
+//! Compiles the C++ files holding what the LLVM C API has no door for.
 fn main() {
-    autojit_llvm_cxx::compile_llvm_cxx("cpp/remote_jit.cpp", "autojitd_remote_jit");
+    autojit_llvm_cxx::compile_llvm_cxx(
+        &[
+            "cpp/remote_jit.cpp",
+            "cpp/thread_reusing_dispatcher.cpp",
+            "cpp/thread_reusing_dispatcher_test.cpp",
+        ],
+        "autojitd_cxx",
+    );
 }

@@ -1,4 +1,11 @@
-//! Compiles the one C++ file holding what the LLVM C API has no door for.
+//! Compiles the C++ files holding what the LLVM C API has no door for.
 fn main() {
-    autojit_llvm_cxx::compile_llvm_cxx("cpp/orc_gaps.cpp", "autojit_orc_gaps");
+    autojit_llvm_cxx::compile_llvm_cxx(
+        &[
+            "cpp/extract_body.cpp",
+            "cpp/object_linking_layer.cpp",
+            "cpp/remote_lookup.cpp",
+        ],
+        "autojit_jit_cxx",
+    );
 }

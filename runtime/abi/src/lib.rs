@@ -5,20 +5,27 @@
 //! descriptor the registration constructor passes to the runtime, where the
 //! module store and object cache live, and how environment flags are read.
 //!
-//! Without the default `std` feature only the names, the descriptor layout
-//! and the environment variable names remain: what the `no_std` stub needs.
+//! Both runtimes also share here what they ask of the process about JIT'd
+//! code: which library registered a module (`library.rs`) and EH-frame
+//! registration with every unwinder present (`eh_frame.rs`).
+//!
+//! Without the default `std` feature only the names, the descriptor layout,
+//! the environment variable names and those two remain: what the `no_std`
+//! stub needs.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 extern crate alloc;
 
 pub mod arch;
 pub mod descriptor;
+pub mod eh_frame;
 #[cfg(feature = "std")]
 pub mod engine;
 pub mod env;
 pub mod failure;
 #[cfg(feature = "std")]
 pub mod guid;
+pub mod library;
 pub mod names;
 pub mod stats;
 #[cfg(feature = "std")]

@@ -9,38 +9,30 @@
 #include "llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h"
 #include "llvm/ExecutionEngine/Orc/SimpleRemoteEPC.h"
 #include "llvm/ExecutionEngine/Orc/TaskDispatch.h"
+#include "llvm-c/Core.h"
 #include "llvm-c/LLJIT.h"
 #include <algorithm>
-#include <chrono>
-#include <condition_variable>
 #include <cstdlib>
-#include <cstring>
-#include <deque>
-#include <mutex>
-#include <thread>
 
 using namespace llvm;
 using namespace llvm::orc;
 
+// The session's side in Rust (runtime/daemon/src/session.rs); Ctx is the
+// session autojitd_session_create was given.
 extern "C" {
-// runtime/daemon/src/remote_jit.rs mirrors this struct.
-struct AutojitdSessionCallbacks {
-  void *Ctx;
-  // Starts delivering the program's messages to Transport (autojitd_deliver).
-  void (*Start)(void *Ctx, void *Transport);
-  // Writes one message; returns 0, or -1 when the connection is gone.
-  int (*Send)(void *Ctx, uint64_t Opcode, uint64_t SeqNo, uint64_t Tag,
-              const char *Bytes, size_t Len);
-  // Receives one entry of the program's bootstrap map: its settings.
-  void (*Setting)(void *Ctx, const char *Name, const char *Value, size_t Len);
-  // Makes the reader stop: the session is ending.
-  void (*Disconnect)(void *Ctx);
-  // Serves autojit call Which (an index into CallTags): malloc'ed result bytes.
-  void (*Call)(void *Ctx, uint32_t Which, const char *Args, size_t Len,
-               char **Result, size_t *ResultLen);
-  const char *const *CallTags;
-  uint32_t NumCalls;
-};
+// Starts delivering the program's messages to Transport (autojitd_deliver).
+void autojitd_start(void *Ctx, void *Transport);
+// Writes one message; returns 0, or -1 when the connection is gone.
+int autojitd_send(void *Ctx, uint64_t Opcode, uint64_t SeqNo, uint64_t Tag,
+                  const char *Bytes, size_t Len);
+// Receives one entry of the program's bootstrap map: its settings.
+void autojitd_setting(void *Ctx, const char *Name, const char *Value, size_t Len);
+// Makes the reader stop: the session is ending.
+void autojitd_disconnect(void *Ctx);
+// Serves autojit call Which (an index into the call tags): malloc'ed result
+// bytes.
+void autojitd_call(void *Ctx, uint32_t Which, const char *Args, size_t Len,
+                   char **Result, size_t *ResultLen);
 }
 
 namespace {
@@ -48,20 +40,19 @@ class RustFramedTransport final : public SimpleRemoteEPCTransport {
 public:
   static Expected<std::unique_ptr<RustFramedTransport>>
   Create(SimpleRemoteEPCTransportClient &Client,
-         const AutojitdSessionCallbacks *Callbacks) {
-    return std::unique_ptr<RustFramedTransport>(
-        new RustFramedTransport(Client, *Callbacks));
+         void *Ctx) {
+    return std::unique_ptr<RustFramedTransport>(new RustFramedTransport(Client, Ctx));
   }
 
   Error start() override {
-    Callbacks.Start(Callbacks.Ctx, this);
+    autojitd_start(Ctx, this);
     return Error::success();
   }
 
   Error sendMessage(SimpleRemoteEPCOpcode OpC, uint64_t SeqNo,
                     ExecutorAddr TagAddr, ArrayRef<char> ArgBytes) override {
-    if (Callbacks.Send(Callbacks.Ctx, static_cast<uint64_t>(OpC), SeqNo,
-                       TagAddr.getValue(), ArgBytes.data(), ArgBytes.size()))
+    if (autojitd_send(Ctx, static_cast<uint64_t>(OpC), SeqNo, TagAddr.getValue(),
+                      ArgBytes.data(), ArgBytes.size()))
       return make_error<StringError>("the program closed the connection",
                                      inconvertibleErrorCode());
     return Error::success();
@@ -69,79 +60,21 @@ public:
 
   // The Rust side stops reading; it closes the connection once the session
   // is torn down.
-  void disconnect() override { Callbacks.Disconnect(Callbacks.Ctx); }
+  void disconnect() override { autojitd_disconnect(Ctx); }
 
   SimpleRemoteEPCTransportClient &Client;
 
 private:
   RustFramedTransport(SimpleRemoteEPCTransportClient &Client,
-                      const AutojitdSessionCallbacks &Callbacks)
-      : Client(Client), Callbacks(Callbacks) {}
+                      void *Ctx)
+      : Client(Client), Ctx(Ctx) {}
 
-  AutojitdSessionCallbacks Callbacks;
+  void *Ctx;
 };
 } // namespace
 
-namespace {
-// Runs each task on a thread of its own, like ORC's
-// DynamicThreadPoolTaskDispatcher, but reuses threads that have finished a
-// task instead of starting one per task (a function materialized remotely
-// takes about ten tasks: wrapper calls and the continuations of their
-// results). A task is only handed to an idle thread reserved for it, never
-// queued behind another, since tasks may block on each other.
-class ThreadReusingDispatcher final : public TaskDispatcher {
-public:
-  void dispatch(std::unique_ptr<Task> T) override {
-    std::lock_guard<std::mutex> Lock(M);
-    // After shutdown the session is going away: nothing may run any more.
-    if (ShuttingDown)
-      return;
-    if (Idle > 0) {
-      --Idle;
-      Assigned.push_back(std::move(T));
-      WorkAvailable.notify_one();
-      return;
-    }
-    ++Running;
-    std::thread([this, T = std::move(T)]() mutable { work(std::move(T)); }).detach();
-  }
-
-  void shutdown() override {
-    std::unique_lock<std::mutex> Lock(M);
-    ShuttingDown = true;
-    WorkAvailable.notify_all();
-    AllDone.wait(Lock, [this] { return Running == 0; });
-  }
-
-private:
-  void work(std::unique_ptr<Task> T) {
-    while (T) {
-      T->run();
-      T.reset();
-      std::unique_lock<std::mutex> Lock(M);
-      ++Idle;
-      WorkAvailable.wait_for(Lock, std::chrono::seconds(1), [this] {
-        return !Assigned.empty() || ShuttingDown;
-      });
-      if (!Assigned.empty()) {
-        T = std::move(Assigned.front());
-        Assigned.pop_front();
-      } else {
-        --Idle;
-      }
-    }
-    std::lock_guard<std::mutex> Lock(M);
-    if (--Running == 0)
-      AllDone.notify_all();
-  }
-
-  std::mutex M;
-  std::condition_variable WorkAvailable, AllDone;
-  std::deque<std::unique_ptr<Task>> Assigned;
-  size_t Idle = 0, Running = 0;
-  bool ShuttingDown = false;
-};
-} // namespace
+// cpp/thread_reusing_dispatcher.cpp
+std::unique_ptr<TaskDispatcher> createThreadReusingDispatcher();
 
 namespace {
 // Registers each object's EH frames in the program as an allocation action
@@ -188,32 +121,34 @@ private:
 };
 } // namespace
 
-// One line: joined errors are printed one per line otherwise.
+// One line: joined errors are printed one per line otherwise. For Rust's
+// take_message, which frees it with LLVMDisposeMessage.
 static char *copyMessage(Error E) {
   std::string Message = toString(std::move(E));
   std::replace(Message.begin(), Message.end(), '\n', ';');
-  return strdup(Message.c_str());
+  return LLVMCreateMessage(Message.c_str());
 }
 
 // Binds each autojit call's tag (a bootstrap symbol of the program) to a
 // handler that calls back into Rust.
-static Error bindCalls(LLJIT &J, const AutojitdSessionCallbacks &Callbacks) {
+static Error bindCalls(LLJIT &J, void *Ctx, const char *const *CallTags,
+                       uint32_t NumCalls) {
   ExecutionSession &ES = J.getExecutionSession();
   ExecutorProcessControl &EPC = ES.getExecutorProcessControl();
   JITDylib &Tags = ES.createBareJITDylib("<autojit calls>");
   SymbolMap Addresses;
   ExecutionSession::JITDispatchHandlerAssociationMap Handlers;
-  for (uint32_t Which = 0; Which < Callbacks.NumCalls; ++Which) {
+  for (uint32_t Which = 0; Which < NumCalls; ++Which) {
     ExecutorAddr Tag;
-    if (Error E = EPC.getBootstrapSymbols({{Tag, Callbacks.CallTags[Which]}}))
+    if (Error E = EPC.getBootstrapSymbols({{Tag, CallTags[Which]}}))
       return E;
-    SymbolStringPtr Name = ES.intern(Callbacks.CallTags[Which]);
+    SymbolStringPtr Name = ES.intern(CallTags[Which]);
     Addresses[Name] = {Tag, JITSymbolFlags::Exported};
-    Handlers[Name] = [Callbacks, Which](ExecutionSession::SendResultFunction SendResult,
+    Handlers[Name] = [Ctx, Which](ExecutionSession::SendResultFunction SendResult,
                                         const char *Args, size_t Len) {
       char *Result = nullptr;
       size_t ResultLen = 0;
-      Callbacks.Call(Callbacks.Ctx, Which, Args, Len, &Result, &ResultLen);
+      autojitd_call(Ctx, Which, Args, Len, &Result, &ResultLen);
       auto Bytes = shared::WrapperFunctionResult::copyFrom(Result, ResultLen);
       free(Result);
       SendResult(std::move(Bytes));
@@ -226,21 +161,21 @@ static Error bindCalls(LLJIT &J, const AutojitdSessionCallbacks &Callbacks) {
 
 // Waits for the program's setup message, builds the session's LLJIT (JITLink
 // objects, EH frames registered in the program) and binds the autojit calls.
-// Null with *ErrorMessage (free()) on failure.
+// Null with *ErrorMessage (a message) on failure.
 extern "C" LLVMOrcLLJITRef
-autojitd_session_create(const AutojitdSessionCallbacks *Callbacks,
+autojitd_session_create(void *Ctx, const char *const *CallTags, uint32_t NumCalls,
                         char **ErrorMessage) {
   auto EPC = SimpleRemoteEPC::Create<RustFramedTransport>(
-      std::make_unique<ThreadReusingDispatcher>(),
-      SimpleRemoteEPC::Setup(), Callbacks);
+      createThreadReusingDispatcher(),
+      SimpleRemoteEPC::Setup(), Ctx);
   if (!EPC) {
     *ErrorMessage = copyMessage(EPC.takeError());
     return nullptr;
   }
   ExecutorProcessControl &Program = **EPC;
   for (const auto &Entry : Program.getBootstrapMap())
-    Callbacks->Setting(Callbacks->Ctx, Entry.first().str().c_str(),
-                       Entry.second.data(), Entry.second.size());
+    autojitd_setting(Ctx, Entry.first().str().c_str(), Entry.second.data(),
+                     Entry.second.size());
   auto J = LLJITBuilder()
                .setExecutorProcessControl(std::move(*EPC))
                .setObjectLinkingLayerCreator(
@@ -264,7 +199,7 @@ autojitd_session_create(const AutojitdSessionCallbacks *Callbacks,
   // What goes wrong from here on is reported through *ErrorMessage, and the
   // teardown of a failed session only repeats it.
   (*J)->getExecutionSession().setErrorReporter([](Error E) { consumeError(std::move(E)); });
-  if (Error E = bindCalls(**J, *Callbacks)) {
+  if (Error E = bindCalls(**J, Ctx, CallTags, NumCalls)) {
     *ErrorMessage = copyMessage(std::move(E));
     return nullptr;
   }
@@ -272,7 +207,7 @@ autojitd_session_create(const AutojitdSessionCallbacks *Callbacks,
 }
 
 // Tells the program its session is ready: from now on it makes its calls.
-// Null, or the error (free()).
+// Null, or the error (a message).
 extern "C" char *autojitd_session_ready(LLVMOrcLLJITRef JIT, const char *ReadyWrapper) {
   ExecutorProcessControl &Program =
       reinterpret_cast<LLJIT *>(JIT)->getExecutionSession().getExecutorProcessControl();
@@ -288,7 +223,7 @@ extern "C" char *autojitd_session_ready(LLVMOrcLLJITRef JIT, const char *ReadyWr
 }
 
 // Hands one checked message to the session. Returns 1 to go on reading, 0
-// when the message ended the session, -1 with *ErrorMessage (free()) when
+// when the message ended the session, -1 with *ErrorMessage (a message) when
 // the session cannot accept it.
 extern "C" int autojitd_deliver(void *Transport, uint64_t Opcode, uint64_t SeqNo,
                                 uint64_t Tag, const char *Bytes, size_t Len,

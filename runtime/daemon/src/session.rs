@@ -10,10 +10,11 @@
 //! any of these threads fails this session only (`fault.rs`).
 
 use crate::fault;
-use crate::remote_jit::{self, SessionCallbacks};
+use crate::remote_jit;
 use autojit_abi::env::{self, Environment};
 use autojit_abi::{ContentHash, ABI_VERSION};
 use autojit_jit::{Engine, Registration, SymbolScope};
+use autojit_llvm_capi::take_message;
 use autojit_protocol::autojit::{self, decode_materialize, decode_registrations};
 use autojit_protocol::{read_payload, ExecutorInfo, Header, Opcode, Reader, Writer, HEADER_SIZE};
 use llvm_sys::orc2::lljit::LLVMOrcLLJITRef;
@@ -164,23 +165,20 @@ pub fn serve(input: File, output: File, pid: Option<u32>, label: String) -> Resu
         .map(|t| CString::new(*t).expect("tag names have no NUL"))
         .collect();
     let tag_ptrs: Vec<*const c_char> = tags.iter().map(|t| t.as_ptr()).collect();
-    let callbacks = SessionCallbacks {
-        ctx: &session as *const Session as *mut c_void,
-        start,
-        send,
-        setting,
-        disconnect,
-        call,
-        call_tags: tag_ptrs.as_ptr(),
-        num_calls: tag_ptrs.len() as u32,
-    };
+    let ctx = &session as *const Session as *mut c_void;
     let mut error = std::ptr::null_mut();
-    // SAFETY: `callbacks` and everything it points to outlive the JIT: the
-    // JIT is disposed in `tear_down`, before they go out of scope.
-    let jit = unsafe { remote_jit::autojitd_session_create(&callbacks, &mut error) };
+    // SAFETY: the session and the tags outlive the JIT: the JIT is disposed
+    // in `tear_down`, before they go out of scope.
+    let jit = unsafe {
+        remote_jit::autojitd_session_create(
+            ctx,
+            tag_ptrs.as_ptr(),
+            tag_ptrs.len() as u32,
+            &mut error,
+        )
+    };
     let outcome = if jit.is_null() {
-        // SAFETY: on failure the C++ side strdup'ed a message.
-        let why = unsafe { remote_jit::take_message(error) };
+        let why = take_message(error);
         Err(format!(
             "cannot start a session: {why}; is the program linked with this autojit's stub?"
         ))
@@ -232,8 +230,7 @@ impl Session {
             // SAFETY: `jit` is live; the wrapper name is NUL-terminated.
             let refused = unsafe { remote_jit::autojitd_session_ready(jit, ready.as_ptr()) };
             if !refused.is_null() {
-                // SAFETY: the C++ side strdup'ed the message.
-                let why = unsafe { remote_jit::take_message(refused) };
+                let why = take_message(refused);
                 return Err(format!("the program did not start its session: {why}"));
             }
         }
@@ -374,8 +371,7 @@ impl Session {
             match go_on {
                 1 => continue,
                 0 => return None,
-                // SAFETY: on failure the C++ side strdup'ed a message.
-                _ => return Some(unsafe { remote_jit::take_message(error) }),
+                _ => return Some(take_message(error)),
             }
         }
     }
@@ -582,7 +578,8 @@ fn guarded<T>(ctx: *mut c_void, failed: T, f: impl FnOnce(&Session) -> T) -> T {
     })
 }
 
-extern "C" fn start(ctx: *mut c_void, transport: *mut c_void) {
+#[no_mangle]
+extern "C" fn autojitd_start(ctx: *mut c_void, transport: *mut c_void) {
     let ctx_addr = ctx as usize;
     let transport_addr = transport as usize;
     let read = move || {
@@ -618,7 +615,8 @@ extern "C" fn start(ctx: *mut c_void, transport: *mut c_void) {
     })
 }
 
-extern "C" fn send(
+#[no_mangle]
+extern "C" fn autojitd_send(
     ctx: *mut c_void,
     opcode: u64,
     seq_no: u64,
@@ -633,12 +631,8 @@ extern "C" fn send(
         if !s.state().is_open() {
             return -1;
         }
-        let payload = if len == 0 {
-            &[][..]
-        } else {
-            // SAFETY: ORC passes `len` readable bytes at `bytes`.
-            unsafe { std::slice::from_raw_parts(bytes, len) }
-        };
+        // SAFETY: ORC passes `len` readable bytes at `bytes`.
+        let payload = unsafe { bytes_at(bytes, len) };
         match s.write_message(opcode, seq_no, tag, payload) {
             Ok(()) => 0,
             Err(_) => -1,
@@ -646,7 +640,13 @@ extern "C" fn send(
     })
 }
 
-extern "C" fn setting(ctx: *mut c_void, name: *const c_char, value: *const u8, len: usize) {
+#[no_mangle]
+extern "C" fn autojitd_setting(
+    ctx: *mut c_void,
+    name: *const c_char,
+    value: *const u8,
+    len: usize,
+) {
     guarded(ctx, (), |s| {
         // SAFETY: ORC passes a NUL-terminated name and `len` bytes at `value`.
         let (name, value) = unsafe {
@@ -654,11 +654,7 @@ extern "C" fn setting(ctx: *mut c_void, name: *const c_char, value: *const u8, l
                 std::ffi::CStr::from_ptr(name)
                     .to_string_lossy()
                     .into_owned(),
-                if len == 0 {
-                    &[][..]
-                } else {
-                    std::slice::from_raw_parts(value, len)
-                },
+                bytes_at(value, len),
             )
         };
         if let Phase::Starting { settings } = &mut s.state().phase {
@@ -667,11 +663,13 @@ extern "C" fn setting(ctx: *mut c_void, name: *const c_char, value: *const u8, l
     })
 }
 
-extern "C" fn disconnect(ctx: *mut c_void) {
+#[no_mangle]
+extern "C" fn autojitd_disconnect(ctx: *mut c_void) {
     guarded(ctx, (), Session::stop_reading)
 }
 
-extern "C" fn call(
+#[no_mangle]
+extern "C" fn autojitd_call(
     ctx: *mut c_void,
     which: u32,
     args: *const u8,
@@ -679,12 +677,8 @@ extern "C" fn call(
     result: *mut *mut u8,
     result_len: *mut usize,
 ) {
-    let args = if len == 0 {
-        &[][..]
-    } else {
-        // SAFETY: ORC passes `len` readable argument bytes at `args`.
-        unsafe { std::slice::from_raw_parts(args, len) }
-    };
+    // SAFETY: ORC passes `len` readable argument bytes at `args`.
+    let args = unsafe { bytes_at(args, len) };
     // A failed session has told the program why; this answer goes nowhere.
     let bytes = guarded(ctx, Vec::new(), |s| s.serve_call(which, args));
     // SAFETY: a malloc'ed copy the C++ side frees; the out-pointers are
@@ -697,6 +691,18 @@ extern "C" fn call(
         *result = copy;
         *result_len = if copy.is_null() { 0 } else { bytes.len() };
     }
+}
+
+/// The `len` bytes at `p`, which may be null when `len` is 0.
+///
+/// # Safety
+/// `p` must point to `len` readable bytes that outlive the use.
+unsafe fn bytes_at<'a>(p: *const u8, len: usize) -> &'a [u8] {
+    if len == 0 {
+        return &[];
+    }
+    // SAFETY: the caller's promise.
+    unsafe { std::slice::from_raw_parts(p, len) }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! unoptimized; the same `default<On>` pipeline runs here before code
 //! generation (at -O0 that is the always-inliner and little else).
 
-use crate::llvm::{check, take_buffer, take_message, OwnedModule};
+use autojit_llvm_capi::{check, take_buffer, take_message, OwnedModule};
 use llvm_sys::core::LLVMDisposeMessage;
 use llvm_sys::core::{
     LLVMContextSetDiagnosticHandler, LLVMGetDiagInfoDescription, LLVMGetDiagInfoSeverity,

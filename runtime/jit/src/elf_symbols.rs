@@ -107,7 +107,6 @@ fn is_plain_definition(symbol: &elf::Sym64<Endianness>, endian: Endianness) -> b
 pub struct LoadedObject {
     /// The file's path, for messages.
     path: String,
-    executable: bool,
     /// The open file and the object's load bias, or why they are unknown.
     file: Result<(File, usize), String>,
     with_globals: bool,
@@ -118,7 +117,6 @@ impl LoadedObject {
     fn unknown(why: String) -> Self {
         LoadedObject {
             path: String::new(),
-            executable: false,
             file: Err(why),
             with_globals: false,
             symbols: OnceLock::new(),
@@ -155,10 +153,6 @@ impl LoadedObject {
     /// object's global symbols were asked for.
     pub fn global(&self, name: &str) -> Option<usize> {
         self.address(name, |t| &t.global)
-    }
-
-    pub fn is_executable(&self) -> bool {
-        self.executable
     }
 
     /// Why this object's symbol table cannot be searched, if it cannot: a
@@ -268,7 +262,6 @@ impl ProgramObjects {
         })?;
         Ok(LoadedObject {
             path: mapping.path,
-            executable,
             file: Ok((file, bias)),
             with_globals: executable && self.executable_globals,
             symbols: OnceLock::new(),
@@ -364,7 +357,7 @@ mod tests {
     fn own_executable() {
         let objects = ProgramObjects::new(Some(std::process::id()), true);
         let exe = objects.executable();
-        assert!(exe.is_executable());
+        assert!(exe.with_globals);
         assert!(exe.unsearchable().is_none(), "{:?}", exe.unsearchable());
         let here = own_executable as fn() as usize;
         assert!(Arc::ptr_eq(&objects.containing(here), &exe));

@@ -6,9 +6,9 @@
 
 use crate::compile::DiagnosticSink;
 use crate::error::{Error, ErrorKind};
-use crate::llvm::{buffer_copy, OwnedModule};
 use crate::registry::{ModuleId, Registration};
 use autojit_abi::{content_hash, names, store, ABI_VERSION};
+use autojit_llvm_capi::{buffer_copy, take_message, OwnedContext, OwnedModule};
 use llvm_sys::bit_reader::LLVMGetBitcodeModuleInContext2;
 use llvm_sys::prelude::*;
 use std::collections::HashMap;
@@ -16,7 +16,7 @@ use std::ffi::{c_char, c_int, CStr, CString};
 use std::path::Path;
 
 extern "C" {
-    // runtime/jit/cpp/extract.cpp
+    // runtime/jit/cpp/extract_body.cpp
     fn autojit_extract_function(
         lazy: LLVMModuleRef,
         body: *const c_char,
@@ -37,16 +37,6 @@ struct LoadedModule {
     // Fields drop in order: the module before the context it belongs to.
     module: OwnedModule,
     _context: OwnedContext,
-}
-
-struct OwnedContext(LLVMContextRef);
-
-impl Drop for OwnedContext {
-    fn drop(&mut self) {
-        // SAFETY: owned here; the module made in it was dropped before, and
-        // extracted modules are compiled and dropped right after extraction.
-        unsafe { llvm_sys::core::LLVMContextDispose(self.0) }
-    }
 }
 
 /// One function's body with its local helpers, ready to compile.
@@ -85,8 +75,9 @@ impl LazyModuleStore {
             kind,
         };
         if !self.loaded.contains_key(&id) {
-            // SAFETY: a new context, owned by the loaded module below.
-            let context = OwnedContext(unsafe { llvm_sys::core::LLVMContextCreate() });
+            // Extracted modules live in it too: they are compiled and
+            // dropped right after extraction.
+            let context = OwnedContext::new();
             // SAFETY: the context is live; the compiler outlives the store.
             unsafe { self.diagnostics.install(context.0) };
             let loaded = load(context.0, module).map_err(fail)?;
@@ -101,17 +92,11 @@ impl LazyModuleStore {
         let lazy = &self.loaded[&id].module;
         let body = CString::new(names::body_name(guid)).expect("hex digits only");
         let mut msg = std::ptr::null_mut();
-        // SAFETY: `lazy` is live, in its own context; `msg` receives
-        // a malloc'ed message on failure.
+        // SAFETY: `lazy` is live, in its own context; `msg` receives a
+        // message on failure.
         let extracted = unsafe { autojit_extract_function(lazy.0, body.as_ptr(), &mut msg) };
         if extracted.is_null() {
-            // SAFETY: `msg` is a NUL-terminated string from strdup.
-            let text = unsafe { CStr::from_ptr(msg) }
-                .to_string_lossy()
-                .into_owned();
-            // SAFETY: allocated with malloc by the C++ side, freed once here.
-            unsafe { libc::free(msg as *mut libc::c_void) };
-            return Err(fail(ErrorKind::MissingBody(text)));
+            return Err(fail(ErrorKind::MissingBody(take_message(msg))));
         }
         let module = OwnedModule(extracted);
         let flag = CString::new(names::OPT_LEVEL_FLAG).expect("no NUL");

@@ -8,7 +8,6 @@ mod engine;
 mod error;
 mod lazy_store;
 mod linker;
-mod llvm;
 mod object_cache;
 mod program_symbols;
 mod registry;

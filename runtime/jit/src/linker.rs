@@ -11,10 +11,11 @@
 //! executable or library come from that file's symbol table, first.
 
 use crate::elf_symbols::{LoadedObject, ProgramObjects};
-use crate::llvm::{buffer_copy, check};
 use crate::program_symbols::SymbolResolver;
 use crate::registry::SymbolScope;
-use llvm_sys::error::{LLVMCreateStringError, LLVMErrorRef};
+use autojit_abi::eh_frame;
+use autojit_llvm_capi::{buffer_copy, check, string_error};
+use llvm_sys::error::LLVMErrorRef;
 use llvm_sys::orc2::lljit::*;
 use llvm_sys::orc2::*;
 use std::ffi::{c_void, CString};
@@ -35,12 +36,12 @@ pub struct ProcessLinker {
 pub type Dylib = LLVMOrcJITDylibRef;
 
 extern "C" {
-    // runtime/jit/cpp/orc_gaps.cpp
+    // runtime/jit/cpp/object_linking_layer.cpp
     fn autojit_create_object_linking_layer(
-        ctx: *mut c_void,
         session: LLVMOrcExecutionSessionRef,
-        triple: *const std::ffi::c_char,
+        register: extern "C" fn(start: u64, add: bool) -> LLVMErrorRef,
     ) -> LLVMOrcObjectLayerRef;
+    // runtime/jit/cpp/remote_lookup.cpp
     fn autojit_add_remote_scope(
         session: LLVMOrcExecutionSessionRef,
         jd: LLVMOrcJITDylibRef,
@@ -125,18 +126,7 @@ impl ProcessLinker {
         let jd = unsafe { LLVMOrcExecutionSessionCreateBareJITDylib(self.session, name.as_ptr()) };
         match scope {
             SymbolScope::ThisProcess { descriptor } => {
-                let resolver = SymbolResolver::for_module_at(&self.objects, descriptor);
-                // Like the JITDylib, its resolver lives for the rest of the
-                // process.
-                let ctx = Box::leak(Box::new(resolver)) as *const SymbolResolver as *mut c_void;
-                // SAFETY: the generator calls `generate` with `ctx`, which
-                // lives for the rest of the process; `jd` takes ownership of
-                // the generator.
-                unsafe {
-                    let generator =
-                        LLVMOrcCreateCustomCAPIDefinitionGenerator(generate, ctx, keep_resolver);
-                    LLVMOrcJITDylibAddGenerator(jd, generator);
-                }
+                add_generator(jd, SymbolResolver::for_module_at(&self.objects, descriptor));
             }
             SymbolScope::Remote {
                 library,
@@ -146,29 +136,10 @@ impl ProcessLinker {
                 // the program's dynamic linker finds next; last, why a symbol
                 // found nowhere may still be in the object.
                 let object = self.objects.containing(descriptor);
-                let first = Box::into_raw(Box::new(Arc::clone(&object))) as *mut c_void;
-                let last = Box::into_raw(Box::new(object)) as *mut c_void;
-                // SAFETY: `session` and `jd` are live; each generator owns
-                // its boxed reference, which `drop_object` frees with it.
-                unsafe {
-                    LLVMOrcJITDylibAddGenerator(
-                        jd,
-                        LLVMOrcCreateCustomCAPIDefinitionGenerator(
-                            generate_hidden,
-                            first,
-                            drop_object,
-                        ),
-                    );
-                    check(autojit_add_remote_scope(self.session, jd, library))?;
-                    LLVMOrcJITDylibAddGenerator(
-                        jd,
-                        LLVMOrcCreateCustomCAPIDefinitionGenerator(
-                            report_unsearchable,
-                            last,
-                            drop_object,
-                        ),
-                    );
-                }
+                add_generator(jd, HiddenDefinitions(Arc::clone(&object)));
+                // SAFETY: `session` and `jd` are live.
+                check(unsafe { autojit_add_remote_scope(self.session, jd, library) })?;
+                add_generator(jd, ReportUnsearchable(object));
             }
         }
         if symbols.is_empty() {
@@ -242,12 +213,21 @@ impl ProcessLinker {
 }
 
 extern "C" fn create_object_linking_layer(
-    ctx: *mut c_void,
+    _ctx: *mut c_void,
     session: LLVMOrcExecutionSessionRef,
-    triple: *const std::ffi::c_char,
+    _triple: *const std::ffi::c_char,
 ) -> LLVMOrcObjectLayerRef {
     // SAFETY: ORC calls this once with its live session while building LLJIT.
-    unsafe { autojit_create_object_linking_layer(ctx, session, triple) }
+    unsafe { autojit_create_object_linking_layer(session, register_eh_frame) }
+}
+
+/// The in-process layer's EH-frame registrar: every unwinder present.
+extern "C" fn register_eh_frame(start: u64, add: bool) -> LLVMErrorRef {
+    // SAFETY: JITLink passes the .eh_frame section of memory it finalized.
+    match unsafe { eh_frame::register(start, add) } {
+        Ok(()) => std::ptr::null_mut(),
+        Err(message) => string_error(&message),
+    }
 }
 
 extern "C" fn collect_session_error(ctx: *mut c_void, err: LLVMErrorRef) {
@@ -272,11 +252,27 @@ fn absolute_symbol(name: LLVMOrcSymbolStringPoolEntryRef, address: usize) -> LLV
     }
 }
 
-/// The resolver outlives every JITDylib: nothing to dispose.
-extern "C" fn keep_resolver(_ctx: *mut c_void) {}
+/// What a JITDylib's definition generator does when a lookup reaches it.
+trait Generator {
+    /// Defines in `jd` what it can of `wanted`; an error fails the lookup.
+    fn generate(&self, jd: LLVMOrcJITDylibRef, wanted: &[LLVMOrcCLookupSetElement])
+        -> LLVMErrorRef;
+}
 
-/// Defines, in `jd`, every looked-up symbol the running program provides.
-extern "C" fn generate(
+/// Adds `generator` to `jd`, which owns it from then on.
+fn add_generator<G: Generator>(jd: LLVMOrcJITDylibRef, generator: G) {
+    let ctx = Box::into_raw(Box::new(generator)) as *mut c_void;
+    // SAFETY: `jd` is live and takes the generator, which passes `ctx` to
+    // `run::<G>` and frees it once, with `dispose::<G>`.
+    unsafe {
+        LLVMOrcJITDylibAddGenerator(
+            jd,
+            LLVMOrcCreateCustomCAPIDefinitionGenerator(run::<G>, ctx, dispose::<G>),
+        )
+    }
+}
+
+extern "C" fn run<G: Generator>(
     _generator: LLVMOrcDefinitionGeneratorRef,
     ctx: *mut c_void,
     _state: *mut LLVMOrcLookupStateRef,
@@ -286,73 +282,65 @@ extern "C" fn generate(
     set: LLVMOrcCLookupSet,
     len: usize,
 ) -> LLVMErrorRef {
-    // SAFETY: `ctx` is the resolver handed over in `create_dylib`.
-    let resolver = unsafe { &*(ctx as *const SymbolResolver) };
+    // SAFETY: `ctx` is the generator boxed by `add_generator`.
+    let generator = unsafe { &*(ctx as *const G) };
     // SAFETY: ORC passes `len` lookup elements at `set`.
-    let wanted = unsafe { lookup_set(set, len) };
-    let missing = match define_found(jd, wanted, |n| resolver.resolve(n)) {
-        Ok(missing) => missing,
-        Err(e) => return e,
-    };
-    match resolver.unsearchable() {
-        Some(why) if !missing.is_empty() => not_found_because(&missing, &why),
-        _ => std::ptr::null_mut(),
+    generator.generate(jd, unsafe { lookup_set(set, len) })
+}
+
+extern "C" fn dispose<G>(ctx: *mut c_void) {
+    // SAFETY: `ctx` is the box made by `add_generator`, freed once, with its
+    // generator.
+    drop(unsafe { Box::from_raw(ctx as *mut G) });
+}
+
+/// In-process: every symbol the running program provides.
+impl Generator for SymbolResolver {
+    fn generate(
+        &self,
+        jd: LLVMOrcJITDylibRef,
+        wanted: &[LLVMOrcCLookupSetElement],
+    ) -> LLVMErrorRef {
+        match define_found(jd, wanted, |n| self.resolve(n)) {
+            Ok(missing) => not_found_because(&missing, self.unsearchable()),
+            Err(e) => e,
+        }
     }
 }
 
-/// Defines, in `jd`, every looked-up symbol that is a hidden definition of
-/// the remote module's object (`ctx`).
-extern "C" fn generate_hidden(
-    _generator: LLVMOrcDefinitionGeneratorRef,
-    ctx: *mut c_void,
-    _state: *mut LLVMOrcLookupStateRef,
-    _kind: LLVMOrcLookupKind,
-    jd: LLVMOrcJITDylibRef,
-    _flags: LLVMOrcJITDylibLookupFlags,
-    set: LLVMOrcCLookupSet,
-    len: usize,
-) -> LLVMErrorRef {
-    // SAFETY: `ctx` is the object boxed by `create_dylib`.
-    let object = unsafe { &*(ctx as *const Arc<LoadedObject>) };
-    // SAFETY: ORC passes `len` lookup elements at `set`.
-    let wanted = unsafe { lookup_set(set, len) };
-    define_found(jd, wanted, |n| object.hidden(n))
-        .err()
-        .unwrap_or(std::ptr::null_mut())
-}
+/// Remote: the hidden definitions of the module's object.
+struct HiddenDefinitions(Arc<LoadedObject>);
 
-/// Last in a remote module's search order: fails the lookup of required
-/// symbols nothing defined, saying why, if the module's object (`ctx`) could
-/// not be searched for them.
-extern "C" fn report_unsearchable(
-    _generator: LLVMOrcDefinitionGeneratorRef,
-    ctx: *mut c_void,
-    _state: *mut LLVMOrcLookupStateRef,
-    _kind: LLVMOrcLookupKind,
-    _jd: LLVMOrcJITDylibRef,
-    _flags: LLVMOrcJITDylibLookupFlags,
-    set: LLVMOrcCLookupSet,
-    len: usize,
-) -> LLVMErrorRef {
-    // SAFETY: `ctx` is the object boxed by `create_dylib`.
-    let object = unsafe { &*(ctx as *const Arc<LoadedObject>) };
-    // SAFETY: ORC passes `len` lookup elements at `set`.
-    let wanted = unsafe { lookup_set(set, len) };
-    let missing: Vec<String> = wanted
-        .iter()
-        .filter(|e| is_required(e))
-        .map(|e| element_name(e).to_string_lossy().into_owned())
-        .collect();
-    match object.unsearchable() {
-        Some(why) if !missing.is_empty() => not_found_because(&missing, &why),
-        _ => std::ptr::null_mut(),
+impl Generator for HiddenDefinitions {
+    fn generate(
+        &self,
+        jd: LLVMOrcJITDylibRef,
+        wanted: &[LLVMOrcCLookupSetElement],
+    ) -> LLVMErrorRef {
+        define_found(jd, wanted, |n| self.0.hidden(n))
+            .err()
+            .unwrap_or(std::ptr::null_mut())
     }
 }
 
-extern "C" fn drop_object(ctx: *mut c_void) {
-    // SAFETY: `ctx` is a box made by `create_dylib`, disposed of once, with
-    // its generator.
-    drop(unsafe { Box::from_raw(ctx as *mut Arc<LoadedObject>) });
+/// Remote, last in the search order: fails the lookup of required symbols
+/// nothing defined, saying why, if the module's object could not be
+/// searched for them.
+struct ReportUnsearchable(Arc<LoadedObject>);
+
+impl Generator for ReportUnsearchable {
+    fn generate(
+        &self,
+        _jd: LLVMOrcJITDylibRef,
+        wanted: &[LLVMOrcCLookupSetElement],
+    ) -> LLVMErrorRef {
+        let missing: Vec<String> = wanted
+            .iter()
+            .filter(|e| is_required(e))
+            .map(|e| element_name(e).to_string_lossy().into_owned())
+            .collect();
+        not_found_because(&missing, self.0.unsearchable())
+    }
 }
 
 /// # Safety
@@ -413,13 +401,15 @@ fn define_found(
     }
 }
 
-/// The lookup's error: `missing` were found nowhere, and `why` they may
-/// still exist.
-fn not_found_because(missing: &[String], why: &str) -> LLVMErrorRef {
-    let message = format!("{} not found: {why}", missing.join(", "));
-    let message = CString::new(message.replace('\0', " ")).unwrap_or_default();
-    // SAFETY: LLVM copies the NUL-terminated message.
-    unsafe { LLVMCreateStringError(message.as_ptr()) }
+/// The lookup's error if `missing` were found nowhere and `why` says they
+/// may still exist; else none (ORC reports what is still missing).
+fn not_found_because(missing: &[String], why: Option<String>) -> LLVMErrorRef {
+    match why {
+        Some(why) if !missing.is_empty() => {
+            string_error(&format!("{} not found: {why}", missing.join(", ")))
+        }
+        _ => std::ptr::null_mut(),
+    }
 }
 
 extern "C" fn deliver_lookup(

@@ -8,6 +8,7 @@
 //! all a library loaded with RTLD_LOCAL can see of itself.
 
 use crate::elf_symbols::{LoadedObject, ProgramObjects};
+use autojit_abi::library;
 use std::ffi::{c_void, CString};
 use std::sync::Arc;
 
@@ -24,16 +25,10 @@ pub struct SymbolResolver {
 impl SymbolResolver {
     /// The resolver for a module whose descriptor is at `descriptor`.
     pub fn for_module_at(objects: &ProgramObjects, descriptor: usize) -> Self {
-        let own_object = objects.containing(descriptor);
-        let own_handle = if own_object.is_executable() {
-            None
-        } else {
-            library_handle_containing(descriptor)
-        };
         SymbolResolver {
-            own_object,
+            own_object: objects.containing(descriptor),
             executable: objects.executable(),
-            own_handle,
+            own_handle: library::handle_containing(descriptor),
         }
     }
 
@@ -61,22 +56,4 @@ impl SymbolResolver {
             .unsearchable()
             .or_else(|| self.executable.unsearchable())
     }
-}
-
-/// A handle on the shared library mapped at `address`, if one is.
-fn library_handle_containing(address: usize) -> Option<usize> {
-    let mut info = std::mem::MaybeUninit::<libc::Dl_info>::zeroed();
-    // SAFETY: dladdr only writes `info`.
-    if unsafe { libc::dladdr(address as *const c_void, info.as_mut_ptr()) } == 0 {
-        return None;
-    }
-    // SAFETY: filled by dladdr.
-    let info = unsafe { info.assume_init() };
-    if info.dli_fname.is_null() {
-        return None;
-    }
-    // SAFETY: RTLD_NOLOAD only returns a handle on an already loaded object,
-    // which stays loaded while its code can run.
-    let handle = unsafe { libc::dlopen(info.dli_fname, libc::RTLD_LAZY | libc::RTLD_NOLOAD) };
-    (!handle.is_null()).then_some(handle as usize)
 }

@@ -13,7 +13,7 @@ use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use autojit_abi::{env, Failure, FailureKind, RegisteredModule, StatsSnapshot};
+use autojit_abi::{env, library, Failure, FailureKind, RegisteredModule, StatsSnapshot};
 use autojit_frontend::lock::ReentrantLock;
 use autojit_frontend::Backend;
 use autojit_protocol::autojit::{self, ModuleRegistration};
@@ -186,7 +186,8 @@ fn send_registrations(
     let registrations: Vec<ModuleRegistration> = new
         .iter()
         .map(|m| {
-            let library = library_handle(m.as_ptr().cast());
+            // 0: the executable, whose symbols the daemon finds anyway.
+            let library = library::handle_containing(m.as_ptr() as usize).map_or(0, |h| h as u64);
             session.executor().issue_library_handle(library);
             ModuleRegistration {
                 library,
@@ -211,45 +212,6 @@ fn send_registrations(
     }
     debug!("sent {} module registrations to autojitd", new.len());
     Ok(Ok(()))
-}
-
-/// A dylib handle on the shared library containing `address`, or 0 when
-/// the executable contains it.
-fn library_handle(address: *const c_void) -> u64 {
-    /// dladdr1's request for the object's link map (glibc's dlfcn.h).
-    const RTLD_DL_LINKMAP: i32 = 2;
-    /// The leading fields of glibc's `struct link_map`.
-    #[repr(C)]
-    struct LinkMap {
-        l_addr: usize,
-        l_name: *const libc::c_char,
-    }
-    let mut info = core::mem::MaybeUninit::<libc::Dl_info>::zeroed();
-    let mut map: *mut LinkMap = core::ptr::null_mut();
-    // SAFETY: dladdr1 with RTLD_DL_LINKMAP writes `info` and a link_map
-    // pointer owned by the loader.
-    let found = unsafe {
-        libc::dladdr1(
-            address,
-            info.as_mut_ptr(),
-            (&mut map as *mut *mut LinkMap).cast(),
-            RTLD_DL_LINKMAP,
-        )
-    } != 0;
-    // SAFETY: set by a successful dladdr1; the main program's name is "".
-    let name = if found && !map.is_null() {
-        unsafe { (*map).l_name }
-    } else {
-        core::ptr::null()
-    };
-    // SAFETY: null, or the loader's NUL-terminated name of the object.
-    match unsafe { sys::cstr(name) } {
-        Some(path) if !path.is_empty() => {
-            // SAFETY: RTLD_NOLOAD only finds the already loaded library.
-            unsafe { libc::dlopen(name, libc::RTLD_LAZY | libc::RTLD_NOLOAD) as u64 }
-        }
-        _ => 0,
-    }
 }
 
 /// Serves a controller on `input`/`output` (LLVM's executor tools): the

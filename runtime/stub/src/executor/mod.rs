@@ -4,7 +4,6 @@
 //! match, never by calling through the address the controller sent.
 
 mod dylib;
-mod eh_frame;
 mod memory;
 mod run;
 pub mod wrapper;
@@ -13,6 +12,7 @@ use crate::gdb;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
+use autojit_abi::eh_frame;
 use autojit_protocol::autojit;
 use autojit_protocol::executor::{
     self as requests, names, AddressRange, FinalizeRequest, WrapperCall,
@@ -402,7 +402,11 @@ impl Executor {
         };
         let range = requests::decode_range(args).map_err(|e| malformed(call, e))?;
         self.check_reserved(call, range)?;
-        Ok(error_result(eh_frame::register(range.start, add)))
+        // SAFETY: the section lies in memory this executor reserved, where
+        // the daemon linked it.
+        Ok(error_result(unsafe {
+            eh_frame::register(range.start, add)
+        }))
     }
 
     fn register_debug_object(&self, args: &[u8]) -> Result<Vec<u8>, Violation> {

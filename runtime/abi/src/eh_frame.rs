@@ -1,5 +1,7 @@
 //! EH-frame registration: the unwinders of the process learn about the
-//! `.eh_frame` sections of JIT'd code, so exceptions pass through it.
+//! `.eh_frame` sections of JIT'd code, so exceptions pass through it. The
+//! stub registers what autojitd links into the program; the in-process
+//! engine's object linking layer calls this through a C callback.
 //!
 //! libgcc's `__register_frame` takes a whole section; LLVM's libunwind
 //! takes single FDEs under that name and whole sections under
@@ -95,17 +97,19 @@ fn cached_unwinders() -> Unwinders {
     }
 }
 
-/// Registers (or with `add` false, deregisters) the section at `start`,
-/// which the caller checked lies in finalized JIT memory.
-pub fn register(start: u64, add: bool) -> Result<(), String> {
+/// Registers (or with `add` false, deregisters) the section at `start`.
+///
+/// # Safety
+/// `start` must be a null-terminated `.eh_frame` section in finalized JIT
+/// memory (the stub checks the daemon's address against what it reserved).
+pub unsafe fn register(start: u64, add: bool) -> Result<(), String> {
     let Unwinders { gcc, libunwind } = cached_unwinders();
     if gcc.is_none() && libunwind.is_none() {
         return Err("no unwinder to register EH frames with".into());
     }
     for (register, deregister) in [gcc, libunwind].into_iter().flatten() {
         let f = if add { register } else { deregister };
-        // SAFETY: `start` is a null-terminated .eh_frame section in memory
-        // this executor finalized, as both unwinders expect.
+        // SAFETY: the caller's promise; both unwinders expect such a section.
         unsafe { f(start as *const u8) };
     }
     Ok(())

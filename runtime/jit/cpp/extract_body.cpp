@@ -1,15 +1,7 @@
-// What the engine needs from LLVM that the C API has no door for:
-//  - extracting one lazy body (and the helpers and constants it carries)
-//    from a lazily loaded bitcode module: the C API can neither materialize
-//    one function nor clone part of a module;
-//  - an object linking layer whose EH-frame registrar serves every unwinder
-//    in the process (libgcc's and LLVM's libunwind, used by libc++);
-//  - symbol lookup in a remote process (the C API only searches this one).
+// Extracting one lazy body, with the local helpers and constants it
+// carries, from a lazily loaded bitcode module: the C API can neither
+// materialize one function nor clone part of a module.
 #include "llvm/ADT/SmallPtrSet.h"
-#include "llvm/ExecutionEngine/JITLink/EHFrameSupport.h"
-#include "llvm/ExecutionEngine/Orc/EPCDynamicLibrarySearchGenerator.h"
-#include "llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h"
-#include "llvm-c/Orc.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DebugInfo.h"
 #include "llvm/IR/DebugInfoMetadata.h"
@@ -18,12 +10,11 @@
 #include "llvm/Transforms/Utils/Cloning.h"
 #include "llvm/Transforms/Utils/ValueMapper.h"
 #include "llvm-c/Core.h"
-#include <cstring>
-#include <dlfcn.h>
 
 using namespace llvm;
 
-static char *copyMessage(const std::string &S) { return strdup(S.c_str()); }
+// Messages for Rust's take_message, which frees them with LLVMDisposeMessage.
+static char *copyMessage(const std::string &S) { return LLVMCreateMessage(S.c_str()); }
 
 namespace {
 // The transitive closure of what a body refers to that it must carry along:
@@ -137,7 +128,8 @@ shareDebugInfo(Module &M,
     VMap.MD()[S].reset(S);
 }
 
-// Returns the new module, or null with *ErrorMessage set (free with free()).
+// Returns the new module, or null with *ErrorMessage set (a message for
+// LLVMDisposeMessage).
 // Only what the body carries is copied; everything else it refers to becomes
 // a declaration, so the cost follows the body, not the module.
 extern "C" LLVMModuleRef autojit_extract_function(LLVMModuleRef LazyModule,
@@ -212,82 +204,4 @@ extern "C" LLVMModuleRef autojit_extract_function(LLVMModuleRef LazyModule,
 extern "C" int autojit_module_flag_int(LLVMModuleRef M, const char *Key) {
   auto *C = mdconst::extract_or_null<ConstantInt>(unwrap(M)->getModuleFlag(Key));
   return C ? static_cast<int>(C->getZExtValue()) : -1;
-}
-
-namespace {
-// ORC's in-process registrar passes a whole .eh_frame section to
-// __register_frame, which is libgcc's contract. In a libc++ program that
-// symbol may bind to LLVM's libunwind, which takes single FDEs, and the
-// exceptions of lazy code then cannot unwind. Register the section with each
-// unwinder present, through the entry point meant for whole sections.
-class EveryUnwinderEHFrameRegistrar final : public jitlink::EHFrameRegistrar {
-  using FrameFn = void (*)(const void *);
-  FrameFn GccRegister = nullptr, GccDeregister = nullptr;
-  FrameFn UnwindAdd = nullptr, UnwindRemove = nullptr;
-
-public:
-  EveryUnwinderEHFrameRegistrar() {
-    if (void *Gcc = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_NOLOAD)) {
-      GccRegister = reinterpret_cast<FrameFn>(dlsym(Gcc, "__register_frame"));
-      GccDeregister =
-          reinterpret_cast<FrameFn>(dlsym(Gcc, "__deregister_frame"));
-    }
-    UnwindAdd = reinterpret_cast<FrameFn>(
-        dlsym(RTLD_DEFAULT, "__unw_add_dynamic_eh_frame_section"));
-    UnwindRemove = reinterpret_cast<FrameFn>(
-        dlsym(RTLD_DEFAULT, "__unw_remove_dynamic_eh_frame_section"));
-  }
-
-  Error registerEHFrames(orc::ExecutorAddrRange Section) override {
-    const void *Start = Section.Start.toPtr<const void *>();
-    if (!GccRegister && !UnwindAdd)
-      return make_error<StringError>("no unwinder to register EH frames with",
-                                     inconvertibleErrorCode());
-    if (GccRegister)
-      GccRegister(Start);
-    if (UnwindAdd)
-      UnwindAdd(Start);
-    return Error::success();
-  }
-
-  Error deregisterEHFrames(orc::ExecutorAddrRange Section) override {
-    const void *Start = Section.Start.toPtr<const void *>();
-    if (GccDeregister)
-      GccDeregister(Start);
-    if (UnwindRemove)
-      UnwindRemove(Start);
-    return Error::success();
-  }
-};
-} // namespace
-
-// An LLVMOrcLLJITBuilderObjectLinkingLayerCreatorFunction: JITLink's
-// ObjectLinkingLayer with the registrar above.
-extern "C" LLVMOrcObjectLayerRef
-autojit_create_object_linking_layer(void *, LLVMOrcExecutionSessionRef ES,
-                                    const char *) {
-  auto &Session = *reinterpret_cast<orc::ExecutionSession *>(ES);
-  auto Layer = std::make_unique<orc::ObjectLinkingLayer>(Session);
-  Layer->addPlugin(std::make_unique<orc::EHFrameRegistrationPlugin>(
-      Session, std::make_unique<EveryUnwinderEHFrameRegistrar>()));
-  orc::ObjectLayer *Base = Layer.release();
-  return reinterpret_cast<LLVMOrcObjectLayerRef>(Base);
-}
-
-// Lets JITDylib JD resolve what lazy code refers to in the process behind a
-// remote session, in its dynamic linker's order: the global scope, then the
-// library behind dylib-manager handle Library (0: none, the executable).
-extern "C" LLVMErrorRef autojit_add_remote_scope(LLVMOrcExecutionSessionRef ES,
-                                                 LLVMOrcJITDylibRef JD,
-                                                 uint64_t Library) {
-  auto &Session = *reinterpret_cast<orc::ExecutionSession *>(ES);
-  auto &Dylib = *reinterpret_cast<orc::JITDylib *>(JD);
-  auto Process = orc::EPCDynamicLibrarySearchGenerator::GetForTargetProcess(Session);
-  if (!Process)
-    return wrap(Process.takeError());
-  Dylib.addGenerator(std::move(*Process));
-  if (Library)
-    Dylib.addGenerator(std::make_unique<orc::EPCDynamicLibrarySearchGenerator>(
-        Session, orc::ExecutorAddr(Library)));
-  return LLVMErrorSuccess;
 }

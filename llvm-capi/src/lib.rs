@@ -1,0 +1,127 @@
+//! What the plugin and the engine both need around LLVM's C API: owned
+//! modules, contexts and buffers that dispose of themselves, and messages
+//! and errors turned into Rust strings. The C++ files of both return their
+//! messages made with `LLVMCreateMessage`, so [`take_message`] frees them all.
+//!
+//! Like the plugin's and the engine's own wrappers, these take the handles
+//! and messages LLVM has just given the caller, and trust them to be live
+//! and the caller's to dispose of: that is their whole contract.
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
+
+use llvm_sys::core::*;
+use llvm_sys::error::*;
+use llvm_sys::prelude::*;
+use std::ffi::{c_char, CStr, CString};
+
+/// `s` as a C string; NUL bytes, which no LLVM name holds, are dropped.
+pub fn cstring(s: &str) -> CString {
+    CString::new(s.replace('\0', "")).expect("NUL bytes were removed")
+}
+
+/// Consumes an LLVMErrorRef: Ok for success, the message otherwise.
+pub fn check(err: LLVMErrorRef) -> Result<(), String> {
+    if err.is_null() {
+        return Ok(());
+    }
+    // SAFETY: `err` is a live error we own; reading its message consumes it.
+    let msg = unsafe { LLVMGetErrorMessage(err) };
+    // SAFETY: `msg` is a NUL-terminated string LLVM allocated for us.
+    let s = unsafe { CStr::from_ptr(msg) }
+        .to_string_lossy()
+        .into_owned();
+    // SAFETY: freed exactly once, after copying.
+    unsafe { LLVMDisposeErrorMessage(msg) };
+    Err(s)
+}
+
+/// A new LLVM error holding `message`, for LLVM to consume.
+pub fn string_error(message: &str) -> LLVMErrorRef {
+    let c = cstring(message);
+    // SAFETY: LLVM copies the NUL-terminated message.
+    unsafe { LLVMCreateStringError(c.as_ptr()) }
+}
+
+/// Copies and frees a message LLVM (or our C++) allocated; null is empty.
+pub fn take_message(msg: *mut c_char) -> String {
+    if msg.is_null() {
+        return String::new();
+    }
+    // SAFETY: `msg` is a NUL-terminated string allocated for us.
+    let s = unsafe { CStr::from_ptr(msg) }
+        .to_string_lossy()
+        .into_owned();
+    // SAFETY: as above, freed exactly once.
+    unsafe { LLVMDisposeMessage(msg) };
+    s
+}
+
+/// A memory buffer holding a copy of `bytes`.
+pub fn buffer_copy(bytes: &[u8], name: &CStr) -> LLVMMemoryBufferRef {
+    // SAFETY: LLVM copies `bytes` before returning.
+    unsafe {
+        LLVMCreateMemoryBufferWithMemoryRangeCopy(
+            bytes.as_ptr() as *const c_char,
+            bytes.len(),
+            name.as_ptr(),
+        )
+    }
+}
+
+/// Copies a memory buffer's bytes and disposes it.
+pub fn take_buffer(buf: LLVMMemoryBufferRef) -> Vec<u8> {
+    // SAFETY: `buf` is live and owned by us; it is disposed after copying.
+    unsafe {
+        let start = LLVMGetBufferStart(buf) as *const u8;
+        let bytes = std::slice::from_raw_parts(start, LLVMGetBufferSize(buf)).to_vec();
+        LLVMDisposeMemoryBuffer(buf);
+        bytes
+    }
+}
+
+/// An LLVM module we must dispose of.
+pub struct OwnedModule(pub LLVMModuleRef);
+
+impl OwnedModule {
+    pub fn clone_of(m: LLVMModuleRef) -> Self {
+        // SAFETY: `m` is live; the clone is a new module we own.
+        OwnedModule(unsafe { LLVMCloneModule(m) })
+    }
+
+    /// The module as textual IR. Unlike bitcode, the text depends only on
+    /// the module: bitcode also lists every metadata kind the LLVM context
+    /// has seen, which grows as code generation runs.
+    pub fn text(&self) -> String {
+        // SAFETY: the module is live; the message is ours to free.
+        take_message(unsafe { LLVMPrintModuleToString(self.0) })
+    }
+}
+
+impl Drop for OwnedModule {
+    fn drop(&mut self) {
+        // SAFETY: we own the module; no handle into it outlives `self`.
+        unsafe { LLVMDisposeModule(self.0) }
+    }
+}
+
+/// An LLVM context of our own. Drop the modules made in it first.
+pub struct OwnedContext(pub LLVMContextRef);
+
+impl OwnedContext {
+    pub fn new() -> Self {
+        // SAFETY: a new context, owned by the result.
+        OwnedContext(unsafe { LLVMContextCreate() })
+    }
+}
+
+impl Default for OwnedContext {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for OwnedContext {
+    fn drop(&mut self) {
+        // SAFETY: owned here; its owner dropped the modules made in it first.
+        unsafe { LLVMContextDispose(self.0) }
+    }
+}

@@ -20,18 +20,18 @@
 # docs/corpus.md.
 #
 # Build autojit first (cmake -G Ninja -S . -B build && ninja -C build), or
-# point AUTOJIT_LIB_DIR and AUTOJIT_BIN_DIR at an installed one.
+# point AUTOJIT_LIB_DIR at another build's or an installation's lib directory
+# (its pkg-config files give the flags and the daemon).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 export AUTOJIT_LIB_DIR=${AUTOJIT_LIB_DIR:-$root/build/lib}
-export AUTOJIT_BIN_DIR=${AUTOJIT_BIN_DIR:-$root/build/bin}
 source "$root/bench/common.sh"
 export corpus_dir=$root/bench/corpus
 
 all_programs=(lua sqlite pugixml zlib tinyxml2)
 # --quick: program:opt:modes (i: in-process, r: remote), sized for a CI tier
 # of a few minutes on 2 cores. pugixml's cold runs alone take a minute.
-quick_set=(lua:0:ir lua:2:ir zlib:0:ir zlib:2:i tinyxml2:0:ir tinyxml2:2:ir sqlite:0:i)
+quick_set=(lua:0:ir lua:2:ir zlib:0:ir zlib:2:i tinyxml2:0:ir tinyxml2:2:ir sqlite:0:i pugixml:2:i)
 
 quick=0 opts=(0 2) modes=(inprocess remote) only="" timeout=""
 work=${CORPUS_WORK_DIR:-$root/build/corpus}
@@ -289,9 +289,19 @@ done
     printf '%-9s %-4s %-10s %9s %9s %9s  %s\n' "$p" "$o" "$f" "$b" "$c" "$w" "$r"
   done
   echo "total: $(elapsed "$start_all") s"
+  passed=0 not_passed=0
+  for row in "${rows[@]}"; do
+    IFS=$'\t' read -r p o f b c w r <<< "$row"
+    case $f:$r in
+      regular:*) ;;
+      *:pass) ((passed++)) ;;
+      *) ((not_passed++)) ;;
+    esac
+  done
   if ((${#failures[@]})); then
     echo
     printf '%s\n' "${failures[@]}"
   fi
+  echo "corpus: $passed passed, $not_passed failed"
 } | tee "$work/results.txt"
 exit $failed

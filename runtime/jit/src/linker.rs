@@ -6,7 +6,7 @@
 //!
 //! Each lazy module gets a JITDylib of its own: its hidden symbols are defined
 //! there from the descriptor, and everything else resolves against the
-//! running program (its `SymbolScope`), so static frames, globals and
+//! running program (its `SymbolScope`), so lazy stubs, globals and
 //! libraries are shared. Hidden definitions of other objects of the module's
 //! executable or library come from that file's symbol table, first.
 

@@ -43,8 +43,18 @@ struct __llvm_autojit_module {
  * unit. Records the module; reads nothing from disk. */
 void __llvm_autojit_register(const struct __llvm_autojit_module *module);
 
-/* Called by the resolver (__llvm_autojit_resolve, which both runtimes
- * define) the first time a lazified function runs: returns the address of
+/* Every lazified function f is a stub in the program:
+ *       f:  jmp *record(%rip)
+ *   entry:  lea record(%rip), %r11
+ *           jmp *__llvm_autojit_resolve@GOTPCREL(%rip)
+ *   record: { void *target = entry; uint64_t guid; }
+ * __llvm_autojit_resolve, which both runtimes define, is not a C function:
+ * it takes the record in r11 with f's caller's stack and argument registers
+ * untouched, saves them, calls __llvm_autojit_materialize, stores the
+ * result in record.target, restores them and jumps there (see
+ * runtime/abi/src/arch/x86_64.rs). */
+
+/* Called by the resolver the first time a lazified function runs: returns the address of
  * its compiled body, which the resolver stores in the function's stub record
  * and jumps to. `function` is an address inside the function's stub, for
  * messages. On failure the runtime prints one line starting with

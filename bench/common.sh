@@ -11,6 +11,8 @@ autojit_lib=${AUTOJIT_LIB_DIR:-$(cd "$bench_dir/../lib" 2>/dev/null && pwd || tr
 remote=0
 # The -O level of both flavours' builds (--opt=N): 0 or 2.
 opt=0
+# The corpus programs' recipes (bench/corpus/NAME.sh), which sqlite.sh reuses.
+corpus_dir=$bench_dir/corpus
 llvm_bin=${LLVM_BIN_DIR:-/usr/lib/llvm-19/bin}
 cc=$llvm_bin/clang
 cxx=$llvm_bin/clang++
@@ -84,6 +86,23 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg" |
   rm -rf "$dest" && mkdir -p "$dest"
   tar -xf "$tarball" -C "$dest" --strip-components=1
   [[ -f $dest/$marker ]] || die "$tarball does not hold the $package sources"
+}
+
+# fetch_corpus_program <name> [tarball]: the sources of a corpus program
+# (bench/corpus/<name>.sh, which this sources) in $work/<name>/src, prepared
+# once by its <name>_fetch; the output goes to $work/<name>/fetch.log.
+fetch_corpus_program() {
+  local name=$1 tarball=${2:-}
+  source "$corpus_dir/$name.sh"
+  jobs=${jobs:-$(nproc 2>/dev/null || echo 2)}
+  mkdir -p "$work/$name"
+  progress "$name sources in $work/$name/src (prepared once; log: $work/$name/fetch.log)"
+  # In the background, so that set -e holds inside (an `if` would turn it off).
+  (set -e; "${name}_fetch" "$work/$name/src" "$tarball") > "$work/$name/fetch.log" 2>&1 &
+  if ! wait $!; then
+    tail -n 5 "$work/$name/fetch.log" >&2
+    die "fetching or preparing $name failed: see $work/$name/fetch.log"
+  fi
 }
 
 # Appends the seconds since $2 to file $1.

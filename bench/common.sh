@@ -9,6 +9,10 @@ autojit_lib=${AUTOJIT_LIB_DIR:-$(cd "$bench_dir/../lib" 2>/dev/null && pwd || tr
 # 1 with --autojitd: the autojit flavour links the stub, and each run spawns
 # its own autojitd.
 remote=0
+# The -O level of both flavours' builds (--opt=N): 0 or 2.
+opt=0
+# The corpus programs' recipes (bench/corpus/NAME.sh), which sqlite.sh reuses.
+corpus_dir=$bench_dir/corpus
 llvm_bin=${LLVM_BIN_DIR:-/usr/lib/llvm-19/bin}
 cc=$llvm_bin/clang
 cxx=$llvm_bin/clang++
@@ -84,8 +88,27 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg" |
   [[ -f $dest/$marker ]] || die "$tarball does not hold the $package sources"
 }
 
+# fetch_corpus_program <name> [tarball]: the sources of a corpus program
+# (bench/corpus/<name>.sh, which this sources) in $work/<name>/src, prepared
+# once by its <name>_fetch; the output goes to $work/<name>/fetch.log.
+fetch_corpus_program() {
+  local name=$1 tarball=${2:-}
+  source "$corpus_dir/$name.sh"
+  jobs=${jobs:-$(nproc 2>/dev/null || echo 2)}
+  mkdir -p "$work/$name"
+  progress "$name sources in $work/$name/src (prepared once; log: $work/$name/fetch.log)"
+  # In the background, so that set -e holds inside (an `if` would turn it off).
+  (set -e; "${name}_fetch" "$work/$name/src" "$tarball") > "$work/$name/fetch.log" 2>&1 &
+  if ! wait $!; then
+    tail -n 5 "$work/$name/fetch.log" >&2
+    die "fetching or preparing $name failed: see $work/$name/fetch.log"
+  fi
+}
+
 # Appends the seconds since $2 to file $1.
-record_since() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.4f}')" "$2" "$(now)" >> "$1"; }
+record_since() { record_between "$1" "$2" "$(now)"; }
+# Appends the seconds from $2 to $3 to file $1.
+record_between() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.4f}')" "$2" "$3" >> "$1"; }
 
 # Prints "median min max" of the numbers in file $1.
 summarize() {
@@ -94,6 +117,35 @@ import statistics, sys
 values = [float(line) for line in open(sys.argv[1]) if line.strip()]
 print(f"{statistics.median(values):.3f} {min(values):.3f} {max(values):.3f}")
 PY
+}
+
+# measure_compile <count> <clean function> <build function> <run function>:
+# <count> rounds of, for each flavour, `<clean function> <flavour>` (not
+# timed), `<build function> <flavour>` (a clean build, timed into
+# $out/times/compile-<flavour>) and at once the first run of what it built,
+# `<run function> <flavour> first-<flavour>` (autojit: empty object cache);
+# the build and the run together are the time to the first result, in
+# $out/times/first-<flavour>. autojit's lazy modules are removed before each
+# of its builds; the stats of its first run go to $out/logs/stats-first.log.
+measure_compile() {
+  local count=$1 clean=$2 build=$3 run=$4 i flavour start built
+  for ((i = 1; i <= count; i++)); do
+    progress "Compile run $i/$count: clean build and first run, regular and autojit"
+    for flavour in regular autojit; do
+      "$clean" "$flavour"
+      [[ $flavour == autojit ]] && rm -rf "$AUTOJIT_CACHE_DIR/modules" "$AUTOJIT_CACHE_DIR/objects"
+      start=$(now)
+      "$build" "$flavour"
+      built=$(now)
+      if [[ $flavour == autojit ]]; then
+        AUTOJIT_STATS=1 "$run" "$flavour" "first-$flavour" 2> "$out/logs/stats-first.log"
+      else
+        "$run" "$flavour" "first-$flavour"
+      fi
+      record_between "$out/times/first-$flavour" "$start" "$(now)"
+      record_between "$out/times/compile-$flavour" "$start" "$built"
+    done
+  done
 }
 
 # measure_runs <run function> <count>: <count> rounds of the regular build,
@@ -141,8 +193,8 @@ measure_edit_loop() {
 }
 
 # parse_run_args <default runs> <default exec runs> args...: sets `runs` and
-# `exec_runs` from --runs=N and --exec-runs=M, and `remote` from --autojitd;
-# --help prints the calling script's header.
+# `exec_runs` from --runs=N and --exec-runs=M, `opt` from --opt=0|2 and
+# `remote` from --autojitd; --help prints the calling script's header.
 parse_run_args() {
   runs=$1
   exec_runs=$2
@@ -152,10 +204,25 @@ parse_run_args() {
     case $arg in
       --runs=*) runs=${arg#--runs=} ;;
       --exec-runs=*) exec_runs=${arg#--exec-runs=} ;;
+      --opt=0|--opt=2) opt=${arg#--opt=} ;;
+      --opt=*) die "--opt takes 0 or 2" ;;
       --autojitd) remote=1 ;;
       -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
       *) die "unknown argument $arg (see --help)" ;;
     esac
   done
   [[ $runs =~ ^[1-9][0-9]*$ && $exec_runs =~ ^[1-9][0-9]*$ ]] || die "--runs and --exec-runs take a positive number"
+}
+
+# The -O level and -g of both flavours' builds, for the compilers' flags.
+opt_flags() { echo "-O$opt -g"; }
+
+# report <program> <title>: the table of $out (report.py), its results in
+# $work/<program>/results-O<opt>[-autojitd].json. The title gets the -O level
+# and the autojit flavour.
+report() {
+  local suffix=O$opt
+  ((remote)) && suffix+=-autojitd
+  python3 "$bench_dir/report.py" "$out" "$2, clean $(opt_flags) builds ($(flavour_note))" "$runs" "$exec_runs" \
+    "$work/$1/results-$suffix.json"
 }

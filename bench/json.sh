@@ -3,12 +3,15 @@
 # -O0 code generation is a large part of the build), regular and autojit side
 # by side.
 #
-#   ./json.sh [--runs=N] [--exec-runs=M] [--autojitd]
+#   ./json.sh [--runs=N] [--exec-runs=M] [--opt=0|2] [--autojitd]
 #
 # Builds five of the library's unit-test files and doctest's runner with make
-# (N clean -O0 -g builds each), runs the tests (M runs, cold and warm object
-# cache), checks both flavours print the same results, and times the edit
-# loop: change one test's body, rebuild, run the tests. With --autojitd the
+# (N clean -O0 -g builds each, each followed by its first run: the time to
+# the first result), runs the tests (M runs, cold and warm object cache),
+# checks both flavours print the same results, and times the edit loop:
+# change one test's body, rebuild, run the tests. Prints a table, with
+# autojit's stats lines, and writes json/results-O<N>[-autojitd].json.
+# --opt=2 builds both flavours with -O2 -g instead. With --autojitd the
 # autojit flavour links the static stub and each run spawns its own autojitd.
 # Run ./setup.sh first.
 set -euo pipefail
@@ -43,9 +46,9 @@ done
 
 flags() {
   if [[ $1 == autojit ]]; then
-    echo "CXXFLAGS=-O0 -g $(plugin_flags)" "LDFLAGS=$(runtime_flags)"
+    echo "CXXFLAGS=$(opt_flags) $(plugin_flags)" "LDFLAGS=$(runtime_flags)"
   else
-    echo "CXXFLAGS=-O0 -g" "LDFLAGS="
+    echo "CXXFLAGS=$(opt_flags)" "LDFLAGS="
   fi
 }
 
@@ -58,26 +61,21 @@ make_tests() {
     die "building the $flavour tests failed: see $out/logs/build-$flavour.log"
 }
 
-for ((i = 1; i <= runs; i++)); do
-  progress "Compile run $i/$runs"
-  for flavour in regular autojit; do
-    make -C "$out/$flavour" clean >/dev/null
-    [[ $flavour == autojit ]] && rm -rf "$AUTOJIT_CACHE_DIR/modules"
-    start=$(now)
-    make_tests "$flavour"
-    record_since "$out/times/compile-$flavour" "$start"
-  done
-done
-du -cb "$AUTOJIT_CACHE_DIR"/modules/*.bc | tail -1 | cut -f1 > "$out/lazy-bytes"
+clean_tests() { make -C "$out/$1" clean >/dev/null; }
 
 # run_tests <flavour> <output name>: the doctest runner, output kept.
 run_tests() { "$out/$1/tests" > "$out/outputs/$2.txt" || die "the $1 tests failed: see $out/outputs/$2.txt"; }
 
+measure_compile "$runs" clean_tests make_tests run_tests
+du -cb "$AUTOJIT_CACHE_DIR"/modules/*.bc | tail -1 | cut -f1 > "$out/lazy-bytes"
+
 measure_runs run_tests "$exec_runs"
 
 progress "Checking outputs"
-cmp -s "$out/outputs/regular.txt" "$out/outputs/autojit.txt" ||
-  die "the test results differ: compare $out/outputs/regular.txt and $out/outputs/autojit.txt"
+for tag in "" first-; do
+  cmp -s "$out/outputs/${tag}regular.txt" "$out/outputs/${tag}autojit.txt" ||
+    die "the test results differ: compare $out/outputs/${tag}regular.txt and $out/outputs/${tag}autojit.txt"
+done
 echo "$(md5sum < "$out/outputs/regular.txt" | cut -d' ' -f1) test results" > "$out/md5"
 
 # The edit loop: change the body of one test, rebuild (one file and the
@@ -88,4 +86,4 @@ rebuild_and_test() {
 }
 measure_edit_loop src/unit-algorithms.cpp "TEST_CASE(\"algorithms\")\n{" rebuild_and_test "$exec_runs"
 
-python3 "$bench_dir/report.py" "$out" "nlohmann-json 3.11 unit tests, clean -O0 -g builds ($(flavour_note))" "$runs" "$exec_runs"
+report json "nlohmann-json 3.11 unit tests"

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The large-translation-unit benchmark: the SQLite amalgamation (sqlite3.c,
+# one file of about 250,000 lines) and its shell, regular and autojit side by
+# side, running the corpus tier's SQL workload (corpus/workload.sql: joins,
+# window functions, CTEs, triggers, JSON, full-text search, in memory and
+# into a database file that a second process checks).
+#
+#   ./sqlite.sh [--runs=N] [--exec-runs=M] [--opt=0|2] [--autojitd]
+#
+# Builds the shell with make, one job at a time (N clean -O0 -g builds each,
+# each followed by its first run: the time to the first result), runs the
+# workload (M runs, cold and warm object cache), checks that every run prints
+# the same as the regular one, and times the edit loop: change the body of
+# sqlite3_step, rebuild (all of sqlite3.c and the link), run. Prints a table,
+# with autojit's stats lines (one per sqlite3 process), and writes
+# sqlite/results-O<N>[-autojitd].json. --opt=2 builds both flavours with
+# -O2 -g instead (a cold -O2 run compiles for minutes). With --autojitd the
+# autojit flavour links the static stub and each run spawns its own autojitd.
+# The sources come from ./setup.sh, or are fetched here the first time
+# (Debian's sqlite3 source package; generating the amalgamation needs
+# tclsh). The recipe (fetch, make, run) is corpus/sqlite.sh's.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+
+parse_run_args 3 3 "$@"
+require_autojit
+src=$work/sqlite/src
+# corpus/sqlite.sh: sqlite_fetch, sqlite_make, sqlite_run.
+source "$corpus_dir/sqlite.sh"
+[[ -f $src/sqlite3.c && -f $src/shell.c && -f $src/Makefile ]] || fetch_corpus_program sqlite
+# Serial builds, like the other benchmarks' make: the two cores of a small
+# machine would otherwise build shell.c beside sqlite3.c.
+jobs=1
+version=$(sed -n 's/^#define SQLITE_VERSION *"\(.*\)"/\1/p' "$src/sqlite3.h")
+
+out=$work/sqlite/run
+rm -rf "$out"
+mkdir -p "$out/times" "$out/outputs" "$out/logs"
+echo sqlite3 > "$out/binary"
+export AUTOJIT_CACHE_DIR=$out/store
+
+for flavour in regular autojit; do
+  cp -r "$src" "$out/$flavour"
+done
+
+clean_sqlite() { rm -f "$out/$1"/*.o "$out/$1/sqlite3" "$out/$1/workload.db"; }
+
+# make_sqlite <flavour>: make with that flavour's flags.
+make_sqlite() {
+  local cflags="" ldflags=""
+  if [[ $1 == autojit ]]; then
+    cflags=$(plugin_flags)
+    ldflags=$(runtime_flags)
+  fi
+  sqlite_make "$out/$1" "$opt" "$cflags" "$ldflags" > "$out/logs/build-$1.log" 2>&1 ||
+    die "building the $1 sqlite3 failed: see $out/logs/build-$1.log"
+}
+
+# run_workload <flavour> <output name>: sqlite_run in that flavour's
+# directory, its output kept.
+run_workload() {
+  local status=0
+  (cd "$out/$1" && sqlite_run) > "$out/outputs/$2.txt" || status=$?
+  ((status == 0)) || die "the $1 workload exits $status: see $out/outputs/$2.txt"
+}
+
+measure_compile "$runs" clean_sqlite make_sqlite run_workload
+du -cb "$AUTOJIT_CACHE_DIR"/modules/*.bc | tail -1 | cut -f1 > "$out/lazy-bytes"
+
+measure_runs run_workload "$exec_runs"
+
+# The edit loop: change the body of sqlite3_step (every statement calls it),
+# rebuild (make compiles sqlite3.c again and links), run the workload.
+rebuild_and_run() {
+  make_sqlite "$1"
+  run_workload "$1" "edit-$1"
+}
+measure_edit_loop sqlite3.c "SQLITE_API int sqlite3_step(sqlite3_stmt *pStmt){" rebuild_and_run "$exec_runs"
+
+progress "Checking outputs"
+for tag in first-regular first-autojit autojit edit-regular edit-autojit; do
+  cmp -s "$out/outputs/regular.txt" "$out/outputs/$tag.txt" ||
+    die "the outputs differ: compare $out/outputs/regular.txt and $out/outputs/$tag.txt"
+done
+echo "$(md5sum < "$out/outputs/regular.txt" | cut -d' ' -f1) workload output" > "$out/md5"
+
+report sqlite "SQLite $version amalgamation + shell, corpus/workload.sql"

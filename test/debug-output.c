@@ -2,14 +2,16 @@
 // module as clang made it (<stem>_incoming.ll), the lazy module (<stem>.ll)
 // and the static module (<stem>_static.ll) next to the lazy module in the
 // store. The log, then the three files, are checked as one stream so that
-// names and GUIDs in the log can be matched in the files.
+// names and GUIDs in the log can be matched in the files. At -O1 the local
+// helper is copied into the lazy bodies that call it (at -O0 it is lazified
+// on its own: test/local-functions-O0.c).
 // RUN: rm -rf %t.store
 // RUN: export AUTOJIT_CACHE_DIR=%t.store
-// RUN: env AUTOJIT_DEBUG=1 %clang -O0 %autojit -c %s -o %t.o 2> %t.err
+// RUN: env AUTOJIT_DEBUG=1 %clang -O1 %autojit -c %s -o %t.o 2> %t.err
 // RUN: cat %t.err %t.store/modules/debug-output_incoming.ll %t.store/modules/debug-output.ll %t.store/modules/debug-output_static.ll | FileCheck %s -DFILE=%s -DSTORE=%t.store
 // Without AUTOJIT_DEBUG, no log and no .ll files; the lazy module is the same.
 // RUN: rm -rf %t.store
-// RUN: %clang -O0 %autojit -c %s -o %t.quiet.o 2> %t.quiet.err
+// RUN: %clang -O1 %autojit -c %s -o %t.quiet.o 2> %t.quiet.err
 // RUN: count 0 < %t.quiet.err
 // RUN: not cat %t.store/modules/debug-output_incoming.ll
 // RUN: not cat %t.store/modules/debug-output.ll
@@ -55,7 +57,7 @@ void reset(void) { hits = 0; }
 // CHECK-DAG: define internal i32 @helper(
 // CHECK-DAG: attributes #[[TICKATTR]] = { {{.*}}"autojit-name"="tick"
 // CHECK-DAG: attributes #[[RESETATTR]] = { {{.*}}"autojit-name"="reset"
-// CHECK-DAG: !{i32 2, !"autojit-opt-level", i32 0}
+// CHECK-DAG: !{i32 2, !"autojit-opt-level", i32 1}
 
 // The static module: stubs jumping to the resolver, the promoted variable
 // defined, the descriptor naming the lazy module the log named.

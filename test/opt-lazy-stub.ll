@@ -46,7 +46,7 @@ define internal void @init() {
 
 @llvm.global_ctors = appending global [1 x { i32, ptr, ptr }] [{ i32, ptr, ptr } { i32 65535, ptr @init, ptr null }]
 
-; CHECK: @__llvm_autojit_module = private unnamed_addr constant { i64, ptr, ptr, [2 x i64], i64, ptr, i64, ptr } { i64 1, ptr @__llvm_autojit_lazy_path, ptr @__llvm_autojit_source_path, [2 x i64] [i64 {{-?[0-9]+}}, i64 {{-?[0-9]+}}], i64 4,
+; CHECK: @__llvm_autojit_module = private unnamed_addr constant { i64, ptr, ptr, [2 x i64], i64, ptr, i64, ptr } { i64 1, ptr @__llvm_autojit_lazy_path, ptr @__llvm_autojit_source_path, [2 x i64] [i64 {{-?[0-9]+}}, i64 {{-?[0-9]+}}], i64 5,
 ; CHECK: @llvm.global_ctors = appending global [2 x { i32, ptr, ptr }] [{ i32, ptr, ptr } { i32 65535, ptr @init, ptr null }, { i32, ptr, ptr } { i32 100, ptr @__llvm_autojit_module_ctor, ptr null }]
 
 ; The stub: the jump, the entry that hands the record to the resolver, and
@@ -60,8 +60,11 @@ define internal void @init() {
 ; CHECK-LABEL: define void @vararg(ptr %fmt, ...)
 ; CHECK-SAME:    #[[STUB:[0-9]+]] {
 
-; The local helper is only called from a lazified body: it leaves the program.
+; The local helper is only called, from a lazified body: at -O0 (opt's
+; level for the pass) it is promoted and lazified on its own.
 ; CHECK-NOT: define internal i32 @helper
+; CHECK-LABEL: define hidden i32 @helper.autojit.{{[0-9a-f]+}}()
+; CHECK-NEXT:  stub:
 
 ; A COMDAT function's record is in its group: kept or discarded with it.
 ; CHECK-LABEL: define linkonce_odr i32 @inl(i32 %x)

@@ -24,7 +24,8 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<bool, String> 
         enabled: opts.debug,
     };
     let source = absolute_source_path(&ir::source_filename(m));
-    if let Err(reason) = check_module(m) {
+    let locals = crate::promote::LocalFunctions::for_opt_level(opts.opt_level);
+    if let Err(reason) = check_module(m, locals) {
         log.line(|| format!("skipped module {source}: {reason}"));
         return Ok(false);
     }
@@ -45,7 +46,7 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<bool, String> 
     for (f, reason) in &labels.pinned {
         log.line(|| format!("kept {} in the static object: {reason}", ir::name(*f)));
     }
-    for p in crate::promote::promote_locals(m, module_id, &labels) {
+    for p in crate::promote::promote_locals(m, module_id, &labels, locals) {
         log.line(|| format!("promoted {} to {}", p.old_name, p.new_name));
     }
 

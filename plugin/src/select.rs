@@ -1,6 +1,7 @@
 //! Which modules the pass touches and which functions it lazifies.
 
 use crate::ir;
+use crate::promote::LocalFunctions;
 use autojit_abi::names;
 use llvm_sys::core::*;
 use llvm_sys::prelude::*;
@@ -30,7 +31,7 @@ impl std::fmt::Display for SkipReason {
 }
 
 /// Checks the rules that leave a module untouched, before anything changes.
-pub fn check_module(m: LLVMModuleRef) -> Result<(), SkipReason> {
+pub fn check_module(m: LLVMModuleRef, locals: LocalFunctions) -> Result<(), SkipReason> {
     let triple = ir::target_triple(m);
     if !autojit_abi::arch::supports_triple(&triple) {
         return Err(SkipReason::UnsupportedTarget(triple));
@@ -50,7 +51,7 @@ pub fn check_module(m: LLVMModuleRef) -> Result<(), SkipReason> {
     let pinned = pinned_functions(m);
     if !ir::functions(m)
         .into_iter()
-        .any(|f| will_be_lazified(f, &pinned))
+        .any(|f| will_be_lazified(f, &pinned, locals))
     {
         return Err(SkipReason::NothingToLazify);
     }
@@ -100,7 +101,7 @@ pub fn pinned_functions(m: LLVMModuleRef) -> HashSet<LLVMValueRef> {
     pinned
 }
 
-fn is_static_initializer(name: &str) -> bool {
+pub fn is_static_initializer(name: &str) -> bool {
     name.starts_with("_GLOBAL__sub_I") || name.starts_with("__cxx_global_var_init")
 }
 
@@ -116,9 +117,13 @@ pub fn chosen_functions(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
 }
 
 /// Whether `f` will be lazified, as one body, once promotion has made the
-/// local functions whose address escapes external.
-pub fn will_be_lazified(f: LLVMValueRef, pinned: &HashSet<LLVMValueRef>) -> bool {
-    is_candidate(f, pinned) && (!ir::is_local(ir::linkage(f)) || crate::promote::address_escapes(f))
+/// local functions `locals` lazifies external.
+pub fn will_be_lazified(
+    f: LLVMValueRef,
+    pinned: &HashSet<LLVMValueRef>,
+    locals: LocalFunctions,
+) -> bool {
+    is_candidate(f, pinned) && (!ir::is_local(ir::linkage(f)) || locals.lazifies(f, pinned))
 }
 
 /// A definition with a body of its own that nothing pins in the program.

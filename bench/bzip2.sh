@@ -22,11 +22,7 @@ src=$work/bzip2/src
 inputs=$work/bzip2/inputs
 [[ -f $src/bzlib.c && -f $inputs/data1.txt && -f $inputs/data2.bin ]] || die "run ./setup.sh first"
 
-out=$work/bzip2/run
-rm -rf "$out"
-mkdir -p "$out/times" "$out/outputs" "$out/logs"
-echo bzip2 > "$out/binary"
-export AUTOJIT_CACHE_DIR=$out/store
+fresh_run_dir bzip2 bzip2
 cflags="$(opt_flags) -D_FILE_OFFSET_BITS=64"
 
 for flavour in regular autojit; do

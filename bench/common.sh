@@ -53,6 +53,16 @@ flavour_note() {
   if ((remote)); then echo "autojit: stub + spawned autojitd"; else echo "autojit: in-process runtime"; fi
 }
 
+# fresh_run_dir <program> <binary>: an empty $work/<program>/run as `out`,
+# with the places every script records into, and its own module store.
+fresh_run_dir() {
+  out=$work/$1/run
+  rm -rf "$out"
+  mkdir -p "$out/times" "$out/outputs" "$out/logs"
+  echo "$2" > "$out/binary"
+  export AUTOJIT_CACHE_DIR=$out/store
+}
+
 progress() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 
 now() { date +%s.%N; }

@@ -23,11 +23,7 @@ src=$work/json/src
 [[ -f $src/include/nlohmann/json.hpp ]] || die "run ./setup.sh first"
 
 units=(unit unit-algorithms unit-json_pointer unit-modifiers unit-items)
-out=$work/json/run
-rm -rf "$out"
-mkdir -p "$out/times" "$out/outputs" "$out/logs"
-echo tests > "$out/binary"
-export AUTOJIT_CACHE_DIR=$out/store
+fresh_run_dir json tests
 
 for flavour in regular autojit; do
   mkdir -p "$out/$flavour"

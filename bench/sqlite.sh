@@ -33,11 +33,7 @@ source "$corpus_dir/sqlite.sh"
 jobs=1
 version=$(sed -n 's/^#define SQLITE_VERSION *"\(.*\)"/\1/p' "$src/sqlite3.h")
 
-out=$work/sqlite/run
-rm -rf "$out"
-mkdir -p "$out/times" "$out/outputs" "$out/logs"
-echo sqlite3 > "$out/binary"
-export AUTOJIT_CACHE_DIR=$out/store
+fresh_run_dir sqlite sqlite3
 
 for flavour in regular autojit; do
   cp -r "$src" "$out/$flavour"

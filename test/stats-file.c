@@ -9,6 +9,8 @@
 // RUN: FileCheck %s --input-file %t.stats -DRT=%rtprefix
 // RUN: env AUTOJIT_STATS=1 %t.exe keep-stderr 2>&1 >/dev/null | FileCheck %s --check-prefix=STDERR -DRT=%rtprefix
 // RUN: env AUTOJIT_STATS=0 %t.exe keep-stderr 2>&1 >/dev/null | count 0
+// A file that cannot be written: the line goes to stderr, saying why.
+// RUN: env AUTOJIT_STATS=%t.missing/stats %t.exe keep-stderr 2>&1 >/dev/null | FileCheck %s --check-prefix=UNWRITABLE -DRT=%rtprefix -DPATH=%t.missing/stats
 
 #include <stdio.h>
 #include <unistd.h>
@@ -29,3 +31,4 @@ int main(int argc, char **argv) {
 // CHECK-NEXT: {{^}}[[RT]] stats: materialized=2 compiled=0 cache-hits=2 modules-loaded=0 compile-ms={{[0-9.]+}} materialize-ms={{[0-9.]+}}{{$}}
 // CHECK-NOT: stats
 // STDERR: {{^}}[[RT]] stats: materialized=2
+// UNWRITABLE: {{^}}[[RT]] cannot append the stats to [[PATH]]: No such file or directory; set AUTOJIT_STATS to a file that can be written, or to 1 for stderr; stats: materialized=2

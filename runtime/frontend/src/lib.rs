@@ -268,8 +268,8 @@ pub fn write_stats(prefix: &str, destination: &StatsDestination, line: &str) {
                 process::report_line(
                     prefix,
                     format_args!(
-                        "cannot append the stats to {path} (AUTOJIT_STATS): errno {}; {line}",
-                        process::errno()
+                        "cannot append the stats to {path}: {}; set AUTOJIT_STATS to a file that can be written, or to 1 for stderr; {line}",
+                        process::strerror(process::errno())
                     ),
                 );
                 return;

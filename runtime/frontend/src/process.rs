@@ -84,6 +84,13 @@ pub fn errno() -> i32 {
     unsafe { *libc::__errno_location() }
 }
 
+/// The message of an errno value.
+pub fn strerror(code: i32) -> &'static str {
+    // SAFETY: strerror returns a NUL-terminated message that stays valid for
+    // the messages printed right away.
+    unsafe { cstr(libc::strerror(code)) }.unwrap_or("unknown error")
+}
+
 /// `s` as a C string.
 pub fn c_string(s: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(s.len() + 1);

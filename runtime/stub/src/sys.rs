@@ -2,7 +2,7 @@
 //! the front end's (`autojit_frontend::process`): the global allocator, the
 //! panic handler, and one-line messages with the stub's prefix.
 
-pub use autojit_frontend::process::{c_string, cstr, errno, flag, var};
+pub use autojit_frontend::process::{c_string, cstr, errno, flag, strerror, var};
 use core::fmt;
 
 pub const PREFIX: &str = "[autojit-stub]";
@@ -79,13 +79,6 @@ pub fn debug_line(message: fmt::Arguments<'_>) {
 /// handlers as any other failing exit would.
 pub fn fail(message: fmt::Arguments<'_>) -> ! {
     autojit_frontend::process::fail(PREFIX, message)
-}
-
-/// The message of an errno value.
-pub fn strerror(code: i32) -> &'static str {
-    // SAFETY: strerror returns a NUL-terminated message that stays valid for
-    // the messages the stub prints right away.
-    unsafe { cstr(libc::strerror(code)) }.unwrap_or("unknown error")
 }
 
 pub fn page_size() -> usize {

@@ -27,8 +27,8 @@ int main(int argc, char **argv) {
 }
 
 // OUT: twice=42
-// CHECK: {{^}}[[RT]] stats: materialized=2 compiled=2 cache-hits=0 modules-loaded=1 compile-ms={{[0-9.]+}} materialize-ms={{[0-9.]+}}{{$}}
-// CHECK-NEXT: {{^}}[[RT]] stats: materialized=2 compiled=0 cache-hits=2 modules-loaded=0 compile-ms={{[0-9.]+}} materialize-ms={{[0-9.]+}}{{$}}
+// CHECK: {{^}}[[RT]] stats: materialized=2 compiled=2 cache-hits=0 modules-loaded=1 objects=1 compile-ms={{[0-9.]+}} materialize-ms={{[0-9.]+}}{{$}}
+// CHECK-NEXT: {{^}}[[RT]] stats: materialized=2 compiled=0 cache-hits=2 modules-loaded=0 objects=1 compile-ms={{[0-9.]+}} materialize-ms={{[0-9.]+}}{{$}}
 // CHECK-NOT: stats
 // STDERR: {{^}}[[RT]] stats: materialized=2
 // UNWRITABLE: {{^}}[[RT]] cannot append the stats to [[PATH]]: No such file or directory; set AUTOJIT_STATS to a file that can be written, or to 1 for stderr; stats: materialized=2

@@ -4,6 +4,8 @@ pub const DEBUG: &str = "AUTOJIT_DEBUG";
 pub const STATS: &str = "AUTOJIT_STATS";
 pub const CACHE_DIR: &str = "AUTOJIT_CACHE_DIR";
 pub const DISABLE_OBJECT_CACHE: &str = "AUTOJIT_DISABLE_OBJECT_CACHE";
+/// The most functions compiled into one object (1: each alone).
+pub const BATCH: &str = "AUTOJIT_BATCH";
 
 // Remote mode: how the stub finds autojitd, and how sessions start and end.
 pub const DAEMON_PATH: &str = "AUTOJIT_DAEMON_PATH";
@@ -72,9 +74,10 @@ pub fn flag(name: &str) -> bool {
 /// What a program sends autojitd for its session, so that a daemon shared
 /// by many programs follows each program's settings: these variables (when
 /// set and not empty), and the program's working directory under [`CWD`].
-pub const FORWARDED: [&str; 5] = [
+pub const FORWARDED: [&str; 6] = [
     DEBUG,
     DISABLE_OBJECT_CACHE,
+    BATCH,
     CACHE_DIR,
     "XDG_CACHE_HOME",
     "HOME",

@@ -18,6 +18,8 @@ pub struct StatsSnapshot {
     pub compiled: u64,
     pub cache_hits: u64,
     pub modules_loaded: u64,
+    /// Objects linked; each holds one or more functions.
+    pub objects: u64,
     pub compile_nanos: u64,
     pub materialize_nanos: u64,
 }
@@ -31,11 +33,12 @@ impl StatsSnapshot {
             format!("{}.{}", tenths / 10, tenths % 10)
         };
         format!(
-            "stats: materialized={} compiled={} cache-hits={} modules-loaded={} compile-ms={} materialize-ms={}",
+            "stats: materialized={} compiled={} cache-hits={} modules-loaded={} objects={} compile-ms={} materialize-ms={}",
             self.materialized,
             self.compiled,
             self.cache_hits,
             self.modules_loaded,
+            self.objects,
             ms(self.compile_nanos),
             ms(self.materialize_nanos),
         )
@@ -49,18 +52,21 @@ pub struct Stats {
     compiled: AtomicU64,
     cache_hits: AtomicU64,
     modules_loaded: AtomicU64,
+    objects: AtomicU64,
     compile_nanos: AtomicU64,
     materialize_nanos: AtomicU64,
 }
 
 #[cfg(feature = "std")]
 impl Stats {
-    pub fn record(&self, from_cache: bool, compile: Duration, total: Duration) {
-        self.materialized.fetch_add(1, Relaxed);
+    /// One object linked, holding `functions` bodies.
+    pub fn record(&self, functions: u64, from_cache: bool, compile: Duration, total: Duration) {
+        self.materialized.fetch_add(functions, Relaxed);
+        self.objects.fetch_add(1, Relaxed);
         if from_cache {
-            self.cache_hits.fetch_add(1, Relaxed);
+            self.cache_hits.fetch_add(functions, Relaxed);
         } else {
-            self.compiled.fetch_add(1, Relaxed);
+            self.compiled.fetch_add(functions, Relaxed);
         }
         self.compile_nanos
             .fetch_add(compile.as_nanos() as u64, Relaxed);
@@ -78,6 +84,7 @@ impl Stats {
             compiled: self.compiled.load(Relaxed),
             cache_hits: self.cache_hits.load(Relaxed),
             modules_loaded: self.modules_loaded.load(Relaxed),
+            objects: self.objects.load(Relaxed),
             compile_nanos: self.compile_nanos.load(Relaxed),
             materialize_nanos: self.materialize_nanos.load(Relaxed),
         }
@@ -95,12 +102,13 @@ mod tests {
             compiled: 2,
             cache_hits: 1,
             modules_loaded: 1,
+            objects: 2,
             compile_nanos: 1_249_999,
             materialize_nanos: 15_950_000,
         };
         assert_eq!(
             stats.summary(),
-            "stats: materialized=3 compiled=2 cache-hits=1 modules-loaded=1 compile-ms=1.2 materialize-ms=16.0"
+            "stats: materialized=3 compiled=2 cache-hits=1 modules-loaded=1 objects=2 compile-ms=1.2 materialize-ms=16.0"
         );
         assert!(StatsSnapshot::default()
             .summary()

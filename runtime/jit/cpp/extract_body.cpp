@@ -1,6 +1,7 @@
-// Extracting one lazy body, with the local helpers and constants it
-// carries, from a lazily loaded bitcode module: the C API can neither
-// materialize one function nor clone part of a module.
+// Extracting lazy bodies, with the local helpers and constants they carry,
+// from a lazily loaded bitcode module, and listing what a body calls: the C
+// API can neither materialize one function nor clone part of a module.
+#include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DebugInfo.h"
@@ -17,13 +18,15 @@ using namespace llvm;
 static char *copyMessage(const std::string &S) { return LLVMCreateMessage(S.c_str()); }
 
 namespace {
-// The transitive closure of what a body refers to that it must carry along:
+// The transitive closure of what bodies refer to that they must carry along:
 // local symbols, and available_externally bodies (always-inline functions the
-// program defines itself) for the inliner.
+// program defines itself) for the inliner. It also collects the function
+// declarations the carried code refers to, in first-reference order.
 class LocalClosure {
   SmallPtrSet<const GlobalValue *, 16> Members;
   SmallVector<GlobalValue *, 16> Work;
   SmallPtrSet<const Constant *, 32> SeenConstants;
+  SetVector<Function *> Declarations;
 
   void visit(Value *V) {
     if (auto *GV = dyn_cast<GlobalValue>(V)) {
@@ -31,6 +34,8 @@ class LocalClosure {
                      (GV->hasAvailableExternallyLinkage() && isa<Function>(GV));
       if (Carried && Members.insert(GV).second)
         Work.push_back(GV);
+      else if (auto *F = dyn_cast<Function>(GV); F && F->isDeclaration())
+        Declarations.insert(F);
       return;
     }
     if (auto *C = dyn_cast<Constant>(V))
@@ -61,6 +66,7 @@ public:
   }
 
   bool contains(const GlobalValue *GV) const { return Members.count(GV); }
+  ArrayRef<Function *> declarations() const { return Declarations.getArrayRef(); }
 };
 } // namespace
 
@@ -128,23 +134,26 @@ shareDebugInfo(Module &M,
     VMap.MD()[S].reset(S);
 }
 
-// Returns the new module, or null with *ErrorMessage set (a message for
-// LLVMDisposeMessage).
-// Only what the body carries is copied; everything else it refers to becomes
-// a declaration, so the cost follows the body, not the module.
-extern "C" LLVMModuleRef autojit_extract_function(LLVMModuleRef LazyModule,
-                                                  const char *BodyName,
-                                                  char **ErrorMessage) {
+// Returns the module holding the Count bodies named by BodyNames, or null
+// with *ErrorMessage set (a message for LLVMDisposeMessage).
+// Only what the bodies carry is copied, once however many of them use it;
+// everything else they refer to becomes a declaration, so the cost follows
+// the bodies, not the module.
+extern "C" LLVMModuleRef autojit_extract_functions(LLVMModuleRef LazyModule,
+                                                   const char *const *BodyNames,
+                                                   size_t Count, char **ErrorMessage) {
   Module &M = *unwrap(LazyModule);
-  Function *Body = M.getFunction(BodyName);
-  if (!Body || Body->isDeclaration()) {
-    *ErrorMessage = copyMessage("the lazy module has no body for it");
-    return nullptr;
-  }
   LocalClosure Closure;
-  if (Error E = Closure.add(Body)) {
-    *ErrorMessage = copyMessage(toString(std::move(E)));
-    return nullptr;
+  for (size_t I = 0; I < Count; ++I) {
+    Function *Body = M.getFunction(BodyNames[I]);
+    if (!Body || Body->isDeclaration()) {
+      *ErrorMessage = copyMessage("the lazy module has no body for it");
+      return nullptr;
+    }
+    if (Error E = Closure.add(Body)) {
+      *ErrorMessage = copyMessage(toString(std::move(E)));
+      return nullptr;
+    }
   }
 
   auto Extracted = std::make_unique<Module>(M.getModuleIdentifier(), M.getContext());
@@ -198,6 +207,29 @@ extern "C" LLVMModuleRef autojit_extract_function(LLVMModuleRef LazyModule,
     if (G->hasInitializer())
       NG->setInitializer(MapValue(G->getInitializer(), VMap, RF_None, nullptr, &Declarations));
   return wrap(Extracted.release());
+}
+
+// Calls Found(Context, Name, Length) for each function declaration that
+// the body named BodyName, or a local helper it carries, refers to, in
+// first-reference order. Returns false with *ErrorMessage set if the body
+// cannot be read.
+extern "C" bool autojit_referenced_declarations(
+    LLVMModuleRef LazyModule, const char *BodyName,
+    void (*Found)(void *Context, const char *Name, size_t Length), void *Context,
+    char **ErrorMessage) {
+  Function *Body = unwrap(LazyModule)->getFunction(BodyName);
+  if (!Body || Body->isDeclaration()) {
+    *ErrorMessage = copyMessage("the lazy module has no body for it");
+    return false;
+  }
+  LocalClosure Closure;
+  if (Error E = Closure.add(Body)) {
+    *ErrorMessage = copyMessage(toString(std::move(E)));
+    return false;
+  }
+  for (Function *F : Closure.declarations())
+    Found(Context, F->getName().data(), F->getName().size());
+  return true;
 }
 
 // The integer value of module flag Key, or -1 if absent.

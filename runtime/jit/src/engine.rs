@@ -4,17 +4,18 @@
 //! most once per process, and a thread that asks for a function another
 //! thread is compiling waits and then gets the same address.
 
+use crate::batch;
 use crate::compile::Compiler;
 use crate::error::{Error, ErrorKind};
-use crate::lazy_store::{Extracted, LazyModuleStore};
+use crate::lazy_store::LazyModuleStore;
 use crate::linker::{Dylib, ProcessLinker};
 use crate::object_cache::ObjectCache;
 use crate::registry::{ModuleId, Registration, Registry};
 use autojit_abi::env::{self, Environment};
 use autojit_abi::stats::Stats;
-use autojit_abi::{names, ContentHash, RegisteredModule};
+use autojit_abi::{names, RegisteredModule};
 use llvm_sys::orc2::lljit::LLVMOrcLLJITRef;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -23,6 +24,8 @@ pub struct Engine {
     /// The settings of the program served.
     environment: Environment,
     debug: bool,
+    /// The most functions compiled into one object.
+    batch_limit: usize,
     state: Mutex<State>,
     pub stats: Stats,
 }
@@ -45,7 +48,29 @@ struct Backend {
     compiler: Compiler,
     linker: ProcessLinker,
     cache: ObjectCache,
-    dylibs: HashMap<ModuleId, Dylib>,
+    /// Where each module's objects are linked now.
+    dylibs: HashMap<ModuleId, ModuleDylib>,
+    /// JITDylibs made so far, for unique names: a module whose link failed
+    /// gets a new one, since ORC keeps the failed symbols in the old.
+    dylibs_made: usize,
+    /// Functions of a batch that failed, compiled alone from then on: the
+    /// one to blame fails only its own callers, and only once.
+    solo: HashSet<u64>,
+}
+
+/// A module's JITDylib and the bodies linked into it: one body defined
+/// twice in a JITDylib would fail the link.
+struct ModuleDylib {
+    jd: Dylib,
+    defined: HashSet<u64>,
+}
+
+impl Backend {
+    fn defined(&self, id: ModuleId, guid: u64) -> bool {
+        self.dylibs
+            .get(&id)
+            .is_some_and(|d| d.defined.contains(&guid))
+    }
 }
 
 // SAFETY: the LLVM contexts, modules, target machines and JIT inside Backend
@@ -62,6 +87,7 @@ impl Engine {
         Engine {
             log_prefix,
             debug: environment.flag(env::DEBUG),
+            batch_limit: batch::limit(&environment),
             environment,
             state: Mutex::new(State::default()),
             stats: Stats::default(),
@@ -109,7 +135,8 @@ impl Engine {
         self.lock().registry.register_descriptor(module);
     }
 
-    /// The address of the compiled body of `guid`, compiling it if needed.
+    /// The address of the compiled body of `guid`, compiling it if needed,
+    /// together with the functions it is likely to call next (`batch.rs`).
     pub fn materialize(&self, guid: u64) -> Result<usize, Error> {
         let mut state = self.lock();
         if let Some(&address) = state.compiled.get(&guid) {
@@ -126,93 +153,212 @@ impl Engine {
                     .map_err(|e| Error::new(guid, ErrorKind::Setup(e)))?,
             );
         }
-        let backend = state.backend.as_mut().expect("just created");
-        let address = self.materialize_in(backend, id, &module, guid)?;
-        state.compiled.insert(guid, address);
-        Ok(address)
-    }
-
-    /// The object of `guid` when the index does not name it: extract the
-    /// function, then find its object by content or compile it, and index it.
-    fn extract_and_compile(
-        &self,
-        b: &mut Backend,
-        id: ModuleId,
-        module: &Registration,
-        guid: u64,
-        index_key: ContentHash,
-    ) -> Result<Found, Error> {
-        let extracted = self.extract(b, id, module, guid)?;
-        let name = extracted
-            .source_name
-            .clone()
-            .unwrap_or_else(|| names::body_name(guid));
-        let key = ObjectCache::key(&extracted.module.text(), &b.compiler.target_key());
-        let (object, compile_time) = match b.cache.load(key) {
-            Some(object) => (object, None),
-            None => {
-                let t = Instant::now();
-                let object = b
-                    .compiler
-                    .compile(&extracted.module, extracted.opt_level)
-                    .map_err(|e| context(module, guid, &name, ErrorKind::Compile(e)))?;
-                (object, Some(t.elapsed()))
-            }
-        };
-        let stored = match compile_time {
-            Some(_) => b.cache.store(key, &object),
-            None => Ok(()),
-        };
-        if let Err(e) = stored.and_then(|()| b.cache.store_index(index_key, key, &name)) {
-            self.log(|| e);
+        let State {
+            registry,
+            compiled,
+            backend,
+            ..
+        } = &mut *state;
+        let b = backend.as_mut().expect("just created");
+        let linked = self.materialize_in(b, registry, compiled, id, &module, guid)?;
+        for (member, address) in linked {
+            // A link-once body another module's object defined keeps the
+            // address callers already have.
+            compiled.entry(member).or_insert(address);
         }
-        Ok(Found {
-            object,
-            key,
-            name,
-            compile_time,
-        })
+        Ok(compiled[&guid])
     }
 
-    fn extract(
+    /// Links the object that holds `guid`: the cached one an unchanged lazy
+    /// file's index names, else a batch compiled now (or, if the batch
+    /// fails, `guid` alone, so a function that cannot compile fails only
+    /// its own callers). Returns every body the object defines.
+    fn materialize_in(
         &self,
         b: &mut Backend,
+        registry: &mut Registry,
+        compiled: &HashMap<u64, usize>,
         id: ModuleId,
         module: &Registration,
         guid: u64,
-    ) -> Result<Extracted, Error> {
-        let loaded_before = b.lazy.loaded_count();
-        let extracted = b.lazy.extract(id, module, guid)?;
-        if b.lazy.loaded_count() > loaded_before {
+    ) -> Result<Vec<(u64, usize)>, Error> {
+        let start = Instant::now();
+        let index = ObjectCache::index_key(module.content_hash, &b.compiler.target_key());
+        // An unchanged lazy file maps straight to its objects: no parsing.
+        if let Some(cached) = b
+            .cache
+            .indexed(index, guid)
+            .and_then(|key| b.cache.load_batch(key))
+        {
+            let usable = cached.members.iter().any(|&(g, _)| g == guid)
+                && !cached.members.iter().any(|&(g, _)| b.defined(id, g));
+            if usable {
+                match self.link(b, id, module, &cached.object, &cached.members) {
+                    Ok(linked) => {
+                        self.report(&cached.members, &linked, None, start);
+                        return Ok(linked);
+                    }
+                    Err(e) => {
+                        self.log(|| {
+                            format!("cached object {} failed to link: {e}", cached.key.to_hex())
+                        });
+                        b.cache.evict(cached.key);
+                        b.dylibs.remove(&id);
+                    }
+                }
+            }
+        }
+        if b.lazy.load(id, module, guid)? {
             self.stats.module_loaded();
             self.log(|| format!("loaded lazy module {}", module.lazy_path));
         }
-        Ok(extracted)
+        let limit = if b.solo.contains(&guid) {
+            1
+        } else {
+            self.batch_limit
+        };
+        let batch = batch::plan(
+            guid,
+            limit,
+            |g| b.lazy.references(id, module, g),
+            |g| {
+                !compiled.contains_key(&g)
+                    && !b.solo.contains(&g)
+                    && !b.cache.is_indexed(index, g)
+                    && registry.find(g).is_some_and(|(owner, _)| owner == id)
+            },
+        );
+        match self.compile_and_link(b, id, module, &batch, start) {
+            Err(e) if batch.len() > 1 => {
+                self.log(|| {
+                    format!(
+                        "a batch of {} functions failed ({e}); compiling 0x{guid:016x} alone",
+                        batch.len()
+                    )
+                });
+                b.dylibs.remove(&id);
+                b.solo.extend(&batch);
+                self.compile_and_link(b, id, module, &[guid], start)
+            }
+            result => result,
+        }
+    }
+
+    /// Finds the object of `batch` in the cache or extracts and compiles
+    /// it, indexes it under each member, and links it.
+    fn compile_and_link(
+        &self,
+        b: &mut Backend,
+        id: ModuleId,
+        module: &Registration,
+        batch: &[u64],
+        start: Instant,
+    ) -> Result<Vec<(u64, usize)>, Error> {
+        let root = batch[0];
+        let target = b.compiler.target_key();
+        let key = ObjectCache::key(module.content_hash, batch, &target);
+        let (object, members, compile_time) = match b.cache.load_batch(key) {
+            Some(cached) => (cached.object, cached.members, None),
+            None => {
+                let t = Instant::now();
+                let extracted = b.lazy.extract(id, module, batch)?;
+                let members: Vec<(u64, String)> =
+                    batch.iter().copied().zip(extracted.source_names).collect();
+                let object = b
+                    .compiler
+                    .compile(&extracted.module, extracted.opt_level)
+                    .map_err(|e| context(module, root, &members[0].1, ErrorKind::Compile(e)))?;
+                let compile_time = t.elapsed();
+                if let Err(e) = b.cache.store(key, &object, &members) {
+                    self.log(|| e);
+                }
+                (object, members, Some(compile_time))
+            }
+        };
+        let name = &members[0].1;
+        let index = ObjectCache::index_key(module.content_hash, &target);
+        if let Err(e) = b.cache.add_to_index(index, batch, key) {
+            self.log(|| e);
+        }
+        let linked = self.link(b, id, module, &object, &members).map_err(|e| {
+            if compile_time.is_none() {
+                b.cache.evict(key);
+            }
+            context(module, root, name, ErrorKind::Link(e))
+        })?;
+        self.report(&members, &linked, compile_time, start);
+        Ok(linked)
     }
 
     /// Links `object` into the module's JITDylib and returns the address of
-    /// `body`.
+    /// each of its `members`.
     fn link(
         &self,
         b: &mut Backend,
         id: ModuleId,
         module: &Registration,
         object: &[u8],
-        body: &str,
-    ) -> Result<usize, String> {
-        let dylib = match b.dylibs.get(&id) {
-            Some(&jd) => jd,
-            None => {
-                let name = format!("autojit-module-{id}");
-                let jd = b
-                    .linker
-                    .create_dylib(&name, &module.symbols, module.scope)?;
-                b.dylibs.insert(id, jd);
-                jd
+        members: &[(u64, String)],
+    ) -> Result<Vec<(u64, usize)>, String> {
+        if !b.dylibs.contains_key(&id) {
+            let name = format!("autojit-module-{id}-{}", b.dylibs_made);
+            b.dylibs_made += 1;
+            let jd = b
+                .linker
+                .create_dylib(&name, &module.symbols, module.scope)?;
+            b.dylibs.insert(
+                id,
+                ModuleDylib {
+                    jd,
+                    defined: HashSet::new(),
+                },
+            );
+        }
+        let dylib = b.dylibs.get_mut(&id).expect("just made");
+        b.linker.add_object(dylib.jd, object)?;
+        dylib.defined.extend(members.iter().map(|&(g, _)| g));
+        members
+            .iter()
+            .map(|&(g, _)| Ok((g, b.linker.lookup(dylib.jd, &names::body_name(g))?)))
+            .collect()
+    }
+
+    fn report(
+        &self,
+        members: &[(u64, String)],
+        linked: &[(u64, usize)],
+        compile_time: Option<Duration>,
+        start: Instant,
+    ) {
+        let from_cache = compile_time.is_none();
+        let compile_time = compile_time.unwrap_or(Duration::ZERO);
+        self.stats.record(
+            members.len() as u64,
+            from_cache,
+            compile_time,
+            start.elapsed(),
+        );
+        self.log(|| {
+            let how = if from_cache {
+                "from cache".to_string()
+            } else {
+                format!("compiled in {:.2} ms", compile_time.as_secs_f64() * 1e3)
+            };
+            let mut lines = Vec::with_capacity(members.len());
+            for ((guid, name), (_, address)) in members.iter().zip(linked) {
+                lines.push(format!(
+                    "materialized {name} (guid 0x{guid:016x}) at 0x{address:x}, {how}"
+                ));
             }
-        };
-        b.linker.add_object(dylib, object)?;
-        b.linker.lookup(dylib, body)
+            if members.len() > 1 {
+                lines.push(format!(
+                    "one object for {} functions, for {}",
+                    members.len(),
+                    members[0].1
+                ));
+            }
+            lines.join(&format!("\n{} ", self.log_prefix))
+        });
     }
 
     fn start_backend(&self, remote_linker: Option<ProcessLinker>) -> Result<Backend, String> {
@@ -234,63 +380,10 @@ impl Engine {
             linker,
             cache,
             dylibs: HashMap::new(),
+            dylibs_made: 0,
+            solo: HashSet::new(),
         })
     }
-
-    fn materialize_in(
-        &self,
-        b: &mut Backend,
-        id: ModuleId,
-        module: &Registration,
-        guid: u64,
-    ) -> Result<usize, Error> {
-        let start = Instant::now();
-        let body = names::body_name(guid);
-        let target = b.compiler.target_key();
-        // An unchanged lazy file maps straight to its objects: no parsing.
-        let index_key = ObjectCache::index_key(module.content_hash, guid, &target);
-        let Found {
-            object,
-            key,
-            name,
-            compile_time,
-        } = match b.cache.load_indexed(index_key) {
-            Some(hit) => Found {
-                object: hit.object,
-                key: hit.key,
-                name: hit.name,
-                compile_time: None,
-            },
-            None => self.extract_and_compile(b, id, module, guid, index_key)?,
-        };
-        let from_cache = compile_time.is_none();
-        let compile_time = compile_time.unwrap_or(Duration::ZERO);
-        let address = self.link(b, id, module, &object, &body).map_err(|e| {
-            if from_cache {
-                b.cache.evict(key, index_key);
-            }
-            context(module, guid, &name, ErrorKind::Link(e))
-        })?;
-        self.stats.record(from_cache, compile_time, start.elapsed());
-        self.log(|| {
-            let how = if from_cache {
-                "from cache".to_string()
-            } else {
-                format!("compiled in {:.2} ms", compile_time.as_secs_f64() * 1e3)
-            };
-            format!("materialized {name} (guid 0x{guid:016x}) at 0x{address:x}, {how}")
-        });
-        Ok(address)
-    }
-}
-
-/// A function's object, and how it was found.
-struct Found {
-    object: Vec<u8>,
-    key: ContentHash,
-    name: String,
-    /// None when it came from the cache.
-    compile_time: Option<Duration>,
 }
 
 fn context(module: &Registration, guid: u64, name: &str, kind: ErrorKind) -> Error {

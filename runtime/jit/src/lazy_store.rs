@@ -12,16 +12,24 @@ use autojit_llvm_capi::{buffer_copy, take_message, OwnedContext, OwnedModule};
 use llvm_sys::bit_reader::LLVMGetBitcodeModuleInContext2;
 use llvm_sys::prelude::*;
 use std::collections::HashMap;
-use std::ffi::{c_char, c_int, CStr, CString};
+use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use std::path::Path;
 
 extern "C" {
     // runtime/jit/cpp/extract_body.cpp
-    fn autojit_extract_function(
+    fn autojit_extract_functions(
         lazy: LLVMModuleRef,
-        body: *const c_char,
+        bodies: *const *const c_char,
+        count: usize,
         error: *mut *mut c_char,
     ) -> LLVMModuleRef;
+    fn autojit_referenced_declarations(
+        lazy: LLVMModuleRef,
+        body: *const c_char,
+        found: extern "C" fn(context: *mut c_void, name: *const c_char, len: usize),
+        context: *mut c_void,
+        error: *mut *mut c_char,
+    ) -> bool;
     fn autojit_module_flag_int(m: LLVMModuleRef, key: *const c_char) -> c_int;
 }
 
@@ -37,12 +45,16 @@ struct LoadedModule {
     // Fields drop in order: the module before the context it belongs to.
     module: OwnedModule,
     _context: OwnedContext,
+    /// The GUID of each lazified function, by the name lazy code calls it
+    /// by; made on first need.
+    lazified: Option<HashMap<String, u64>>,
 }
 
-/// One function's body with its local helpers, ready to compile.
+/// Bodies with their local helpers, ready to compile as one object.
 pub struct Extracted {
     pub module: OwnedModule,
-    pub source_name: Option<String>,
+    /// The source name of each body, in the order asked for.
+    pub source_names: Vec<String>,
     pub opt_level: u32,
 }
 
@@ -56,45 +68,61 @@ impl LazyModuleStore {
         }
     }
 
-    pub fn loaded_count(&self) -> usize {
-        self.loaded.len()
+    /// Loads module `id` if it is not yet; true if it was loaded now.
+    pub fn load(&mut self, id: ModuleId, module: &Registration, guid: u64) -> Result<bool, Error> {
+        if self.loaded.contains_key(&id) {
+            return Ok(false);
+        }
+        self.loaded(id, module)
+            .map_err(|kind| failure(module, guid, kind))?;
+        Ok(true)
     }
 
-    /// Extracts the body of `guid` from module `id`, loading it if needed.
-    pub fn extract(
+    /// Module `id`, loaded if needed.
+    fn loaded(
         &mut self,
         id: ModuleId,
         module: &Registration,
-        guid: u64,
-    ) -> Result<Extracted, Error> {
-        let fail = |kind| Error {
-            guid,
-            function: None,
-            lazy_file: Some(module.lazy_path.clone()),
-            source: Some(module.source_path.clone()),
-            kind,
-        };
+    ) -> Result<&mut LoadedModule, ErrorKind> {
         if !self.loaded.contains_key(&id) {
             // Extracted modules live in it too: they are compiled and
             // dropped right after extraction.
             let context = OwnedContext::new();
             // SAFETY: the context is live; the compiler outlives the store.
             unsafe { self.diagnostics.install(context.0) };
-            let loaded = load(context.0, module).map_err(fail)?;
+            let loaded = load(context.0, module)?;
             self.loaded.insert(
                 id,
                 LoadedModule {
                     module: loaded,
                     _context: context,
+                    lazified: None,
                 },
             );
         }
-        let lazy = &self.loaded[&id].module;
-        let body = CString::new(names::body_name(guid)).expect("hex digits only");
+        Ok(self.loaded.get_mut(&id).expect("just inserted"))
+    }
+
+    /// Extracts the bodies of `guids` from module `id` into one module.
+    pub fn extract(
+        &mut self,
+        id: ModuleId,
+        module: &Registration,
+        guids: &[u64],
+    ) -> Result<Extracted, Error> {
+        let fail = |kind| failure(module, guids[0], kind);
+        let lazy = &self.loaded(id, module).map_err(fail)?.module;
+        let bodies: Vec<CString> = guids
+            .iter()
+            .map(|&g| CString::new(names::body_name(g)).expect("hex digits only"))
+            .collect();
+        let pointers: Vec<*const c_char> = bodies.iter().map(|b| b.as_ptr()).collect();
         let mut msg = std::ptr::null_mut();
-        // SAFETY: `lazy` is live, in its own context; `msg` receives a
-        // message on failure.
-        let extracted = unsafe { autojit_extract_function(lazy.0, body.as_ptr(), &mut msg) };
+        // SAFETY: `lazy` is live, in its own context; the names outlive the
+        // call; `msg` receives a message on failure.
+        let extracted = unsafe {
+            autojit_extract_functions(lazy.0, pointers.as_ptr(), pointers.len(), &mut msg)
+        };
         if extracted.is_null() {
             return Err(fail(ErrorKind::MissingBody(take_message(msg))));
         }
@@ -102,11 +130,83 @@ impl LazyModuleStore {
         let flag = CString::new(names::OPT_LEVEL_FLAG).expect("no NUL");
         // SAFETY: the module is live.
         let opt_level = unsafe { autojit_module_flag_int(module.0, flag.as_ptr()) }.max(0) as u32;
+        let source_names = bodies
+            .iter()
+            .map(|body| {
+                source_name(module.0, body).unwrap_or_else(|| body.to_string_lossy().into())
+            })
+            .collect();
         Ok(Extracted {
-            source_name: source_name(&module, &body),
             module,
+            source_names,
             opt_level,
         })
+    }
+
+    /// The lazified functions of module `id` that the body of `guid` (or a
+    /// local helper it carries) refers to, in first-reference order.
+    pub fn references(
+        &mut self,
+        id: ModuleId,
+        module: &Registration,
+        guid: u64,
+    ) -> Result<Vec<u64>, Error> {
+        let fail = |kind| failure(module, guid, kind);
+        let loaded = self.loaded(id, module).map_err(fail)?;
+        let lazy = loaded.module.0;
+        let lazified = loaded.lazified.get_or_insert_with(|| {
+            module
+                .guids
+                .iter()
+                .filter_map(|&g| {
+                    let body = CString::new(names::body_name(g)).expect("hex digits only");
+                    Some((source_name(lazy, &body)?, g))
+                })
+                .collect()
+        });
+        let body = CString::new(names::body_name(guid)).expect("hex digits only");
+        let mut names: Vec<String> = Vec::new();
+        let mut msg = std::ptr::null_mut();
+        // SAFETY: `lazy` is live; `collect_name` gets `names` back as its
+        // context, only during the call.
+        let ok = unsafe {
+            autojit_referenced_declarations(
+                lazy,
+                body.as_ptr(),
+                collect_name,
+                &mut names as *mut Vec<String> as *mut c_void,
+                &mut msg,
+            )
+        };
+        if !ok {
+            return Err(fail(ErrorKind::MissingBody(take_message(msg))));
+        }
+        Ok(names
+            .iter()
+            .filter_map(|n| lazified.get(n).copied())
+            .collect())
+    }
+}
+
+extern "C" fn collect_name(context: *mut c_void, name: *const c_char, len: usize) {
+    // SAFETY: `context` is the vector `references` passed; `name` points to
+    // `len` bytes for the call.
+    let (names, bytes) = unsafe {
+        (
+            &mut *(context as *mut Vec<String>),
+            std::slice::from_raw_parts(name as *const u8, len),
+        )
+    };
+    names.push(String::from_utf8_lossy(bytes).into_owned());
+}
+
+fn failure(module: &Registration, guid: u64, kind: ErrorKind) -> Error {
+    Error {
+        guid,
+        function: None,
+        lazy_file: Some(module.lazy_path.clone()),
+        source: Some(module.source_path.clone()),
+        kind,
     }
 }
 
@@ -132,13 +232,13 @@ fn load(context: LLVMContextRef, module: &Registration) -> Result<OwnedModule, E
 }
 
 /// The source name the plugin recorded on the body.
-fn source_name(m: &OwnedModule, body: &CStr) -> Option<String> {
+fn source_name(m: LLVMModuleRef, body: &CStr) -> Option<String> {
     use llvm_sys::core::*;
     let attr = names::SOURCE_NAME_ATTR;
     // SAFETY: `m` is live; the attribute's value is owned by the context and
     // copied before returning.
     unsafe {
-        let f = LLVMGetNamedFunction(m.0, body.as_ptr());
+        let f = LLVMGetNamedFunction(m, body.as_ptr());
         if f.is_null() {
             return None;
         }

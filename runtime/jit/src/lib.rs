@@ -1,7 +1,9 @@
 //! The autojit engine, shared by the in-process runtime and the daemon: find
-//! the lazy module that defines a function, extract the function, compile it
-//! (or load it from the object cache) and link it.
+//! the lazy module that defines a function, extract it with the functions it
+//! will likely call next, compile them into one object (or load it from the
+//! object cache) and link it.
 
+mod batch;
 mod compile;
 mod elf_symbols;
 mod engine;

@@ -1,28 +1,41 @@
 //! ObjectCache: compiled objects on disk, keyed by what was compiled.
 //!
-//! An object's key hashes the extracted module's IR with the target, so an
-//! edit recompiles exactly the functions whose code changed. An index entry,
-//! keyed by the lazy file's content hash and the GUID, names the object a
-//! function of an unchanged lazy file compiled to: a warm run reads the index
-//! and the object and never parses IR.
+//! An object holds a batch of functions compiled together. Its key hashes
+//! the extracted module's IR with the target, so an edit recompiles exactly
+//! the batches whose code changed; its member list (`<key>.members`, one
+//! `<guid> <name>` line each) says which bodies it defines. The index of a
+//! lazy file (`<hash of its content>.index`, one `<guid> <key>` line per
+//! function) names the object each of its functions compiled into: a warm
+//! run reads the index once, then the member list and object of each batch
+//! it calls into, and never parses IR.
 //!
-//! Files are written atomically (temporary + rename), so any number of
-//! processes may share the cache; a reader sees a whole file or none.
+//! Objects and member lists are written atomically (temporary + rename), and
+//! index lines appended in one write per batch, so any number of processes
+//! may share the cache: a reader sees a whole file or none, and skips a line
+//! cut short.
 
 use autojit_abi::env::{self, Environment};
 use autojit_abi::{content_hash, store, ContentHash};
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
 
 /// Bumped when the engine changes how it compiles, to retire old objects.
-const FORMAT_VERSION: &str = "autojit-object-v2";
+const FORMAT_VERSION: &str = "autojit-object-v3";
 
 pub struct ObjectCache {
     dir: Option<PathBuf>,
+    /// The index of each lazy file read so far, by its key.
+    indexes: HashMap<ContentHash, HashMap<u64, ContentHash>>,
 }
 
-pub struct IndexedObject {
+/// A cached object and the functions it defines.
+pub struct CachedBatch {
     pub key: ContentHash,
-    pub name: String,
+    /// GUID and source name of each body, the first being the one whose
+    /// call compiled the batch.
+    pub members: Vec<(u64, String)>,
     pub object: Vec<u8>,
 }
 
@@ -32,113 +45,172 @@ impl ObjectCache {
     pub fn from_env(environment: &Environment) -> (Self, Option<String>) {
         if environment.flag(env::DISABLE_OBJECT_CACHE) {
             let why = format!("{} is set", env::DISABLE_OBJECT_CACHE);
-            return (ObjectCache { dir: None }, Some(why));
+            return (ObjectCache::at(None), Some(why));
         }
         match store::private_subdir(store::OBJECTS_SUBDIR, environment) {
-            Ok(dir) => (ObjectCache { dir: Some(dir) }, None),
-            Err(e) => (ObjectCache { dir: None }, Some(e.to_string())),
+            Ok(dir) => (ObjectCache::at(Some(dir)), None),
+            Err(e) => (ObjectCache::at(None), Some(e.to_string())),
         }
     }
 
-    /// The key of the object compiled from `ir` (textual IR) for `target`.
+    fn at(dir: Option<PathBuf>) -> Self {
+        ObjectCache {
+            dir,
+            indexes: HashMap::new(),
+        }
+    }
+
+    /// The key of the object compiled for `target` from the bodies
+    /// `guids` of a lazy file, in that order.
     ///
-    /// Source file checksums are left out: every function of a translation
-    /// unit reaches the file's debug entry, whose checksum changes with any
-    /// edit of the file, and an unchanged function should not recompile for
-    /// that. Its cached object keeps the previous checksum; its lines are
-    /// right, since a shifted line changes the function's own locations.
-    pub fn key(ir: &str, target: &str) -> ContentHash {
-        let ir = without_source_checksums(ir);
-        keyed(&[FORMAT_VERSION.as_bytes(), target.as_bytes(), ir.as_bytes()])
-    }
-
-    /// The key of the index entry for function `guid` of a lazy file.
-    pub fn index_key(lazy_file: ContentHash, guid: u64, target: &str) -> ContentHash {
+    /// The lazy file's content determines every body and all it carries
+    /// and declares (the optimization level too), so nothing is printed or
+    /// hashed again at run time. An edited file's functions compile again
+    /// when they next run, as the regular build compiles the whole file
+    /// again; see docs/design.md.
+    pub fn key(lazy_file: ContentHash, guids: &[u64], target: &str) -> ContentHash {
         let lazy = lazy_file.0.to_le_bytes();
-        let guid = guid.to_le_bytes();
-        keyed(&[FORMAT_VERSION.as_bytes(), target.as_bytes(), &lazy, &guid])
+        let guids: Vec<u8> = guids.iter().flat_map(|g| g.to_le_bytes()).collect();
+        keyed(&[
+            FORMAT_VERSION.as_bytes(),
+            target.as_bytes(),
+            &lazy,
+            b"batch",
+            &guids,
+        ])
     }
 
-    pub fn load(&self, key: ContentHash) -> Option<Vec<u8>> {
-        let path = self.dir.as_ref()?.join(object_file(key));
-        std::fs::read(path)
-            .ok()
-            .filter(|bytes| bytes.starts_with(b"\x7fELF"))
+    /// The key of the index of a lazy file.
+    pub fn index_key(lazy_file: ContentHash, target: &str) -> ContentHash {
+        let lazy = lazy_file.0.to_le_bytes();
+        keyed(&[FORMAT_VERSION.as_bytes(), target.as_bytes(), &lazy])
     }
 
-    /// The object an index entry names, with the function's source name.
-    pub fn load_indexed(&self, index_key: ContentHash) -> Option<IndexedObject> {
-        let path = self.dir.as_ref()?.join(index_file(index_key));
-        let entry = std::fs::read_to_string(path).ok()?;
-        let (hex, name) = entry.trim_end().split_once(' ')?;
-        let key = ContentHash::from_hex(hex)?;
-        let object = self.load(key)?;
-        Some(IndexedObject {
+    /// The object and member list stored under `key`.
+    pub fn load_batch(&self, key: ContentHash) -> Option<CachedBatch> {
+        let dir = self.dir.as_ref()?;
+        let members = std::fs::read_to_string(dir.join(members_file(key))).ok()?;
+        let members = members
+            .lines()
+            .map(|line| {
+                let (guid, name) = line.split_once(' ')?;
+                Some((u64::from_str_radix(guid, 16).ok()?, name.to_string()))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(CachedBatch {
             key,
-            name: name.to_string(),
-            object,
+            members,
+            object: read_object(dir, key)?,
         })
     }
 
-    /// Stores an object; a failure only costs a recompile next time.
-    pub fn store(&self, key: ContentHash, object: &[u8]) -> Result<(), String> {
-        self.write(&object_file(key), object)
+    /// The key of the object function `guid` compiled into, by index
+    /// `index` (read on first use).
+    pub fn indexed(&mut self, index: ContentHash, guid: u64) -> Option<ContentHash> {
+        let dir = self.dir.as_ref()?;
+        let entries = self
+            .indexes
+            .entry(index)
+            .or_insert_with(|| read_index(&dir.join(index_file(index))));
+        entries.get(&guid).copied()
     }
 
-    pub fn store_index(
+    /// Whether function `guid` is in some object, by index `index` as read
+    /// before.
+    pub fn is_indexed(&self, index: ContentHash, guid: u64) -> bool {
+        self.indexes
+            .get(&index)
+            .is_some_and(|e| e.contains_key(&guid))
+    }
+
+    /// Stores an object and its member list; a failure only costs a
+    /// recompile next time.
+    pub fn store(
         &self,
-        index_key: ContentHash,
         key: ContentHash,
-        name: &str,
+        object: &[u8],
+        members: &[(u64, String)],
     ) -> Result<(), String> {
-        let entry = format!("{} {name}\n", key.to_hex());
-        self.write(&index_file(index_key), entry.as_bytes())
-    }
-
-    fn write(&self, file: &str, bytes: &[u8]) -> Result<(), String> {
         let Some(dir) = &self.dir else { return Ok(()) };
-        store::write_atomically(dir, file, bytes)
+        let list: String = members
+            .iter()
+            .map(|(guid, name)| format!("{guid:016x} {name}\n"))
+            .collect();
+        // The object first: a member list names an object that exists.
+        store::write_atomically(dir, &object_file(key), object)
+            .and_then(|_| store::write_atomically(dir, &members_file(key), list.as_bytes()))
             .map(|_| ())
-            .map_err(|e| format!("cannot write to object cache {}: {e}", dir.display()))
+            .map_err(|e| cannot_write(dir, e))
     }
 
-    /// Removes an object that failed to link, and the index entry naming it.
-    pub fn evict(&self, key: ContentHash, index_key: ContentHash) {
+    /// Records in index `index` that `guids` compiled into the object under
+    /// `key`.
+    pub fn add_to_index(
+        &mut self,
+        index: ContentHash,
+        guids: &[u64],
+        key: ContentHash,
+    ) -> Result<(), String> {
+        let Some(dir) = &self.dir else { return Ok(()) };
+        let entries = self.indexes.entry(index).or_default();
+        let mut lines = String::new();
+        for &guid in guids {
+            entries.insert(guid, key);
+            lines.push_str(&format!("{guid:016x} {}\n", key.to_hex()));
+        }
+        std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .mode(0o600)
+            .open(dir.join(index_file(index)))
+            .and_then(|mut f| f.write_all(lines.as_bytes()))
+            .map_err(|e| cannot_write(dir, e))
+    }
+
+    /// Removes an object that failed to link, with its member list.
+    pub fn evict(&self, key: ContentHash) {
         if let Some(dir) = &self.dir {
             let _ = std::fs::remove_file(dir.join(object_file(key)));
-            let _ = std::fs::remove_file(dir.join(index_file(index_key)));
+            let _ = std::fs::remove_file(dir.join(members_file(key)));
         }
     }
+}
+
+fn cannot_write(dir: &Path, e: std::io::Error) -> String {
+    format!("cannot write to object cache {}: {e}", dir.display())
+}
+
+/// An index file's entries; a line cut short (a writer that died) is
+/// skipped, and a later line for a function wins.
+fn read_index(path: &Path) -> HashMap<u64, ContentHash> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .filter_map(|line| {
+            let (guid, key) = line.split_once(' ')?;
+            Some((
+                u64::from_str_radix(guid, 16).ok()?,
+                ContentHash::from_hex(key)?,
+            ))
+        })
+        .collect()
+}
+
+fn read_object(dir: &Path, key: ContentHash) -> Option<Vec<u8>> {
+    std::fs::read(dir.join(object_file(key)))
+        .ok()
+        .filter(|bytes| bytes.starts_with(b"\x7fELF"))
 }
 
 fn object_file(key: ContentHash) -> String {
     format!("{}.o", key.to_hex())
 }
 
-fn index_file(index_key: ContentHash) -> String {
-    format!("{}.index", index_key.to_hex())
+fn members_file(key: ContentHash) -> String {
+    format!("{}.members", key.to_hex())
 }
 
-/// `ir` without the `, checksumkind: ..., checksum: "..."` of DIFile entries.
-fn without_source_checksums(ir: &str) -> std::borrow::Cow<'_, str> {
-    const FIELD: &str = ", checksumkind: ";
-    if !ir.contains(FIELD) {
-        return ir.into();
-    }
-    let mut out = String::with_capacity(ir.len());
-    let mut rest = ir;
-    while let Some(start) = rest.find(FIELD) {
-        out.push_str(&rest[..start]);
-        let after = &rest[start..];
-        // The checksum's closing quote ends the two fields.
-        let end = after
-            .find("checksum: \"")
-            .and_then(|c| after[c + 11..].find('"').map(|q| c + 11 + q + 1))
-            .unwrap_or(FIELD.len());
-        rest = &after[end..];
-    }
-    out.push_str(rest);
-    out.into()
+fn index_file(index: ContentHash) -> String {
+    format!("{}.index", index.to_hex())
 }
 
 /// Hashes the parts, each followed by a NUL.
@@ -156,15 +228,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn checksums_do_not_change_keys() {
-        let a = r#"!1 = !DIFile(filename: "a.c", directory: "/d", checksumkind: CSK_MD5, checksum: "00ff")"#;
-        let b = r#"!1 = !DIFile(filename: "a.c", directory: "/d", checksumkind: CSK_MD5, checksum: "11ee")"#;
-        let c = r#"!1 = !DIFile(filename: "b.c", directory: "/d", checksumkind: CSK_MD5, checksum: "00ff")"#;
-        assert_eq!(ObjectCache::key(a, "t"), ObjectCache::key(b, "t"));
-        assert_ne!(ObjectCache::key(a, "t"), ObjectCache::key(c, "t"));
-        assert_eq!(
-            without_source_checksums(a),
-            r#"!1 = !DIFile(filename: "a.c", directory: "/d")"#
+    fn keys_tell_files_batches_and_targets_apart() {
+        let (a, b) = (ContentHash(1), ContentHash(2));
+        let key = ObjectCache::key(a, &[1, 2], "t");
+        assert_eq!(key, ObjectCache::key(a, &[1, 2], "t"));
+        assert_ne!(key, ObjectCache::key(b, &[1, 2], "t"));
+        assert_ne!(key, ObjectCache::key(a, &[2, 1], "t"));
+        assert_ne!(key, ObjectCache::key(a, &[1], "t"));
+        assert_ne!(key, ObjectCache::key(a, &[1, 2], "u"));
+        assert_ne!(key, ObjectCache::index_key(a, "t"));
+    }
+
+    #[test]
+    fn index_lines_cut_short_are_skipped_and_later_lines_win() {
+        let dir = std::env::temp_dir().join(format!("autojit-index-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("x.index");
+        let (k1, k2) = (ContentHash(0x11), ContentHash(0x22));
+        let text = format!(
+            "{:016x} {}\n{:016x} {}\n{:016x} {}\n00000000000000",
+            1,
+            k1.to_hex(),
+            2,
+            k1.to_hex(),
+            1,
+            k2.to_hex()
         );
+        std::fs::write(&path, text).unwrap();
+        let index = read_index(&path);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(index.len(), 2);
+        assert_eq!(index[&1], k2);
+        assert_eq!(index[&2], k1);
     }
 }

@@ -195,6 +195,7 @@ pub fn encode_stats(stats: &StatsSnapshot) -> Writer {
         .u64(stats.compiled)
         .u64(stats.cache_hits);
     w.u64(stats.modules_loaded)
+        .u64(stats.objects)
         .u64(stats.compile_nanos)
         .u64(stats.materialize_nanos);
     w
@@ -208,6 +209,7 @@ pub fn decode_stats(bytes: &[u8]) -> Result<StatsSnapshot, DecodeError> {
         compiled: r.u64()?,
         cache_hits: r.u64()?,
         modules_loaded: r.u64()?,
+        objects: r.u64()?,
         compile_nanos: r.u64()?,
         materialize_nanos: r.u64()?,
     };
@@ -278,6 +280,7 @@ mod tests {
             compiled: 2,
             cache_hits: 3,
             modules_loaded: 4,
+            objects: 3,
             compile_nanos: 5,
             materialize_nanos: 6,
         };

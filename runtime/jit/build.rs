@@ -5,6 +5,7 @@ fn main() {
             "cpp/extract_body.cpp",
             "cpp/object_linking_layer.cpp",
             "cpp/remote_lookup.cpp",
+            "cpp/section_per_symbol.cpp",
         ],
         "autojit_jit_cxx",
     );

@@ -10,13 +10,18 @@ use llvm_sys::core::LLVMDisposeMessage;
 use llvm_sys::core::{
     LLVMContextSetDiagnosticHandler, LLVMGetDiagInfoDescription, LLVMGetDiagInfoSeverity,
 };
-use llvm_sys::prelude::{LLVMContextRef, LLVMDiagnosticInfoRef, LLVMModuleRef};
+use llvm_sys::prelude::{LLVMContextRef, LLVMDiagnosticInfoRef};
 use llvm_sys::target_machine::*;
 use llvm_sys::transforms::pass_builder::*;
 use llvm_sys::LLVMDiagnosticSeverity;
 use std::collections::HashMap;
-use std::ffi::{c_char, c_void, CString};
+use std::ffi::{c_void, CString};
 use std::sync::Mutex;
+
+extern "C" {
+    // runtime/jit/cpp/section_per_symbol.cpp
+    fn autojit_use_section_per_symbol(machine: LLVMTargetMachineRef);
+}
 
 pub struct Compiler {
     /// Errors LLVM reported through the context's diagnostic handler while
@@ -105,6 +110,14 @@ impl Compiler {
             );
             LLVMDisposeMessage(cpu);
             LLVMDisposeMessage(features);
+            // JITLink makes a block of each section and ORC tracks what each
+            // function needs through its block: with one `.text` (or one
+            // `.rodata` of jump tables) for a batch, every function would
+            // depend on everything the batch refers to, and linking a batch
+            // of a thousand functions took seconds.
+            if !tm.is_null() {
+                autojit_use_section_per_symbol(tm);
+            }
             tm
         };
         if tm.is_null() {
@@ -128,8 +141,6 @@ impl Compiler {
             LLVMDisposePassBuilderOptions(opts);
             result?;
         }
-        // SAFETY: the module is live and ours to change.
-        unsafe { give_functions_sections(module.0) };
         let mut buf = std::ptr::null_mut();
         let mut err = std::ptr::null_mut();
         // SAFETY: as above; on success we own `buf`.
@@ -159,34 +170,6 @@ impl Compiler {
     }
 }
 
-/// Puts each function in a section of its own, as `-ffunction-sections`
-/// does. The linker makes a block of each section and tracks what each
-/// function needs through its block: with one `.text` for a batch of
-/// functions, each would depend on everything the batch calls.
-///
-/// # Safety
-/// `module` must be live.
-unsafe fn give_functions_sections(module: LLVMModuleRef) {
-    use llvm_sys::core::*;
-    // SAFETY: the caller's promise; names and sections are copied by LLVM.
-    unsafe {
-        let mut f = LLVMGetFirstFunction(module);
-        while !f.is_null() {
-            let section = LLVMGetSection(f);
-            if LLVMIsDeclaration(f) == 0 && (section.is_null() || *section == 0) {
-                let mut len = 0;
-                let name = LLVMGetValueName2(f, &mut len);
-                let name = std::slice::from_raw_parts(name as *const u8, len);
-                let mut own = b".text.".to_vec();
-                own.extend_from_slice(name);
-                own.push(0);
-                LLVMSetSection(f, own.as_ptr() as *const c_char);
-            }
-            f = LLVMGetNextFunction(f);
-        }
-    }
-}
-
 extern "C" fn collect_diagnostic(info: LLVMDiagnosticInfoRef, sink: *mut c_void) {
     // SAFETY: `sink` is the compiler's boxed collection; `info` is live.
     let (sink, severity) = unsafe {
@@ -202,7 +185,12 @@ extern "C" fn collect_diagnostic(info: LLVMDiagnosticInfoRef, sink: *mut c_void)
     let message = take_message(unsafe { LLVMGetDiagInfoDescription(info) });
     // Errors are reported on one line: the first says what is wrong (an
     // inline asm error goes on with the source line and a caret).
-    let message = message.lines().next().unwrap_or_default().trim_end().to_string();
+    let message = message
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_end()
+        .to_string();
     if let Ok(mut sink) = sink.lock() {
         sink.push(message);
     }

@@ -1,4 +1,7 @@
-//! Compiles the one C++ file that registers the pass with LLVM's PassBuilder.
+//! Compiles the C++ files holding what the LLVM C API has no door for.
 fn main() {
-    autojit_llvm_cxx::compile_llvm_cxx(&["cpp/register_pass.cpp"], "autojit_register_pass");
+    autojit_llvm_cxx::compile_llvm_cxx(
+        &["cpp/register_pass.cpp", "cpp/inlinable_copy.cpp"],
+        "autojit_register_pass",
+    );
 }

@@ -2,9 +2,10 @@
 // module as clang made it (<stem>_incoming.ll), the lazy module (<stem>.ll)
 // and the static module (<stem>_static.ll) next to the lazy module in the
 // store. The log, then the three files, are checked as one stream so that
-// names and GUIDs in the log can be matched in the files. At -O1 the local
-// helper is copied into the lazy bodies that call it (at -O0 it is lazified
-// on its own: test/local-functions-O0.c).
+// names and GUIDs in the log can be matched in the files. The local helper
+// is promoted and lazified on its own (test/local-functions.c), and at -O1
+// each small lazified function keeps an inlinable copy in the lazy module
+// (test/inlinable-copies.c).
 // RUN: rm -rf %t.store
 // RUN: export AUTOJIT_CACHE_DIR=%t.store
 // RUN: env AUTOJIT_DEBUG=1 %clang -O1 %autojit -c %s -o %t.o 2> %t.err
@@ -32,12 +33,13 @@ void reset(void) { hits = 0; }
 // CHECK: {{^}}autojit-plugin: processing module [[FILE]]{{$}}
 // CHECK: {{^}}autojit-plugin: wrote [[STORE]]/modules/debug-output_incoming.ll{{$}}
 // CHECK: {{^}}autojit-plugin: promoted hits to [[HITS:hits\.autojit\.[0-9a-f]+]]{{$}}
-// CHECK-NOT: promoted helper
+// CHECK: {{^}}autojit-plugin: promoted helper to [[HELPER:helper\.autojit\.[0-9a-f]+]]{{$}}
+// CHECK: {{^}}autojit-plugin: gave 3 small lazified functions an inlinable copy{{$}}
 // CHECK: {{^}}autojit-plugin: wrote [[STORE]]/modules/debug-output.ll{{$}}
 // CHECK: {{^}}autojit-plugin: wrote lazy module [[STORE]]/modules/[[LAZY:debug[-_]output-[0-9a-f]+\.bc]]{{$}}
 // CHECK-DAG: {{^}}autojit-plugin: lazified tick guid 0x[[TICK:[0-9a-f]{16}]]{{$}}
 // CHECK-DAG: {{^}}autojit-plugin: lazified reset guid 0x[[RESET:[0-9a-f]{16}]]{{$}}
-// CHECK-NOT: lazified helper
+// CHECK-DAG: {{^}}autojit-plugin: lazified [[HELPER]] guid 0x{{[0-9a-f]+}}{{$}}
 // CHECK: {{^}}autojit-plugin: wrote [[STORE]]/modules/debug-output_static.ll{{$}}
 
 // The module as clang made it.
@@ -48,13 +50,15 @@ void reset(void) { hits = 0; }
 // CHECK-DAG: call i32 @helper(
 // CHECK-DAG: define dso_local void @reset(
 
-// The lazy module: the bodies, named after their GUIDs, with the local helper
-// copied in and the promoted variable declared.
+// The lazy module: the bodies, named after their GUIDs, an inlinable copy of
+// each under its source name, and the promoted variable declared.
 // CHECK-LABEL: ; ModuleID =
 // CHECK-DAG: @[[HITS]] = external global i32
 // CHECK-DAG: define {{.*}}i32 @__autojit_fn_[[TICK]](i32 {{.*}}) #[[TICKATTR:[0-9]+]] {
 // CHECK-DAG: define {{.*}}void @__autojit_fn_[[RESET]]() #[[RESETATTR:[0-9]+]] {
-// CHECK-DAG: define internal i32 @helper(
+// CHECK-DAG: define available_externally i32 @[[HELPER]](
+// CHECK-DAG: define available_externally i32 @tick(
+// CHECK-DAG: define available_externally void @reset(
 // CHECK-DAG: attributes #[[TICKATTR]] = { {{.*}}"autojit-name"="tick"
 // CHECK-DAG: attributes #[[RESETATTR]] = { {{.*}}"autojit-name"="reset"
 // CHECK-DAG: !{i32 2, !"autojit-opt-level", i32 1}
@@ -65,7 +69,6 @@ void reset(void) { hits = 0; }
 // CHECK-DAG: @[[HITS]] = hidden global i32 0
 // CHECK-DAG: @__llvm_autojit_lazy_path = private unnamed_addr constant [{{[0-9]+}} x i8] c"[[STORE]]/modules/[[LAZY]]\00"
 // CHECK-DAG: @llvm.global_ctors = appending global {{.*}} @__llvm_autojit_module_ctor
-// CHECK-NOT: @helper
 // CHECK: define dso_local i32 @tick(
 // CHECK-NOT: @[[HITS]]
 // CHECK: call void asm sideeffect "jmp *2f(%rip){{.*}}__llvm_autojit_resolve

@@ -24,8 +24,7 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<bool, String> 
         enabled: opts.debug,
     };
     let source = absolute_source_path(&ir::source_filename(m));
-    let locals = crate::promote::LocalFunctions::for_opt_level(opts.opt_level);
-    if let Err(reason) = check_module(m, locals) {
+    if let Err(reason) = check_module(m) {
         log.line(|| format!("skipped module {source}: {reason}"));
         return Ok(false);
     }
@@ -46,7 +45,7 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<bool, String> 
     for (f, reason) in &labels.pinned {
         log.line(|| format!("kept {} in the static object: {reason}", ir::name(*f)));
     }
-    for p in crate::promote::promote_locals(m, module_id, &labels, locals) {
+    for p in crate::promote::promote_locals(m, module_id, &labels) {
         log.line(|| format!("promoted {} to {}", p.old_name, p.new_name));
     }
 
@@ -60,6 +59,10 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<bool, String> 
         })
         .collect();
     let lazy = build_lazy_module(m, &lazy_functions, opts.opt_level);
+    if opts.opt_level > 0 {
+        let copied = crate::inlinable::add_inlinable_copies(lazy.0, &lazy_functions);
+        log.line(|| format!("gave {copied} small lazified functions an inlinable copy"));
+    }
     log.dump(lazy.0, &modules_dir, &stem, "")?;
     let (lazy_path, hash) = write_lazy_file(lazy.0, &modules_dir, &stem)?;
     log.line(|| format!("wrote lazy module {}", lazy_path.display()));

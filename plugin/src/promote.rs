@@ -6,12 +6,11 @@
 //! address, so it becomes hidden external too and is lazified like any other;
 //! so does a local function pinned for its label addresses, whose copies in
 //! lazy bodies would read label addresses of the static copy. Local functions
-//! that are only called are lazified too at -O0, where nothing inlines them:
-//! each is then compiled once, instead of once in every body that calls it
-//! (unless only code that stays in the program calls it: constructors and
-//! their helpers run at start-up anyway). Above -O0 they stay local, and the
-//! runtime copies them into each lazy body that calls them, where the
-//! optimizer can inline them.
+//! that lazified code calls are lazified too, at every level: each is then
+//! compiled once, instead of once in every body that calls it (unless only
+//! code that stays in the program calls it: constructors and their helpers
+//! run at start-up anyway). Above -O0 the small ones keep a copy for the
+//! inliner (`inlinable.rs`).
 //!
 //! An unnamed-address constant (a string literal) is copied the same way only
 //! when one lazified function, compiled once, is all that uses it: a constant
@@ -28,30 +27,10 @@ use llvm_sys::prelude::*;
 use llvm_sys::{LLVMLinkage, LLVMUnnamedAddr, LLVMVisibility};
 use std::collections::{HashMap, HashSet};
 
-/// Which local functions become lazy functions of their own.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum LocalFunctions {
-    /// Every one (-O0).
-    Lazified,
-    /// Only those whose address escapes; the others travel with their
-    /// callers' bodies.
-    CopiedIntoCallers,
-}
-
-impl LocalFunctions {
-    pub fn for_opt_level(opt_level: u32) -> Self {
-        if opt_level == 0 {
-            LocalFunctions::Lazified
-        } else {
-            LocalFunctions::CopiedIntoCallers
-        }
-    }
-
-    /// Whether the local function `f` is promoted and lazified; `pinned`
-    /// keep their bodies in the program.
-    pub fn lazifies(self, f: LLVMValueRef, pinned: &HashSet<LLVMValueRef>) -> bool {
-        address_escapes(f) || (self == LocalFunctions::Lazified && called_from_lazy_code(f, pinned))
-    }
+/// Whether the local function `f` is promoted and lazified; `pinned` keep
+/// their bodies in the program.
+pub fn lazifies(f: LLVMValueRef, pinned: &HashSet<LLVMValueRef>) -> bool {
+    address_escapes(f) || called_from_lazy_code(f, pinned)
 }
 
 pub struct Promotion {
@@ -59,17 +38,11 @@ pub struct Promotion {
     pub new_name: String,
 }
 
-pub fn promote_locals(
-    m: LLVMModuleRef,
-    module_id: u64,
-    labels: &LabelAddresses,
-    locals: LocalFunctions,
-) -> Vec<Promotion> {
+pub fn promote_locals(m: LLVMModuleRef, module_id: u64, labels: &LabelAddresses) -> Vec<Promotion> {
     let pinned = crate::select::pinned_functions(m);
     let label_pinned: HashSet<LLVMValueRef> = labels.pinned.iter().map(|&(f, _)| f).collect();
     let mut constants = ConstantOwners {
         pinned: &pinned,
-        locals,
         tables: &labels.tables,
         owners: HashMap::new(),
     };
@@ -91,7 +64,7 @@ pub fn promote_locals(
     for f in ir::functions(m) {
         if ir::is_local(ir::linkage(f))
             && (!pinned.contains(&f) || label_pinned.contains(&f))
-            && (label_pinned.contains(&f) || locals.lazifies(f, &pinned))
+            && (label_pinned.contains(&f) || lazifies(f, &pinned))
         {
             promoted.push(promote(f, module_id));
         }
@@ -147,7 +120,6 @@ impl Owner {
 
 struct ConstantOwners<'a> {
     pinned: &'a HashSet<LLVMValueRef>,
-    locals: LocalFunctions,
     tables: &'a HashSet<LLVMValueRef>,
     owners: HashMap<LLVMValueRef, Owner>,
 }
@@ -185,7 +157,7 @@ impl ConstantOwners<'_> {
                 continue;
             }
             let o = if let Some(f) = ir::instruction_function(user) {
-                if crate::select::will_be_lazified(f, self.pinned, self.locals) {
+                if crate::select::will_be_lazified(f, self.pinned) {
                     Owner::Body(f)
                 } else {
                     Owner::Shared

@@ -1,7 +1,6 @@
 //! Which modules the pass touches and which functions it lazifies.
 
 use crate::ir;
-use crate::promote::LocalFunctions;
 use autojit_abi::names;
 use llvm_sys::core::*;
 use llvm_sys::prelude::*;
@@ -31,7 +30,7 @@ impl std::fmt::Display for SkipReason {
 }
 
 /// Checks the rules that leave a module untouched, before anything changes.
-pub fn check_module(m: LLVMModuleRef, locals: LocalFunctions) -> Result<(), SkipReason> {
+pub fn check_module(m: LLVMModuleRef) -> Result<(), SkipReason> {
     let triple = ir::target_triple(m);
     if !autojit_abi::arch::supports_triple(&triple) {
         return Err(SkipReason::UnsupportedTarget(triple));
@@ -51,7 +50,7 @@ pub fn check_module(m: LLVMModuleRef, locals: LocalFunctions) -> Result<(), Skip
     let pinned = pinned_functions(m);
     if !ir::functions(m)
         .into_iter()
-        .any(|f| will_be_lazified(f, &pinned, locals))
+        .any(|f| will_be_lazified(f, &pinned))
     {
         return Err(SkipReason::NothingToLazify);
     }
@@ -117,13 +116,10 @@ pub fn chosen_functions(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
 }
 
 /// Whether `f` will be lazified, as one body, once promotion has made the
-/// local functions `locals` lazifies external.
-pub fn will_be_lazified(
-    f: LLVMValueRef,
-    pinned: &HashSet<LLVMValueRef>,
-    locals: LocalFunctions,
-) -> bool {
-    is_candidate(f, pinned) && (!ir::is_local(ir::linkage(f)) || locals.lazifies(f, pinned))
+/// local functions it lazifies external.
+pub fn will_be_lazified(f: LLVMValueRef, pinned: &HashSet<LLVMValueRef>) -> bool {
+    is_candidate(f, pinned)
+        && (!ir::is_local(ir::linkage(f)) || crate::promote::lazifies(f, pinned))
 }
 
 /// A definition with a body of its own that nothing pins in the program.

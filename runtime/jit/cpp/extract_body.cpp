@@ -20,8 +20,10 @@ static char *copyMessage(const std::string &S) { return LLVMCreateMessage(S.c_st
 namespace {
 // The transitive closure of what bodies refer to that they must carry along:
 // local symbols, and available_externally bodies (always-inline functions the
-// program defines itself) for the inliner. It also collects the function
-// declarations the carried code refers to, in first-reference order.
+// program defines itself, and copies of small lazified functions above -O0)
+// for the inliner. It also collects the functions the carried code refers to
+// that it does not compile (declarations, available_externally copies), in
+// first-reference order.
 class LocalClosure {
   SmallPtrSet<const GlobalValue *, 16> Members;
   SmallVector<GlobalValue *, 16> Work;
@@ -34,7 +36,10 @@ class LocalClosure {
                      (GV->hasAvailableExternallyLinkage() && isa<Function>(GV));
       if (Carried && Members.insert(GV).second)
         Work.push_back(GV);
-      else if (auto *F = dyn_cast<Function>(GV); F && F->isDeclaration())
+      // A lazified function is called by a declaration, or by an inlinable
+      // available_externally copy above -O0.
+      if (auto *F = dyn_cast<Function>(GV);
+          F && (F->isDeclaration() || F->hasAvailableExternallyLinkage()))
         Declarations.insert(F);
       return;
     }
@@ -209,8 +214,8 @@ extern "C" LLVMModuleRef autojit_extract_functions(LLVMModuleRef LazyModule,
   return wrap(Extracted.release());
 }
 
-// Calls Found(Context, Name, Length) for each function declaration that
-// the body named BodyName, or a local helper it carries, refers to, in
+// Calls Found(Context, Name, Length) for each function that the body named
+// BodyName, or what it carries, refers to without compiling it, in
 // first-reference order. Returns false with *ErrorMessage set if the body
 // cannot be read.
 extern "C" bool autojit_referenced_declarations(

@@ -1,14 +1,18 @@
 // Batches: the first call into a module compiles, in one object, the
 // functions of that module it reaches that nothing compiled yet; a warm run
-// links that one object. AUTOJIT_BATCH=1 compiles each function alone; a
-// function no call reached yet gets a batch of its own.
+// links that one object. At -O0 a batch smaller than 64 functions is topped
+// up with the module's other functions nothing compiled yet (here the one
+// only a pointer reaches); above -O0 such a function gets a batch of its own
+// when it is called. AUTOJIT_BATCH=1 compiles each function alone.
 // RUN: rm -rf %t.store
 // RUN: export AUTOJIT_CACHE_DIR=%t.store
 // RUN: %clang -O0 -g %autojit %s -o %t.exe %rt
 // RUN: env AUTOJIT_STATS=1 %t.exe 2>&1 | FileCheck --check-prefix=COLD %s -DRT=%rtprefix
-// RUN: env AUTOJIT_STATS=1 %t.exe 2>&1 | FileCheck --check-prefix=WARM %s -DRT=%rtprefix
+// RUN: env AUTOJIT_STATS=1 %t.exe indirect 2>&1 | FileCheck --check-prefix=WARM %s -DRT=%rtprefix
 // RUN: env AUTOJIT_STATS=1 AUTOJIT_BATCH=1 AUTOJIT_DISABLE_OBJECT_CACHE=1 %t.exe 2>&1 | FileCheck --check-prefix=ALONE %s -DRT=%rtprefix
-// RUN: env AUTOJIT_STATS=1 %t.exe indirect 2>&1 | FileCheck --check-prefix=INDIRECT %s -DRT=%rtprefix
+// RUN: %clang -O2 -g %autojit %s -o %t.O2.exe %rt
+// RUN: env AUTOJIT_STATS=1 %t.O2.exe 2>&1 | FileCheck --check-prefix=O2 %s -DRT=%rtprefix
+// RUN: env AUTOJIT_STATS=1 %t.O2.exe indirect 2>&1 | FileCheck --check-prefix=O2-INDIRECT %s -DRT=%rtprefix
 
 #include <stdio.h>
 
@@ -20,6 +24,7 @@ int by_pointer(int x) { return x + 100; }
 int (*volatile pointer)(int) = by_pointer;
 
 int main(int argc, char **argv) {
+  (void)argv;
   int result = middle(4) + other(1);
   if (argc > 1)
     result += pointer(0);
@@ -28,10 +33,12 @@ int main(int argc, char **argv) {
 }
 
 // COLD-DAG: result=16
-// COLD-DAG: [[RT]] stats: materialized=4 compiled=4 cache-hits=0 modules-loaded=1 objects=1
-// WARM-DAG: result=16
-// WARM-DAG: [[RT]] stats: materialized=4 compiled=0 cache-hits=4 modules-loaded=0 objects=1
+// COLD-DAG: [[RT]] stats: materialized=5 compiled=5 cache-hits=0 modules-loaded=1 objects=1
+// WARM-DAG: result=116
+// WARM-DAG: [[RT]] stats: materialized=5 compiled=0 cache-hits=5 modules-loaded=0 objects=1
 // ALONE-DAG: result=16
 // ALONE-DAG: [[RT]] stats: materialized=4 compiled=4 cache-hits=0 modules-loaded=1 objects=4
-// INDIRECT-DAG: result=116
-// INDIRECT-DAG: [[RT]] stats: materialized=5 compiled=1 cache-hits=4 modules-loaded=1 objects=2
+// O2-DAG: result=16
+// O2-DAG: [[RT]] stats: materialized=4 compiled=4 cache-hits=0 modules-loaded=1 objects=1
+// O2-INDIRECT-DAG: result=116
+// O2-INDIRECT-DAG: [[RT]] stats: materialized=5 compiled=1 cache-hits=4 modules-loaded=1 objects=2

@@ -29,6 +29,6 @@ int main(void) {
 }
 
 // COLD-DAG: 25 7 {{21|70}}
-// COLD-DAG: stats: materialized=4 compiled=4 cache-hits=0 modules-loaded=2 objects=3
+// COLD-DAG: stats: materialized=4 compiled=4 cache-hits=0 modules-loaded=2 objects=2
 // EDITED-DAG: 25 7 70
-// EDITED-DAG: stats: materialized=4 compiled=2 cache-hits=2 modules-loaded=1 objects=3
+// EDITED-DAG: stats: materialized=4 compiled=2 cache-hits=2 modules-loaded=1 objects=2

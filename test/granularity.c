@@ -1,12 +1,16 @@
-// Only what runs is compiled: calling one function of a module with a
-// thousand functions compiles that function and main, nothing else, and reads
-// no lazy module the run does not call into.
+// What runs decides what is compiled: calling one function of a module with
+// a thousand functions compiles main, that function and, at -O0, one batch
+// topped up to 64 functions of the module; above -O0, only the two. No lazy
+// module the run does not call into is read.
 // RUN: rm -rf %t.store
 // RUN: export AUTOJIT_CACHE_DIR=%t.store
 // RUN: %clang -O0 -c %autojit %s -o %t.main.o
 // RUN: %clang -O0 -c %autojit %inputs/never-called.c -o %t.never.o
 // RUN: %clang %t.main.o %t.never.o -o %t.exe %rt
 // RUN: env AUTOJIT_STATS=1 %t.exe 2>&1 | FileCheck %s -DRT=%rtprefix
+// RUN: %clang -O2 -c %autojit %s -o %t.main.O2.o
+// RUN: %clang %t.main.O2.o %t.never.o -o %t.O2.exe %rt
+// RUN: env AUTOJIT_STATS=1 %t.O2.exe 2>&1 | FileCheck %s --check-prefix=O2 -DRT=%rtprefix
 
 #include <stdio.h>
 
@@ -21,4 +25,6 @@ int main(void) {
 }
 
 // CHECK-DAG: f1234=1235
-// CHECK-DAG: [[RT]] stats: materialized=2 compiled=2 cache-hits=0 modules-loaded=1
+// CHECK-DAG: [[RT]] stats: materialized=64 compiled=64 cache-hits=0 modules-loaded=1 objects=1
+// O2-DAG: f1234=1235
+// O2-DAG: [[RT]] stats: materialized=2 compiled=2 cache-hits=0 modules-loaded=1 objects=1

@@ -25,7 +25,7 @@ namespace {
 // that it does not compile (declarations, available_externally copies), in
 // first-reference order.
 class LocalClosure {
-  SmallPtrSet<const GlobalValue *, 16> Members;
+  SetVector<GlobalValue *> Members;
   SmallVector<GlobalValue *, 16> Work;
   SmallPtrSet<const Constant *, 32> SeenConstants;
   SetVector<Function *> Declarations;
@@ -34,7 +34,7 @@ class LocalClosure {
     if (auto *GV = dyn_cast<GlobalValue>(V)) {
       bool Carried = GV->hasLocalLinkage() ||
                      (GV->hasAvailableExternallyLinkage() && isa<Function>(GV));
-      if (Carried && Members.insert(GV).second)
+      if (Carried && Members.insert(GV))
         Work.push_back(GV);
       // A lazified function is called by a declaration, or by an inlinable
       // available_externally copy above -O0.
@@ -70,7 +70,9 @@ public:
     return Error::success();
   }
 
-  bool contains(const GlobalValue *GV) const { return Members.count(GV); }
+  // In the order they were reached: the bodies asked for, then what they
+  // carry.
+  ArrayRef<GlobalValue *> members() const { return Members.getArrayRef(); }
   ArrayRef<Function *> declarations() const { return Declarations.getArrayRef(); }
 };
 } // namespace
@@ -170,30 +172,33 @@ extern "C" LLVMModuleRef autojit_extract_functions(LLVMModuleRef LazyModule,
   for (const Module::ModuleFlagEntry &Flag : Flags)
     Extracted->addModuleFlag(Flag.Behavior, Flag.Key->getString(), Flag.Val);
 
-  // Prototypes first, in the lazy module's order, so that names and the
-  // printed module (the cache key) do not depend on traversal order.
+  // Prototypes first, variables before functions, each in the order the
+  // closure reached them: walking the lazy module's own lists instead would
+  // cost as much as the module has symbols, for every batch.
   ValueToValueMapTy VMap;
   DeclarationMaterializer Declarations(*Extracted);
   SmallVector<std::pair<GlobalVariable *, GlobalVariable *>, 8> Variables;
   SmallVector<std::pair<Function *, Function *>, 8> Functions;
-  for (GlobalVariable &G : M.globals()) {
-    if (!Closure.contains(&G))
+  for (GlobalValue *GV : Closure.members()) {
+    auto *G = dyn_cast<GlobalVariable>(GV);
+    if (!G)
       continue;
-    auto *NG = new GlobalVariable(*Extracted, G.getValueType(), G.isConstant(),
-                                  G.getLinkage(), nullptr, G.getName(), nullptr,
-                                  G.getThreadLocalMode(), G.getAddressSpace());
-    NG->copyAttributesFrom(&G);
-    VMap[&G] = NG;
-    Variables.push_back({&G, NG});
+    auto *NG = new GlobalVariable(*Extracted, G->getValueType(), G->isConstant(),
+                                  G->getLinkage(), nullptr, G->getName(), nullptr,
+                                  G->getThreadLocalMode(), G->getAddressSpace());
+    NG->copyAttributesFrom(G);
+    VMap[G] = NG;
+    Variables.push_back({G, NG});
   }
-  for (Function &F : M) {
-    if (!Closure.contains(&F))
+  for (GlobalValue *GV : Closure.members()) {
+    auto *F = dyn_cast<Function>(GV);
+    if (!F)
       continue;
-    Function *NF = Function::Create(F.getFunctionType(), F.getLinkage(),
-                                    F.getAddressSpace(), F.getName(), Extracted.get());
-    NF->copyAttributesFrom(&F);
-    VMap[&F] = NF;
-    Functions.push_back({&F, NF});
+    Function *NF = Function::Create(F->getFunctionType(), F->getLinkage(),
+                                    F->getAddressSpace(), F->getName(), Extracted.get());
+    NF->copyAttributesFrom(F);
+    VMap[F] = NF;
+    Functions.push_back({F, NF});
   }
   shareDebugInfo(M, Functions, VMap);
   for (auto [F, NF] : Functions) {

@@ -23,35 +23,55 @@ pub fn limit(environment: &Environment) -> usize {
         .map_or(DEFAULT_LIMIT, |n| n.max(1))
 }
 
-/// `root` and up to `limit - 1` functions reachable from it, breadth
-/// first: `references(f)` lists what `f` refers to, and only functions
-/// `eligible` accepts join (and are looked into). A function whose
-/// references cannot be read is simply not looked into.
+/// At -O0, the fewest functions an object is given: a batch that stops
+/// short is topped up with the module's next functions nothing compiled yet
+/// (the functions the descriptor lists after the one called, then those
+/// before it), with what they reach. Code of one file tends to run together
+/// (a test suite's tests, a library's entry points), and at -O0 compiling a
+/// function costs less than the object it would otherwise need later.
+pub const FILL_AT_O0: usize = 64;
+
+/// `root` and up to `limit - 1` more functions: first those reachable from
+/// it, breadth first (`references(f)` lists what `f` refers to); then, while
+/// the batch is smaller than `fill_to`, the next of `neighbours` with what
+/// it reaches. Only functions `eligible` accepts join (and are looked into);
+/// a function whose references cannot be read is not looked into.
 pub fn plan<E>(
     root: u64,
     limit: usize,
+    fill_to: usize,
+    neighbours: impl IntoIterator<Item = u64>,
     mut references: impl FnMut(u64) -> Result<Vec<u64>, E>,
     mut eligible: impl FnMut(u64) -> bool,
 ) -> Vec<u64> {
     let mut batch = vec![root];
     let mut seen = HashSet::from([root]);
+    let mut neighbours = neighbours.into_iter();
     let mut next = 0;
-    while next < batch.len() && batch.len() < limit {
-        let Ok(referenced) = references(batch[next]) else {
+    loop {
+        while next < batch.len() && batch.len() < limit {
+            let looked_into = batch[next];
             next += 1;
-            continue;
-        };
-        next += 1;
-        for f in referenced {
-            if batch.len() == limit {
-                break;
-            }
-            if seen.insert(f) && eligible(f) {
-                batch.push(f);
+            let Ok(referenced) = references(looked_into) else {
+                continue;
+            };
+            for f in referenced {
+                if batch.len() == limit {
+                    break;
+                }
+                if seen.insert(f) && eligible(f) {
+                    batch.push(f);
+                }
             }
         }
+        if batch.len() >= fill_to.min(limit) {
+            return batch;
+        }
+        let Some(neighbour) = neighbours.by_ref().find(|&f| seen.insert(f) && eligible(f)) else {
+            return batch;
+        };
+        batch.push(neighbour);
     }
-    batch
 }
 
 #[cfg(test)]
@@ -71,7 +91,7 @@ mod tests {
 
     fn plan_in(limit: usize, eligible: impl Fn(u64) -> bool) -> Vec<u64> {
         let g = graph();
-        plan(1, limit, |f| g.get(&f).cloned().ok_or(()), eligible)
+        plan(1, limit, 1, [], |f| g.get(&f).cloned().ok_or(()), eligible)
     }
 
     #[test]
@@ -94,18 +114,37 @@ mod tests {
     #[test]
     fn unreadable_references_end_that_branch() {
         let g = graph();
-        let batch = plan(
-            1,
-            100,
-            |f| {
-                if f == 3 {
-                    Err(())
-                } else {
-                    g.get(&f).cloned().ok_or(())
-                }
-            },
-            |_| true,
-        );
-        assert_eq!(batch, vec![1, 2, 3, 4]);
+        let references = |f| match f {
+            3 => Err(()),
+            _ => g.get(&f).cloned().ok_or(()),
+        };
+        assert_eq!(plan(1, 100, 1, [], references, |_| true), vec![1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn small_batches_are_topped_up_with_neighbours_and_what_they_reach() {
+        let g = HashMap::from([
+            (1, vec![2]),
+            (2, vec![]),
+            (7, vec![8]),
+            (8, vec![]),
+            (9, vec![]),
+        ]);
+        let plan_with = |fill_to, eligible: &dyn Fn(u64) -> bool| {
+            plan(
+                1,
+                100,
+                fill_to,
+                [2, 7, 9],
+                |f| g.get(&f).cloned().ok_or(()),
+                eligible,
+            )
+        };
+        assert_eq!(plan_with(1, &|_| true), vec![1, 2]);
+        // 2 is in already; 7 brings 8 along.
+        assert_eq!(plan_with(4, &|_| true), vec![1, 2, 7, 8]);
+        assert_eq!(plan_with(100, &|_| true), vec![1, 2, 7, 8, 9]);
+        // A compiled neighbour is skipped.
+        assert_eq!(plan_with(4, &|f| f != 7), vec![1, 2, 9]);
     }
 }

@@ -103,6 +103,14 @@ impl LazyModuleStore {
         Ok(self.loaded.get_mut(&id).expect("just inserted"))
     }
 
+    /// The optimization level module `id` was built at (0 if it is not
+    /// loaded).
+    pub fn opt_level(&self, id: ModuleId) -> u32 {
+        self.loaded
+            .get(&id)
+            .map_or(0, |loaded| opt_level(&loaded.module))
+    }
+
     /// Extracts the bodies of `guids` from module `id` into one module.
     pub fn extract(
         &mut self,
@@ -127,9 +135,7 @@ impl LazyModuleStore {
             return Err(fail(ErrorKind::MissingBody(take_message(msg))));
         }
         let module = OwnedModule(extracted);
-        let flag = CString::new(names::OPT_LEVEL_FLAG).expect("no NUL");
-        // SAFETY: the module is live.
-        let opt_level = unsafe { autojit_module_flag_int(module.0, flag.as_ptr()) }.max(0) as u32;
+        let opt_level = opt_level(&module);
         let source_names = bodies
             .iter()
             .map(|body| {
@@ -208,6 +214,13 @@ fn failure(module: &Registration, guid: u64, kind: ErrorKind) -> Error {
         source: Some(module.source_path.clone()),
         kind,
     }
+}
+
+/// The level the plugin recorded in a lazy module, or one extracted from it.
+fn opt_level(module: &OwnedModule) -> u32 {
+    let flag = CString::new(names::OPT_LEVEL_FLAG).expect("no NUL");
+    // SAFETY: the module is live.
+    unsafe { autojit_module_flag_int(module.0, flag.as_ptr()) }.max(0) as u32
 }
 
 fn load(context: LLVMContextRef, module: &Registration) -> Result<OwnedModule, ErrorKind> {

@@ -75,13 +75,23 @@ pub fn build_lazy_module(
     lazy
 }
 
-/// Names the lazy code refers to but does not define.
+/// Names the lazy code refers to but does not define: declarations, and
+/// the inlinable copies of lazified functions (a call the optimizer does not
+/// inline, or an address, still needs the program's stub).
 pub fn external_references(l: LLVMModuleRef) -> Vec<String> {
     ir::global_values(l)
         .into_iter()
-        .filter(|&gv| ir::is_declaration(gv) && ir::has_uses(gv))
+        .filter(|&gv| (ir::is_declaration(gv) || is_inlinable_copy(gv)) && ir::has_uses(gv))
         .map(ir::name)
         .collect()
+}
+
+/// An available_externally copy `inlinable.rs` made; the program's own
+/// always-inline functions are the other available_externally ones.
+fn is_inlinable_copy(gv: LLVMValueRef) -> bool {
+    ir::is_function(gv)
+        && ir::linkage(gv) == LLVMLinkage::LLVMAvailableExternallyLinkage
+        && !ir::has_fn_attr(gv, "alwaysinline")
 }
 
 /// Renames the body to `__autojit_fn_<guid>` and leaves a declaration with the

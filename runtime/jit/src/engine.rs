@@ -166,7 +166,11 @@ impl Engine {
             // address callers already have.
             compiled.entry(member).or_insert(address);
         }
-        Ok(compiled[&guid])
+        // Every path above links an object that defines `guid`.
+        compiled
+            .get(&guid)
+            .copied()
+            .ok_or_else(|| Error::new(guid, ErrorKind::UnknownFunction))
     }
 
     /// Links the object that holds `guid`: the cached one an unchanged lazy

@@ -1,9 +1,10 @@
 // Batches: the first call into a module compiles, in one object, the
 // functions of that module it reaches that nothing compiled yet; a warm run
-// links that one object. At -O0 a batch smaller than 64 functions is topped
-// up with the module's other functions nothing compiled yet (here the one
-// only a pointer reaches); above -O0 such a function gets a batch of its own
-// when it is called. AUTOJIT_BATCH=1 compiles each function alone.
+// links that one object. A batch smaller than 64 functions is topped up with
+// the module's other functions nothing compiled yet (here the one only a
+// pointer reaches), at -O0 and -O2 alike. AUTOJIT_BATCH=1 compiles each
+// function alone, and then a function only a pointer reaches gets an object
+// of its own when it is called.
 // RUN: rm -rf %t.store
 // RUN: export AUTOJIT_CACHE_DIR=%t.store
 // RUN: %clang -O0 -g %autojit %s -o %t.exe %rt
@@ -12,7 +13,9 @@
 // RUN: env AUTOJIT_STATS=1 AUTOJIT_BATCH=1 AUTOJIT_DISABLE_OBJECT_CACHE=1 %t.exe 2>&1 | FileCheck --check-prefix=ALONE %s -DRT=%rtprefix
 // RUN: %clang -O2 -g %autojit %s -o %t.O2.exe %rt
 // RUN: env AUTOJIT_STATS=1 %t.O2.exe 2>&1 | FileCheck --check-prefix=O2 %s -DRT=%rtprefix
-// RUN: env AUTOJIT_STATS=1 %t.O2.exe indirect 2>&1 | FileCheck --check-prefix=O2-INDIRECT %s -DRT=%rtprefix
+// RUN: rm -rf %t.store/objects
+// RUN: env AUTOJIT_STATS=1 AUTOJIT_BATCH=1 %t.O2.exe 2>&1 | FileCheck --check-prefix=O2-ALONE %s -DRT=%rtprefix
+// RUN: env AUTOJIT_STATS=1 AUTOJIT_BATCH=1 %t.O2.exe indirect 2>&1 | FileCheck --check-prefix=O2-INDIRECT %s -DRT=%rtprefix
 
 #include <stdio.h>
 
@@ -39,6 +42,9 @@ int main(int argc, char **argv) {
 // ALONE-DAG: result=16
 // ALONE-DAG: [[RT]] stats: materialized=4 compiled=4 cache-hits=0 modules-loaded=1 objects=4
 // O2-DAG: result=16
-// O2-DAG: [[RT]] stats: materialized=4 compiled=4 cache-hits=0 modules-loaded=1 objects=1
+// O2-DAG: [[RT]] stats: materialized=5 compiled=5 cache-hits=0 modules-loaded=1 objects=1
+// At -O2 main inlines the other three.
+// O2-ALONE-DAG: result=16
+// O2-ALONE-DAG: [[RT]] stats: materialized=1 compiled=1 cache-hits=0 modules-loaded=1 objects=1
 // O2-INDIRECT-DAG: result=116
-// O2-INDIRECT-DAG: [[RT]] stats: materialized=5 compiled=1 cache-hits=4 modules-loaded=1 objects=2
+// O2-INDIRECT-DAG: [[RT]] stats: materialized=2 compiled=1 cache-hits=1 modules-loaded=1 objects=2

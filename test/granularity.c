@@ -1,6 +1,6 @@
 // What runs decides what is compiled: calling one function of a module with
-// a thousand functions compiles main, that function and, at -O0, one batch
-// topped up to 64 functions of the module; above -O0, only the two. No lazy
+// a thousand functions compiles main and that function in one batch, topped
+// up to 64 functions of the module (AUTOJIT_BATCH=2: only the two). No lazy
 // module the run does not call into is read.
 // RUN: rm -rf %t.store
 // RUN: export AUTOJIT_CACHE_DIR=%t.store
@@ -10,7 +10,8 @@
 // RUN: env AUTOJIT_STATS=1 %t.exe 2>&1 | FileCheck %s -DRT=%rtprefix
 // RUN: %clang -O2 -c %autojit %s -o %t.main.O2.o
 // RUN: %clang %t.main.O2.o %t.never.o -o %t.O2.exe %rt
-// RUN: env AUTOJIT_STATS=1 %t.O2.exe 2>&1 | FileCheck %s --check-prefix=O2 -DRT=%rtprefix
+// RUN: env AUTOJIT_STATS=1 %t.O2.exe 2>&1 | FileCheck %s -DRT=%rtprefix
+// RUN: env AUTOJIT_STATS=1 AUTOJIT_BATCH=2 AUTOJIT_DISABLE_OBJECT_CACHE=1 %t.exe 2>&1 | FileCheck %s --check-prefix=TWO -DRT=%rtprefix
 
 #include <stdio.h>
 
@@ -26,5 +27,5 @@ int main(void) {
 
 // CHECK-DAG: f1234=1235
 // CHECK-DAG: [[RT]] stats: materialized=64 compiled=64 cache-hits=0 modules-loaded=1 objects=1
-// O2-DAG: f1234=1235
-// O2-DAG: [[RT]] stats: materialized=2 compiled=2 cache-hits=0 modules-loaded=1 objects=1
+// TWO-DAG: f1234=1235
+// TWO-DAG: [[RT]] stats: materialized=2 compiled=2 cache-hits=0 modules-loaded=1 objects=1

@@ -23,13 +23,14 @@ pub fn limit(environment: &Environment) -> usize {
         .map_or(DEFAULT_LIMIT, |n| n.max(1))
 }
 
-/// At -O0, the fewest functions an object is given: a batch that stops
-/// short is topped up with the module's next functions nothing compiled yet
-/// (the functions the descriptor lists after the one called, then those
-/// before it), with what they reach. Code of one file tends to run together
-/// (a test suite's tests, a library's entry points), and at -O0 compiling a
-/// function costs less than the object it would otherwise need later.
-pub const FILL_AT_O0: usize = 64;
+/// The fewest functions an object is given: a batch that stops short is
+/// topped up with the module's next functions nothing compiled yet (those
+/// the descriptor lists after the one called, then those before it), with
+/// what they reach. Code of one file tends to run together (a test suite's
+/// tests, a library's entry points), and compiling a function that never
+/// runs costs less than the object another would otherwise need later: at
+/// -O2 each object also optimizes again the inlinable copies it carries.
+pub const FILL: usize = 64;
 
 /// `root` and up to `limit - 1` more functions: first those reachable from
 /// it, breadth first (`references(f)` lists what `f` refers to); then, while

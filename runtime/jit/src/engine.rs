@@ -221,10 +221,6 @@ impl Engine {
         } else {
             self.batch_limit
         };
-        let fill_to = match b.lazy.opt_level(id) {
-            0 => batch::FILL_AT_O0,
-            _ => 1,
-        };
         let at = module.guids.iter().position(|&g| g == guid).unwrap_or(0);
         let neighbours = module.guids[at + 1..]
             .iter()
@@ -233,7 +229,7 @@ impl Engine {
         let batch = batch::plan(
             guid,
             limit,
-            fill_to,
+            batch::FILL,
             neighbours,
             |g| b.lazy.references(id, module, g),
             |g| {

@@ -103,14 +103,6 @@ impl LazyModuleStore {
         Ok(self.loaded.get_mut(&id).expect("just inserted"))
     }
 
-    /// The optimization level module `id` was built at (0 if it is not
-    /// loaded).
-    pub fn opt_level(&self, id: ModuleId) -> u32 {
-        self.loaded
-            .get(&id)
-            .map_or(0, |loaded| opt_level(&loaded.module))
-    }
-
     /// Extracts the bodies of `guids` from module `id` into one module.
     pub fn extract(
         &mut self,

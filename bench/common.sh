@@ -202,6 +202,51 @@ measure_edit_loop() {
   done
 }
 
+# corpus_make <program> <flavour>: the program's recipe (<program>_make, from
+# bench/corpus/<program>.sh) in that flavour's copy of the sources, with its
+# flags; the log goes to $out/logs/build-<flavour>.log.
+corpus_make() {
+  local cflags="" ldflags=""
+  if [[ $2 == autojit ]]; then
+    cflags=$(plugin_flags)
+    ldflags=$(runtime_flags)
+  fi
+  "$1_make" "$out/$2" "$opt" "$cflags" "$ldflags" > "$out/logs/build-$2.log" 2>&1 ||
+    die "building $1 ($2) failed: see $out/logs/build-$2.log"
+}
+
+# corpus_run <program> <flavour> <output name>: <program>_run in that
+# flavour's copy, its output kept in $out/outputs/<output name>.txt.
+corpus_run() {
+  local status=0
+  (cd "$out/$2" && "$1_run") > "$out/outputs/$3.txt" || status=$?
+  ((status == 0)) || die "$1 ($2) exits $status: see $out/outputs/$3.txt"
+}
+
+# measure_corpus_program <program> <clean function> <file> <anchor>: a corpus
+# program's clean builds and first runs, its cold and warm runs and its edit
+# loop (an edit after <anchor> in <file>), each flavour in its own copy of
+# the sources; then checks that every output is the regular run's.
+measure_corpus_program() {
+  local program=$1 clean=$2 file=$3 anchor=$4 tag
+  build_flavour() { corpus_make "$program" "$1"; }
+  run_flavour() { corpus_run "$program" "$1" "$2"; }
+  rebuild_and_run() {
+    build_flavour "$1"
+    run_flavour "$1" "edit-$1"
+  }
+  measure_compile "$runs" "$clean" build_flavour run_flavour
+  du -cb "$AUTOJIT_CACHE_DIR"/modules/*.bc | tail -1 | cut -f1 > "$out/lazy-bytes"
+  measure_runs run_flavour "$exec_runs"
+  measure_edit_loop "$file" "$anchor" rebuild_and_run "$exec_runs"
+  progress "Checking outputs"
+  for tag in first-regular first-autojit autojit edit-regular edit-autojit; do
+    cmp -s "$out/outputs/regular.txt" "$out/outputs/$tag.txt" ||
+      die "the outputs differ: compare $out/outputs/regular.txt and $out/outputs/$tag.txt"
+  done
+  echo "$(md5sum < "$out/outputs/regular.txt" | cut -d' ' -f1) $program output" > "$out/md5"
+}
+
 # parse_run_args <default runs> <default exec runs> args...: sets `runs` and
 # `exec_runs` from --runs=N and --exec-runs=M, `opt` from --opt=0|2 and
 # `remote` from --autojitd; --help prints the calling script's header.

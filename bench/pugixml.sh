@@ -36,43 +36,8 @@ done
 
 clean_tests() { rm -rf "$out/$1/build/corpus"; }
 
-# make_tests <flavour>: make with that flavour's flags.
-make_tests() {
-  local cflags="" ldflags=""
-  if [[ $1 == autojit ]]; then
-    cflags=$(plugin_flags)
-    ldflags=$(runtime_flags)
-  fi
-  pugixml_make "$out/$1" "$opt" "$cflags" "$ldflags" > "$out/logs/build-$1.log" 2>&1 ||
-    die "building the $1 pugixml tests failed: see $out/logs/build-$1.log"
-}
-
-# run_tests <flavour> <output name>: the test runner in that flavour's
-# directory (the tests read tests/data), its output kept.
-run_tests() {
-  local status=0
-  (cd "$out/$1" && pugixml_run) > "$out/outputs/$2.txt" || status=$?
-  ((status == 0)) || die "the $1 tests exit $status: see $out/outputs/$2.txt"
-}
-
-measure_compile "$runs" clean_tests make_tests run_tests
-du -cb "$AUTOJIT_CACHE_DIR"/modules/*.bc | tail -1 | cut -f1 > "$out/lazy-bytes"
-
-measure_runs run_tests "$exec_runs"
-
-# The edit loop: change the body of xml_node::child, rebuild (make compiles
-# pugixml.cpp again and links), run the tests.
-rebuild_and_test() {
-  make_tests "$1"
-  run_tests "$1" "edit-$1"
-}
-measure_edit_loop src/pugixml.cpp "xml_node xml_node::child(const char_t* name_) const\n\t{" rebuild_and_test "$exec_runs"
-
-progress "Checking outputs"
-for tag in first-regular first-autojit autojit edit-regular edit-autojit; do
-  cmp -s "$out/outputs/regular.txt" "$out/outputs/$tag.txt" ||
-    die "the outputs differ: compare $out/outputs/regular.txt and $out/outputs/$tag.txt"
-done
-echo "$(md5sum < "$out/outputs/regular.txt" | cut -d' ' -f1) test output" > "$out/md5"
+# The edit loop changes the body of xml_node::child: make compiles
+# pugixml.cpp again and links.
+measure_corpus_program pugixml clean_tests src/pugixml.cpp "xml_node xml_node::child(const char_t* name_) const\n\t{"
 
 report pugixml "pugixml 1.13 unit tests (956 tests, its own runner)"

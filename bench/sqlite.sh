@@ -41,43 +41,8 @@ done
 
 clean_sqlite() { rm -f "$out/$1"/*.o "$out/$1/sqlite3" "$out/$1/workload.db"; }
 
-# make_sqlite <flavour>: make with that flavour's flags.
-make_sqlite() {
-  local cflags="" ldflags=""
-  if [[ $1 == autojit ]]; then
-    cflags=$(plugin_flags)
-    ldflags=$(runtime_flags)
-  fi
-  sqlite_make "$out/$1" "$opt" "$cflags" "$ldflags" > "$out/logs/build-$1.log" 2>&1 ||
-    die "building the $1 sqlite3 failed: see $out/logs/build-$1.log"
-}
-
-# run_workload <flavour> <output name>: sqlite_run in that flavour's
-# directory, its output kept.
-run_workload() {
-  local status=0
-  (cd "$out/$1" && sqlite_run) > "$out/outputs/$2.txt" || status=$?
-  ((status == 0)) || die "the $1 workload exits $status: see $out/outputs/$2.txt"
-}
-
-measure_compile "$runs" clean_sqlite make_sqlite run_workload
-du -cb "$AUTOJIT_CACHE_DIR"/modules/*.bc | tail -1 | cut -f1 > "$out/lazy-bytes"
-
-measure_runs run_workload "$exec_runs"
-
-# The edit loop: change the body of sqlite3_step (every statement calls it),
-# rebuild (make compiles sqlite3.c again and links), run the workload.
-rebuild_and_run() {
-  make_sqlite "$1"
-  run_workload "$1" "edit-$1"
-}
-measure_edit_loop sqlite3.c "SQLITE_API int sqlite3_step(sqlite3_stmt *pStmt){" rebuild_and_run "$exec_runs"
-
-progress "Checking outputs"
-for tag in first-regular first-autojit autojit edit-regular edit-autojit; do
-  cmp -s "$out/outputs/regular.txt" "$out/outputs/$tag.txt" ||
-    die "the outputs differ: compare $out/outputs/regular.txt and $out/outputs/$tag.txt"
-done
-echo "$(md5sum < "$out/outputs/regular.txt" | cut -d' ' -f1) workload output" > "$out/md5"
+# The edit loop changes the body of sqlite3_step (every statement calls it):
+# make compiles sqlite3.c again and links.
+measure_corpus_program sqlite clean_sqlite sqlite3.c "SQLITE_API int sqlite3_step(sqlite3_stmt *pStmt){"
 
 report sqlite "SQLite $version amalgamation + shell, corpus/workload.sql"

@@ -256,7 +256,7 @@ impl Engine {
     }
 
     /// Finds the object of `batch` in the cache or extracts and compiles
-    /// it, indexes it under each member, and links it.
+    /// it, links it, and then stores and indexes it under each member.
     fn compile_and_link(
         &self,
         b: &mut Backend,
@@ -279,24 +279,25 @@ impl Engine {
                     .compiler
                     .compile(&extracted.module, extracted.opt_level)
                     .map_err(|e| context(module, root, &members[0].1, ErrorKind::Compile(e)))?;
-                let compile_time = t.elapsed();
-                if let Err(e) = b.cache.store(key, &object, &members) {
-                    self.log(|| e);
-                }
-                (object, members, Some(compile_time))
+                (object, members, Some(t.elapsed()))
             }
         };
         let name = &members[0].1;
-        let index = ObjectCache::index_key(module.content_hash, &target);
-        if let Err(e) = b.cache.add_to_index(index, batch, key) {
-            self.log(|| e);
-        }
         let linked = self.link(b, id, module, &object, &members).map_err(|e| {
             if compile_time.is_none() {
                 b.cache.evict(key);
             }
             context(module, root, name, ErrorKind::Link(e))
         })?;
+        // Only an object that linked is kept and indexed.
+        let index = ObjectCache::index_key(module.content_hash, &target);
+        let stored = match compile_time {
+            Some(_) => b.cache.store(key, &object, &members),
+            None => Ok(()),
+        };
+        if let Err(e) = stored.and_then(|()| b.cache.add_to_index(index, batch, key)) {
+            self.log(|| e);
+        }
         self.report(&members, &linked, compile_time, start);
         Ok(linked)
     }

@@ -350,27 +350,28 @@ impl Engine {
             compile_time,
             start.elapsed(),
         );
-        self.log(|| {
-            let how = if from_cache {
-                "from cache".to_string()
-            } else {
-                format!("compiled in {:.2} ms", compile_time.as_secs_f64() * 1e3)
-            };
-            let mut lines = Vec::with_capacity(members.len());
-            for ((guid, name), (_, address)) in members.iter().zip(linked) {
-                lines.push(format!(
-                    "materialized {name} (guid 0x{guid:016x}) at 0x{address:x}, {how}"
-                ));
-            }
-            if members.len() > 1 {
-                lines.push(format!(
+        if !self.debug {
+            return;
+        }
+        let how = if from_cache {
+            "from cache".to_string()
+        } else {
+            format!("compiled in {:.2} ms", compile_time.as_secs_f64() * 1e3)
+        };
+        for ((guid, name), (_, address)) in members.iter().zip(linked) {
+            self.log(|| {
+                format!("materialized {name} (guid 0x{guid:016x}) at 0x{address:x}, {how}")
+            });
+        }
+        if members.len() > 1 {
+            self.log(|| {
+                format!(
                     "one object for {} functions, for {}",
                     members.len(),
                     members[0].1
-                ));
-            }
-            lines.join(&format!("\n{} ", self.log_prefix))
-        });
+                )
+            });
+        }
     }
 
     fn start_backend(&self, remote_linker: Option<ProcessLinker>) -> Result<Backend, String> {
@@ -400,10 +401,7 @@ impl Engine {
 
 fn context(module: &Registration, guid: u64, name: &str, kind: ErrorKind) -> Error {
     Error {
-        guid,
         function: Some(name.to_string()),
-        lazy_file: Some(module.lazy_path.clone()),
-        source: Some(module.source_path.clone()),
-        kind,
+        ..module.failure(guid, kind)
     }
 }

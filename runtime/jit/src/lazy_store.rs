@@ -74,7 +74,7 @@ impl LazyModuleStore {
             return Ok(false);
         }
         self.loaded(id, module)
-            .map_err(|kind| failure(module, guid, kind))?;
+            .map_err(|kind| module.failure(guid, kind))?;
         Ok(true)
     }
 
@@ -110,7 +110,7 @@ impl LazyModuleStore {
         module: &Registration,
         guids: &[u64],
     ) -> Result<Extracted, Error> {
-        let fail = |kind| failure(module, guids[0], kind);
+        let fail = |kind| module.failure(guids[0], kind);
         let lazy = &self.loaded(id, module).map_err(fail)?.module;
         let bodies: Vec<CString> = guids
             .iter()
@@ -149,7 +149,7 @@ impl LazyModuleStore {
         module: &Registration,
         guid: u64,
     ) -> Result<Vec<u64>, Error> {
-        let fail = |kind| failure(module, guid, kind);
+        let fail = |kind| module.failure(guid, kind);
         let loaded = self.loaded(id, module).map_err(fail)?;
         let lazy = loaded.module.0;
         let lazified = loaded.lazified.get_or_insert_with(|| {
@@ -196,16 +196,6 @@ extern "C" fn collect_name(context: *mut c_void, name: *const c_char, len: usize
         )
     };
     names.push(String::from_utf8_lossy(bytes).into_owned());
-}
-
-fn failure(module: &Registration, guid: u64, kind: ErrorKind) -> Error {
-    Error {
-        guid,
-        function: None,
-        lazy_file: Some(module.lazy_path.clone()),
-        source: Some(module.source_path.clone()),
-        kind,
-    }
 }
 
 /// The level the plugin recorded in a lazy module, or one extracted from it.

@@ -6,6 +6,7 @@
 //! module is built then too, and extended for modules registered later
 //! (dlopen).
 
+use crate::error::{Error, ErrorKind};
 use autojit_abi::{ContentHash, RegisteredModule};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -35,6 +36,20 @@ pub enum SymbolScope {
     /// process), its global scope, then the library behind dylib-manager
     /// handle `library` (0: the executable).
     Remote { library: u64, descriptor: usize },
+}
+
+impl Registration {
+    /// A failure of function `guid` of this module, naming its lazy file and
+    /// source.
+    pub fn failure(&self, guid: u64, kind: ErrorKind) -> Error {
+        Error {
+            guid,
+            function: None,
+            lazy_file: Some(self.lazy_path.clone()),
+            source: Some(self.source_path.clone()),
+            kind,
+        }
+    }
 }
 
 impl From<RegisteredModule> for Registration {

@@ -90,6 +90,8 @@ except OSError:
 # Linker-dependent tests also link with lld (-fuse-ld=lld) when it is there.
 if os.path.exists(os.path.join(tools, "ld.lld")):
     config.available_features.add("lld")
+if shutil.which("ld.gold"):
+    config.available_features.add("gold")
 
 
 def may_attach_debugger():

@@ -8,6 +8,7 @@
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/PassManager.h"
+#include "llvm/IR/PassInstrumentation.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm-c/Comdat.h"
@@ -29,6 +30,14 @@ static cl::opt<bool> AutoJITDebug(
     cl::desc("autojit: log decisions and write .ll files of each module"),
     cl::init(false));
 
+// The module the autojit pass last changed on this thread, until the pass
+// runs on the next: clang compiles a module per pipeline and runs the pass
+// at the start of each, and LTO back ends run one module per thread.
+// (PassInstrumentation hands passes their IR as llvm::Any, whose type
+// identity a plugin does not share with libLLVM, so the module cannot be
+// taken from there.)
+static thread_local Module *OutlinedModule = nullptr;
+
 namespace {
 struct AutoJITPass : PassInfoMixin<AutoJITPass> {
   unsigned OptLevel;
@@ -38,6 +47,7 @@ struct AutoJITPass : PassInfoMixin<AutoJITPass> {
     char *Error = nullptr;
     int Changed = autojit_outline_module(wrap(&M), OptLevel, AutoJITDebug,
                                          &Error);
+    OutlinedModule = Changed > 0 ? &M : nullptr;
     if (Changed < 0) {
       M.getContext().emitError(Twine("autojit-plugin: ") + Error);
       autojit_free_error(Error);
@@ -49,7 +59,49 @@ struct AutoJITPass : PassInfoMixin<AutoJITPass> {
 };
 } // namespace
 
+// Instrumentation passes that run after the autojit pass and leave no trace
+// in the IR it sees (the others are recognized there, and their modules left
+// regular), with the flag that adds each. Lazified bodies would miss them,
+// so a module the pass changed is refused rather than built half checked.
+static const char *lateInstrumentationFlag(StringRef PassID) {
+  static const std::pair<const char *, const char *> Passes[] = {
+      {"PGOInstrumentationGen", "-fprofile-generate"},
+      {"InstrProfilingLoweringPass", "-fprofile-generate"},
+      {"SanitizerCoveragePass", "-fsanitize-coverage or -fsanitize=fuzzer"},
+      {"DataFlowSanitizerPass", "-fsanitize=dataflow"},
+      {"GCOVProfilerPass", "--coverage"},
+      {"AddressSanitizerPass", "-fsanitize=address"},
+      {"HWAddressSanitizerPass", "-fsanitize=hwaddress"},
+      {"ModuleThreadSanitizerPass", "-fsanitize=thread"},
+      {"MemorySanitizerPass", "-fsanitize=memory"},
+      {"ModuleMemProfilerPass", "-fmemory-profile"},
+  };
+  for (const auto &[Name, Flag] : Passes)
+    if (PassID == Name)
+      return Flag;
+  return nullptr;
+}
+
+static void refuseLateInstrumentation(PassInstrumentationCallbacks &PIC) {
+  PIC.registerBeforeNonSkippedPassCallback([](StringRef PassID, Any) {
+    const char *Flag = lateInstrumentationFlag(PassID);
+    if (!Flag || !OutlinedModule)
+      return;
+    Module &M = *OutlinedModule;
+    // One error per module, though several of its passes would refuse it.
+    OutlinedModule = nullptr;
+    M.getContext().emitError(
+        Twine("autojit-plugin: ") + M.getSourceFileName() + " is built with " +
+        Flag +
+        ", whose instrumentation lazy code does not get yet; build this file "
+        "without the autojit plugin or without " +
+        Flag);
+  });
+}
+
 extern "C" void autojit_register_pass_builder_callbacks(PassBuilder &PB) {
+  if (PassInstrumentationCallbacks *PIC = PB.getPassInstrumentationCallbacks())
+    refuseLateInstrumentation(*PIC);
   PB.registerPipelineStartEPCallback(
       [](ModulePassManager &MPM, OptimizationLevel Level) {
         MPM.addPass(AutoJITPass(Level.getSpeedupLevel()));

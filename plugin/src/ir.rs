@@ -17,6 +17,8 @@ extern "C" {
     fn autojit_erase_global_value(gv: LLVMValueRef);
     fn autojit_slim_lazy_debug_info(m: LLVMModuleRef);
     fn autojit_replace_uses_except_label_addresses(old: LLVMValueRef, new: LLVMValueRef);
+    // The C API has no getter for a COMDAT's name.
+    fn autojit_comdat_name(comdat: llvm_sys::prelude::LLVMComdatRef) -> *const c_char;
 }
 
 /// Copies `len` bytes LLVM returned at `p` (null for none).
@@ -68,6 +70,24 @@ fn collect(
         out.push(v);
         // SAFETY: `v` is a live element of the list being walked.
         v = unsafe { next(v) };
+    }
+    out
+}
+
+/// The instructions of function `f`, block by block.
+pub fn instructions(f: LLVMValueRef) -> Vec<LLVMValueRef> {
+    let mut out = Vec::new();
+    // SAFETY: `f` is a live function; its blocks and instructions are only
+    // read.
+    unsafe {
+        let mut block = LLVMGetFirstBasicBlock(f);
+        while !block.is_null() {
+            out.extend(collect(
+                LLVMGetFirstInstruction(block),
+                LLVMGetNextInstruction,
+            ));
+            block = LLVMGetNextBasicBlock(block);
+        }
     }
     out
 }
@@ -198,6 +218,20 @@ pub fn instruction_function(v: LLVMValueRef) -> Option<LLVMValueRef> {
     }
 }
 
+/// The name of the COMDAT group of `gv`, if it has one.
+pub fn comdat_name(gv: LLVMValueRef) -> Option<String> {
+    // SAFETY: `gv` is a live global value; the comdat's name lives as long
+    // as the module and is copied here.
+    unsafe {
+        let c = llvm_sys::comdat::LLVMGetComdat(gv);
+        (!c.is_null()).then(|| {
+            CStr::from_ptr(autojit_comdat_name(c))
+                .to_string_lossy()
+                .into_owned()
+        })
+    }
+}
+
 pub fn value_type(gv: LLVMValueRef) -> LLVMTypeRef {
     // SAFETY: `gv` is a live global value.
     unsafe { LLVMGlobalGetValueType(gv) }
@@ -264,6 +298,14 @@ fn context_of(v: LLVMValueRef) -> LLVMContextRef {
 
 /// Whether the module has the flag `key` (clang adds its boolean flags,
 /// such as `cf-protection-branch`, only when they are on).
+/// Appends `asm` (whole lines) to the module's inline assembly.
+pub fn append_module_asm(m: LLVMModuleRef, asm: &str) {
+    if !asm.is_empty() {
+        // SAFETY: `m` is live; LLVM copies the text.
+        unsafe { LLVMAppendModuleInlineAsm(m, asm.as_ptr() as *const c_char, asm.len()) }
+    }
+}
+
 pub fn has_module_flag(m: LLVMModuleRef, key: &str) -> bool {
     // SAFETY: `m` is live; the key is a valid buffer of that length.
     !unsafe { LLVMGetModuleFlag(m, key.as_ptr() as *const c_char, key.len()) }.is_null()

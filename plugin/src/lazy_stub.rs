@@ -12,7 +12,6 @@
 
 use crate::ir;
 use autojit_abi::arch::{stub_asm, StubSections};
-use llvm_sys::comdat::LLVMGetComdat;
 use llvm_sys::core::*;
 use llvm_sys::prelude::*;
 use llvm_sys::LLVMInlineAsmDialect;
@@ -37,24 +36,11 @@ const BODY_ONLY_ATTRS: [&str; 9] = [
 /// attributes are what static callers see.
 const STUB_ATTRS: [&str; 3] = ["naked", "noinline", "minsize"];
 
-extern "C" {
-    // plugin/cpp/register_pass.cpp: the C API has no getter for it.
-    fn autojit_comdat_name(comdat: llvm_sys::prelude::LLVMComdatRef) -> *const std::ffi::c_char;
-}
-
-/// Replaces the body of `f` with its stub.
-pub fn replace_body_with_stub(m: LLVMModuleRef, f: LLVMValueRef, guid: u64) {
+/// Replaces the body of `f` with its stub, whose record carries the
+/// `link_checks` of the body if the function has a COMDAT group.
+pub fn replace_body_with_stub(m: LLVMModuleRef, f: LLVMValueRef, guid: u64, link_checks: &[&str]) {
     let linkage = ir::linkage(f);
-    // SAFETY: `f` is a live function definition of `m`; the comdat's name
-    // lives as long as the module.
-    let comdat = unsafe {
-        let c = LLVMGetComdat(f);
-        (!c.is_null()).then(|| {
-            std::ffi::CStr::from_ptr(autojit_comdat_name(c))
-                .to_string_lossy()
-                .into_owned()
-        })
-    };
+    let comdat = ir::comdat_name(f);
     ir::delete_body(f);
     ir::set_linkage(f, linkage);
     for attr in BODY_ONLY_ATTRS {
@@ -68,6 +54,7 @@ pub fn replace_body_with_stub(m: LLVMModuleRef, f: LLVMValueRef, guid: u64) {
         &StubSections {
             comdat: comdat.as_deref(),
             branch_protection: ir::has_module_flag(m, "cf-protection-branch"),
+            link_checks,
         },
     );
     let ctx = ir::context(m);

@@ -9,6 +9,7 @@ mod ir;
 mod labels;
 mod lazy_module;
 mod lazy_stub;
+mod link_checks;
 mod log;
 mod outline;
 mod promote;

@@ -4,13 +4,14 @@
 use crate::ir;
 use crate::lazy_module::{build_lazy_module, erase_dead_locals, external_references, LazyFunction};
 use crate::lazy_stub::replace_body_with_stub;
+use crate::link_checks;
 use crate::log::DebugLog;
 use crate::registration::{add_registration, Registration};
 use crate::select::{check_module, chosen_functions};
-use autojit_abi::{content_hash, function_guid, store, ContentHash};
+use autojit_abi::{arch, content_hash, function_guid, store, ContentHash};
 use llvm_sys::prelude::*;
 use llvm_sys::LLVMVisibility;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 pub struct Options {
@@ -75,12 +76,27 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<bool, String> 
         .iter()
         .filter_map(|name| static_symbols.get(name).copied())
         .collect();
+    let undefined = link_checks::undefined_references(lazy.0, &static_symbols, &lazy_functions);
     drop(lazy);
 
-    for (&f, lf) in chosen.iter().zip(&lazy_functions) {
-        replace_body_with_stub(m, f, lf.guid);
+    // Records in a COMDAT group carry their function's link checks; the
+    // others share one section, and one list.
+    let mut module_checks = BTreeSet::new();
+    for ((&f, lf), undefined) in chosen.iter().zip(&lazy_functions).zip(&undefined) {
+        let checks: Vec<&str> = undefined.iter().map(String::as_str).collect();
+        if ir::comdat_name(f).is_none() {
+            module_checks.extend(checks.iter().copied());
+        }
+        replace_body_with_stub(m, f, lf.guid, &checks);
         log.line(|| format!("lazified {} guid 0x{:016x}", lf.name, lf.guid));
     }
+    let all_checks: BTreeSet<&str> = undefined.iter().flatten().map(String::as_str).collect();
+    let module_checks: Vec<&str> = module_checks.into_iter().collect();
+    ir::append_module_asm(
+        m,
+        &(link_checks::symbol_directives(&static_symbols, &all_checks)
+            + &arch::module_link_check_asm(&module_checks)),
+    );
     // Link-once definitions are dropped when unused, but lazy code may still
     // need them at run time.
     let keep_alive: Vec<_> = referenced
@@ -97,7 +113,6 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<bool, String> 
         .copied()
         .filter(|&gv| ir::visibility(gv) != LLVMVisibility::LLVMDefaultVisibility)
         .collect();
-    keep_undefined_references(m, &referenced);
     let guids: Vec<u64> = lazy_functions.iter().map(|f| f.guid).collect();
     add_registration(
         m,
@@ -144,30 +159,4 @@ fn absolute_source_path(source: &str) -> String {
     std::path::absolute(source)
         .map(|p| p.to_string_lossy().into_owned())
         .unwrap_or_else(|_| source.to_string())
-}
-
-/// The lazy code's references to symbols defined outside this module must
-/// still pull archive members and --as-needed libraries into the link, though
-/// no static code refers to them any more: an undefined symbol in the
-/// object's symbol table does that and costs no bytes.
-fn keep_undefined_references(m: LLVMModuleRef, referenced: &[LLVMValueRef]) {
-    let mut asm = String::new();
-    for &gv in referenced {
-        let name = ir::name(gv);
-        if !ir::is_declaration(gv) || name.starts_with("llvm.") {
-            continue;
-        }
-        let directive = if ir::linkage(gv) == llvm_sys::LLVMLinkage::LLVMExternalWeakLinkage {
-            ".weak"
-        } else {
-            ".globl"
-        };
-        asm.push_str(&format!("{directive} \"{name}\"\n"));
-    }
-    if !asm.is_empty() {
-        // SAFETY: `m` is live; LLVM copies the text.
-        unsafe {
-            llvm_sys::core::LLVMAppendModuleInlineAsm(m, asm.as_ptr() as *const _, asm.len())
-        };
-    }
 }

@@ -12,6 +12,8 @@ pub enum SkipReason {
     UnsupportedTarget(String),
     Reserved(String),
     ThreadLocal(String),
+    /// Built with an instrumentation lazy code does not get yet (its flag).
+    Instrumented(&'static str),
     NothingToLazify,
 }
 
@@ -24,6 +26,10 @@ impl std::fmt::Display for SkipReason {
             ),
             SkipReason::Reserved(n) => write!(f, "it already uses the reserved name {n}"),
             SkipReason::ThreadLocal(n) => write!(f, "it uses the thread-local variable {n}"),
+            SkipReason::Instrumented(flag) => write!(
+                f,
+                "it is built with {flag}, whose instrumentation lazy code does not get yet"
+            ),
             SkipReason::NothingToLazify => write!(f, "it defines no function to lazify"),
         }
     }
@@ -47,6 +53,9 @@ pub fn check_module(m: LLVMModuleRef) -> Result<(), SkipReason> {
             return Err(SkipReason::ThreadLocal(ir::name(g)));
         }
     }
+    if let Some(flag) = instrumentation(m) {
+        return Err(SkipReason::Instrumented(flag));
+    }
     let pinned = pinned_functions(m);
     if !ir::functions(m)
         .into_iter()
@@ -55,6 +64,39 @@ pub fn check_module(m: LLVMModuleRef) -> Result<(), SkipReason> {
         return Err(SkipReason::NothingToLazify);
     }
     Ok(())
+}
+
+/// The flag of an instrumentation the module shows at the start of the
+/// pipeline: the sanitizers' function attributes (their passes run later,
+/// on the static module only), coverage and profile counters the front end
+/// or the -O0 pipeline already placed, gcov's file list. Instrumentation
+/// that leaves no trace this early is refused when its pass runs
+/// (`cpp/register_pass.cpp`).
+fn instrumentation(m: LLVMModuleRef) -> Option<&'static str> {
+    const SANITIZER_ATTRS: [(&str, &str); 4] = [
+        ("sanitize_address", "-fsanitize=address"),
+        ("sanitize_hwaddress", "-fsanitize=hwaddress"),
+        ("sanitize_thread", "-fsanitize=thread"),
+        ("sanitize_memory", "-fsanitize=memory"),
+    ];
+    let functions = ir::functions(m);
+    for (attr, flag) in SANITIZER_ATTRS {
+        if functions.iter().any(|&f| ir::has_fn_attr(f, attr)) {
+            return Some(flag);
+        }
+    }
+    let counters = functions
+        .iter()
+        .any(|&f| ir::name(f).starts_with("llvm.instrprof."))
+        || ir::globals(m)
+            .into_iter()
+            .any(|g| ir::name(g).starts_with("__profc_"));
+    if counters {
+        return Some("-fprofile-instr-generate or -fprofile-generate");
+    }
+    // SAFETY: `m` is live; the name is NUL-terminated.
+    let gcov_files = unsafe { LLVMGetNamedMetadata(m, c"llvm.gcov".as_ptr(), "llvm.gcov".len()) };
+    (!gcov_files.is_null()).then_some("--coverage")
 }
 
 /// Functions that must keep their bodies in the program: constructors and

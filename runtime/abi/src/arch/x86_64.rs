@@ -55,6 +55,11 @@ pub struct StubSections<'a> {
     /// function with one; the entry, reached through the record, needs its
     /// own.
     pub branch_protection: bool,
+    /// What the function's body refers to that the object does not define,
+    /// for the static linker to check (`link_check_asm`); the record carries
+    /// them only in a COMDAT group (the module's other records share one
+    /// section, and so one list: `module_link_check_asm`).
+    pub link_checks: &'a [&'a str],
 }
 
 /// The assembly of a stub's body (AT&T syntax; LLVM inline asm, so `$`
@@ -67,11 +72,10 @@ pub fn stub_asm(guid: u64, sections: &StubSections) -> String {
     } else {
         ""
     };
-    let data_section = match sections.comdat {
-        Some(group) => {
-            format!(".data.rel.local.__llvm_autojit,\"awG\",@progbits,\"{group}\",comdat")
-        }
-        None => String::from(".data.rel.local.__llvm_autojit,\"aw\",@progbits"),
+    let link_checks = match sections.comdat {
+        // `$` starts an operand in a function's inline asm.
+        Some(_) => link_check_asm(sections.link_checks).replace('$', "$$"),
+        None => String::new(),
     };
     format!(
         "jmp *2f(%rip)\n\
@@ -83,9 +87,57 @@ pub fn stub_asm(guid: u64, sections: &StubSections) -> String {
          2:\n\
          .quad 1b\n\
          .quad 0x{guid:016x}\n\
+         {link_checks}\
          .popsection",
+        data_section = record_section(sections.comdat),
         resolver = crate::names::RESOLVE_FN,
     )
+}
+
+/// The section of a stub's record: the function's COMDAT group, if any,
+/// else one section the module's records share.
+fn record_section(comdat: Option<&str>) -> String {
+    match comdat {
+        Some(group) => {
+            format!(".data.rel.local.__llvm_autojit,\"awG\",@progbits,\"{group}\",comdat")
+        }
+        None => String::from(".data.rel.local.__llvm_autojit,\"aw\",@progbits"),
+    }
+}
+
+/// Module-level assembly that puts the link checks of the functions without
+/// a COMDAT group into the section their records share, so the linker
+/// checks them exactly when it keeps those records (and so their stubs).
+pub fn module_link_check_asm(symbols: &[&str]) -> String {
+    if symbols.is_empty() {
+        return String::new();
+    }
+    format!(
+        ".pushsection {}\n{}.popsection\n",
+        record_section(None),
+        link_check_asm(symbols)
+    )
+}
+
+/// Link checks: a 4-byte slot in the current (record) section with one
+/// R_X86_64_GOTPC32 per symbol. ELF linkers report an undefined symbol only
+/// when a relocation uses it, and lld ignores R_X86_64_NONE; GOTPC32's value
+/// (the GOT's address relative to the slot) does not depend on the symbol,
+/// so GNU ld, gold and lld check the reference (an undefined strong symbol
+/// fails the link, a weak one stays null, a library that defines it stays
+/// needed under --as-needed) and add no dynamic relocation, PLT or GOT entry
+/// for it. Every relocation writes the same value to the same slot, which
+/// nothing reads.
+fn link_check_asm(symbols: &[&str]) -> String {
+    if symbols.is_empty() {
+        return String::new();
+    }
+    let mut asm = String::from(".p2align 2\n");
+    for symbol in symbols {
+        asm.push_str(&format!(".reloc ., R_X86_64_GOTPC32, \"{symbol}\"\n"));
+    }
+    asm.push_str(".long 0\n");
+    asm
 }
 
 /// Defines `__llvm_autojit_resolve`, the one resolver behind every stub, in
@@ -258,7 +310,12 @@ mod tests {
             &StubSections {
                 comdat: None,
                 branch_protection: false,
+                link_checks: &["puts"],
             },
+        );
+        assert!(
+            !plain.contains("puts"),
+            "the module's shared list checks it"
         );
         assert!(plain.starts_with("jmp *2f(%rip)\n1:\nlea 2f(%rip), %r11\n"));
         assert!(plain.contains(".quad 0x000000000000001f"));
@@ -268,10 +325,33 @@ mod tests {
             &StubSections {
                 comdat: Some("_ZN1SC5Ei"),
                 branch_protection: true,
+                link_checks: &[],
             },
         );
         assert!(grouped.starts_with("jmp *2f(%rip)\n1:\nendbr64\nlea"));
         assert!(grouped.contains("\"awG\",@progbits,\"_ZN1SC5Ei\",comdat"));
         assert!(!grouped.contains('$'));
+        assert!(!grouped.contains(".reloc"));
+    }
+
+    #[test]
+    fn link_checks_go_with_the_record() {
+        let grouped = stub_asm(
+            1,
+            &StubSections {
+                comdat: Some("f"),
+                branch_protection: false,
+                link_checks: &["malloc", "a$b"],
+            },
+        );
+        let record = grouped.split(".pushsection").nth(1).expect("a record");
+        assert!(record.contains(".reloc ., R_X86_64_GOTPC32, \"malloc\"\n"));
+        // Inline asm reads `$` as an operand: it must be doubled.
+        assert!(record.contains("\"a$$b\""));
+        assert!(record.ends_with(".long 0\n.popsection"));
+        let module = module_link_check_asm(&["a$b"]);
+        assert!(module.starts_with(".pushsection .data.rel.local.__llvm_autojit,\"aw\""));
+        assert!(module.contains("\"a$b\""), "module asm takes `$` as it is");
+        assert_eq!(module_link_check_asm(&[]), "");
     }
 }

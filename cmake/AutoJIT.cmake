@@ -31,16 +31,20 @@ set(AUTOJIT_CARGO_ENV
 
 # autojit_cargo_artifact(<target> PACKAGE <cargo package> ARTIFACT <file name
 #   cargo produces> OUTPUT <path in the build tree> [PROFILE <cargo profile>]
-#   [RUSTFLAGS <flags>] [OBJCOPY_ARGS <argument>...])
+#   [RUSTFLAGS <flags>] [OBJCOPY_ARGS <argument>...] [EXPORTS <symbol>...])
 #
 # Adds <target>, built by default, whose output is the cargo-built cdylib,
 # staticlib or binary copied to OUTPUT. PROFILE names a cargo profile of
 # the workspace that overrides the one the build type picks (the static stub
 # is always built small); RUSTFLAGS are added for that build (use them only
 # with a PROFILE of their own, so other builds keep their cache);
-# OBJCOPY_ARGS, if any, are applied to the copy with objcopy.
+# OBJCOPY_ARGS, if any, are applied to the copy with objcopy. EXPORTS seals a
+# static library: its members are linked into one relocatable object (what
+# no export reaches is dropped) whose only global definitions are EXPORTS,
+# so nothing else it carries (Rust's compiler_builtins defines floor, sqrt,
+# cbrt, ...) can stand in for a program's own libraries at link time.
 function(autojit_cargo_artifact target)
-  cmake_parse_arguments(ARG "" "PACKAGE;ARTIFACT;OUTPUT;PROFILE;RUSTFLAGS" "OBJCOPY_ARGS" ${ARGN})
+  cmake_parse_arguments(ARG "" "PACKAGE;ARTIFACT;OUTPUT;PROFILE;RUSTFLAGS" "OBJCOPY_ARGS;EXPORTS" ${ARGN})
   set(env ${AUTOJIT_CARGO_ENV})
   if(ARG_RUSTFLAGS)
     list(APPEND env "RUSTFLAGS=${ARG_RUSTFLAGS}")
@@ -48,6 +52,23 @@ function(autojit_cargo_artifact target)
   set(strip_command "")
   if(ARG_OBJCOPY_ARGS)
     set(strip_command COMMAND ${CMAKE_OBJCOPY} ${ARG_OBJCOPY_ARGS} "${ARG_OUTPUT}.tmp")
+  endif()
+  set(seal_command "")
+  if(ARG_EXPORTS)
+    set(roots "")
+    set(keep "")
+    foreach(symbol ${ARG_EXPORTS})
+      list(APPEND roots -u ${symbol})
+      list(APPEND keep --keep-global-symbol=${symbol})
+    endforeach()
+    set(sealed "${ARG_OUTPUT}.o")
+    set(seal_command
+      COMMAND ${CMAKE_LINKER} -r --gc-sections ${roots} -o "${sealed}"
+              --whole-archive "${ARG_OUTPUT}.tmp"
+      COMMAND ${CMAKE_OBJCOPY} ${keep} "${sealed}"
+      COMMAND ${CMAKE_COMMAND} -E rm -f "${ARG_OUTPUT}.tmp"
+      COMMAND ${CMAKE_AR} rcs "${ARG_OUTPUT}.tmp" "${sealed}"
+      COMMAND ${CMAKE_COMMAND} -E rm -f "${sealed}")
   endif()
   if(ARG_PROFILE)
     set(profile_args --profile ${ARG_PROFILE})
@@ -66,6 +87,7 @@ function(autojit_cargo_artifact target)
     # its file instead of seeing the new one written over it.
     COMMAND ${CMAKE_COMMAND} -E copy "${built}" "${ARG_OUTPUT}.tmp"
     ${strip_command}
+    ${seal_command}
     COMMAND ${CMAKE_COMMAND} -E rename "${ARG_OUTPUT}.tmp" "${ARG_OUTPUT}"
     DEPENDS ${AUTOJIT_CARGO_SOURCES} ${AUTOJIT_LLVM_DEPENDS}
     WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}"

@@ -25,6 +25,11 @@ pub enum FailureKind {
     MissingBody(String),
     Compile(String),
     Link(String),
+    /// Symbols the code refers to that nothing in the process defines (their
+    /// names, comma-separated), where every file that could define them was
+    /// searched: the program runs with other libraries than it was linked
+    /// against.
+    UndefinedSymbols(String),
     /// The JIT could not be set up at all.
     Setup(String),
     /// The engine could not be reached or loaded, or its session ended.
@@ -72,6 +77,7 @@ impl FailureKind {
             FailureKind::Setup(_) => 8,
             FailureKind::Backend(_) => 9,
             FailureKind::Reentered => 10,
+            FailureKind::UndefinedSymbols(_) => 11,
         }
     }
 
@@ -83,6 +89,7 @@ impl FailureKind {
             | FailureKind::MissingBody(s)
             | FailureKind::Compile(s)
             | FailureKind::Link(s)
+            | FailureKind::UndefinedSymbols(s)
             | FailureKind::Setup(s)
             | FailureKind::Backend(s) => s,
             _ => "",
@@ -103,6 +110,7 @@ impl FailureKind {
             8 => FailureKind::Setup(detail),
             9 => FailureKind::Backend(detail),
             10 => FailureKind::Reentered,
+            11 => FailureKind::UndefinedSymbols(detail),
             _ => return None,
         })
     }
@@ -170,6 +178,10 @@ impl fmt::Display for Failure {
                 f,
                 "cannot link {function} from {file}: {msg}; keep the program's symbol table (do not strip it) or link it with -rdynamic"
             ),
+            FailureKind::UndefinedSymbols(names) => write!(
+                f,
+                "cannot link {function} from {file}: {names} defined nowhere in the process (neither the program's files nor any library it loaded define it); run the program with the libraries it was linked against, or relink it against these"
+            ),
             FailureKind::Setup(msg) => write!(
                 f,
                 "cannot set up the JIT for {function}: {msg}; check that LLVM 19 (libLLVM.so.19.1) is installed"
@@ -195,6 +207,7 @@ mod tests {
             FailureKind::MissingBody("y".into()),
             FailureKind::Compile("z".into()),
             FailureKind::Link("w".into()),
+            FailureKind::UndefinedSymbols("t".into()),
             FailureKind::Setup("v".into()),
             FailureKind::Backend("u".into()),
             FailureKind::Reentered,

@@ -7,6 +7,7 @@
 import atexit
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 
@@ -79,6 +80,8 @@ if os.geteuid() == 0 and shutil.which("setpriv"):
     config.available_features.add("root")
 if shutil.which("gdb"):
     config.available_features.add("gdb")
+if shutil.which("autoconf"):
+    config.available_features.add("autoconf")
 if shutil.which("pkg-config"):
     config.available_features.add("pkg-config")
 try:
@@ -92,6 +95,25 @@ if os.path.exists(os.path.join(tools, "ld.lld")):
     config.available_features.add("lld")
 if shutil.which("ld.gold"):
     config.available_features.add("gold")
+
+
+def perf_can_record():
+    """Whether `perf record -k mono` works here: perf is installed (Debian's
+    wrapper fails without the kernel's tools) and this user may sample."""
+    perf = shutil.which("perf")
+    if not perf:
+        return False
+    with tempfile.TemporaryDirectory() as scratch:
+        command = [perf, "record", "-q", "-N", "-k", "mono", "-o", os.path.join(scratch, "data"), "true"]
+        try:
+            done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+        except (OSError, subprocess.TimeoutExpired):
+            return False
+    return done.returncode == 0
+
+
+if perf_can_record():
+    config.available_features.add("perf")
 
 
 def may_attach_debugger():

@@ -6,6 +6,11 @@ pub const CACHE_DIR: &str = "AUTOJIT_CACHE_DIR";
 pub const DISABLE_OBJECT_CACHE: &str = "AUTOJIT_DISABLE_OBJECT_CACHE";
 /// The most functions compiled into one object (1: each alone).
 pub const BATCH: &str = "AUTOJIT_BATCH";
+/// Write what perf reads about lazily compiled code: a perf map and a
+/// jitdump (`runtime/jit/src/perf/`).
+pub const PERF: &str = "AUTOJIT_PERF";
+/// perf's own variable: the jitdump goes under `$JITDUMPDIR/.debug/jit`.
+pub const JITDUMPDIR: &str = "JITDUMPDIR";
 
 // Remote mode: how the stub finds autojitd, and how sessions start and end.
 pub const DAEMON_PATH: &str = "AUTOJIT_DAEMON_PATH";
@@ -28,6 +33,24 @@ pub fn daemon_socket_path(
         (_, Some(dir)) if !dir.is_empty() => alloc::format!("{dir}/autojitd.sock"),
         _ => alloc::format!("/tmp/autojitd-{uid}.sock"),
     }
+}
+
+/// Where the jitdump of process `pid` goes, given the program's variables
+/// (`var`: unset and empty are None): where perf's agents and LLVM put
+/// theirs, `<JITDUMPDIR, else HOME>/.debug/jit`, a directory of the user's
+/// own (a predictable name in /tmp would invite symlink attacks). The
+/// engine writes the file and the program maps it (perf inject reads only a
+/// jitdump its process mapped), so in remote mode autojitd and the stub
+/// both compute it here.
+pub fn jitdump_path<S: AsRef<str>>(
+    var: impl Fn(&'static str) -> Option<S>,
+    pid: u32,
+) -> Option<alloc::string::String> {
+    let base = var(JITDUMPDIR).or_else(|| var("HOME"))?;
+    Some(alloc::format!(
+        "{}/.debug/jit/jit-{pid}.dump",
+        base.as_ref()
+    ))
 }
 
 /// Truthy values: 1, on, true, yes, in any case.
@@ -74,13 +97,15 @@ pub fn flag(name: &str) -> bool {
 /// What a program sends autojitd for its session, so that a daemon shared
 /// by many programs follows each program's settings: these variables (when
 /// set and not empty), and the program's working directory under [`CWD`].
-pub const FORWARDED: [&str; 6] = [
+pub const FORWARDED: [&str; 8] = [
     DEBUG,
     DISABLE_OBJECT_CACHE,
     BATCH,
     CACHE_DIR,
     "XDG_CACHE_HOME",
     "HOME",
+    PERF,
+    JITDUMPDIR,
 ];
 /// The forwarded working directory, which relative paths are relative to.
 pub const CWD: &str = "autojit.cwd";
@@ -136,6 +161,22 @@ mod tests {
             "/run/u/autojitd.sock"
         );
         assert_eq!(daemon_socket_path(None, None, 7), "/tmp/autojitd-7.sock");
+    }
+
+    #[test]
+    fn jitdump_path_precedence() {
+        let both = |name: &str| Some(if name == JITDUMPDIR { "/j" } else { "/h" });
+        let home = |name: &str| (name == "HOME").then_some("/h");
+        let none = |_: &str| None::<&str>;
+        assert_eq!(
+            jitdump_path(both, 7).as_deref(),
+            Some("/j/.debug/jit/jit-7.dump")
+        );
+        assert_eq!(
+            jitdump_path(home, 7).as_deref(),
+            Some("/h/.debug/jit/jit-7.dump")
+        );
+        assert_eq!(jitdump_path(none, 7), None);
     }
 
     #[test]

@@ -155,6 +155,21 @@ impl LoadedObject {
         self.address(name, |t| &t.global)
     }
 
+    /// Whether the file's symbol table defines `name`, global or hidden
+    /// (for the message of a failed link: the globals of a remote
+    /// program's files are otherwise not read, its dynamic linker finds the
+    /// exported ones).
+    pub fn defines(&self, name: &str) -> bool {
+        if self.with_globals {
+            return self.hidden(name).or_else(|| self.global(name)).is_some();
+        }
+        let Ok((file, _)) = &self.file else {
+            return false;
+        };
+        SymbolTable::read(file, true)
+            .is_ok_and(|t| t.hidden.contains_key(name) || t.global.contains_key(name))
+    }
+
     /// Why this object's symbol table cannot be searched, if it cannot: a
     /// symbol found nowhere may be defined there.
     pub fn unsearchable(&self) -> Option<String> {

@@ -8,8 +8,9 @@ use crate::batch;
 use crate::compile::Compiler;
 use crate::error::{Error, ErrorKind};
 use crate::lazy_store::LazyModuleStore;
-use crate::linker::{Dylib, ProcessLinker};
+use crate::linker::{Dylib, LinkError, ProcessLinker};
 use crate::object_cache::ObjectCache;
+use crate::perf::{PerfOutput, Program};
 use crate::registry::{ModuleId, Registration, Registry};
 use autojit_abi::env::{self, Environment};
 use autojit_abi::stats::Stats;
@@ -26,6 +27,8 @@ pub struct Engine {
     debug: bool,
     /// The most functions compiled into one object.
     batch_limit: usize,
+    /// What perf reads about linked code, with AUTOJIT_PERF.
+    perf: Option<PerfOutput>,
     state: Mutex<State>,
     pub stats: Stats,
 }
@@ -80,14 +83,19 @@ unsafe impl Send for Backend {}
 impl Engine {
     /// An engine that links into this process.
     pub fn new(log_prefix: &'static str) -> Self {
-        Engine::with_environment(log_prefix, Environment::Process)
+        Engine::with_environment(log_prefix, Environment::Process, Program::ThisProcess)
     }
 
-    fn with_environment(log_prefix: &'static str, environment: Environment) -> Self {
+    fn with_environment(
+        log_prefix: &'static str,
+        environment: Environment,
+        program: Program,
+    ) -> Self {
         Engine {
             log_prefix,
             debug: environment.flag(env::DEBUG),
             batch_limit: batch::limit(&environment),
+            perf: PerfOutput::from_env(&environment, program),
             environment,
             state: Mutex::new(State::default()),
             stats: Stats::default(),
@@ -108,7 +116,14 @@ impl Engine {
         environment: Environment,
         pid: Option<u32>,
     ) -> Self {
-        let engine = Engine::with_environment(log_prefix, environment);
+        let engine = Engine::with_environment(log_prefix, environment, Program::Remote(pid));
+        // The stub maps the jitdump once its session is ready, which comes
+        // after this.
+        if let Some(perf) = &engine.perf {
+            if let Err(e) = perf.create_files() {
+                engine.log(|| format!("perf: {e}"));
+            }
+        }
         // SAFETY: the caller keeps `jit` live.
         engine.lock().remote_linker = Some(unsafe { ProcessLinker::remote(jit, pid) });
         engine
@@ -287,7 +302,7 @@ impl Engine {
             if compile_time.is_none() {
                 b.cache.evict(key);
             }
-            context(module, root, name, ErrorKind::Link(e))
+            context(module, root, name, e.into())
         })?;
         // Only an object that linked is kept and indexed.
         let index = ObjectCache::index_key(module.content_hash, &target);
@@ -311,7 +326,7 @@ impl Engine {
         module: &Registration,
         object: &[u8],
         members: &[(u64, String)],
-    ) -> Result<Vec<(u64, usize)>, String> {
+    ) -> Result<Vec<(u64, usize)>, LinkError> {
         if !b.dylibs.contains_key(&id) {
             let name = format!("autojit-module-{id}-{}", b.dylibs_made);
             b.dylibs_made += 1;
@@ -329,10 +344,17 @@ impl Engine {
         let dylib = b.dylibs.get_mut(&id).expect("just made");
         b.linker.add_object(dylib.jd, object)?;
         dylib.defined.extend(members.iter().map(|&(g, _)| g));
-        members
+        let linked = members
             .iter()
             .map(|&(g, _)| Ok((g, b.linker.lookup(dylib.jd, &names::body_name(g))?)))
-            .collect()
+            .collect::<Result<Vec<_>, LinkError>>()?;
+        // perf: every member's address is known now.
+        if let Some(perf) = &self.perf {
+            if let Err(e) = perf.record(members, &linked, object) {
+                self.log(|| format!("perf: {e}"));
+            }
+        }
+        Ok(linked)
     }
 
     fn report(

@@ -11,6 +11,7 @@ mod error;
 mod lazy_store;
 mod linker;
 mod object_cache;
+mod perf;
 mod program_symbols;
 mod registry;
 

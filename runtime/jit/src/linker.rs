@@ -11,6 +11,7 @@
 //! executable or library come from that file's symbol table, first.
 
 use crate::elf_symbols::{LoadedObject, ProgramObjects};
+use crate::error::ErrorKind;
 use crate::program_symbols::SymbolResolver;
 use crate::registry::SymbolScope;
 use autojit_abi::eh_frame;
@@ -29,11 +30,48 @@ pub struct ProcessLinker {
     session_errors: Box<Mutex<Vec<String>>>,
     /// The program's executable and libraries, as files.
     objects: ProgramObjects,
+    /// Required symbols the last lookup found defined nowhere in the
+    /// program, after searching every file that could define them.
+    undefined: Undefined,
     /// Why debugger registration is unavailable, if it is.
     pub debug_support_error: Option<String>,
 }
 
 pub type Dylib = LLVMOrcJITDylibRef;
+
+/// Where the symbol generators record what they found defined nowhere.
+type Undefined = Arc<Mutex<Vec<String>>>;
+
+/// Why linking an object failed.
+pub enum LinkError {
+    /// Required symbols that nothing in the program defines.
+    Undefined(Vec<String>),
+    Other(String),
+}
+
+impl From<String> for LinkError {
+    fn from(message: String) -> Self {
+        LinkError::Other(message)
+    }
+}
+
+impl std::fmt::Display for LinkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LinkError::Undefined(names) => write!(f, "{} defined nowhere", names.join(", ")),
+            LinkError::Other(message) => f.write_str(message),
+        }
+    }
+}
+
+impl From<LinkError> for ErrorKind {
+    fn from(e: LinkError) -> Self {
+        match e {
+            LinkError::Undefined(names) => ErrorKind::UndefinedSymbols(names.join(", ")),
+            LinkError::Other(message) => ErrorKind::Link(message),
+        }
+    }
+}
 
 extern "C" {
     // runtime/jit/cpp/object_linking_layer.cpp
@@ -109,6 +147,7 @@ impl ProcessLinker {
             session,
             session_errors,
             objects,
+            undefined: Undefined::default(),
             debug_support_error,
         }
     }
@@ -126,7 +165,13 @@ impl ProcessLinker {
         let jd = unsafe { LLVMOrcExecutionSessionCreateBareJITDylib(self.session, name.as_ptr()) };
         match scope {
             SymbolScope::ThisProcess { descriptor } => {
-                add_generator(jd, SymbolResolver::for_module_at(&self.objects, descriptor));
+                add_generator(
+                    jd,
+                    ThisProcess {
+                        resolver: SymbolResolver::for_module_at(&self.objects, descriptor),
+                        undefined: Arc::clone(&self.undefined),
+                    },
+                );
             }
             SymbolScope::Remote {
                 library,
@@ -139,7 +184,13 @@ impl ProcessLinker {
                 add_generator(jd, HiddenDefinitions(Arc::clone(&object)));
                 // SAFETY: `session` and `jd` are live.
                 check(unsafe { autojit_add_remote_scope(self.session, jd, library) })?;
-                add_generator(jd, ReportUnsearchable(object));
+                add_generator(
+                    jd,
+                    ReportMissing {
+                        files: [object, self.objects.executable()],
+                        undefined: Arc::clone(&self.undefined),
+                    },
+                );
             }
         }
         if symbols.is_empty() {
@@ -169,7 +220,7 @@ impl ProcessLinker {
     }
 
     /// Looks `name` up in `jd`, linking whatever object defines it.
-    pub fn lookup(&self, jd: Dylib, name: &str) -> Result<usize, String> {
+    pub fn lookup(&self, jd: Dylib, name: &str) -> Result<usize, LinkError> {
         let c = CString::new(name).map_err(|e| e.to_string())?;
         let (tx, rx) = mpsc::channel::<Result<usize, String>>();
         let mut order = [LLVMOrcCJITDylibSearchOrderElement {
@@ -204,9 +255,15 @@ impl ProcessLinker {
             .lock()
             .map(|mut e| e.drain(..).collect())
             .unwrap_or_default();
+        let undefined: Vec<String> = self
+            .undefined
+            .lock()
+            .map(|mut u| u.drain(..).collect())
+            .unwrap_or_default();
         match result {
-            Err(e) if reported.is_empty() => Err(e),
-            Err(_) => Err(reported.join("; ")),
+            Err(_) if !undefined.is_empty() => Err(LinkError::Undefined(undefined)),
+            Err(e) if reported.is_empty() => Err(e.into()),
+            Err(_) => Err(reported.join("; ").into()),
             Ok(address) => Ok(address),
         }
     }
@@ -295,14 +352,22 @@ extern "C" fn dispose<G>(ctx: *mut c_void) {
 }
 
 /// In-process: every symbol the running program provides.
-impl Generator for SymbolResolver {
+struct ThisProcess {
+    resolver: SymbolResolver,
+    undefined: Undefined,
+}
+
+impl Generator for ThisProcess {
     fn generate(
         &self,
         jd: LLVMOrcJITDylibRef,
         wanted: &[LLVMOrcCLookupSetElement],
     ) -> LLVMErrorRef {
-        match define_found(jd, wanted, |n| self.resolve(n)) {
-            Ok(missing) => not_found_because(&missing, self.unsearchable()),
+        match define_found(jd, wanted, |n| self.resolver.resolve(n)) {
+            // The resolver searched every file's symbol table and the
+            // dynamic linker's scopes: what it did not find, nothing
+            // defines, unless a file could not be searched.
+            Ok(missing) => report_missing(missing, self.resolver.unsearchable(), &self.undefined),
             Err(e) => e,
         }
     }
@@ -323,23 +388,36 @@ impl Generator for HiddenDefinitions {
     }
 }
 
-/// Remote, last in the search order: fails the lookup of required symbols
-/// nothing defined, saying why, if the module's object could not be
-/// searched for them.
-struct ReportUnsearchable(Arc<LoadedObject>);
+/// Remote, last in the search order, after the program's dynamic linker:
+/// fails the lookup of the required symbols nothing defined, saying why.
+/// One the module's object or the executable defines in its symbol table
+/// but does not export is a link error of its own (remote mode reaches the
+/// program's globals through its dynamic symbol table).
+struct ReportMissing {
+    /// The module's object, then the executable.
+    files: [Arc<LoadedObject>; 2],
+    undefined: Undefined,
+}
 
-impl Generator for ReportUnsearchable {
+impl Generator for ReportMissing {
     fn generate(
         &self,
         _jd: LLVMOrcJITDylibRef,
         wanted: &[LLVMOrcCLookupSetElement],
     ) -> LLVMErrorRef {
-        let missing: Vec<String> = wanted
+        let (unexported, missing): (Vec<String>, Vec<String>) = wanted
             .iter()
             .filter(|e| is_required(e))
             .map(|e| element_name(e).to_string_lossy().into_owned())
-            .collect();
-        not_found_because(&missing, self.0.unsearchable())
+            .partition(|name| self.files.iter().any(|f| f.defines(name)));
+        if !unexported.is_empty() {
+            return string_error(&format!(
+                "{} not exported: the program's dynamic symbol table does not list it",
+                unexported.join(", ")
+            ));
+        }
+        let unsearchable = self.files.iter().find_map(|f| f.unsearchable());
+        report_missing(missing, unsearchable, &self.undefined)
     }
 }
 
@@ -401,15 +479,29 @@ fn define_found(
     }
 }
 
-/// The lookup's error if `missing` were found nowhere and `why` says they
-/// may still exist; else none (ORC reports what is still missing).
-fn not_found_because(missing: &[String], why: Option<String>) -> LLVMErrorRef {
-    match why {
-        Some(why) if !missing.is_empty() => {
-            string_error(&format!("{} not found: {why}", missing.join(", ")))
-        }
-        _ => std::ptr::null_mut(),
+/// The lookup's error for the required symbols no search found: why they
+/// may still exist where the search could not look, or, every file
+/// searched, that they are defined nowhere (recorded in `undefined` for the
+/// engine's message).
+fn report_missing(
+    missing: Vec<String>,
+    unsearchable: Option<String>,
+    undefined: &Mutex<Vec<String>>,
+) -> LLVMErrorRef {
+    if missing.is_empty() {
+        return std::ptr::null_mut();
     }
+    let message = match unsearchable {
+        Some(why) => format!("{} not found: {why}", missing.join(", ")),
+        None => {
+            let message = LinkError::Undefined(missing.clone()).to_string();
+            if let Ok(mut undefined) = undefined.lock() {
+                undefined.extend(missing);
+            }
+            message
+        }
+    };
+    string_error(&message)
 }
 
 extern "C" fn deliver_lookup(

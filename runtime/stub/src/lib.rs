@@ -11,6 +11,7 @@ extern crate alloc;
 mod connect;
 mod executor;
 mod gdb;
+mod perf;
 mod program;
 mod session;
 mod sys;

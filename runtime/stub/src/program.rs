@@ -155,6 +155,7 @@ fn session_for_call() -> Result<&'static Session, String> {
         return Err(describe(ended, "setting up the session"));
     }
     debug!("autojitd is ready");
+    crate::perf::map_jitdump();
     Ok(session)
 }
 

@@ -15,7 +15,7 @@
 // RUN: not %t/main 2>&1 | FileCheck --check-prefix=NOWHERE -DPREFIX=%rtprefix %s
 // RUN: not %t/main 2>&1 | count 1
 // LINKED: 2
-// NOWHERE: [[PREFIX]] cannot link function main (GUID 0x{{[0-9a-f]+}}) from {{.*}}.bc: library_function defined nowhere in the process (neither the program's files nor any library it loaded define it); run the program with the libraries it was linked against, or relink it against these{{$}}
+// NOWHERE: [[PREFIX]] cannot link function main (GUID 0x{{[0-9a-f]+}}) from {{.*}}.bc: library_function defined nowhere in the process; run the program with the libraries it was linked against, or relink it against these{{$}}
 
 // Remote mode without -rdynamic: program_global is in the executable's
 // symbol table but not exported.

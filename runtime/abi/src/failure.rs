@@ -180,7 +180,7 @@ impl fmt::Display for Failure {
             ),
             FailureKind::UndefinedSymbols(names) => write!(
                 f,
-                "cannot link {function} from {file}: {names} defined nowhere in the process (neither the program's files nor any library it loaded define it); run the program with the libraries it was linked against, or relink it against these"
+                "cannot link {function} from {file}: {names} defined nowhere in the process; run the program with the libraries it was linked against, or relink it against these"
             ),
             FailureKind::Setup(msg) => write!(
                 f,

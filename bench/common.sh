@@ -98,6 +98,23 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg" |
   [[ -f $dest/$marker ]] || die "$tarball does not hold the $package sources"
 }
 
+# compressible_input <file> <seed>: 3 MiB for the compressors of the corpus,
+# the same bytes for the same seed: 2 MiB of text over vocabularies of 20 to
+# 2,000 words, then 1 MiB of random runs and literal bytes.
+compressible_input() {
+  [[ -f $1 ]] && return
+  python3 - "$1" "$2" <<'PY'
+import random, sys
+rng = random.Random(int(sys.argv[2]))
+words = ["".join(rng.choice("etaoinshrdlu") for _ in range(rng.randint(1, 8))) for _ in range(2000)]
+text = " ".join(rng.choice(words[: rng.choice((20, 200, 2000))]) for _ in range(300000)).encode()
+blob = bytearray()
+while len(blob) < (1 << 20):
+    blob += rng.randbytes(rng.randint(8, 200)) if rng.random() < 0.5 else bytes([rng.randrange(256)]) * rng.randint(2, 300)
+open(sys.argv[1], "wb").write(text[: 2 << 20] + bytes(blob[: 1 << 20]))
+PY
+}
+
 # fetch_corpus_program <name> [tarball]: the sources of a corpus program
 # (bench/corpus/<name>.sh, which this sources) in $work/<name>/src, prepared
 # once by its <name>_fetch; the output goes to $work/<name>/fetch.log.

@@ -10,17 +10,7 @@ gzip_about="gzip 1.12: configure's choices, then compression levels and round tr
 
 gzip_fetch() {
   fetch_sources gzip "$1" gzip.c
-  [[ -f $1/corpus-input.bin ]] && return
-  python3 - "$1/corpus-input.bin" <<'PY'
-import random, sys
-rng = random.Random(2023)
-words = ["".join(rng.choice("etaoinshrdlu") for _ in range(rng.randint(1, 9))) for _ in range(3000)]
-text = " ".join(rng.choice(words[: rng.choice((30, 300, 3000))]) for _ in range(300000)).encode()
-blob = bytearray()
-while len(blob) < (1 << 20):
-    blob += rng.randbytes(rng.randint(8, 200)) if rng.random() < 0.5 else bytes([rng.randrange(256)]) * rng.randint(2, 300)
-open(sys.argv[1], "wb").write(text[: 2 << 20] + bytes(blob[: 1 << 20]))
-PY
+  compressible_input "$1/corpus-input.bin" 2023
 }
 
 # gzip_configure <dir> <opt> <extra cflags> <extra link flags>

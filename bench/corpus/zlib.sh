@@ -7,17 +7,7 @@ zlib_about="zlib 1.2.13 example + minigzip (levels, strategies, round trip)"
 
 zlib_fetch() {
   fetch_sources zlib "$1" zlib.h
-  [[ -f $1/corpus-input.bin ]] && return
-  python3 - "$1/corpus-input.bin" <<'PY'
-import random, sys
-rng = random.Random(1995)
-words = ["".join(rng.choice("etaoinshrdlu") for _ in range(rng.randint(1, 8))) for _ in range(2000)]
-text = " ".join(rng.choice(words[: rng.choice((20, 200, 2000))]) for _ in range(300000)).encode()
-blob = bytearray()
-while len(blob) < (1 << 20):
-    blob += rng.randbytes(rng.randint(8, 200)) if rng.random() < 0.5 else bytes([rng.randrange(256)]) * rng.randint(2, 300)
-open(sys.argv[1], "wb").write(text[: 2 << 20] + bytes(blob[: 1 << 20]))
-PY
+  compressible_input "$1/corpus-input.bin" 1995
 }
 
 # zlib_configure <dir> <opt> <extra cflags> <extra link flags>: configure

@@ -85,8 +85,13 @@ pub fn ensure_private_dir(dir: &Path) -> Result<(), StoreError> {
 /// `<store root>/<subdir>`, created if needed, after checking that both the
 /// root and the subdirectory are private to the current user.
 pub fn private_subdir(subdir: &str, environment: &Environment) -> Result<PathBuf, StoreError> {
-    let root = store_root(environment)?;
-    ensure_private_dir(&root)?;
+    private_subdir_of(&store_root(environment)?, subdir)
+}
+
+/// `<root>/<subdir>`, created if needed, after checking that both are
+/// private to the current user.
+pub fn private_subdir_of(root: &Path, subdir: &str) -> Result<PathBuf, StoreError> {
+    ensure_private_dir(root)?;
     let dir = root.join(subdir);
     ensure_private_dir(&dir)?;
     Ok(dir)

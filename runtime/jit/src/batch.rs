@@ -8,20 +8,11 @@
 //! compiled yet, nearest first: at -O0 code generation of a batch costs
 //! about what the regular build paid for those functions.
 
-use autojit_abi::env::{self, Environment};
 use std::collections::HashSet;
 
-/// Functions per object unless `AUTOJIT_BATCH` says otherwise.
+/// Functions per object unless `AUTOJIT_BATCH` says otherwise (1 compiles
+/// each function alone).
 pub const DEFAULT_LIMIT: usize = 1024;
-
-/// The most functions compiled into one object: `AUTOJIT_BATCH`, where 1
-/// compiles each function alone.
-pub fn limit(environment: &Environment) -> usize {
-    environment
-        .var(env::BATCH)
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .map_or(DEFAULT_LIMIT, |n| n.max(1))
-}
 
 /// The fewest functions an object is given: a batch that stops short is
 /// topped up with the module's next functions nothing compiled yet (those

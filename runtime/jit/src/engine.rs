@@ -6,13 +6,14 @@
 
 use crate::batch;
 use crate::compile::Compiler;
+use crate::config::EngineConfig;
 use crate::error::{Error, ErrorKind};
 use crate::lazy_store::LazyModuleStore;
 use crate::linker::{Dylib, LinkError, ProcessLinker};
-use crate::object_cache::ObjectCache;
+use crate::object_cache::{Member, ObjectCache};
 use crate::perf::{PerfOutput, Program};
 use crate::registry::{ModuleId, Registration, Registry};
-use autojit_abi::env::{self, Environment};
+use autojit_abi::env::Environment;
 use autojit_abi::stats::Stats;
 use autojit_abi::{names, RegisteredModule};
 use llvm_sys::orc2::lljit::LLVMOrcLLJITRef;
@@ -23,10 +24,7 @@ use std::time::{Duration, Instant};
 pub struct Engine {
     log_prefix: &'static str,
     /// The settings of the program served.
-    environment: Environment,
-    debug: bool,
-    /// The most functions compiled into one object.
-    batch_limit: usize,
+    config: EngineConfig,
     /// What perf reads about linked code, with AUTOJIT_PERF.
     perf: Option<PerfOutput>,
     state: Mutex<State>,
@@ -93,10 +91,8 @@ impl Engine {
     ) -> Self {
         Engine {
             log_prefix,
-            debug: environment.flag(env::DEBUG),
-            batch_limit: batch::limit(&environment),
+            config: EngineConfig::from_environment(&environment),
             perf: PerfOutput::from_env(&environment, program),
-            environment,
             state: Mutex::new(State::default()),
             stats: Stats::default(),
         }
@@ -130,7 +126,7 @@ impl Engine {
     }
 
     fn log(&self, msg: impl FnOnce() -> String) {
-        if self.debug {
+        if self.config.debug {
             eprintln!("{} {}", self.log_prefix, msg());
         }
     }
@@ -204,13 +200,9 @@ impl Engine {
         let start = Instant::now();
         let index = ObjectCache::index_key(module.content_hash, &b.compiler.target_key());
         // An unchanged lazy file maps straight to its objects: no parsing.
-        if let Some(cached) = b
-            .cache
-            .indexed(index, guid)
-            .and_then(|key| b.cache.load_batch(key))
-        {
-            let usable = cached.members.iter().any(|&(g, _)| g == guid)
-                && !cached.members.iter().any(|&(g, _)| b.defined(id, g));
+        if let Some(cached) = b.cache.lookup(index, guid) {
+            let usable = cached.members.iter().any(|m| m.guid == guid)
+                && !cached.members.iter().any(|m| b.defined(id, m.guid));
             if usable {
                 match self.link(b, id, module, &cached.object, &cached.members) {
                     Ok(linked) => {
@@ -221,7 +213,7 @@ impl Engine {
                         self.log(|| {
                             format!("cached object {} failed to link: {e}", cached.key.to_hex())
                         });
-                        b.cache.evict(cached.key);
+                        b.cache.reject(cached.key);
                         b.dylibs.remove(&id);
                     }
                 }
@@ -234,7 +226,7 @@ impl Engine {
         let limit = if b.solo.contains(&guid) {
             1
         } else {
-            self.batch_limit
+            self.config.batch_limit
         };
         let at = module.guids.iter().position(|&g| g == guid).unwrap_or(0);
         let neighbours = module.guids[at + 1..]
@@ -283,34 +275,34 @@ impl Engine {
         let root = batch[0];
         let target = b.compiler.target_key();
         let key = ObjectCache::key(module.content_hash, batch, &target);
-        let (object, members, compile_time) = match b.cache.load_batch(key) {
+        let (object, members, compile_time) = match b.cache.load(key) {
             Some(cached) => (cached.object, cached.members, None),
             None => {
                 let t = Instant::now();
                 let extracted = b.lazy.extract(id, module, batch)?;
-                let members: Vec<(u64, String)> =
-                    batch.iter().copied().zip(extracted.source_names).collect();
+                let members: Vec<Member> = batch
+                    .iter()
+                    .zip(extracted.source_names)
+                    .map(|(&guid, name)| Member { guid, name })
+                    .collect();
                 let object = b
                     .compiler
                     .compile(&extracted.module, extracted.opt_level)
-                    .map_err(|e| context(module, root, &members[0].1, ErrorKind::Compile(e)))?;
+                    .map_err(|e| context(module, root, &members[0].name, ErrorKind::Compile(e)))?;
                 (object, members, Some(t.elapsed()))
             }
         };
-        let name = &members[0].1;
+        let name = &members[0].name;
         let linked = self.link(b, id, module, &object, &members).map_err(|e| {
             if compile_time.is_none() {
-                b.cache.evict(key);
+                b.cache.reject(key);
             }
             context(module, root, name, e.into())
         })?;
         // Only an object that linked is kept and indexed.
         let index = ObjectCache::index_key(module.content_hash, &target);
-        let stored = match compile_time {
-            Some(_) => b.cache.store(key, &object, &members),
-            None => Ok(()),
-        };
-        if let Err(e) = stored.and_then(|()| b.cache.add_to_index(index, batch, key)) {
+        let compiled = compile_time.map(|_| &object[..]);
+        if let Err(e) = b.cache.commit(index, key, compiled, &members) {
             self.log(|| e);
         }
         self.report(&members, &linked, compile_time, start);
@@ -325,7 +317,7 @@ impl Engine {
         id: ModuleId,
         module: &Registration,
         object: &[u8],
-        members: &[(u64, String)],
+        members: &[Member],
     ) -> Result<Vec<(u64, usize)>, LinkError> {
         if !b.dylibs.contains_key(&id) {
             let name = format!("autojit-module-{id}-{}", b.dylibs_made);
@@ -343,10 +335,13 @@ impl Engine {
         }
         let dylib = b.dylibs.get_mut(&id).expect("just made");
         b.linker.add_object(dylib.jd, object)?;
-        dylib.defined.extend(members.iter().map(|&(g, _)| g));
+        dylib.defined.extend(members.iter().map(|m| m.guid));
         let linked = members
             .iter()
-            .map(|&(g, _)| Ok((g, b.linker.lookup(dylib.jd, &names::body_name(g))?)))
+            .map(|m| {
+                let address = b.linker.lookup(dylib.jd, &names::body_name(m.guid))?;
+                Ok((m.guid, address))
+            })
             .collect::<Result<Vec<_>, LinkError>>()?;
         // perf: every member's address is known now.
         if let Some(perf) = &self.perf {
@@ -359,7 +354,7 @@ impl Engine {
 
     fn report(
         &self,
-        members: &[(u64, String)],
+        members: &[Member],
         linked: &[(u64, usize)],
         compile_time: Option<Duration>,
         start: Instant,
@@ -372,7 +367,7 @@ impl Engine {
             compile_time,
             start.elapsed(),
         );
-        if !self.debug {
+        if !self.config.debug {
             return;
         }
         let how = if from_cache {
@@ -380,7 +375,7 @@ impl Engine {
         } else {
             format!("compiled in {:.2} ms", compile_time.as_secs_f64() * 1e3)
         };
-        for ((guid, name), (_, address)) in members.iter().zip(linked) {
+        for (Member { guid, name }, (_, address)) in members.iter().zip(linked) {
             self.log(|| {
                 format!("materialized {name} (guid 0x{guid:016x}) at 0x{address:x}, {how}")
             });
@@ -390,7 +385,7 @@ impl Engine {
                 format!(
                     "one object for {} functions, for {}",
                     members.len(),
-                    members[0].1
+                    members[0].name
                 )
             });
         }
@@ -405,7 +400,7 @@ impl Engine {
         if let Some(e) = &linker.debug_support_error {
             self.log(|| format!("debugger registration unavailable: {e}"));
         }
-        let (cache, why_disabled) = ObjectCache::from_env(&self.environment);
+        let (cache, why_disabled) = ObjectCache::open(&self.config.object_cache_root);
         if let Some(why) = why_disabled {
             self.log(|| format!("object cache disabled: {why}"));
         }

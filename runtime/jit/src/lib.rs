@@ -5,6 +5,7 @@
 
 mod batch;
 mod compile;
+mod config;
 mod elf_symbols;
 mod engine;
 mod error;

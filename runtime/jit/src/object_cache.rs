@@ -14,7 +14,6 @@
 //! may share the cache: a reader sees a whole file or none, and skips a line
 //! cut short.
 
-use autojit_abi::env::{self, Environment};
 use autojit_abi::{content_hash, store, ContentHash};
 use std::collections::HashMap;
 use std::io::Write;
@@ -24,32 +23,41 @@ use std::path::{Path, PathBuf};
 /// Bumped when the engine changes how it compiles, to retire old objects.
 const FORMAT_VERSION: &str = "autojit-object-v3";
 
+/// The engine's one door to compiled objects on disk: look up what an index
+/// names, commit an object that linked, reject one that did not.
 pub struct ObjectCache {
     dir: Option<PathBuf>,
     /// The index of each lazy file read so far, by its key.
     indexes: HashMap<ContentHash, HashMap<u64, ContentHash>>,
 }
 
+/// A body an object defines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub guid: u64,
+    /// The function's source name, for logs, perf and messages.
+    pub name: String,
+}
+
 /// A cached object and the functions it defines.
 pub struct CachedBatch {
     pub key: ContentHash,
-    /// GUID and source name of each body, the first being the one whose
-    /// call compiled the batch.
-    pub members: Vec<(u64, String)>,
+    /// The first is the one whose call compiled the batch.
+    pub members: Vec<Member>,
     pub object: Vec<u8>,
 }
 
 impl ObjectCache {
-    /// The cache under the store root, or a disabled cache (with the reason)
-    /// when turned off or when the directory is unusable.
-    pub fn from_env(environment: &Environment) -> (Self, Option<String>) {
-        if environment.flag(env::DISABLE_OBJECT_CACHE) {
-            let why = format!("{} is set", env::DISABLE_OBJECT_CACHE);
-            return (ObjectCache::at(None), Some(why));
-        }
-        match store::private_subdir(store::OBJECTS_SUBDIR, environment) {
+    /// The cache under store root `root` (the engine's setting), created
+    /// private to this user; or a disabled cache, with the reason, when the
+    /// setting or the directory says so.
+    pub fn open(root: &Result<PathBuf, String>) -> (Self, Option<String>) {
+        let dir = root.clone().and_then(|root| {
+            store::private_subdir_of(&root, store::OBJECTS_SUBDIR).map_err(|e| e.to_string())
+        });
+        match dir {
             Ok(dir) => (ObjectCache::at(Some(dir)), None),
-            Err(e) => (ObjectCache::at(None), Some(e.to_string())),
+            Err(why) => (ObjectCache::at(None), Some(why)),
         }
     }
 
@@ -87,14 +95,17 @@ impl ObjectCache {
     }
 
     /// The object and member list stored under `key`.
-    pub fn load_batch(&self, key: ContentHash) -> Option<CachedBatch> {
+    pub fn load(&self, key: ContentHash) -> Option<CachedBatch> {
         let dir = self.dir.as_ref()?;
         let members = std::fs::read_to_string(dir.join(members_file(key))).ok()?;
         let members = members
             .lines()
             .map(|line| {
                 let (guid, name) = line.split_once(' ')?;
-                Some((u64::from_str_radix(guid, 16).ok()?, name.to_string()))
+                Some(Member {
+                    guid: u64::from_str_radix(guid, 16).ok()?,
+                    name: name.to_string(),
+                })
             })
             .collect::<Option<Vec<_>>>()?;
         Some(CachedBatch {
@@ -104,15 +115,16 @@ impl ObjectCache {
         })
     }
 
-    /// The key of the object function `guid` compiled into, by index
-    /// `index` (read on first use).
-    pub fn indexed(&mut self, index: ContentHash, guid: u64) -> Option<ContentHash> {
+    /// The object function `guid` compiled into, by index `index` (read on
+    /// first use).
+    pub fn lookup(&mut self, index: ContentHash, guid: u64) -> Option<CachedBatch> {
         let dir = self.dir.as_ref()?;
         let entries = self
             .indexes
             .entry(index)
             .or_insert_with(|| read_index(&dir.join(index_file(index))));
-        entries.get(&guid).copied()
+        let key = *entries.get(&guid)?;
+        self.load(key)
     }
 
     /// Whether function `guid` is in some object, by index `index` as read
@@ -123,40 +135,32 @@ impl ObjectCache {
             .is_some_and(|e| e.contains_key(&guid))
     }
 
-    /// Stores an object and its member list; a failure only costs a
-    /// recompile next time.
-    pub fn store(
-        &self,
-        key: ContentHash,
-        object: &[u8],
-        members: &[(u64, String)],
-    ) -> Result<(), String> {
-        let Some(dir) = &self.dir else { return Ok(()) };
-        let list: String = members
-            .iter()
-            .map(|(guid, name)| format!("{guid:016x} {name}\n"))
-            .collect();
-        // The object first: a member list names an object that exists.
-        store::write_atomically(dir, &object_file(key), object)
-            .and_then(|_| store::write_atomically(dir, &members_file(key), list.as_bytes()))
-            .map(|_| ())
-            .map_err(|e| cannot_write(dir, e))
-    }
-
-    /// Records in index `index` that `guids` compiled into the object under
-    /// `key`.
-    pub fn add_to_index(
+    /// Keeps an object that linked: stores it under `key` with its member
+    /// list if it was compiled now (`compiled`), and indexes each member
+    /// under it in index `index`. A failure only costs a compile next time.
+    pub fn commit(
         &mut self,
         index: ContentHash,
-        guids: &[u64],
         key: ContentHash,
+        compiled: Option<&[u8]>,
+        members: &[Member],
     ) -> Result<(), String> {
         let Some(dir) = &self.dir else { return Ok(()) };
+        if let Some(object) = compiled {
+            let list: String = members
+                .iter()
+                .map(|m| format!("{:016x} {}\n", m.guid, m.name))
+                .collect();
+            // The object first: a member list names an object that exists.
+            store::write_atomically(dir, &object_file(key), object)
+                .and_then(|_| store::write_atomically(dir, &members_file(key), list.as_bytes()))
+                .map_err(|e| cannot_write(dir, e))?;
+        }
         let entries = self.indexes.entry(index).or_default();
         let mut lines = String::new();
-        for &guid in guids {
-            entries.insert(guid, key);
-            lines.push_str(&format!("{guid:016x} {}\n", key.to_hex()));
+        for member in members {
+            entries.insert(member.guid, key);
+            lines.push_str(&format!("{:016x} {}\n", member.guid, key.to_hex()));
         }
         std::fs::OpenOptions::new()
             .append(true)
@@ -168,7 +172,7 @@ impl ObjectCache {
     }
 
     /// Removes an object that failed to link, with its member list.
-    pub fn evict(&self, key: ContentHash) {
+    pub fn reject(&self, key: ContentHash) {
         if let Some(dir) = &self.dir {
             let _ = std::fs::remove_file(dir.join(object_file(key)));
             let _ = std::fs::remove_file(dir.join(members_file(key)));

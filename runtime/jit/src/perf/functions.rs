@@ -2,6 +2,7 @@
 //! address in the program, size (the `st_size` of each member's
 //! `__autojit_fn_<guid>` symbol) and code bytes.
 
+use crate::object_cache::Member;
 use autojit_abi::names;
 use object::read::elf::ElfFile64;
 use object::{Object, ObjectSection, ObjectSymbol, SectionIndex};
@@ -25,15 +26,15 @@ pub struct LinkedFunction<'a> {
 /// `linked` gives each GUID.
 pub fn linked_functions<'a>(
     object: &ElfObject<'_>,
-    members: &'a [(u64, String)],
+    members: &'a [Member],
     linked: &[(u64, usize)],
 ) -> Vec<LinkedFunction<'a>> {
     let addresses: HashMap<u64, usize> = linked.iter().copied().collect();
     let by_symbol: HashMap<String, (&str, u64)> = members
         .iter()
-        .filter_map(|(guid, name)| {
-            let address = *addresses.get(guid)? as u64;
-            Some((names::body_name(*guid), (name.as_str(), address)))
+        .filter_map(|m| {
+            let address = *addresses.get(&m.guid)? as u64;
+            Some((names::body_name(m.guid), (m.name.as_str(), address)))
         })
         .collect();
     object

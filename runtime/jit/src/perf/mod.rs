@@ -14,6 +14,7 @@ mod jitdump;
 mod lines;
 mod map;
 
+use crate::object_cache::Member;
 use autojit_abi::env::{self, Environment};
 use autojit_abi::store;
 use functions::{ElfObject, LinkedFunction};
@@ -98,7 +99,7 @@ impl PerfOutput {
     /// failed for the first time comes back, for the log.
     pub fn record(
         &self,
-        members: &[(u64, String)],
+        members: &[Member],
         linked: &[(u64, usize)],
         object: &[u8],
     ) -> Result<(), String> {

@@ -1,0 +1,38 @@
+//! The engine's settings, parsed once, when the engine is made, from the
+//! environment of the program it serves: this process's, or what a remote
+//! program forwarded for its session. Nothing deeper reads the environment.
+
+use crate::batch;
+use autojit_abi::env::{self, Environment};
+use autojit_abi::store;
+use std::path::PathBuf;
+
+pub struct EngineConfig {
+    /// `AUTOJIT_DEBUG`: one log line per decision and per function.
+    pub debug: bool,
+    /// `AUTOJIT_BATCH`: the most functions compiled into one object.
+    pub batch_limit: usize,
+    /// The store root whose `objects/` caches compiled objects (created
+    /// when the first object is looked up), or why nothing is cached. At
+    /// run time `AUTOJIT_CACHE_DIR` picks only this: the lazy modules are
+    /// where the build put them, named in each program.
+    pub object_cache_root: Result<PathBuf, String>,
+}
+
+impl EngineConfig {
+    pub fn from_environment(environment: &Environment) -> Self {
+        let object_cache_root = if environment.flag(env::DISABLE_OBJECT_CACHE) {
+            Err(format!("{} is set", env::DISABLE_OBJECT_CACHE))
+        } else {
+            store::store_root(environment).map_err(|e| e.to_string())
+        };
+        EngineConfig {
+            debug: environment.flag(env::DEBUG),
+            batch_limit: environment
+                .var(env::BATCH)
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .map_or(batch::DEFAULT_LIMIT, |n| n.max(1)),
+            object_cache_root,
+        }
+    }
+}

@@ -198,24 +198,36 @@ measure_runs() {
 }
 
 # measure_edit_loop <file> <anchor> <rebuild and run function> <count>:
-# <count> times, for each flavour, puts edit N into the body after <anchor>
-# in $out/<flavour>/<file> and times `<function> <flavour>` (make, then one
-# run) into $out/times/edit-<flavour>; autojit's stats line goes to
-# $out/logs/stats-edit.log.
+# <count> times, for each flavour, puts statement N at the top of the body
+# after <anchor> in $out/<flavour>/<file> and times `<function> <flavour>`
+# (make, then one run) into $out/times/edit-<flavour>; then, as often, puts
+# comment N on the file's first line and times the same into
+# $out/times/comment-<flavour>. autojit's stats lines (what compiled after
+# each kind of edit) go to $out/logs/stats-{edit,comment}.log.
 measure_edit_loop() {
-  local file=$1 anchor=$2 rebuild_and_run=$3 count=$4 i flavour start
+  local file=$1 anchor=$2 rebuild_and_run=$3 count=$4 i
   for ((i = 1; i <= count; i++)); do
-    progress "Edit loop $i/$count"
-    for flavour in regular autojit; do
-      python3 "$bench_dir/edit.py" "$out/$flavour/$file" "$anchor" "$i"
-      start=$(now)
-      if [[ $flavour == autojit ]]; then
-        AUTOJIT_STATS=1 "$rebuild_and_run" "$flavour" 2> "$out/logs/stats-edit.log"
-      else
-        "$rebuild_and_run" "$flavour"
-      fi
-      record_since "$out/times/edit-$flavour" "$start"
-    done
+    progress "Edit loop $i/$count: one statement"
+    timed_edit edit "$file" "$anchor" "$i" "$rebuild_and_run"
+  done
+  for ((i = 1; i <= count; i++)); do
+    progress "Edit loop $i/$count: a comment line at the top of the file"
+    timed_edit comment "$file" --comment "$i" "$rebuild_and_run"
+  done
+}
+
+# timed_edit <kind> <file> <edit.py's where> <N> <rebuild and run function>
+timed_edit() {
+  local kind=$1 file=$2 where=$3 n=$4 rebuild_and_run=$5 flavour start
+  for flavour in regular autojit; do
+    python3 "$bench_dir/edit.py" "$out/$flavour/$file" "$where" "$n"
+    start=$(now)
+    if [[ $flavour == autojit ]]; then
+      AUTOJIT_STATS=1 "$rebuild_and_run" "$flavour" 2> "$out/logs/stats-$kind.log"
+    else
+      "$rebuild_and_run" "$flavour"
+    fi
+    record_since "$out/times/$kind-$flavour" "$start"
   done
 }
 

@@ -1,14 +1,23 @@
-"""The edit of the edit loop: puts edit number N into the body that follows
-ANCHOR in FILE (replacing the previous edit), so that exactly one function's
-code changes between two builds.
+"""The edits of the edit loop, each replacing the previous edit of its kind,
+so that between two builds exactly one thing changes:
 
-Usage: edit.py FILE ANCHOR N"""
+  edit.py FILE ANCHOR N     puts statement N at the top of the body that
+                            follows ANCHOR (every line below it shifts)
+  edit.py FILE --comment N  puts comment N on the file's first line (no
+                            code changes; every line of the file shifts)"""
 import re
 import sys
 
-path, anchor, n = sys.argv[1], sys.argv[2].encode().decode("unicode_escape"), sys.argv[3]
-edit = "{ volatile int autojit_edit = %s; (void)autojit_edit; }"
-code = re.sub(r"\n *\{ volatile int autojit_edit = \d+; \(void\)autojit_edit; \}", "", open(path).read())
-if anchor not in code:
-    sys.exit(f"edit.py: {anchor!r} not found in {path}")
-open(path, "w").write(code.replace(anchor, anchor + "\n    " + edit % n, 1))
+path, where, n = sys.argv[1], sys.argv[2], sys.argv[3]
+code = open(path).read()
+if where == "--comment":
+    code = re.sub(r"^/\* autojit comment edit \d+ \*/\n", "", code)
+    code = "/* autojit comment edit %s */\n" % n + code
+else:
+    anchor = where.encode().decode("unicode_escape")
+    edit = "{ volatile int autojit_edit = %s; (void)autojit_edit; }"
+    code = re.sub(r"\n *\{ volatile int autojit_edit = \d+; \(void\)autojit_edit; \}", "", code)
+    if anchor not in code:
+        sys.exit(f"edit.py: {anchor!r} not found in {path}")
+    code = code.replace(anchor, anchor + "\n    " + edit % n, 1)
+open(path, "w").write(code)

@@ -38,8 +38,10 @@ r = {
     "run_seconds": {"regular": series("run-regular"), "autojit_cold": series("run-autojit-cold"),
                     "autojit_warm": series("run-autojit-warm")},
     "edit_loop_seconds": {"regular": series("edit-regular"), "autojit": series("edit-autojit")},
+    "comment_edit_seconds": {"regular": series("comment-regular"), "autojit": series("comment-autojit")},
     "autojit_stats": {"first": stats("stats-first.log"), "cold": stats("stats-cold.log"),
-                      "warm": stats("stats-warm.log"), "edit": stats("stats-edit.log")},
+                      "warm": stats("stats-warm.log"), "edit": stats("stats-edit.log"),
+                      "comment": stats("stats-comment.log")},
     "outputs_md5": [l.rstrip("\n").split(" ", 1) for l in open(f"{out}/md5")],
 }
 r["ratios"] = {
@@ -50,6 +52,7 @@ r["ratios"] = {
     "run_cold": r["run_seconds"]["autojit_cold"]["median"] / r["run_seconds"]["regular"]["median"],
     "run_warm": r["run_seconds"]["autojit_warm"]["median"] / r["run_seconds"]["regular"]["median"],
     "edit_loop": r["edit_loop_seconds"]["autojit"]["median"] / r["edit_loop_seconds"]["regular"]["median"],
+    "comment_edit": r["comment_edit_seconds"]["autojit"]["median"] / r["comment_edit_seconds"]["regular"]["median"],
 }
 json.dump(r, open(results, "w"), indent=2)
 
@@ -70,6 +73,8 @@ print(f"  {'lazy bitcode (bytes)':<34} {'':>22} {lazy:>22}")
 row(f"run, cold object cache ({exec_runs} runs)", t(rs["regular"]), t(rs["autojit_cold"]), r["ratios"]["run_cold"])
 row(f"run, warm object cache ({exec_runs} runs)", t(rs["regular"]), t(rs["autojit_warm"]), r["ratios"]["run_warm"])
 row(f"edit one function, rebuild, run", t(e["regular"]), t(e["autojit"]), r["ratios"]["edit_loop"])
+ce = r["comment_edit_seconds"]
+row(f"comment line atop the file, ditto", t(ce["regular"]), t(ce["autojit"]), r["ratios"]["comment_edit"])
 fr = r["first_result_seconds"]
 row(f"first result: build + cold run ({runs})", t(fr["regular"]), t(fr["autojit"]), r["ratios"]["first_result"])
 print("  outputs identical in both flavours:")
@@ -77,7 +82,8 @@ for md5, name in r["outputs_md5"]:
     print(f"    {md5}  {name}")
 print("  autojit stats (AUTOJIT_STATS=1), one line per process:")
 for label, key in (("first run after a clean build", "first"), ("cold object cache", "cold"),
-                   ("warm object cache", "warm"), ("after the edit", "edit")):
+                   ("warm object cache", "warm"), ("after a statement edit", "edit"),
+                   ("after a comment edit", "comment")):
     for line in r["autojit_stats"][key] or ["(none)"]:
         print(f"    {label + ':':<31} {line}")
 print(f"  results: {results}")

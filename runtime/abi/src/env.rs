@@ -94,19 +94,14 @@ pub fn flag(name: &str) -> bool {
     std::env::var(name).map(|v| is_truthy(&v)).unwrap_or(false)
 }
 
-/// What a program sends autojitd for its session, so that a daemon shared
-/// by many programs follows each program's settings: these variables (when
-/// set and not empty), and the program's working directory under [`CWD`].
-pub const FORWARDED: [&str; 8] = [
-    DEBUG,
-    DISABLE_OBJECT_CACHE,
-    BATCH,
-    CACHE_DIR,
-    "XDG_CACHE_HOME",
-    "HOME",
-    PERF,
-    JITDUMPDIR,
-];
+/// Whether a program forwards variable `name` (when set and not empty) to
+/// autojitd for its session, so that a daemon shared by many programs
+/// follows each program's settings: every autojit setting, and what the
+/// store and jitdump paths default to. A prefix rather than a list: a new
+/// setting costs the stub nothing.
+pub fn is_forwarded(name: &[u8]) -> bool {
+    name.starts_with(b"AUTOJIT") || matches!(name, b"XDG_CACHE_HOME" | b"HOME" | b"JITDUMPDIR")
+}
 /// The forwarded working directory, which relative paths are relative to.
 pub const CWD: &str = "autojit.cwd";
 

@@ -68,7 +68,7 @@ struct State {
 /// `Serving`, so that no call waits for a reply that cannot come.
 enum Phase {
     /// The JIT is being built; the program's setup message brings its
-    /// settings (`env::FORWARDED`).
+    /// settings (`env::is_forwarded`).
     Starting { settings: HashMap<String, String> },
     /// The program makes its calls.
     Serving { engine: Arc<Engine> },

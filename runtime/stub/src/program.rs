@@ -160,11 +160,18 @@ fn session_for_call() -> Result<&'static Session, String> {
 }
 
 /// The settings a shared daemon follows for this program: the forwarded
-/// environment variables that are set, and the working directory.
+/// environment variables that are set (`env::is_forwarded`), and the
+/// working directory.
 fn forwarded_settings() -> Vec<(String, Vec<u8>)> {
-    let mut settings: Vec<(String, Vec<u8>)> = env::FORWARDED
-        .iter()
-        .filter_map(|&name| Some((name.into(), sys::var(name)?.as_bytes().to_vec())))
+    let mut settings: Vec<(String, Vec<u8>)> = sys::environment()
+        .filter_map(|entry| {
+            let (name, value) = entry.split_at(entry.iter().position(|&b| b == b'=')?);
+            let value = &value[1..];
+            if !env::is_forwarded(name) || value.is_empty() {
+                return None;
+            }
+            Some((core::str::from_utf8(name).ok()?.into(), value.to_vec()))
+        })
         .collect();
     let mut cwd = [0u8; 4096];
     // SAFETY: getcwd writes a NUL-terminated path of at most `cwd.len()`

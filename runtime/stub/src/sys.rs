@@ -81,6 +81,29 @@ pub fn fail(message: fmt::Arguments<'_>) -> ! {
     autojit_frontend::process::fail(PREFIX, message)
 }
 
+extern "C" {
+    static environ: *const *const core::ffi::c_char;
+}
+
+/// The process's environment, `NAME=value` entries as the C library keeps
+/// them.
+pub fn environment() -> impl Iterator<Item = &'static [u8]> {
+    // SAFETY: `environ` is the C library's NUL-terminated array of
+    // NUL-terminated strings; autojit never changes the environment.
+    let mut entry = unsafe { environ };
+    core::iter::from_fn(move || {
+        // SAFETY: as above; the walk stops at the terminating null.
+        unsafe {
+            if entry.is_null() || (*entry).is_null() {
+                return None;
+            }
+            let bytes = core::ffi::CStr::from_ptr(*entry).to_bytes();
+            entry = entry.add(1);
+            Some(bytes)
+        }
+    })
+}
+
 pub fn page_size() -> usize {
     // SAFETY: sysconf only reads a constant of the system.
     let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };

@@ -63,14 +63,17 @@ void reset(void) { hits = 0; }
 // CHECK-DAG: attributes #[[RESETATTR]] = { {{.*}}"autojit-name"="reset"
 // CHECK-DAG: !{i32 2, !"autojit-opt-level", i32 1}
 
-// The static module: stubs jumping to the resolver, the promoted variable
-// defined, the descriptor naming the lazy module the log named.
+// The static module: stubs in module assembly jumping to the resolver, the
+// lazified functions declared, the promoted variable defined, the
+// descriptor naming the lazy module the log named.
 // CHECK-LABEL: ; ModuleID =
+// CHECK: module asm "\22tick\22:"
+// CHECK-NEXT: module asm "jmp *2f(%rip)"
+// CHECK: module asm "jmp *__llvm_autojit_resolve@GOTPCREL(%rip)"
+// CHECK: module asm "\22reset\22:"
+// CHECK-NEXT: module asm "jmp *2f(%rip)"
 // CHECK-DAG: @[[HITS]] = hidden global i32 0
 // CHECK-DAG: @__llvm_autojit_lazy_path = private unnamed_addr constant [{{[0-9]+}} x i8] c"[[STORE]]/modules/[[LAZY]]\00"
 // CHECK-DAG: @llvm.global_ctors = appending global {{.*}} @__llvm_autojit_module_ctor
-// CHECK: define dso_local i32 @tick(
-// CHECK-NOT: @[[HITS]]
-// CHECK: call void asm sideeffect "jmp *2f(%rip){{.*}}__llvm_autojit_resolve
-// CHECK: define dso_local void @reset(
-// CHECK: call void asm sideeffect "jmp *2f(%rip){{.*}}__llvm_autojit_resolve
+// CHECK-DAG: declare dso_local i32 @tick(
+// CHECK-DAG: declare dso_local void @reset(

@@ -164,3 +164,20 @@ extern "C" void autojit_replace_uses_except_label_addresses(LLVMValueRef Old,
   unwrap(Old)->replaceUsesWithIf(
       unwrap(New), [](Use &U) { return !isa<BlockAddress>(U.getUser()); });
 }
+
+// dso_local has no C API getter either; an alias's declaration keeps it.
+extern "C" int autojit_is_dso_local(LLVMValueRef GV) {
+  return unwrap<GlobalValue>(GV)->isDSOLocal();
+}
+
+// The declaration that stands for an alias of From is called as From is:
+// same calling convention (a call with another one is undefined) and, if
+// the types match, the same attributes. The C API copies neither wholesale.
+extern "C" void autojit_copy_call_attributes(LLVMValueRef To,
+                                            LLVMValueRef From) {
+  Function *T = unwrap<Function>(To);
+  Function *F = unwrap<Function>(From);
+  T->setCallingConv(F->getCallingConv());
+  if (T->getFunctionType() == F->getFunctionType())
+    T->setAttributes(F->getAttributes());
+}

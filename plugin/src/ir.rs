@@ -17,6 +17,8 @@ extern "C" {
     fn autojit_erase_global_value(gv: LLVMValueRef);
     fn autojit_slim_lazy_debug_info(m: LLVMModuleRef);
     fn autojit_replace_uses_except_label_addresses(old: LLVMValueRef, new: LLVMValueRef);
+    fn autojit_is_dso_local(gv: LLVMValueRef) -> i32;
+    fn autojit_copy_call_attributes(to: LLVMValueRef, from: LLVMValueRef);
     // The C API has no getter for a COMDAT's name.
     fn autojit_comdat_name(comdat: llvm_sys::prelude::LLVMComdatRef) -> *const c_char;
 }
@@ -170,6 +172,11 @@ pub fn set_dso_local(v: LLVMValueRef, local: bool) {
     unsafe { autojit_set_dso_local(v, local as i32) }
 }
 
+pub fn is_dso_local(v: LLVMValueRef) -> bool {
+    // SAFETY: `v` is a live global value (the C++ side casts to GlobalValue).
+    unsafe { autojit_is_dso_local(v) != 0 }
+}
+
 pub fn is_local(l: LLVMLinkage) -> bool {
     matches!(
         l,
@@ -201,6 +208,23 @@ pub fn is_global_variable(v: LLVMValueRef) -> bool {
     !unsafe { LLVMIsAGlobalVariable(v) }.is_null()
 }
 
+/// Whether `v` is an LLVM intrinsic (`llvm.*`), which has no symbol.
+pub fn is_intrinsic(v: LLVMValueRef) -> bool {
+    // SAFETY: `v` is a live value.
+    is_function(v) && unsafe { LLVMGetIntrinsicID(v) } != 0
+}
+
+pub fn is_alias(v: LLVMValueRef) -> bool {
+    // SAFETY: `v` is a live value.
+    !unsafe { LLVMIsAGlobalAlias(v) }.is_null()
+}
+
+/// What the alias `a` stands for: a global value or a constant expression.
+pub fn aliasee(a: LLVMValueRef) -> LLVMValueRef {
+    // SAFETY: `a` is a live alias.
+    unsafe { LLVMAliasGetAliasee(a) }
+}
+
 pub fn is_global_value(v: LLVMValueRef) -> bool {
     // SAFETY: `v` is a live value.
     !unsafe { LLVMIsAGlobalValue(v) }.is_null()
@@ -230,6 +254,32 @@ pub fn comdat_name(gv: LLVMValueRef) -> Option<String> {
                 .into_owned()
         })
     }
+}
+
+pub fn remove_comdat(gv: LLVMValueRef) {
+    // SAFETY: `gv` is a live global object.
+    unsafe { llvm_sys::comdat::LLVMSetComdat(gv, std::ptr::null_mut()) }
+}
+
+/// The explicit section of `gv`, if it has one.
+pub fn section(gv: LLVMValueRef) -> Option<String> {
+    // SAFETY: `gv` is a live global object; LLVM returns null or a
+    // NUL-terminated string it owns, copied here.
+    unsafe {
+        let s = LLVMGetSection(gv);
+        (!s.is_null() && *s != 0).then(|| CStr::from_ptr(s).to_string_lossy().into_owned())
+    }
+}
+
+pub fn remove_section(gv: LLVMValueRef) {
+    // SAFETY: `gv` is a live global object; an empty name means none.
+    unsafe { LLVMSetSection(gv, c"".as_ptr()) }
+}
+
+/// The explicit alignment of `gv` in bytes, 0 if it has none.
+pub fn alignment(gv: LLVMValueRef) -> u32 {
+    // SAFETY: `gv` is a live global object.
+    unsafe { LLVMGetAlignment(gv) }
 }
 
 pub fn value_type(gv: LLVMValueRef) -> LLVMTypeRef {
@@ -283,21 +333,6 @@ pub fn remove_fn_attr(f: LLVMValueRef, attr: &str) {
     }
 }
 
-pub fn add_fn_attr(f: LLVMValueRef, attr: &str) {
-    // SAFETY: `f` is a live function; the attribute is made in its context.
-    unsafe {
-        let a = LLVMCreateEnumAttribute(context_of(f), attribute_kind(attr), 0);
-        LLVMAddAttributeAtIndex(f, llvm_sys::LLVMAttributeFunctionIndex, a);
-    }
-}
-
-fn context_of(v: LLVMValueRef) -> LLVMContextRef {
-    // SAFETY: `v` is a live value.
-    unsafe { LLVMGetTypeContext(LLVMTypeOf(v)) }
-}
-
-/// Whether the module has the flag `key` (clang adds its boolean flags,
-/// such as `cf-protection-branch`, only when they are on).
 /// Appends `asm` (whole lines) to the module's inline assembly.
 pub fn append_module_asm(m: LLVMModuleRef, asm: &str) {
     if !asm.is_empty() {
@@ -306,9 +341,35 @@ pub fn append_module_asm(m: LLVMModuleRef, asm: &str) {
     }
 }
 
+/// Whether the module has the flag `key` (clang adds its boolean flags,
+/// such as `cf-protection-branch`, only when they are on).
 pub fn has_module_flag(m: LLVMModuleRef, key: &str) -> bool {
     // SAFETY: `m` is live; the key is a valid buffer of that length.
     !unsafe { LLVMGetModuleFlag(m, key.as_ptr() as *const c_char, key.len()) }.is_null()
+}
+
+/// Gives function `to` the calling convention of `from`, and its attributes
+/// if both have the same type.
+pub fn copy_call_attributes(to: LLVMValueRef, from: LLVMValueRef) {
+    // SAFETY: both are live functions of the same context.
+    unsafe { autojit_copy_call_attributes(to, from) }
+}
+
+/// Declares a global value with the name and value type of `gv`, which
+/// gives up its name: a function if that type is one, else a variable.
+pub fn declaration_in_place_of(m: LLVMModuleRef, gv: LLVMValueRef) -> LLVMValueRef {
+    let name = cstring(&name(gv));
+    let ty = value_type(gv);
+    set_name(gv, "");
+    // SAFETY: `m` is live and `gv` no longer holds the name; the
+    // declaration has the same value type.
+    unsafe {
+        if LLVMGetTypeKind(ty) == llvm_sys::LLVMTypeKind::LLVMFunctionTypeKind {
+            LLVMAddFunction(m, name.as_ptr(), ty)
+        } else {
+            LLVMAddGlobal(m, ty, name.as_ptr())
+        }
+    }
 }
 
 pub fn replace_all_uses(old: LLVMValueRef, new: LLVMValueRef) {
@@ -423,6 +484,24 @@ pub fn append_global_ctor(m: LLVMModuleRef, priority: u32, f: LLVMValueRef) {
         &mut [const_i32(ctx, priority), f, const_null(ptr_type(ctx))],
     );
     append_to_array_global(m, "llvm.global_ctors", vec![entry]);
+}
+
+/// The members of the array global `list` (`llvm.used`, ...).
+pub fn used_values(m: LLVMModuleRef, list: &str) -> std::collections::HashSet<LLVMValueRef> {
+    let Some(g) = named_global(m, list) else {
+        return Default::default();
+    };
+    // SAFETY: `g` is a live array global; its initializer, if any, is a
+    // constant array of pointers.
+    unsafe {
+        let init = LLVMGetInitializer(g);
+        if init.is_null() {
+            return Default::default();
+        }
+        (0..LLVMGetArrayLength2(LLVMTypeOf(init)))
+            .map(|i| LLVMGetAggregateElement(init, i as u32))
+            .collect()
+    }
 }
 
 /// Adds `values` to `llvm.compiler.used` so the optimizer keeps them.

@@ -11,7 +11,7 @@ use autojit_abi::names;
 use llvm_sys::comdat::LLVMSetComdat;
 use llvm_sys::core::*;
 use llvm_sys::prelude::*;
-use llvm_sys::{LLVMLinkage, LLVMModuleFlagBehavior, LLVMTypeKind, LLVMVisibility};
+use llvm_sys::{LLVMLinkage, LLVMModuleFlagBehavior, LLVMVisibility};
 
 pub struct LazyFunction {
     pub name: String,
@@ -35,8 +35,17 @@ pub fn build_lazy_module(
             ir::erase(g);
         }
     }
-    for indirect in ir::aliases(l).into_iter().chain(ir::ifuncs(l)) {
-        replace_with_declaration(l, indirect);
+    for alias in ir::aliases(l) {
+        if ir::is_local(ir::linkage(alias)) {
+            // No symbol lazy code could find: the alias is its aliasee.
+            ir::replace_all_uses(alias, ir::aliasee(alias));
+            ir::erase(alias);
+        } else {
+            replace_with_declaration(l, alias);
+        }
+    }
+    for ifunc in ir::ifuncs(l) {
+        replace_with_declaration(l, ifunc);
     }
     for g in ir::globals(l) {
         if !ir::is_local(ir::linkage(g)) && !ir::is_declaration(g) {
@@ -132,18 +141,7 @@ fn make_variable_declaration(g: LLVMValueRef) {
 /// Aliases and ifuncs cannot be declarations; lazy code refers to them by name
 /// like any other symbol of the program.
 fn replace_with_declaration(l: LLVMModuleRef, indirect: LLVMValueRef) {
-    let name = ir::name(indirect);
-    let ty = ir::value_type(indirect);
-    ir::set_name(indirect, "");
-    let c = ir::cstring(&name);
-    // SAFETY: `l` is live; the declaration has the same value type.
-    let decl = unsafe {
-        if LLVMGetTypeKind(ty) == LLVMTypeKind::LLVMFunctionTypeKind {
-            LLVMAddFunction(l, c.as_ptr(), ty)
-        } else {
-            LLVMAddGlobal(l, ty, c.as_ptr())
-        }
-    };
+    let decl = ir::declaration_in_place_of(l, indirect);
     ir::replace_all_uses(indirect, decl);
     ir::erase(indirect);
 }

@@ -1,23 +1,24 @@
 //! The lazy function stub: what stays in the program in place of a
 //! lazified body.
 //!
-//! The function keeps its symbol, linkage, visibility, section and COMDAT,
-//! and becomes a naked function whose only instruction the callers run is
-//! `jmp *record`: see `autojit_abi::arch` for the bytes and the resolver
-//! behind them. Being naked, it has no prologue that could touch an
-//! argument, is never inlined into a caller (so no reference to its record
-//! can end up outside its COMDAT group), and carries no debug info: a
-//! debugger resolves a line breakpoint to the compiled body, and the
-//! program keeps no debug info for code it lacks.
+//! The function becomes a declaration, and module-level assembly
+//! (`autojit_abi::arch::stub_asm`) defines its symbol with everything the
+//! definition had: binding, visibility, section, COMDAT group, alignment.
+//! The stub costs code generation no machine function, and static callers
+//! see an opaque declaration: nothing inlines it or infers anything from a
+//! body it lacks, and no reference to its record can end up outside its
+//! COMDAT group. It carries no debug info: a debugger resolves a line
+//! breakpoint to the compiled body, and the program keeps no debug info for
+//! code it lacks. Aliases of lazified functions (IR cannot point one at a
+//! declaration) become assembly too.
 
 use crate::ir;
-use autojit_abi::arch::{stub_asm, StubSections};
-use llvm_sys::core::*;
+use autojit_abi::arch::{self, AliasSymbol, Binding, StubSections, StubSymbol, Visibility};
 use llvm_sys::prelude::*;
-use llvm_sys::LLVMInlineAsmDialect;
+use llvm_sys::{LLVMLinkage, LLVMVisibility};
+use std::collections::HashSet;
 
-/// Attributes that describe the body, not a stub that jumps to it; `optnone`
-/// cannot go with `minsize`.
+/// Attributes that describe the body, not a stub that jumps to it.
 const BODY_ONLY_ATTRS: [&str; 9] = [
     "memory",
     "nosync",
@@ -30,60 +31,182 @@ const BODY_ONLY_ATTRS: [&str; 9] = [
     "optnone",
 ];
 
-/// A stub has no body to optimize; `minsize` drops the 16-byte function
-/// alignment, which a lone jump does not need. It is not `nounwind` unless
-/// the function was: exceptions of the body pass its callers, and the stub's
-/// attributes are what static callers see.
-const STUB_ATTRS: [&str; 3] = ["naked", "noinline", "minsize"];
+/// A function to replace with its stub.
+pub struct Lazified<'a> {
+    pub function: LLVMValueRef,
+    pub guid: u64,
+    /// What its body refers to that the object does not define; its record
+    /// carries them if the function has a COMDAT group.
+    pub link_checks: &'a [&'a str],
+}
 
-/// Replaces the body of `f` with its stub, whose record carries the
-/// `link_checks` of the body if the function has a COMDAT group.
-pub fn replace_body_with_stub(m: LLVMModuleRef, f: LLVMValueRef, guid: u64, link_checks: &[&str]) {
-    let linkage = ir::linkage(f);
+/// What the module says about all its stubs.
+struct ModuleTraits {
+    /// `llvm.used`: symbols the linker must keep.
+    retained: HashSet<LLVMValueRef>,
+    /// Built with `-fcf-protection=branch`.
+    branch_protection: bool,
+    /// Position-independent code for a shared library, whose
+    /// default-visibility symbols other modules may preempt.
+    shared_library: bool,
+}
+
+/// Replaces each lazified function with a declaration and its aliases with
+/// declarations of their own; returns the module-level assembly that
+/// defines them all.
+pub fn replace_with_stubs(m: LLVMModuleRef, lazified: &[Lazified]) -> String {
+    let traits = ModuleTraits {
+        retained: ir::used_values(m, "llvm.used"),
+        branch_protection: ir::has_module_flag(m, "cf-protection-branch"),
+        shared_library: ir::has_module_flag(m, "PIC Level") && !ir::has_module_flag(m, "PIE Level"),
+    };
+    let functions: HashSet<LLVMValueRef> = lazified.iter().map(|l| l.function).collect();
+    // Found first: a replaced alias no longer leads to its function.
+    let aliases = aliases_of(m, &functions);
+    let mut asm = String::new();
+    for l in lazified {
+        asm.push_str(&replace_body_with_stub(l, &traits));
+    }
+    for (alias, function) in aliases {
+        asm.push_str(&replace_alias(m, alias, function, &traits));
+    }
+    asm
+}
+
+/// The stub's assembly; `f` becomes its declaration.
+fn replace_body_with_stub(l: &Lazified, traits: &ModuleTraits) -> String {
+    let f = l.function;
+    let name = ir::name(f);
+    let section = ir::section(f);
+    let symbol = StubSymbol {
+        name: &name,
+        binding: binding(ir::linkage(f)),
+        visibility: visibility(f),
+        section: section.as_deref(),
+        align: u64::from(ir::alignment(f).max(1)),
+        retain: traits.retained.contains(&f),
+        // LLVM gives a function that may throw an FDE.
+        unwind_info: !ir::has_fn_attr(f, "nounwind"),
+    };
     let comdat = ir::comdat_name(f);
+    let asm = arch::stub_asm(
+        l.guid,
+        &symbol,
+        &StubSections {
+            comdat: comdat.as_deref(),
+            branch_protection: traits.branch_protection,
+            link_checks: l.link_checks,
+        },
+    );
+    make_declaration(f, traits);
+    asm
+}
+
+/// Leaves `f` a declaration that static callers reach as directly as the
+/// definition: same calling convention and parameter attributes, and
+/// `dso_local` where the definition had it, except for a default-visibility
+/// symbol of a shared library: the definition's `dso_local` there meant
+/// "call my local alias" (`.Lf$local`), which a declaration cannot say; it
+/// is reached through the PLT and GOT instead, as preemptible symbols are.
+fn make_declaration(f: LLVMValueRef, traits: &ModuleTraits) {
+    // Leaves it external, the one linkage a declaration may have.
     ir::delete_body(f);
-    ir::set_linkage(f, linkage);
+    ir::remove_comdat(f);
+    ir::remove_section(f);
     for attr in BODY_ONLY_ATTRS {
         ir::remove_fn_attr(f, attr);
     }
-    for attr in STUB_ATTRS {
-        ir::add_fn_attr(f, attr);
+    if traits.shared_library && ir::visibility(f) == LLVMVisibility::LLVMDefaultVisibility {
+        ir::set_dso_local(f, false);
     }
-    let asm = stub_asm(
-        guid,
-        &StubSections {
-            comdat: comdat.as_deref(),
-            branch_protection: ir::has_module_flag(m, "cf-protection-branch"),
-            link_checks,
-        },
-    );
-    let ctx = ir::context(m);
-    // SAFETY: all handles belong to `m` and its context; the builder is
-    // disposed before returning.
-    unsafe {
-        let void_fn = LLVMFunctionType(LLVMVoidTypeInContext(ctx), std::ptr::null_mut(), 0, 0);
-        let inline_asm = LLVMGetInlineAsm(
-            void_fn,
-            asm.as_ptr() as *const _,
-            asm.len(),
-            c"".as_ptr(),
-            0,
-            1,
-            0,
-            LLVMInlineAsmDialect::LLVMInlineAsmDialectATT,
-            0,
-        );
-        let b = LLVMCreateBuilderInContext(ctx);
-        LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(ctx, f, c"stub".as_ptr()));
-        LLVMBuildCall2(
-            b,
-            void_fn,
-            inline_asm,
-            std::ptr::null_mut(),
-            0,
-            c"".as_ptr(),
-        );
-        LLVMBuildUnreachable(b);
-        LLVMDisposeBuilder(b);
+}
+
+/// The aliases of `functions`, directly or through other aliases, each with
+/// its function.
+fn aliases_of(
+    m: LLVMModuleRef,
+    functions: &HashSet<LLVMValueRef>,
+) -> Vec<(LLVMValueRef, LLVMValueRef)> {
+    ir::aliases(m)
+        .into_iter()
+        .filter_map(|alias| {
+            let mut target = ir::aliasee(alias);
+            while ir::is_alias(target) {
+                target = ir::aliasee(target);
+            }
+            functions.contains(&target).then_some((alias, target))
+        })
+        .collect()
+}
+
+/// The alias's assembly; its uses go to a declaration of its name, or, if
+/// it is local (no other object can refer to it or override it), to its
+/// target.
+fn replace_alias(
+    m: LLVMModuleRef,
+    alias: LLVMValueRef,
+    function: LLVMValueRef,
+    traits: &ModuleTraits,
+) -> String {
+    let name = ir::name(alias);
+    let target = ir::aliasee(alias);
+    let linkage = ir::linkage(alias);
+    // A private symbol never reaches the symbol table.
+    let asm = if linkage == LLVMLinkage::LLVMPrivateLinkage {
+        String::new()
+    } else {
+        arch::alias_asm(&AliasSymbol {
+            name: &name,
+            target: &ir::name(target),
+            binding: binding(linkage),
+            visibility: visibility(alias),
+        })
+    };
+    let replacement = if ir::is_local(linkage) {
+        target
+    } else {
+        declare_alias(m, alias, function, traits)
+    };
+    ir::replace_all_uses(alias, replacement);
+    ir::erase(alias);
+    asm
+}
+
+/// A declaration that takes the alias's name: calls through it are calls
+/// to `function`, with its calling convention and attributes.
+fn declare_alias(
+    m: LLVMModuleRef,
+    alias: LLVMValueRef,
+    function: LLVMValueRef,
+    traits: &ModuleTraits,
+) -> LLVMValueRef {
+    let vis = ir::visibility(alias);
+    let dso_local = ir::is_dso_local(alias)
+        && !(traits.shared_library && vis == LLVMVisibility::LLVMDefaultVisibility);
+    let decl = ir::declaration_in_place_of(m, alias);
+    if ir::is_function(decl) {
+        ir::copy_call_attributes(decl, function);
+    }
+    ir::set_visibility(decl, vis);
+    ir::set_dso_local(decl, dso_local);
+    decl
+}
+
+fn binding(linkage: LLVMLinkage) -> Binding {
+    match linkage {
+        LLVMLinkage::LLVMWeakAnyLinkage
+        | LLVMLinkage::LLVMWeakODRLinkage
+        | LLVMLinkage::LLVMLinkOnceAnyLinkage
+        | LLVMLinkage::LLVMLinkOnceODRLinkage => Binding::Weak,
+        LLVMLinkage::LLVMInternalLinkage | LLVMLinkage::LLVMPrivateLinkage => Binding::Local,
+        _ => Binding::Global,
+    }
+}
+
+fn visibility(gv: LLVMValueRef) -> Visibility {
+    match ir::visibility(gv) {
+        LLVMVisibility::LLVMDefaultVisibility => Visibility::Default,
+        LLVMVisibility::LLVMHiddenVisibility => Visibility::Hidden,
+        LLVMVisibility::LLVMProtectedVisibility => Visibility::Protected,
     }
 }

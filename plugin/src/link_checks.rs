@@ -15,7 +15,7 @@
 
 use crate::ir;
 use crate::lazy_module::LazyFunction;
-use autojit_abi::names;
+use autojit_abi::{arch, names};
 use llvm_sys::core::*;
 use llvm_sys::prelude::*;
 use llvm_sys::{LLVMLinkage, LLVMVisibility};
@@ -46,7 +46,7 @@ pub fn undefined_references(
             referenced_declarations(body, &mut seen, &mut found);
             found
                 .into_iter()
-                .filter(|name| undefined_in(symbols, name) && can_be_checked(name))
+                .filter(|name| undefined_in(symbols, name) && arch::can_quote(name))
                 .collect()
         })
         .collect()
@@ -139,9 +139,4 @@ fn undefined_in(symbols: &StaticSymbols, name: &str) -> bool {
     symbols.get(name).is_some_and(|&gv| {
         ir::is_declaration(gv) || ir::linkage(gv) == LLVMLinkage::LLVMAvailableExternallyLinkage
     })
-}
-
-/// Whether the name can be written as a quoted symbol in assembly.
-fn can_be_checked(name: &str) -> bool {
-    !name.is_empty() && !name.contains(['"', '\\', '\n', '\0', '\u{1}'])
 }

@@ -3,7 +3,7 @@
 
 use crate::ir;
 use crate::lazy_module::{build_lazy_module, erase_dead_locals, external_references, LazyFunction};
-use crate::lazy_stub::replace_body_with_stub;
+use crate::lazy_stub::{replace_with_stubs, Lazified};
 use crate::link_checks;
 use crate::log::DebugLog;
 use crate::registration::{add_registration, Registration};
@@ -11,7 +11,7 @@ use crate::select::{check_module, chosen_functions};
 use autojit_abi::{arch, content_hash, function_guid, store, ContentHash};
 use llvm_sys::prelude::*;
 use llvm_sys::LLVMVisibility;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 pub struct Options {
@@ -79,30 +79,16 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<bool, String> 
     let undefined = link_checks::undefined_references(lazy.0, &static_symbols, &lazy_functions);
     drop(lazy);
 
-    // Records in a COMDAT group carry their function's link checks; the
-    // others share one section, and one list.
-    let mut module_checks = BTreeSet::new();
-    for ((&f, lf), undefined) in chosen.iter().zip(&lazy_functions).zip(&undefined) {
-        let checks: Vec<&str> = undefined.iter().map(String::as_str).collect();
-        if ir::comdat_name(f).is_none() {
-            module_checks.extend(checks.iter().copied());
-        }
-        replace_body_with_stub(m, f, lf.guid, &checks);
-        log.line(|| format!("lazified {} guid 0x{:016x}", lf.name, lf.guid));
-    }
-    let all_checks: BTreeSet<&str> = undefined.iter().flatten().map(String::as_str).collect();
-    let module_checks: Vec<&str> = module_checks.into_iter().collect();
-    ir::append_module_asm(
-        m,
-        &(link_checks::symbol_directives(&static_symbols, &all_checks)
-            + &arch::module_link_check_asm(&module_checks)),
-    );
-    // Link-once definitions are dropped when unused, but lazy code may still
-    // need them at run time.
+    // What lazy code refers to may have no other reference left: the
+    // optimizer drops unused link-once definitions, and a ThinLTO link
+    // drops or internalizes any symbol no IR refers to (it does not see the
+    // link checks' relocations, which are assembly). Lazified functions are
+    // stubs in assembly, always defined.
+    let lazified: HashSet<LLVMValueRef> = chosen.iter().copied().collect();
     let keep_alive: Vec<_> = referenced
         .iter()
         .copied()
-        .filter(|&gv| !ir::is_declaration(gv) && ir::is_link_once(ir::linkage(gv)))
+        .filter(|gv| !lazified.contains(gv) && !ir::is_intrinsic(*gv))
         .collect();
     ir::append_compiler_used(m, keep_alive);
     // Hidden symbols, whether defined here or elsewhere in the same binary
@@ -124,9 +110,47 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<bool, String> 
             hidden_symbols: &hidden,
         },
     );
+
+    // Last: the lists above hold handles to aliases the stubs replace.
+    let checks: Vec<Vec<&str>> = undefined
+        .iter()
+        .map(|names| names.iter().map(String::as_str).collect())
+        .collect();
+    let stubs: Vec<Lazified> = chosen
+        .iter()
+        .zip(&guids)
+        .zip(&checks)
+        .map(|((&function, &guid), link_checks)| Lazified {
+            function,
+            guid,
+            link_checks,
+        })
+        .collect();
+    for f in &lazy_functions {
+        log.line(|| format!("lazified {} guid 0x{:016x}", f.name, f.guid));
+    }
+    // Read while the functions still have their COMDAT groups.
+    let checks_asm = link_check_asm(&stubs, &static_symbols);
+    ir::append_module_asm(m, &(checks_asm + &replace_with_stubs(m, &stubs)));
     erase_dead_locals(m);
     log.dump(m, &modules_dir, &stem, "_static")?;
     Ok(true)
+}
+
+/// The link checks the records do not carry: those of functions without a
+/// COMDAT group, which share one section (records in a group carry their
+/// function's), with the binding and visibility of each checked symbol.
+fn link_check_asm(stubs: &[Lazified], symbols: &link_checks::StaticSymbols) -> String {
+    let mut shared = BTreeSet::new();
+    let mut all = BTreeSet::new();
+    for stub in stubs {
+        all.extend(stub.link_checks.iter().copied());
+        if ir::comdat_name(stub.function).is_none() {
+            shared.extend(stub.link_checks.iter().copied());
+        }
+    }
+    let shared: Vec<&str> = shared.into_iter().collect();
+    link_checks::symbol_directives(symbols, &all) + &arch::module_link_check_asm(&shared)
 }
 
 /// Writes the lazy module's bitcode into the store under its content hash,

@@ -1,7 +1,7 @@
 //! Which modules the pass touches and which functions it lazifies.
 
 use crate::ir;
-use autojit_abi::names;
+use autojit_abi::{arch, names};
 use llvm_sys::core::*;
 use llvm_sys::prelude::*;
 use llvm_sys::LLVMLinkage;
@@ -14,6 +14,9 @@ pub enum SkipReason {
     ThreadLocal(String),
     /// Built with an instrumentation lazy code does not get yet (its flag).
     Instrumented(&'static str),
+    /// Full LTO merges modules, and the stubs of link-once functions, which
+    /// are assembly, would be defined once per module that had them.
+    FullLto,
     NothingToLazify,
 }
 
@@ -29,6 +32,10 @@ impl std::fmt::Display for SkipReason {
             SkipReason::Instrumented(flag) => write!(
                 f,
                 "it is built with {flag}, whose instrumentation lazy code does not get yet"
+            ),
+            SkipReason::FullLto => write!(
+                f,
+                "it is built for full LTO (-flto), which would merge the stubs of several files into one module; -flto=thin works"
             ),
             SkipReason::NothingToLazify => write!(f, "it defines no function to lazify"),
         }
@@ -55,6 +62,11 @@ pub fn check_module(m: LLVMModuleRef) -> Result<(), SkipReason> {
     }
     if let Some(flag) = instrumentation(m) {
         return Err(SkipReason::Instrumented(flag));
+    }
+    // Clang marks a module for full LTO (`ThinLTO` = 0) before the pipeline
+    // starts, and adds the flag for nothing else.
+    if ir::has_module_flag(m, "ThinLTO") {
+        return Err(SkipReason::FullLto);
     }
     let pinned = pinned_functions(m);
     if !ir::functions(m)
@@ -103,8 +115,9 @@ fn instrumentation(m: LLVMModuleRef) -> Option<&'static str> {
 /// destructors (they run at start-up anyway, some before registration), ifunc
 /// resolvers (the dynamic loader calls them before any constructor), naked
 /// functions (no frame may stand in front of them), always-inline functions
-/// (callers expect a body to inline; lazy code gets a copy) and functions
-/// whose label addresses cannot move with their bodies (`labels.rs`).
+/// (callers expect a body to inline; lazy code gets a copy), functions
+/// whose label addresses cannot move with their bodies (`labels.rs`) and
+/// functions whose stub assembly cannot define (`unstubbable`).
 pub fn pinned_functions(m: LLVMModuleRef) -> HashSet<LLVMValueRef> {
     let mut pinned = HashSet::new();
     for list in ["llvm.global_ctors", "llvm.global_dtors"] {
@@ -139,7 +152,45 @@ pub fn pinned_functions(m: LLVMModuleRef) -> HashSet<LLVMValueRef> {
             pinned.insert(f);
         }
     }
+    pinned.extend(unstubbable(m));
     pinned
+}
+
+/// Functions whose symbol, or an alias of it, assembly cannot spell, and
+/// functions aliased through an expression (an offset, a cast), which a
+/// stub's alias in assembly does not reproduce.
+fn unstubbable(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
+    let mut found: Vec<LLVMValueRef> = ir::functions(m)
+        .into_iter()
+        .filter(|&f| {
+            // A promoted unnamed function is named then.
+            let name = ir::name(f);
+            !name.is_empty() && !arch::can_quote(&name)
+        })
+        .collect();
+    for alias in ir::aliases(m) {
+        let aliasee = ir::aliasee(alias);
+        if !ir::is_global_value(aliasee) || !arch::can_quote(&ir::name(alias)) {
+            aliased_functions(aliasee, &mut found);
+        }
+    }
+    found
+}
+
+/// The functions `v` refers to, through aliases and constant expressions.
+fn aliased_functions(v: LLVMValueRef, found: &mut Vec<LLVMValueRef>) {
+    if ir::is_function(v) {
+        found.push(v);
+    } else if ir::is_alias(v) {
+        aliased_functions(ir::aliasee(v), found);
+    } else if !ir::is_global_value(v) {
+        // SAFETY: `v` is a live constant; its operands are only read.
+        let count = unsafe { LLVMGetNumOperands(v) }.max(0) as u32;
+        for i in 0..count {
+            // SAFETY: as above, `i` is below the operand count.
+            aliased_functions(unsafe { LLVMGetOperand(v, i) }, found);
+        }
+    }
 }
 
 pub fn is_static_initializer(name: &str) -> bool {

@@ -2,12 +2,16 @@
 //! resolver both runtimes link. Everything the two sides must agree on at
 //! the instruction level is in this file.
 //!
-//! A lazified function `f` becomes a naked function whose body is
+//! A lazified function `f` becomes a declaration in the static module, and
+//! module-level assembly defines its symbol:
 //!
 //! ```text
+//!         .globl f                     ; f's binding, visibility, section,
+//!         .type f, @function           ; COMDAT group and alignment
 //! f:      jmp *record(%rip)            ; the hot path: one indirect jump
 //! entry:  lea record(%rip), %r11       ; first call: which function
 //!         jmp *__llvm_autojit_resolve@GOTPCREL(%rip)
+//!         .size f, . - f
 //!         .data
 //! record: .quad entry                  ; target: the entry until published
 //!         .quad GUID
@@ -45,15 +49,59 @@ pub fn supports_triple(triple: &str) -> bool {
         })
 }
 
-/// How the plugin places a stub's record.
+/// Whether assembly can spell `name` as a quoted symbol.
+pub fn can_quote(name: &str) -> bool {
+    !name.is_empty() && !name.contains(['"', '\\', '\n', '\0', '\u{1}'])
+}
+
+/// How the linker binds a symbol: what the linkage of the definition it
+/// stands for says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Binding {
+    /// `external`: the program's one definition.
+    Global,
+    /// `weak`, `linkonce` and their `_odr` forms: another definition may win.
+    Weak,
+    /// `internal`: this object's own.
+    Local,
+}
+
+/// ELF symbol visibility.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Visibility {
+    Default,
+    Hidden,
+    Protected,
+}
+
+/// The symbol a stub defines: what the function's definition told the
+/// assembler and the linker.
+pub struct StubSymbol<'a> {
+    pub name: &'a str,
+    pub binding: Binding,
+    pub visibility: Visibility,
+    /// The function's explicit section (`__attribute__((section))`), if any.
+    pub section: Option<&'a str>,
+    /// The function's explicit alignment in bytes (a power of two), 1 if
+    /// it has none. C++ member functions have 2: the Itanium ABI marks
+    /// virtual member function pointers with the low bit.
+    pub align: u64,
+    /// The linker must keep it though nothing refers to it (`llvm.used`,
+    /// `__attribute__((retain))`).
+    pub retain: bool,
+    /// Unwinders get an FDE for it, as LLVM gives one to a function that
+    /// may throw, so a backtrace from inside the stub reaches its caller.
+    pub unwind_info: bool,
+}
+
+/// How the plugin places a stub's code and record.
 pub struct StubSections<'a> {
-    /// The COMDAT group of the function, if it has one: the record must be
-    /// discarded with the function's code, never kept without it.
+    /// The COMDAT group of the function, if it has one: the stub and its
+    /// record must be kept or discarded with the group.
     pub comdat: Option<&'a str>,
     /// Whether indirect branches must land on `endbr64` (the module was
-    /// built with `-fcf-protection=branch`). LLVM already starts the
-    /// function with one; the entry, reached through the record, needs its
-    /// own.
+    /// built with `-fcf-protection=branch`): at the symbol, and at the
+    /// entry, reached through the record.
     pub branch_protection: bool,
     /// What the function's body refers to that the object does not define,
     /// for the static linker to check (`link_check_asm`); the record carries
@@ -62,36 +110,122 @@ pub struct StubSections<'a> {
     pub link_checks: &'a [&'a str],
 }
 
-/// The assembly of a stub's body (AT&T syntax; LLVM inline asm, so `$`
-/// would introduce an operand and is never used). Local numeric labels keep
-/// the record out of the symbol table and its relocation section-relative,
-/// so a preempted or interposed symbol can never redirect it.
-pub fn stub_asm(guid: u64, sections: &StubSections) -> String {
+/// Module-level assembly (AT&T syntax) defining a stub: its symbol, as the
+/// function's definition would have, its code and its record. Local
+/// numeric labels keep the record out of the symbol table and its
+/// relocation section-relative, so a preempted or interposed symbol can
+/// never redirect it; each use (`2f`, `1b`) comes right before or after its
+/// label, so the stubs of one module never see each other's.
+pub fn stub_asm(guid: u64, symbol: &StubSymbol, sections: &StubSections) -> String {
+    let name = symbol.name;
     let landing = if sections.branch_protection {
         "endbr64\n"
     } else {
         ""
     };
+    let (cfi_start, cfi_end) = if symbol.unwind_info {
+        (".cfi_startproc\n", ".cfi_endproc\n")
+    } else {
+        ("", "")
+    };
+    let align = match symbol.align {
+        0 | 1 => String::new(),
+        bytes => format!(".p2align {}\n", bytes.trailing_zeros()),
+    };
     let link_checks = match sections.comdat {
-        // `$` starts an operand in a function's inline asm.
-        Some(_) => link_check_asm(sections.link_checks).replace('$', "$$"),
+        Some(_) => link_check_asm(sections.link_checks),
         None => String::new(),
     };
     format!(
-        "jmp *2f(%rip)\n\
+        ".pushsection {text_section}\n\
+         {directives}\
+         .type \"{name}\",@function\n\
+         {align}\
+         \"{name}\":\n\
+         {cfi_start}\
+         {landing}\
+         jmp *2f(%rip)\n\
          1:\n\
-         {landing}lea 2f(%rip), %r11\n\
+         {landing}\
+         lea 2f(%rip), %r11\n\
          jmp *{resolver}@GOTPCREL(%rip)\n\
+         {cfi_end}\
+         .size \"{name}\", . - \"{name}\"\n\
+         .popsection\n\
          .pushsection {data_section}\n\
          .p2align 3\n\
          2:\n\
          .quad 1b\n\
          .quad 0x{guid:016x}\n\
          {link_checks}\
-         .popsection",
+         .popsection\n",
+        text_section = text_section(symbol, sections.comdat),
+        directives = symbol_directives(name, symbol.binding, symbol.visibility),
         data_section = record_section(sections.comdat),
         resolver = crate::names::RESOLVE_FN,
     )
+}
+
+/// An alias of a lazified function (clang's complete constructor `C1`
+/// aliasing the base one `C2`, `__attribute__((alias))`). IR cannot point
+/// an alias at the declaration the function became, so the alias becomes
+/// assembly too.
+pub struct AliasSymbol<'a> {
+    pub name: &'a str,
+    /// The function, or another alias of it.
+    pub target: &'a str,
+    pub binding: Binding,
+    pub visibility: Visibility,
+}
+
+/// Module-level assembly defining an alias: its value, section, size and
+/// type are its target's.
+pub fn alias_asm(alias: &AliasSymbol) -> String {
+    format!(
+        "{directives}.type \"{name}\",@function\n.set \"{name}\", \"{target}\"\n",
+        directives = symbol_directives(alias.name, alias.binding, alias.visibility),
+        name = alias.name,
+        target = alias.target,
+    )
+}
+
+/// The directives that give `name` its binding and visibility.
+fn symbol_directives(name: &str, binding: Binding, visibility: Visibility) -> String {
+    let binding = match binding {
+        Binding::Global => format!(".globl \"{name}\"\n"),
+        Binding::Weak => format!(".weak \"{name}\"\n"),
+        Binding::Local => String::new(),
+    };
+    let visibility = match visibility {
+        Visibility::Default => String::new(),
+        Visibility::Hidden => format!(".hidden \"{name}\"\n"),
+        Visibility::Protected => format!(".protected \"{name}\"\n"),
+    };
+    binding + &visibility
+}
+
+/// The section of a stub's code, as LLVM would have placed the function:
+/// its explicit section, else `.text.<name>` if it needs a section of its
+/// own (a COMDAT group, or SHF_GNU_RETAIN), else `.text`. `.text` even
+/// under -ffunction-sections (which the IR does not record): the records
+/// of a module refer to all its stubs, so --gc-sections could not drop one
+/// alone, and a section per stub would cost a section header and a
+/// relocation section each.
+fn text_section(symbol: &StubSymbol, comdat: Option<&str>) -> String {
+    let name = match symbol.section {
+        Some(section) => String::from(section),
+        None if comdat.is_some() || symbol.retain => format!(".text.{}", symbol.name),
+        None => return String::from(".text"),
+    };
+    let flags = format!(
+        "ax{}{}",
+        if comdat.is_some() { "G" } else { "" },
+        if symbol.retain { "R" } else { "" }
+    );
+    match comdat {
+        Some(group) => format!("\"{name}\",\"{flags}\",@progbits,\"{group}\",comdat"),
+        None => format!("\"{name}\",\"{flags}\",@progbits"),
+    }
 }
 
 /// The section of a stub's record: the function's COMDAT group, if any,
@@ -293,6 +427,24 @@ macro_rules! define_resolver {
 mod tests {
     use super::*;
 
+    fn symbol(name: &str) -> StubSymbol<'_> {
+        StubSymbol {
+            name,
+            binding: Binding::Global,
+            visibility: Visibility::Default,
+            section: None,
+            align: 1,
+            retain: false,
+            unwind_info: false,
+        }
+    }
+
+    const PLAIN: StubSections = StubSections {
+        comdat: None,
+        branch_protection: false,
+        link_checks: &[],
+    };
+
     #[test]
     fn elf_x86_64_only() {
         assert!(supports_triple("x86_64-pc-linux-gnu"));
@@ -304,54 +456,146 @@ mod tests {
     }
 
     #[test]
-    fn stub_records_follow_the_comdat() {
-        let plain = stub_asm(
-            0x1f,
-            &StubSections {
-                comdat: None,
-                branch_protection: false,
-                link_checks: &["puts"],
-            },
-        );
+    fn a_plain_stub_is_a_global_function_in_text() {
+        let asm = stub_asm(0x1f, &symbol("f"), &PLAIN);
+        assert!(asm.starts_with(
+            ".pushsection .text\n.globl \"f\"\n.type \"f\",@function\n\"f\":\n\
+             jmp *2f(%rip)\n1:\nlea 2f(%rip), %r11\n\
+             jmp *__llvm_autojit_resolve@GOTPCREL(%rip)\n\
+             .size \"f\", . - \"f\"\n.popsection\n"
+        ));
+        assert!(asm.ends_with(
+            ".pushsection .data.rel.local.__llvm_autojit,\"aw\",@progbits\n\
+             .p2align 3\n2:\n.quad 1b\n.quad 0x000000000000001f\n.popsection\n"
+        ));
         assert!(
-            !plain.contains("puts"),
-            "the module's shared list checks it"
+            !asm.contains(".p2align 0"),
+            "alignment 1 needs no directive"
         );
-        assert!(plain.starts_with("jmp *2f(%rip)\n1:\nlea 2f(%rip), %r11\n"));
-        assert!(plain.contains(".quad 0x000000000000001f"));
-        assert!(plain.contains("\"aw\",@progbits\n"));
-        let grouped = stub_asm(
+        assert!(!asm.contains(".cfi"));
+    }
+
+    #[test]
+    fn a_stub_keeps_the_properties_of_its_function() {
+        let member = StubSymbol {
+            binding: Binding::Weak,
+            visibility: Visibility::Hidden,
+            align: 2,
+            unwind_info: true,
+            ..symbol("_ZN1SC2Ei")
+        };
+        let asm = stub_asm(
             1,
+            &member,
             &StubSections {
                 comdat: Some("_ZN1SC5Ei"),
                 branch_protection: true,
                 link_checks: &[],
             },
         );
-        assert!(grouped.starts_with("jmp *2f(%rip)\n1:\nendbr64\nlea"));
-        assert!(grouped.contains("\"awG\",@progbits,\"_ZN1SC5Ei\",comdat"));
-        assert!(!grouped.contains('$'));
-        assert!(!grouped.contains(".reloc"));
+        assert!(asm.starts_with(
+            ".pushsection \".text._ZN1SC2Ei\",\"axG\",@progbits,\"_ZN1SC5Ei\",comdat\n\
+             .weak \"_ZN1SC2Ei\"\n.hidden \"_ZN1SC2Ei\"\n.type \"_ZN1SC2Ei\",@function\n\
+             .p2align 1\n\"_ZN1SC2Ei\":\n.cfi_startproc\nendbr64\njmp *2f(%rip)\n\
+             1:\nendbr64\nlea 2f(%rip), %r11\n"
+        ));
+        assert!(asm.contains("(%rip)\n.cfi_endproc\n.size"));
+        assert!(asm.contains("\"awG\",@progbits,\"_ZN1SC5Ei\",comdat\n"));
+        assert!(!asm.contains(".reloc"));
+    }
+
+    #[test]
+    fn explicit_and_retained_sections() {
+        let in_section = StubSymbol {
+            section: Some("hot code"),
+            visibility: Visibility::Protected,
+            ..symbol("f")
+        };
+        let asm = stub_asm(1, &in_section, &PLAIN);
+        assert!(asm.starts_with(".pushsection \"hot code\",\"ax\",@progbits\n"));
+        assert!(asm.contains(".protected \"f\"\n"));
+        let retained = StubSymbol {
+            retain: true,
+            ..symbol("f")
+        };
+        let asm = stub_asm(1, &retained, &PLAIN);
+        assert!(asm.starts_with(".pushsection \".text.f\",\"axR\",@progbits\n"));
+        let grouped = stub_asm(
+            1,
+            &StubSymbol {
+                section: Some("s"),
+                ..retained
+            },
+            &StubSections {
+                comdat: Some("g"),
+                ..PLAIN
+            },
+        );
+        assert!(grouped.starts_with(".pushsection \"s\",\"axGR\",@progbits,\"g\",comdat\n"));
     }
 
     #[test]
     fn link_checks_go_with_the_record() {
+        let plain = stub_asm(
+            1,
+            &symbol("f"),
+            &StubSections {
+                link_checks: &["puts"],
+                ..PLAIN
+            },
+        );
+        assert!(
+            !plain.contains("puts"),
+            "the module's shared list checks it"
+        );
         let grouped = stub_asm(
             1,
+            &symbol("f"),
             &StubSections {
                 comdat: Some("f"),
                 branch_protection: false,
                 link_checks: &["malloc", "a$b"],
             },
         );
-        let record = grouped.split(".pushsection").nth(1).expect("a record");
+        let record = grouped.split(".pushsection").nth(2).expect("a record");
         assert!(record.contains(".reloc ., R_X86_64_GOTPC32, \"malloc\"\n"));
-        // Inline asm reads `$` as an operand: it must be doubled.
-        assert!(record.contains("\"a$$b\""));
-        assert!(record.ends_with(".long 0\n.popsection"));
+        // Module asm has no operands: `$` is taken as it is.
+        assert!(record.contains("\"a$b\""));
+        assert!(record.ends_with(".long 0\n.popsection\n"));
         let module = module_link_check_asm(&["a$b"]);
         assert!(module.starts_with(".pushsection .data.rel.local.__llvm_autojit,\"aw\""));
-        assert!(module.contains("\"a$b\""), "module asm takes `$` as it is");
+        assert!(module.contains("\"a$b\""));
         assert_eq!(module_link_check_asm(&[]), "");
+    }
+
+    #[test]
+    fn aliases_take_their_target() {
+        let complete = alias_asm(&AliasSymbol {
+            name: "_ZN1SC1Ei",
+            target: "_ZN1SC2Ei",
+            binding: Binding::Weak,
+            visibility: Visibility::Hidden,
+        });
+        assert_eq!(
+            complete,
+            ".weak \"_ZN1SC1Ei\"\n.hidden \"_ZN1SC1Ei\"\n.type \"_ZN1SC1Ei\",@function\n\
+             .set \"_ZN1SC1Ei\", \"_ZN1SC2Ei\"\n"
+        );
+        let local = alias_asm(&AliasSymbol {
+            name: "a",
+            target: "f",
+            binding: Binding::Local,
+            visibility: Visibility::Default,
+        });
+        assert_eq!(local, ".type \"a\",@function\n.set \"a\", \"f\"\n");
+    }
+
+    #[test]
+    fn quotable_names() {
+        assert!(can_quote("_ZN1SC2Ei"));
+        assert!(can_quote("f.autojit.1f"));
+        assert!(!can_quote(""));
+        assert!(!can_quote("a\"b"));
+        assert!(!can_quote("\u{1}f"));
     }
 }

@@ -5,6 +5,7 @@
 use crate::batch;
 use autojit_abi::env::{self, Environment};
 use autojit_abi::store;
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 pub struct EngineConfig {
@@ -17,6 +18,10 @@ pub struct EngineConfig {
     /// run time `AUTOJIT_CACHE_DIR` picks only this: the lazy modules are
     /// where the build put them, named in each program.
     pub object_cache_root: Result<PathBuf, String>,
+    /// With `AUTOJIT_PERF`: the variables the jitdump's place depends on
+    /// (`env::jitdump_path`), `JITDUMPDIR` made absolute against the
+    /// program's working directory.
+    pub perf: Option<HashMap<&'static str, String>>,
 }
 
 impl EngineConfig {
@@ -26,7 +31,19 @@ impl EngineConfig {
         } else {
             store::store_root(environment).map_err(|e| e.to_string())
         };
+        let perf = environment.flag(env::PERF).then(|| {
+            let mut jitdump_vars = HashMap::new();
+            if let Some(dir) = environment.var(env::JITDUMPDIR) {
+                let dir = environment.absolute(&dir).to_string_lossy().into_owned();
+                jitdump_vars.insert(env::JITDUMPDIR, dir);
+            }
+            if let Some(home) = environment.var("HOME") {
+                jitdump_vars.insert("HOME", home);
+            }
+            jitdump_vars
+        });
         EngineConfig {
+            perf,
             debug: environment.flag(env::DEBUG),
             batch_limit: environment
                 .var(env::BATCH)

@@ -89,10 +89,14 @@ impl Engine {
         environment: Environment,
         program: Program,
     ) -> Self {
+        let config = EngineConfig::from_environment(&environment);
         Engine {
             log_prefix,
-            config: EngineConfig::from_environment(&environment),
-            perf: PerfOutput::from_env(&environment, program),
+            perf: config
+                .perf
+                .clone()
+                .map(|jitdump_vars| PerfOutput::new(program, jitdump_vars)),
+            config,
             state: Mutex::new(State::default()),
             stats: Stats::default(),
         }

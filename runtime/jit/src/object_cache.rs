@@ -1,8 +1,9 @@
 //! ObjectCache: compiled objects on disk, keyed by what was compiled.
 //!
 //! An object holds a batch of functions compiled together. Its key hashes
-//! the extracted module's IR with the target, so an edit recompiles exactly
-//! the batches whose code changed; its member list (`<key>.members`, one
+//! the lazy file's content hash and the batch's GUIDs with the target
+//! (`ObjectCache::key`), so an edited file's functions compile again when
+//! they next run; its member list (`<key>.members`, one
 //! `<guid> <name>` line each) says which bodies it defines. The index of a
 //! lazy file (`<hash of its content>.index`, one `<guid> <key>` line per
 //! function) names the object each of its functions compiled into: a warm

@@ -15,7 +15,7 @@ mod lines;
 mod map;
 
 use crate::object_cache::Member;
-use autojit_abi::env::{self, Environment};
+use autojit_abi::env;
 use autojit_abi::store;
 use functions::{ElfObject, LinkedFunction};
 use jitdump::Jitdump;
@@ -74,24 +74,14 @@ struct Files {
 }
 
 impl PerfOutput {
-    /// The output `environment` asks for, if AUTOJIT_PERF is true.
-    pub fn from_env(environment: &Environment, program: Program) -> Option<Self> {
-        if !environment.flag(env::PERF) {
-            return None;
-        }
-        let mut jitdump_vars = HashMap::new();
-        if let Some(dir) = environment.var(env::JITDUMPDIR) {
-            let dir = environment.absolute(&dir).to_string_lossy().into_owned();
-            jitdump_vars.insert(env::JITDUMPDIR, dir);
-        }
-        if let Some(home) = environment.var("HOME") {
-            jitdump_vars.insert("HOME", home);
-        }
-        Some(PerfOutput {
+    /// The output for `program`, its jitdump placed by `jitdump_vars`
+    /// (`EngineConfig::perf`).
+    pub fn new(program: Program, jitdump_vars: HashMap<&'static str, String>) -> Self {
+        PerfOutput {
             program,
             jitdump_vars,
             files: Mutex::new(None),
-        })
+        }
     }
 
     /// Adds `members` of `object`, linked at the addresses in `linked`, to

@@ -1,7 +1,11 @@
 //! Compiles the C++ files holding what the LLVM C API has no door for.
 fn main() {
     autojit_llvm_cxx::compile_llvm_cxx(
-        &["cpp/register_pass.cpp", "cpp/inlinable_copy.cpp"],
+        &[
+            "cpp/register_pass.cpp",
+            "cpp/inlinable_copy.cpp",
+            "cpp/function_key.cpp",
+        ],
         "autojit_register_pass",
     );
 }

@@ -4,6 +4,7 @@
 //! pipeline at every -O level; `opt --load-pass-plugin=autojit.so
 //! -passes=autojit` runs it alone. See `docs/design.md` for what it does.
 
+mod function_keys;
 mod inlinable;
 mod ir;
 mod labels;

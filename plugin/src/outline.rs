@@ -8,6 +8,7 @@ use crate::link_checks;
 use crate::log::DebugLog;
 use crate::registration::{add_registration, Registration};
 use crate::select::{check_module, chosen_functions};
+use autojit_abi::function_keys::{self, KeyedFunction};
 use autojit_abi::{arch, content_hash, function_guid, store, ContentHash};
 use llvm_sys::prelude::*;
 use llvm_sys::LLVMVisibility;
@@ -65,7 +66,8 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<bool, String> 
         log.line(|| format!("gave {copied} small lazified functions an inlinable copy"));
     }
     log.dump(lazy.0, &modules_dir, &stem, "")?;
-    let (lazy_path, hash) = write_lazy_file(lazy.0, &modules_dir, &stem)?;
+    let keys = crate::function_keys::function_keys(lazy.0, &lazy_functions)?;
+    let (lazy_path, hash) = write_lazy_file(lazy.0, &keys, &modules_dir, &stem)?;
     log.line(|| format!("wrote lazy module {}", lazy_path.display()));
 
     let static_symbols: HashMap<String, LLVMValueRef> = ir::global_values(m)
@@ -154,18 +156,28 @@ fn link_check_asm(stubs: &[Lazified], symbols: &link_checks::StaticSymbols) -> S
 }
 
 /// Writes the lazy module's bitcode into the store under its content hash,
-/// unless a file of that name (so that content) is already there.
+/// with its functions' keys beside it, unless files of those names (so that
+/// content) are already there. The keys go first: a lazy file in the store
+/// has its keys.
 fn write_lazy_file(
     lazy: LLVMModuleRef,
+    keys: &[KeyedFunction],
     modules_dir: &Path,
     stem: &str,
 ) -> Result<(PathBuf, ContentHash), String> {
     let bitcode = ir::write_bitcode(lazy);
     let hash = content_hash(&bitcode);
-    let file_name = store::lazy_file_name(stem, hash);
-    let path = modules_dir.join(&file_name);
-    if !path.exists() {
-        store::write_atomically(modules_dir, &file_name, &bitcode).map_err(|e| {
+    let path = modules_dir.join(store::lazy_file_name(stem, hash));
+    let keys_path = function_keys::keys_path(&path);
+    for (path, bytes) in [
+        (&keys_path, function_keys::encode(keys).into_bytes()),
+        (&path, bitcode),
+    ] {
+        if path.exists() {
+            continue;
+        }
+        let name = path.file_name().expect("a file name").to_string_lossy();
+        store::write_atomically(modules_dir, &name, &bytes).map_err(|e| {
             format!(
                 "cannot write lazy module {}: {e}; check that the directory is writable or set {}",
                 path.display(),

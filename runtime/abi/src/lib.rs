@@ -24,6 +24,8 @@ pub mod engine;
 pub mod env;
 pub mod failure;
 #[cfg(feature = "std")]
+pub mod function_keys;
+#[cfg(feature = "std")]
 pub mod guid;
 pub mod library;
 pub mod names;

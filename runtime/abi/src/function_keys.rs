@@ -1,0 +1,100 @@
+//! Function keys: what the plugin writes beside each lazy module, and the
+//! engine reads, to reuse the object of a function that did not change.
+//!
+//! A key hashes what decides a lazified function's object code and debug
+//! info (`plugin/cpp/function_key.cpp`), with the lines of its own source
+//! file counted from its first line; `line` is that first line in this
+//! build, where the engine moves a reused object's lines to. The file
+//! (`<stem>-<hash>.keys` beside `<stem>-<hash>.bc`) is a function of the
+//! lazy module's content, so the module's content hash vouches for it too.
+
+use crate::guid::ContentHash;
+use std::path::{Path, PathBuf};
+
+const HEADER: &str = "autojit-function-keys-v1";
+pub const KEYS_FILE_EXT: &str = "keys";
+
+/// The key of a lazified function's body.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct FunctionKey(pub ContentHash);
+
+impl FunctionKey {
+    pub fn to_hex(self) -> String {
+        self.0.to_hex()
+    }
+
+    pub fn from_hex(hex: &str) -> Option<Self> {
+        ContentHash::from_hex(hex).map(FunctionKey)
+    }
+}
+
+/// One lazified function of a lazy module.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct KeyedFunction {
+    pub guid: u64,
+    pub key: FunctionKey,
+    /// The first line of its subprogram; 0 without debug info.
+    pub line: u32,
+}
+
+/// The keys file of the lazy module at `lazy_path`.
+pub fn keys_path(lazy_path: &Path) -> PathBuf {
+    lazy_path.with_extension(KEYS_FILE_EXT)
+}
+
+pub fn encode(functions: &[KeyedFunction]) -> String {
+    let mut text = format!("{HEADER}\n");
+    for f in functions {
+        text.push_str(&format!("{:016x} {} {}\n", f.guid, f.key.to_hex(), f.line));
+    }
+    text
+}
+
+/// The functions a keys file lists, or None if it is not one.
+pub fn decode(text: &str) -> Option<Vec<KeyedFunction>> {
+    let mut lines = text.lines();
+    if lines.next()? != HEADER {
+        return None;
+    }
+    lines
+        .map(|line| {
+            let mut fields = line.split(' ');
+            let f = KeyedFunction {
+                guid: u64::from_str_radix(fields.next()?, 16).ok()?,
+                key: FunctionKey::from_hex(fields.next()?)?,
+                line: fields.next()?.parse().ok()?,
+            };
+            fields.next().is_none().then_some(f)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_refuses_other_text() {
+        let functions = [
+            KeyedFunction {
+                guid: 7,
+                key: FunctionKey(ContentHash(0xabc)),
+                line: 12,
+            },
+            KeyedFunction {
+                guid: u64::MAX,
+                key: FunctionKey(ContentHash(u128::MAX)),
+                line: 0,
+            },
+        ];
+        let text = encode(&functions);
+        assert_eq!(decode(&text), Some(functions.to_vec()));
+        assert_eq!(decode(""), None);
+        assert_eq!(decode(&text.replace(" 12\n", " 12 9\n")), None);
+        assert_eq!(decode(&text.replace(HEADER, "other")), None);
+        assert_eq!(
+            keys_path(Path::new("/s/m-1f.bc")),
+            Path::new("/s/m-1f.keys")
+        );
+    }
+}

@@ -1,7 +1,8 @@
 // The object cache: a second run compiles nothing; after one function's body
-// is edited and the program rebuilt, the next run compiles the file's
-// functions again, in one object as the first run did;
-// AUTOJIT_DISABLE_OBJECT_CACHE=1 compiles everything again.
+// is edited and the program rebuilt, the next run compiles that function
+// alone and takes the others from the first run's object (whose stale copy
+// of the edited function is never called); AUTOJIT_DISABLE_OBJECT_CACHE=1
+// compiles everything again.
 // RUN: rm -rf %t.store
 // RUN: export AUTOJIT_CACHE_DIR=%t.store
 // RUN: %clang -O0 -g %autojit %s -o %t.exe %rt
@@ -34,8 +35,8 @@ int main(void) {
 // WARM-DAG: stats: materialized=4 compiled=0 cache-hits=4 modules-loaded=0 objects=1
 // EDITED-DAG: result=11
 // EDITED-LOG-DAG: materialized edited (guid 0x{{[0-9a-f]+}}) at 0x{{[0-9a-f]+}}, compiled in
-// EDITED-LOG-DAG: materialized unchanged_a (guid 0x{{[0-9a-f]+}}) at 0x{{[0-9a-f]+}}, compiled in
-// EDITED-LOG-DAG: one object for 4 functions, for main
-// EDITED-DAG: stats: materialized=4 compiled=4 cache-hits=0 modules-loaded=1 objects=1
+// EDITED-LOG-DAG: materialized unchanged_a (guid 0x{{[0-9a-f]+}}) at 0x{{[0-9a-f]+}}, from cache
+// EDITED-LOG-DAG: one object for 3 functions, for main
+// EDITED-DAG: stats: materialized=4 compiled=1 cache-hits=3 modules-loaded=1 objects=2
 // DISABLED-DAG: result=11
 // DISABLED-DAG: stats: materialized=4 compiled=4 cache-hits=0

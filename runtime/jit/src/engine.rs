@@ -10,15 +10,18 @@ use crate::config::EngineConfig;
 use crate::error::{Error, ErrorKind};
 use crate::lazy_store::LazyModuleStore;
 use crate::linker::{Dylib, LinkError, ProcessLinker};
-use crate::object_cache::{Member, ObjectCache};
+use crate::object_cache::{CachedBatch, Member, ObjectCache};
 use crate::perf::{PerfOutput, Program};
 use crate::registry::{ModuleId, Registration, Registry};
 use autojit_abi::env::Environment;
+use autojit_abi::function_keys::{self, FunctionKey, KeyedFunction};
 use autojit_abi::stats::Stats;
 use autojit_abi::{names, RegisteredModule};
+use autojit_line_shift::{shift_lines, Shift};
 use llvm_sys::orc2::lljit::LLVMOrcLLJITRef;
 use std::collections::{HashMap, HashSet};
-use std::sync::{Mutex, MutexGuard};
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 pub struct Engine {
@@ -49,6 +52,8 @@ struct Backend {
     compiler: Compiler,
     linker: ProcessLinker,
     cache: ObjectCache,
+    /// The function keys of each module used so far.
+    keys: HashMap<ModuleId, Arc<ModuleKeys>>,
     /// Where each module's objects are linked now.
     dylibs: HashMap<ModuleId, ModuleDylib>,
     /// JITDylibs made so far, for unique names: a module whose link failed
@@ -66,11 +71,43 @@ struct ModuleDylib {
     defined: HashSet<u64>,
 }
 
+/// The key and first line of each lazified function of a module, by GUID.
+type ModuleKeys = HashMap<u64, KeyedFunction>;
+
 impl Backend {
     fn defined(&self, id: ModuleId, guid: u64) -> bool {
         self.dylibs
             .get(&id)
             .is_some_and(|d| d.defined.contains(&guid))
+    }
+
+    /// The function keys of module `id`, read from beside its lazy file on
+    /// first use.
+    fn function_keys(
+        &mut self,
+        id: ModuleId,
+        module: &Registration,
+    ) -> Result<Arc<ModuleKeys>, ErrorKind> {
+        if let Some(keys) = self.keys.get(&id) {
+            return Ok(Arc::clone(keys));
+        }
+        let path = function_keys::keys_path(Path::new(&module.lazy_path));
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            ErrorKind::LazyFileUnreadable(format!("its keys file {}: {e}", path.display()))
+        })?;
+        let keys: ModuleKeys = function_keys::decode(&text)
+            .ok_or_else(|| {
+                ErrorKind::LazyFileUnreadable(format!(
+                    "its keys file {} is not one",
+                    path.display()
+                ))
+            })?
+            .into_iter()
+            .map(|f| (f.guid, f))
+            .collect();
+        let keys = Arc::new(keys);
+        self.keys.insert(id, Arc::clone(&keys));
+        Ok(keys)
     }
 }
 
@@ -188,10 +225,11 @@ impl Engine {
             .ok_or_else(|| Error::new(guid, ErrorKind::UnknownFunction))
     }
 
-    /// Links the object that holds `guid`: the cached one an unchanged lazy
-    /// file's index names, else a batch compiled now (or, if the batch
-    /// fails, `guid` alone, so a function that cannot compile fails only
-    /// its own callers). Returns every body the object defines.
+    /// Links the object that holds `guid`: the cached one the index names
+    /// for its key, else a batch compiled now (or, if the batch fails,
+    /// `guid` alone, so a function that cannot compile fails only its own
+    /// callers). Returns every body of the object whose function did not
+    /// change.
     fn materialize_in(
         &self,
         b: &mut Backend,
@@ -202,25 +240,21 @@ impl Engine {
         guid: u64,
     ) -> Result<Vec<(u64, usize)>, Error> {
         let start = Instant::now();
-        let index = ObjectCache::index_key(module.content_hash, &b.compiler.target_key());
-        // An unchanged lazy file maps straight to its objects: no parsing.
-        if let Some(cached) = b.cache.lookup(index, guid) {
-            let usable = cached.members.iter().any(|m| m.guid == guid)
-                && !cached.members.iter().any(|m| b.defined(id, m.guid));
-            if usable {
-                match self.link(b, id, module, &cached.object, &cached.members) {
-                    Ok(linked) => {
-                        self.report(&cached.members, &linked, None, start);
-                        return Ok(linked);
-                    }
-                    Err(e) => {
-                        self.log(|| {
-                            format!("cached object {} failed to link: {e}", cached.key.to_hex())
-                        });
-                        b.cache.reject(cached.key);
-                        b.dylibs.remove(&id);
-                    }
-                }
+        let keys = b
+            .function_keys(id, module)
+            .map_err(|kind| module.failure(guid, kind))?;
+        let Some(this) = keys.get(&guid) else {
+            return Err(module.failure(
+                guid,
+                ErrorKind::MissingBody("the lazy module's keys do not list it".into()),
+            ));
+        };
+        let index = ObjectCache::index_key(&module.source_path, &b.compiler.target_key());
+        // A function whose key did not change maps straight to its object:
+        // no parsing.
+        if let Some(cached) = b.cache.lookup(index, this.key) {
+            if let Some(linked) = self.link_cached(b, id, module, &keys, &cached, start) {
+                return Ok(linked);
             }
         }
         if b.lazy.load(id, module, guid)? {
@@ -246,11 +280,13 @@ impl Engine {
             |g| {
                 !compiled.contains_key(&g)
                     && !b.solo.contains(&g)
-                    && !b.cache.is_indexed(index, g)
+                    && keys
+                        .get(&g)
+                        .is_some_and(|k| !b.cache.is_indexed(index, k.key))
                     && registry.find(g).is_some_and(|(owner, _)| owner == id)
             },
         );
-        match self.compile_and_link(b, id, module, &batch, start) {
+        match self.compile_and_link(b, id, module, &keys, &batch, start) {
             Err(e) if batch.len() > 1 => {
                 self.log(|| {
                     format!(
@@ -260,9 +296,64 @@ impl Engine {
                 });
                 b.dylibs.remove(&id);
                 b.solo.extend(&batch);
-                self.compile_and_link(b, id, module, &[guid], start)
+                self.compile_and_link(b, id, module, &keys, &[guid], start)
             }
             result => result,
+        }
+    }
+
+    /// Links a cached object, its lines moved to where its functions are
+    /// now; None (and a log line) if it cannot be used, to compile instead.
+    fn link_cached(
+        &self,
+        b: &mut Backend,
+        id: ModuleId,
+        module: &Registration,
+        keys: &ModuleKeys,
+        cached: &CachedBatch,
+        start: Instant,
+    ) -> Option<Vec<(u64, usize)>> {
+        // Members whose function changed since are linked but never used:
+        // calls between lazy functions go through their stubs.
+        let live: Vec<&Member> = cached
+            .members
+            .iter()
+            .filter(|m| keys.get(&m.guid).is_some_and(|k| k.key == m.key))
+            .collect();
+        let bodies: Vec<(String, i64)> = live
+            .iter()
+            .filter(|m| m.line != 0)
+            .map(|m| {
+                let now = keys[&m.guid].line;
+                (names::body_name(m.guid), i64::from(now) - i64::from(m.line))
+            })
+            .collect();
+        let shifts: Vec<Shift> = bodies
+            .iter()
+            .map(|(symbol, delta)| Shift {
+                symbol,
+                delta: *delta,
+            })
+            .collect();
+        let object = match shift_lines(&cached.object, &shifts) {
+            Ok(object) => object,
+            Err(e) => {
+                self.log(|| format!("cached object {} not reused: {e}", cached.key.to_hex()));
+                return None;
+            }
+        };
+        match self.link(b, id, module, &object, &cached.members, &live) {
+            Ok(linked) => {
+                let live: Vec<Member> = live.into_iter().cloned().collect();
+                self.report(&live, &linked, None, start);
+                Some(linked)
+            }
+            Err(e) => {
+                self.log(|| format!("cached object {} failed to link: {e}", cached.key.to_hex()));
+                b.cache.reject(cached.key);
+                b.dylibs.remove(&id);
+                None
+            }
         }
     }
 
@@ -273,48 +364,56 @@ impl Engine {
         b: &mut Backend,
         id: ModuleId,
         module: &Registration,
+        keys: &ModuleKeys,
         batch: &[u64],
         start: Instant,
     ) -> Result<Vec<(u64, usize)>, Error> {
         let root = batch[0];
         let target = b.compiler.target_key();
-        let key = ObjectCache::key(module.content_hash, batch, &target);
-        let (object, members, compile_time) = match b.cache.load(key) {
-            Some(cached) => (cached.object, cached.members, None),
-            None => {
-                let t = Instant::now();
-                let extracted = b.lazy.extract(id, module, batch)?;
-                let members: Vec<Member> = batch
-                    .iter()
-                    .zip(extracted.source_names)
-                    .map(|(&guid, name)| Member { guid, name })
-                    .collect();
-                let object = b
-                    .compiler
-                    .compile(&extracted.module, extracted.opt_level)
-                    .map_err(|e| context(module, root, &members[0].name, ErrorKind::Compile(e)))?;
-                (object, members, Some(t.elapsed()))
+        let index = ObjectCache::index_key(&module.source_path, &target);
+        let batch_keys: Vec<FunctionKey> = batch.iter().map(|g| keys[g].key).collect();
+        let key = ObjectCache::key(&batch_keys, &target);
+        if let Some(cached) = b.cache.load(key) {
+            if let Some(linked) = self.link_cached(b, id, module, keys, &cached, start) {
+                if let Err(e) = b.cache.commit(index, key, None, &cached.members) {
+                    self.log(|| e);
+                }
+                return Ok(linked);
             }
-        };
-        let name = &members[0].name;
-        let linked = self.link(b, id, module, &object, &members).map_err(|e| {
-            if compile_time.is_none() {
-                b.cache.reject(key);
-            }
-            context(module, root, name, e.into())
-        })?;
+        }
+        let t = Instant::now();
+        let extracted = b.lazy.extract(id, module, batch)?;
+        let members: Vec<Member> = batch
+            .iter()
+            .zip(extracted.source_names)
+            .map(|(&guid, name)| Member {
+                guid,
+                key: keys[&guid].key,
+                line: keys[&guid].line,
+                name,
+            })
+            .collect();
+        let object = b
+            .compiler
+            .compile(&extracted.module, extracted.opt_level)
+            .map_err(|e| context(module, root, &members[0].name, ErrorKind::Compile(e)))?;
+        let compile_time = t.elapsed();
+        let all: Vec<&Member> = members.iter().collect();
+        let linked = self
+            .link(b, id, module, &object, &members, &all)
+            .map_err(|e| context(module, root, &members[0].name, e.into()))?;
         // Only an object that linked is kept and indexed.
-        let index = ObjectCache::index_key(module.content_hash, &target);
-        let compiled = compile_time.map(|_| &object[..]);
-        if let Err(e) = b.cache.commit(index, key, compiled, &members) {
+        if let Err(e) = b.cache.commit(index, key, Some(&object), &members) {
             self.log(|| e);
         }
-        self.report(&members, &linked, compile_time, start);
+        self.report(&members, &linked, Some(compile_time), start);
         Ok(linked)
     }
 
-    /// Links `object` into the module's JITDylib and returns the address of
-    /// each of its `members`.
+    /// Links `object`, which defines `members`, into the module's JITDylib
+    /// and returns the address of each of `live`. An object defining a body
+    /// the JITDylib has already (a reused object whose function changed
+    /// since, then compiled again) starts a new JITDylib for the module.
     fn link(
         &self,
         b: &mut Backend,
@@ -322,7 +421,11 @@ impl Engine {
         module: &Registration,
         object: &[u8],
         members: &[Member],
+        live: &[&Member],
     ) -> Result<Vec<(u64, usize)>, LinkError> {
+        if members.iter().any(|m| b.defined(id, m.guid)) {
+            b.dylibs.remove(&id);
+        }
         if !b.dylibs.contains_key(&id) {
             let name = format!("autojit-module-{id}-{}", b.dylibs_made);
             b.dylibs_made += 1;
@@ -340,7 +443,7 @@ impl Engine {
         let dylib = b.dylibs.get_mut(&id).expect("just made");
         b.linker.add_object(dylib.jd, object)?;
         dylib.defined.extend(members.iter().map(|m| m.guid));
-        let linked = members
+        let linked = live
             .iter()
             .map(|m| {
                 let address = b.linker.lookup(dylib.jd, &names::body_name(m.guid))?;
@@ -349,7 +452,8 @@ impl Engine {
             .collect::<Result<Vec<_>, LinkError>>()?;
         // perf: every member's address is known now.
         if let Some(perf) = &self.perf {
-            if let Err(e) = perf.record(members, &linked, object) {
+            let live: Vec<Member> = live.iter().map(|&m| m.clone()).collect();
+            if let Err(e) = perf.record(&live, &linked, object) {
                 self.log(|| format!("perf: {e}"));
             }
         }
@@ -379,7 +483,7 @@ impl Engine {
         } else {
             format!("compiled in {:.2} ms", compile_time.as_secs_f64() * 1e3)
         };
-        for (Member { guid, name }, (_, address)) in members.iter().zip(linked) {
+        for (Member { guid, name, .. }, (_, address)) in members.iter().zip(linked) {
             self.log(|| {
                 format!("materialized {name} (guid 0x{guid:016x}) at 0x{address:x}, {how}")
             });
@@ -413,6 +517,7 @@ impl Engine {
             compiler,
             linker,
             cache,
+            keys: HashMap::new(),
             dylibs: HashMap::new(),
             dylibs_made: 0,
             solo: HashSet::new(),

@@ -1,20 +1,24 @@
-//! ObjectCache: compiled objects on disk, keyed by what was compiled.
+//! ObjectCache: compiled objects on disk, keyed by the functions in them.
 //!
 //! An object holds a batch of functions compiled together. Its key hashes
-//! the lazy file's content hash and the batch's GUIDs with the target
-//! (`ObjectCache::key`), so an edited file's functions compile again when
-//! they next run; its member list (`<key>.members`, one
-//! `<guid> <name>` line each) says which bodies it defines. The index of a
-//! lazy file (`<hash of its content>.index`, one `<guid> <key>` line per
-//! function) names the object each of its functions compiled into: a warm
-//! run reads the index once, then the member list and object of each batch
-//! it calls into, and never parses IR.
+//! the batch's function keys (`autojit_abi::function_keys`: what decides
+//! each function's code, its lines counted from its first line) with the
+//! target (`ObjectCache::key`); its member list (`<key>.members`, one
+//! `<guid> <function key> <first line> <name>` line each) says which bodies
+//! it defines and where each one's lines were when it was compiled. The
+//! index of a source file (`<hash of its path and the target>.index`, one
+//! `<function key> <object key>` line per function compiled) names the
+//! object each function key compiled into: after an edit, every function
+//! whose key did not change still finds its object, and a warm run reads the
+//! index once, then the member list and object of each batch it calls into,
+//! and never parses IR.
 //!
 //! Objects and member lists are written atomically (temporary + rename), and
 //! index lines appended in one write per batch, so any number of processes
 //! may share the cache: a reader sees a whole file or none, and skips a line
 //! cut short.
 
+use autojit_abi::function_keys::FunctionKey;
 use autojit_abi::{content_hash, store, ContentHash};
 use std::collections::HashMap;
 use std::io::Write;
@@ -22,20 +26,24 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 /// Bumped when the engine changes how it compiles, to retire old objects.
-const FORMAT_VERSION: &str = "autojit-object-v3";
+const FORMAT_VERSION: &str = "autojit-object-v4";
 
 /// The engine's one door to compiled objects on disk: look up what an index
 /// names, commit an object that linked, reject one that did not.
 pub struct ObjectCache {
     dir: Option<PathBuf>,
-    /// The index of each lazy file read so far, by its key.
-    indexes: HashMap<ContentHash, HashMap<u64, ContentHash>>,
+    /// The index of each source file read so far, by its key.
+    indexes: HashMap<ContentHash, HashMap<FunctionKey, ContentHash>>,
 }
 
 /// A body an object defines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Member {
     pub guid: u64,
+    /// The key of the function the body was compiled from.
+    pub key: FunctionKey,
+    /// The function's first line when it was compiled (0: no debug info).
+    pub line: u32,
     /// The function's source name, for logs, perf and messages.
     pub name: String,
 }
@@ -69,30 +77,29 @@ impl ObjectCache {
         }
     }
 
-    /// The key of the object compiled for `target` from the bodies
-    /// `guids` of a lazy file, in that order.
+    /// The key of the object compiled for `target` from the functions of
+    /// keys `members`, in that order.
     ///
-    /// The lazy file's content determines every body and all it carries
-    /// and declares (the optimization level too), so nothing is printed or
-    /// hashed again at run time. An edited file's functions compile again
-    /// when they next run, as the regular build compiles the whole file
-    /// again; see docs/design.md.
-    pub fn key(lazy_file: ContentHash, guids: &[u64], target: &str) -> ContentHash {
-        let lazy = lazy_file.0.to_le_bytes();
-        let guids: Vec<u8> = guids.iter().flat_map(|g| g.to_le_bytes()).collect();
+    /// A function key covers everything the function carries and declares
+    /// (the optimization level too), so nothing is printed or hashed again
+    /// at run time.
+    pub fn key(members: &[FunctionKey], target: &str) -> ContentHash {
+        let members: Vec<u8> = members.iter().flat_map(|k| k.0 .0.to_le_bytes()).collect();
         keyed(&[
             FORMAT_VERSION.as_bytes(),
             target.as_bytes(),
-            &lazy,
             b"batch",
-            &guids,
+            &members,
         ])
     }
 
-    /// The key of the index of a lazy file.
-    pub fn index_key(lazy_file: ContentHash, target: &str) -> ContentHash {
-        let lazy = lazy_file.0.to_le_bytes();
-        keyed(&[FORMAT_VERSION.as_bytes(), target.as_bytes(), &lazy])
+    /// The key of the index of source file `source_path`.
+    pub fn index_key(source_path: &str, target: &str) -> ContentHash {
+        keyed(&[
+            FORMAT_VERSION.as_bytes(),
+            target.as_bytes(),
+            source_path.as_bytes(),
+        ])
     }
 
     /// The object and member list stored under `key`.
@@ -102,10 +109,12 @@ impl ObjectCache {
         let members = members
             .lines()
             .map(|line| {
-                let (guid, name) = line.split_once(' ')?;
+                let mut fields = line.splitn(4, ' ');
                 Some(Member {
-                    guid: u64::from_str_radix(guid, 16).ok()?,
-                    name: name.to_string(),
+                    guid: u64::from_str_radix(fields.next()?, 16).ok()?,
+                    key: FunctionKey::from_hex(fields.next()?)?,
+                    line: fields.next()?.parse().ok()?,
+                    name: fields.next()?.to_string(),
                 })
             })
             .collect::<Option<Vec<_>>>()?;
@@ -116,24 +125,24 @@ impl ObjectCache {
         })
     }
 
-    /// The object function `guid` compiled into, by index `index` (read on
-    /// first use).
-    pub fn lookup(&mut self, index: ContentHash, guid: u64) -> Option<CachedBatch> {
+    /// The object the function of key `function` compiled into, by index
+    /// `index` (read on first use).
+    pub fn lookup(&mut self, index: ContentHash, function: FunctionKey) -> Option<CachedBatch> {
         let dir = self.dir.as_ref()?;
         let entries = self
             .indexes
             .entry(index)
             .or_insert_with(|| read_index(&dir.join(index_file(index))));
-        let key = *entries.get(&guid)?;
+        let key = *entries.get(&function)?;
         self.load(key)
     }
 
-    /// Whether function `guid` is in some object, by index `index` as read
-    /// before.
-    pub fn is_indexed(&self, index: ContentHash, guid: u64) -> bool {
+    /// Whether the function of key `function` is in some object, by index
+    /// `index` as read before.
+    pub fn is_indexed(&self, index: ContentHash, function: FunctionKey) -> bool {
         self.indexes
             .get(&index)
-            .is_some_and(|e| e.contains_key(&guid))
+            .is_some_and(|e| e.contains_key(&function))
     }
 
     /// Keeps an object that linked: stores it under `key` with its member
@@ -150,7 +159,7 @@ impl ObjectCache {
         if let Some(object) = compiled {
             let list: String = members
                 .iter()
-                .map(|m| format!("{:016x} {}\n", m.guid, m.name))
+                .map(|m| format!("{:016x} {} {} {}\n", m.guid, m.key.to_hex(), m.line, m.name))
                 .collect();
             // The object first: a member list names an object that exists.
             store::write_atomically(dir, &object_file(key), object)
@@ -160,8 +169,8 @@ impl ObjectCache {
         let entries = self.indexes.entry(index).or_default();
         let mut lines = String::new();
         for member in members {
-            entries.insert(member.guid, key);
-            lines.push_str(&format!("{:016x} {}\n", member.guid, key.to_hex()));
+            entries.insert(member.key, key);
+            lines.push_str(&format!("{} {}\n", member.key.to_hex(), key.to_hex()));
         }
         std::fs::OpenOptions::new()
             .append(true)
@@ -187,13 +196,13 @@ fn cannot_write(dir: &Path, e: std::io::Error) -> String {
 
 /// An index file's entries; a line cut short (a writer that died) is
 /// skipped, and a later line for a function wins.
-fn read_index(path: &Path) -> HashMap<u64, ContentHash> {
+fn read_index(path: &Path) -> HashMap<FunctionKey, ContentHash> {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     text.lines()
         .filter_map(|line| {
-            let (guid, key) = line.split_once(' ')?;
+            let (function, key) = line.split_once(' ')?;
             Some((
-                u64::from_str_radix(guid, 16).ok()?,
+                FunctionKey::from_hex(function)?,
                 ContentHash::from_hex(key)?,
             ))
         })
@@ -232,16 +241,21 @@ fn keyed(parts: &[&[u8]]) -> ContentHash {
 mod tests {
     use super::*;
 
+    fn fk(n: u128) -> FunctionKey {
+        FunctionKey(ContentHash(n))
+    }
+
     #[test]
-    fn keys_tell_files_batches_and_targets_apart() {
-        let (a, b) = (ContentHash(1), ContentHash(2));
-        let key = ObjectCache::key(a, &[1, 2], "t");
-        assert_eq!(key, ObjectCache::key(a, &[1, 2], "t"));
-        assert_ne!(key, ObjectCache::key(b, &[1, 2], "t"));
-        assert_ne!(key, ObjectCache::key(a, &[2, 1], "t"));
-        assert_ne!(key, ObjectCache::key(a, &[1], "t"));
-        assert_ne!(key, ObjectCache::key(a, &[1, 2], "u"));
-        assert_ne!(key, ObjectCache::index_key(a, "t"));
+    fn keys_tell_batches_and_targets_apart() {
+        let key = ObjectCache::key(&[fk(1), fk(2)], "t");
+        assert_eq!(key, ObjectCache::key(&[fk(1), fk(2)], "t"));
+        assert_ne!(key, ObjectCache::key(&[fk(2), fk(1)], "t"));
+        assert_ne!(key, ObjectCache::key(&[fk(1)], "t"));
+        assert_ne!(key, ObjectCache::key(&[fk(1), fk(2)], "u"));
+        assert_ne!(
+            ObjectCache::index_key("/a.c", "t"),
+            ObjectCache::index_key("/b.c", "t")
+        );
     }
 
     #[test]
@@ -251,19 +265,19 @@ mod tests {
         let path = dir.join("x.index");
         let (k1, k2) = (ContentHash(0x11), ContentHash(0x22));
         let text = format!(
-            "{:016x} {}\n{:016x} {}\n{:016x} {}\n00000000000000",
-            1,
+            "{} {}\n{} {}\n{} {}\n00000000000000",
+            fk(1).to_hex(),
             k1.to_hex(),
-            2,
+            fk(2).to_hex(),
             k1.to_hex(),
-            1,
+            fk(1).to_hex(),
             k2.to_hex()
         );
         std::fs::write(&path, text).unwrap();
         let index = read_index(&path);
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(index.len(), 2);
-        assert_eq!(index[&1], k2);
-        assert_eq!(index[&2], k1);
+        assert_eq!(index[&fk(1)], k2);
+        assert_eq!(index[&fk(2)], k1);
     }
 }

@@ -2,7 +2,9 @@
 // now is: a comment inserted atop the file compiles nothing (every object is
 // reused, its lines moved by 3), and breakpoints by line, `bt` and `list`
 // name the new lines; then a statement inserted into `middle` compiles
-// `middle` alone, and `main`, below it, moves by one line more.
+// `middle` alone, and `main`, below it, moves by one line more; the first
+// object's stale copy of `middle` has no lines left for a breakpoint to land
+// on.
 // REQUIRES: gdb
 // RUN: rm -rf %t.store %t.dir && mkdir -p %t.dir
 // RUN: export AUTOJIT_CACHE_DIR=%t.store
@@ -16,7 +18,7 @@
 // RUN: %python %S/Inputs/replace.py %t.dir/program.c "  return leaf(x) + 2;" "  x = x + 0;\n  return leaf(x) + 2;"
 // RUN: %clang -O0 -g %autojit %t.dir/program.c -o %t.exe %rt
 // RUN: env AUTOJIT_STATS=1 %t.exe 2>&1 | FileCheck --check-prefix=STATEMENT %s
-// RUN: gdb -batch -nx -ex "set breakpoint pending on" -ex "break program.c:8" -ex run -ex bt %t.exe 2>&1 | FileCheck --check-prefix=GDB-STATEMENT %s
+// RUN: gdb -batch -nx -ex "set breakpoint pending on" -ex "break program.c:8" -ex run -ex bt -ex "info breakpoints" %t.exe 2>&1 | FileCheck --check-prefix=GDB-STATEMENT %s
 
 // FIRST-DAG: 15
 // FIRST-DAG: stats: materialized=3 compiled=3 cache-hits=0
@@ -24,7 +26,7 @@
 // COMMENT-DAG: 15
 // COMMENT-DAG: stats: materialized=3 compiled=0 cache-hits=3
 
-// GDB-COMMENT: Breakpoint 1{{(\.[0-9]+)?}}, leaf (x=4) at {{.*}}program.c:8
+// GDB-COMMENT: Breakpoint 1, leaf (x=4) at {{.*}}program.c:8
 // GDB-COMMENT-NEXT: 8 int y = x * 3;
 // GDB-COMMENT: #0 leaf (x=4) at {{.*}}program.c:8
 // GDB-COMMENT-NEXT: #1 {{.*}} in middle (x=4) at {{.*}}program.c:12
@@ -35,7 +37,9 @@
 // STATEMENT-DAG: 15
 // STATEMENT-DAG: stats: materialized=3 compiled=1 cache-hits=2
 
-// GDB-STATEMENT: Breakpoint 1{{(\.[0-9]+)?}}, leaf (x=4) at {{.*}}program.c:8
+// GDB-STATEMENT: Breakpoint 1, leaf (x=4) at {{.*}}program.c:8
 // GDB-STATEMENT: #0 leaf (x=4) at {{.*}}program.c:8
 // GDB-STATEMENT-NEXT: #1 {{.*}} in middle (x=4) at {{.*}}program.c:13
 // GDB-STATEMENT-NEXT: #2 {{.*}} in main () at {{.*}}program.c:16
+// GDB-STATEMENT: 1 breakpoint keep y 0x{{[0-9a-f]+}} in leaf at {{.*}}program.c:8
+// GDB-STATEMENT-NEXT: breakpoint already hit 1 time

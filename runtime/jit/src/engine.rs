@@ -17,7 +17,7 @@ use autojit_abi::env::Environment;
 use autojit_abi::function_keys::{self, FunctionKey, KeyedFunction};
 use autojit_abi::stats::Stats;
 use autojit_abi::{names, RegisteredModule};
-use autojit_line_shift::{shift_lines, Shift};
+use autojit_line_shift::{shift_lines, LineMove, Shift};
 use llvm_sys::orc2::lljit::LLVMOrcLLJITRef;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -313,26 +313,32 @@ impl Engine {
         cached: &CachedBatch,
         start: Instant,
     ) -> Option<Vec<(u64, usize)>> {
-        // Members whose function changed since are linked but never used:
-        // calls between lazy functions go through their stubs.
+        // Members whose function changed since are linked but never used
+        // (calls between lazy functions go through their stubs); their lines
+        // are erased, so that a debugger does not place breakpoints in them.
+        let current = |m: &Member| keys.get(&m.guid).filter(|k| k.key == m.key);
         let live: Vec<&Member> = cached
             .members
             .iter()
-            .filter(|m| keys.get(&m.guid).is_some_and(|k| k.key == m.key))
+            .filter(|m| current(m).is_some())
             .collect();
-        let bodies: Vec<(String, i64)> = live
+        let bodies: Vec<(String, LineMove)> = cached
+            .members
             .iter()
             .filter(|m| m.line != 0)
             .map(|m| {
-                let now = keys[&m.guid].line;
-                (names::body_name(m.guid), i64::from(now) - i64::from(m.line))
+                let lines = match current(m) {
+                    Some(now) => LineMove::By(i64::from(now.line) - i64::from(m.line)),
+                    None => LineMove::Erase,
+                };
+                (names::body_name(m.guid), lines)
             })
             .collect();
         let shifts: Vec<Shift> = bodies
             .iter()
-            .map(|(symbol, delta)| Shift {
+            .map(|(symbol, lines)| Shift {
                 symbol,
-                delta: *delta,
+                lines: *lines,
             })
             .collect();
         let object = match shift_lines(&cached.object, &shifts) {

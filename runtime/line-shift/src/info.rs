@@ -236,7 +236,7 @@ impl<'d> Unit<'d, '_> {
     ) -> Result<Function<'a>, ShiftError> {
         let function = Function {
             symbol: shift.symbol,
-            delta: shift.delta,
+            lines: shift.lines,
             place,
             own_file: self.own_file(die, shift.symbol)?,
         };

@@ -30,12 +30,21 @@ use std::borrow::Cow;
 use std::fmt;
 
 /// One function whose lines move: `symbol` is the name of the function's
-/// (global or local) symbol in the object; `delta` is added to each line of
-/// the function that lies in the function's own source file.
+/// (global or local) symbol in the object; `lines` says what becomes of each
+/// line of the function that lies in the function's own source file.
 #[derive(Clone, Copy, Debug)]
 pub struct Shift<'a> {
     pub symbol: &'a str,
-    pub delta: i64,
+    pub lines: LineMove,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineMove {
+    /// Added to each line.
+    By(i64),
+    /// Each line becomes 0 ("no line"): for a body that no longer matches
+    /// its source, which a debugger must not place a breakpoint in.
+    Erase,
 }
 
 /// Why an object could not be shifted. The caller's remedy is the same for
@@ -83,7 +92,7 @@ impl std::error::Error for ShiftError {}
 #[derive(Clone, Debug)]
 pub(crate) struct Function<'a> {
     pub symbol: &'a str,
-    pub delta: i64,
+    pub lines: LineMove,
     /// Where the function's code starts: its section and offset in it.
     pub place: elf::Place,
     /// The file index (`DW_AT_decl_file`) of the function's own source file.
@@ -91,31 +100,34 @@ pub(crate) struct Function<'a> {
 }
 
 impl Function<'_> {
-    /// `line` moved by the function's delta; zero stays zero (it means "no
-    /// line", e.g. compiler-generated code).
+    /// `line` moved as the function's lines move; zero stays zero (it means
+    /// "no line", e.g. compiler-generated code).
     pub fn shifted(&self, line: u64) -> Result<u64, ShiftError> {
-        if line == 0 {
-            return Ok(0);
-        }
+        let delta = match self.lines {
+            _ if line == 0 => return Ok(0),
+            LineMove::Erase => return Ok(0),
+            LineMove::By(delta) => delta,
+        };
         i64::try_from(line)
             .ok()
-            .and_then(|l| l.checked_add(self.delta))
+            .and_then(|l| l.checked_add(delta))
             .filter(|&l| l > 0)
             .map(|l| l as u64)
             .ok_or_else(|| ShiftError::LineOutOfRange {
                 symbol: self.symbol.to_string(),
                 line,
-                delta: self.delta,
+                delta,
             })
     }
 }
 
 /// Returns the object with the lines moved (`Cow::Borrowed` when there is
-/// nothing to do: no shift with a non-zero delta names a function with debug
-/// info in the object). Shifts naming symbols the object does not define, or
+/// nothing to do: no shift that moves lines names a function with debug info
+/// in the object). Shifts naming symbols the object does not define, or
 /// functions without a subprogram DIE, are ignored.
 pub fn shift_lines<'o>(object: &'o [u8], shifts: &[Shift]) -> Result<Cow<'o, [u8]>, ShiftError> {
-    if shifts.iter().all(|s| s.delta == 0) {
+    let moves = |s: &&Shift| s.lines != LineMove::By(0);
+    if !shifts.iter().any(|s| moves(&s)) {
         return Ok(Cow::Borrowed(object));
     }
     let elf = elf::Object::parse(object)?;
@@ -124,7 +136,7 @@ pub fn shift_lines<'o>(object: &'o [u8], shifts: &[Shift]) -> Result<Cow<'o, [u8
     };
     let targets: Vec<(Shift, elf::Place)> = shifts
         .iter()
-        .filter(|s| s.delta != 0)
+        .filter(moves)
         .filter_map(|s| elf.function_place(s.symbol).map(|p| (*s, p)))
         .collect();
     if targets.is_empty() {

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::fs;
 use std::path::Path;
 
-use autojit_line_shift::{shift_lines, Shift, ShiftError};
+use autojit_line_shift::{shift_lines, LineMove, Shift, ShiftError};
 use support::*;
 
 const HEADER: &str = r#"#define TWICE(x) ((x) * 2)
@@ -65,7 +65,10 @@ const MAIN_FUNCTIONS: [&str; 3] = ["loopy", "included", "main"];
 fn shifts(names: &[&'static str], delta: i64) -> Vec<Shift<'static>> {
     names
         .iter()
-        .map(|&symbol| Shift { symbol, delta })
+        .map(|&symbol| Shift {
+            symbol,
+            lines: LineMove::By(delta),
+        })
         .collect()
 }
 
@@ -269,5 +272,38 @@ fn nothing_to_do_borrows() {
         let result = shift_lines(object, &shifts).expect("nothing to do");
         assert!(matches!(result, Cow::Borrowed(_)));
     }
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// An erased function keeps no line of its own file: gdb cannot put a
+/// breakpoint by line in it, nor name a line of it; the others keep theirs.
+#[test]
+fn erased_function_has_no_lines() {
+    if !have_clang() {
+        return;
+    }
+    let dir = support::scratch("erase");
+    write_sources(&dir, 0, 0);
+    let old = compile(&dir, "t.c", "old.o", &["-g", "-O0"]);
+    let erase = [Shift {
+        symbol: "loopy",
+        lines: LineMove::Erase,
+    }];
+    let erased = shift_lines(&old, &erase).expect("erases");
+    fs::write(dir.join("erased.o"), &erased).expect("write erased object");
+    verify(&dir, "erased.o");
+    // Line 10 is loopy's `for`; line 22 is in `included`.
+    let commands = ["break t.c:10", "break t.c:22", "info line loopy"];
+    let with_old = gdb(&dir, "old.o", "old", &commands);
+    let with_erased = gdb(&dir, "erased.o", "erased", &commands);
+    let lines = |output: &str| -> Vec<String> { output.lines().map(str::to_string).collect() };
+    let (old_lines, erased_lines) = (lines(&with_old), lines(&with_erased));
+    assert!(old_lines[0].ends_with("file t.c, line 10."), "{with_old}");
+    assert!(!erased_lines[0].contains("t.c"), "{with_erased}");
+    assert_eq!(old_lines[1], erased_lines[1]);
+    assert!(
+        erased_lines[2].starts_with("No line number information"),
+        "{with_erased}"
+    );
     let _ = fs::remove_dir_all(&dir);
 }

@@ -2,7 +2,7 @@
 
 mod support;
 
-use autojit_line_shift::{shift_lines, Shift};
+use autojit_line_shift::{shift_lines, LineMove, Shift};
 use support::*;
 
 const SOURCE: &str = r#"int f(int n) {
@@ -18,11 +18,11 @@ int g(int n) { return f(n) + 1; }
 const SHIFTS: [Shift; 2] = [
     Shift {
         symbol: "f",
-        delta: 2,
+        lines: LineMove::By(2),
     },
     Shift {
         symbol: "g",
-        delta: 2,
+        lines: LineMove::By(2),
     },
 ];
 

@@ -13,7 +13,9 @@
 // RUN: env AUTOJIT_STATS=1 %t.exe 2>&1 | FileCheck --check-prefix=FIRST %s
 // RUN: %python %S/Inputs/replace.py %t.dir/program.c "// The program" "/* one */\n/* two */\n/* three */\n// The program"
 // RUN: %clang -O0 -g %autojit %t.dir/program.c -o %t.exe %rt
-// RUN: env AUTOJIT_STATS=1 %t.exe 2>&1 | FileCheck --check-prefix=COMMENT %s
+// RUN: env AUTOJIT_STATS=1 AUTOJIT_DEBUG=1 %t.exe 2>&1 | FileCheck --check-prefixes=COMMENT%if daemon %{%} %else %{,COMMENT-LOG%} %s
+// The cache keeps the moved object: the next run moves nothing.
+// RUN: env AUTOJIT_STATS=1 AUTOJIT_DEBUG=1 %t.exe 2>&1 | FileCheck --check-prefix=COMMENT-AGAIN %s
 // RUN: gdb -batch -nx -ex "set breakpoint pending on" -ex "break program.c:8" -ex run -ex bt -ex "list leaf" %t.exe 2>&1 | FileCheck --check-prefix=GDB-COMMENT %s
 // RUN: %python %S/Inputs/replace.py %t.dir/program.c "  return leaf(x) + 2;" "  x = x + 0;\n  return leaf(x) + 2;"
 // RUN: %clang -O0 -g %autojit %t.dir/program.c -o %t.exe %rt
@@ -25,6 +27,9 @@
 
 // COMMENT-DAG: 15
 // COMMENT-DAG: stats: materialized=3 compiled=0 cache-hits=3
+// COMMENT-LOG-DAG: moved the lines of 3 functions of cached object
+// COMMENT-AGAIN-NOT: moved the lines
+// COMMENT-AGAIN: stats: materialized=3 compiled=0 cache-hits=3
 
 // GDB-COMMENT: Breakpoint 1, leaf (x=4) at {{.*}}program.c:8
 // GDB-COMMENT-NEXT: 8 int y = x * 3;

@@ -17,8 +17,9 @@ use autojit_abi::env::Environment;
 use autojit_abi::function_keys::{self, FunctionKey, KeyedFunction};
 use autojit_abi::stats::Stats;
 use autojit_abi::{names, RegisteredModule};
-use autojit_line_shift::{shift_lines, LineMove, Shift};
+use autojit_line_shift::{shift_lines, LineMove, Shift, ShiftError};
 use llvm_sys::orc2::lljit::LLVMOrcLLJITRef;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -313,35 +314,37 @@ impl Engine {
         cached: &CachedBatch,
         start: Instant,
     ) -> Option<Vec<(u64, usize)>> {
-        // Members whose function changed since are linked but never used
-        // (calls between lazy functions go through their stubs); their lines
-        // are erased, so that a debugger does not place breakpoints in them.
         let current = |m: &Member| keys.get(&m.guid).filter(|k| k.key == m.key);
         let live: Vec<&Member> = cached
             .members
             .iter()
             .filter(|m| current(m).is_some())
             .collect();
-        let bodies: Vec<(String, LineMove)> = cached
+        let moves: Vec<(&Member, LineMove)> = live
+            .iter()
+            .filter_map(|&m| {
+                let now = current(m)?.line;
+                (m.line != 0).then(|| (m, LineMove::By(i64::from(now) - i64::from(m.line))))
+            })
+            .collect();
+        // Members whose function changed since are linked but never used
+        // (calls between lazy functions go through their stubs); their lines
+        // are erased, so that a debugger places no breakpoint in them. The
+        // cache keeps them: an edit undone makes them current again.
+        let erasures: Vec<(&Member, LineMove)> = cached
             .members
             .iter()
-            .filter(|m| m.line != 0)
-            .map(|m| {
-                let lines = match current(m) {
-                    Some(now) => LineMove::By(i64::from(now.line) - i64::from(m.line)),
-                    None => LineMove::Erase,
-                };
-                (names::body_name(m.guid), lines)
-            })
+            .filter(|m| m.line != 0 && current(m).is_none())
+            .map(|m| (m, LineMove::Erase))
             .collect();
-        let shifts: Vec<Shift> = bodies
-            .iter()
-            .map(|(symbol, lines)| Shift {
-                symbol,
-                lines: *lines,
-            })
-            .collect();
-        let object = match shift_lines(&cached.object, &shifts) {
+        let moved = match shifted(&cached.object, &moves) {
+            Ok(moved) => moved,
+            Err(e) => {
+                self.log(|| format!("cached object {} not reused: {e}", cached.key.to_hex()));
+                return None;
+            }
+        };
+        let object = match shifted(&moved, &erasures) {
             Ok(object) => object,
             Err(e) => {
                 self.log(|| format!("cached object {} not reused: {e}", cached.key.to_hex()));
@@ -350,6 +353,28 @@ impl Engine {
         };
         match self.link(b, id, module, &object, &cached.members, &live) {
             Ok(linked) => {
+                if let Cow::Owned(moved) = &moved {
+                    self.log(|| {
+                        format!(
+                            "moved the lines of {} functions of cached object {}",
+                            moves.len(),
+                            cached.key.to_hex()
+                        )
+                    });
+                    // Stored with its lines where they are now: the next run
+                    // moves nothing.
+                    let members: Vec<Member> = cached
+                        .members
+                        .iter()
+                        .map(|m| Member {
+                            line: current(m).map_or(m.line, |k| k.line),
+                            ..m.clone()
+                        })
+                        .collect();
+                    if let Err(e) = b.cache.update(cached.key, moved, &members) {
+                        self.log(|| e);
+                    }
+                }
                 let live: Vec<Member> = live.into_iter().cloned().collect();
                 self.report(&live, &linked, None, start);
                 Some(linked)
@@ -529,6 +554,23 @@ impl Engine {
             solo: HashSet::new(),
         })
     }
+}
+
+/// `object` with the lines of each member's body moved as said.
+fn shifted<'o>(
+    object: &'o [u8],
+    moves: &[(&Member, LineMove)],
+) -> Result<Cow<'o, [u8]>, ShiftError> {
+    let bodies: Vec<String> = moves
+        .iter()
+        .map(|(m, _)| names::body_name(m.guid))
+        .collect();
+    let shifts: Vec<Shift> = bodies
+        .iter()
+        .zip(moves)
+        .map(|(symbol, &(_, lines))| Shift { symbol, lines })
+        .collect();
+    shift_lines(object, &shifts)
 }
 
 fn context(module: &Registration, guid: u64, name: &str, kind: ErrorKind) -> Error {

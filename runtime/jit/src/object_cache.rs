@@ -5,7 +5,10 @@
 //! each function's code, its lines counted from its first line) with the
 //! target (`ObjectCache::key`); its member list (`<key>.members`, one
 //! `<guid> <function key> <first line> <name>` line each) says which bodies
-//! it defines and where each one's lines were when it was compiled. The
+//! it defines and where each one's lines are in the object, after a first
+//! line with the object's content hash, so that a list and an object
+//! rewritten apart (lines moved by `ObjectCache::update`) are never taken
+//! for each other. The
 //! index of a source file (`<hash of its path and the target>.index`, one
 //! `<function key> <object key>` line per function compiled) names the
 //! object each function key compiled into: after an edit, every function
@@ -102,12 +105,14 @@ impl ObjectCache {
         ])
     }
 
-    /// The object and member list stored under `key`.
+    /// The object and member list stored under `key`, if both are whole and
+    /// belong together.
     pub fn load(&self, key: ContentHash) -> Option<CachedBatch> {
         let dir = self.dir.as_ref()?;
-        let members = std::fs::read_to_string(dir.join(members_file(key))).ok()?;
-        let members = members
-            .lines()
+        let list = std::fs::read_to_string(dir.join(members_file(key))).ok()?;
+        let mut lines = list.lines();
+        let object_hash = ContentHash::from_hex(lines.next()?.strip_prefix("object ")?)?;
+        let members = lines
             .map(|line| {
                 let mut fields = line.splitn(4, ' ');
                 Some(Member {
@@ -118,10 +123,11 @@ impl ObjectCache {
                 })
             })
             .collect::<Option<Vec<_>>>()?;
+        let object = read_object(dir, key).filter(|o| content_hash(o) == object_hash)?;
         Some(CachedBatch {
             key,
             members,
-            object: read_object(dir, key)?,
+            object,
         })
     }
 
@@ -155,17 +161,10 @@ impl ObjectCache {
         compiled: Option<&[u8]>,
         members: &[Member],
     ) -> Result<(), String> {
-        let Some(dir) = &self.dir else { return Ok(()) };
         if let Some(object) = compiled {
-            let list: String = members
-                .iter()
-                .map(|m| format!("{:016x} {} {} {}\n", m.guid, m.key.to_hex(), m.line, m.name))
-                .collect();
-            // The object first: a member list names an object that exists.
-            store::write_atomically(dir, &object_file(key), object)
-                .and_then(|_| store::write_atomically(dir, &members_file(key), list.as_bytes()))
-                .map_err(|e| cannot_write(dir, e))?;
+            self.store(key, object, members)?;
         }
+        let Some(dir) = &self.dir else { return Ok(()) };
         let entries = self.indexes.entry(index).or_default();
         let mut lines = String::new();
         for member in members {
@@ -178,6 +177,36 @@ impl ObjectCache {
             .mode(0o600)
             .open(dir.join(index_file(index)))
             .and_then(|mut f| f.write_all(lines.as_bytes()))
+            .map_err(|e| cannot_write(dir, e))
+    }
+
+    /// Replaces the object under `key` with `object`, the same code with its
+    /// functions' lines moved (`members` says where they are now), so that
+    /// the next run need not move them again.
+    pub fn update(
+        &self,
+        key: ContentHash,
+        object: &[u8],
+        members: &[Member],
+    ) -> Result<(), String> {
+        self.store(key, object, members)
+    }
+
+    fn store(&self, key: ContentHash, object: &[u8], members: &[Member]) -> Result<(), String> {
+        let Some(dir) = &self.dir else { return Ok(()) };
+        let mut list = format!("object {}\n", content_hash(object).to_hex());
+        for m in members {
+            list.push_str(&format!(
+                "{:016x} {} {} {}\n",
+                m.guid,
+                m.key.to_hex(),
+                m.line,
+                m.name
+            ));
+        }
+        store::write_atomically(dir, &object_file(key), object)
+            .and_then(|_| store::write_atomically(dir, &members_file(key), list.as_bytes()))
+            .map(|_| ())
             .map_err(|e| cannot_write(dir, e))
     }
 
@@ -256,6 +285,42 @@ mod tests {
             ObjectCache::index_key("/a.c", "t"),
             ObjectCache::index_key("/b.c", "t")
         );
+    }
+
+    #[test]
+    fn an_object_and_a_member_list_written_apart_are_not_taken_together() {
+        let dir = std::env::temp_dir().join(format!("autojit-members-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut cache = ObjectCache::at(Some(dir.clone()));
+        let member = Member {
+            guid: 7,
+            key: fk(9),
+            line: 12,
+            name: "f".into(),
+        };
+        let (index, key) = (ContentHash(1), ContentHash(2));
+        cache
+            .commit(
+                index,
+                key,
+                Some(b"\x7fELF one"),
+                std::slice::from_ref(&member),
+            )
+            .unwrap();
+        let loaded = cache.lookup(index, fk(9)).expect("stored");
+        assert_eq!(
+            (loaded.object.as_slice(), loaded.members),
+            (&b"\x7fELF one"[..], vec![member.clone()])
+        );
+        // Another writer's object under the same key, its list not yet.
+        std::fs::write(dir.join(object_file(key)), b"\x7fELF two").unwrap();
+        assert!(cache.load(key).is_none());
+        let moved = Member { line: 15, ..member };
+        cache
+            .update(key, b"\x7fELF two", std::slice::from_ref(&moved))
+            .unwrap();
+        assert_eq!(cache.load(key).expect("whole again").members, vec![moved]);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -29,4 +29,4 @@ int twice(int x) { return 2 * x; }
 // CHECK-NEXT: #0  {{.*}}__llvm_autojit_materialize
 // CHECK-NEXT: #1  {{.*}} in __llvm_autojit_resolve ()
 // CHECK-NEXT: #2  {{.*}} in main () at {{.*}}gdb-resolver.c:19
-// CHECK: Breakpoint 2{{(\.1)?}}, {{.*}} in twice ()
+// CHECK: Breakpoint 2{{(\.[12])?}}, {{.*}} in twice ()

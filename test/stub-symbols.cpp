@@ -91,8 +91,8 @@ int main() {
 // CET-NEXT: endbr64
 // CET-NEXT: leaq {{.*}}(%rip), %r11
 
-// GDB: Breakpoint 1{{(\.1)?}}, 0x{{[0-9a-f]+}} in Shape::perimeter() const ()
+// GDB: Breakpoint 1{{(\.[12])?}}, 0x{{[0-9a-f]+}} in Shape::perimeter() const ()
 // GDB-NEXT: #0  0x{{[0-9a-f]+}} in Shape::perimeter() const ()
 // GDB-NEXT: #1  {{.*}} in main () at {{.*}}stub-symbols.cpp
-// GDB: Breakpoint 1.2, Shape::perimeter (this={{.*}}) at {{.*}}stub-symbols.cpp:{{[0-9]+}}
+// GDB: Breakpoint 1.{{[12]}}, Shape::perimeter (this={{.*}}) at {{.*}}stub-symbols.cpp:{{[0-9]+}}
 // GDB-NEXT: int Shape::perimeter() const { return 4 * side; }

@@ -3,7 +3,6 @@ fn main() {
     autojit_llvm_cxx::compile_llvm_cxx(
         &[
             "cpp/extract_body.cpp",
-            "cpp/object_linking_layer.cpp",
             "cpp/remote_lookup.cpp",
             "cpp/section_per_symbol.cpp",
         ],

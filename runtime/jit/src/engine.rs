@@ -9,7 +9,7 @@ use crate::compile::Compiler;
 use crate::config::EngineConfig;
 use crate::error::{Error, ErrorKind};
 use crate::lazy_store::LazyModuleStore;
-use crate::linker::{Dylib, LinkError, ProcessLinker};
+use crate::link::{JitLinkLinker, LinkError, Linker, LoaderLinker};
 use crate::object_cache::{CachedBatch, Member, ObjectCache};
 use crate::perf::{PerfOutput, Program};
 use crate::registry::{ModuleId, Registration, Registry};
@@ -41,7 +41,7 @@ struct State {
     compiled: HashMap<u64, usize>,
     backend: Option<Backend>,
     /// The linker of a remote session, until the backend takes it.
-    remote_linker: Option<ProcessLinker>,
+    remote_linker: Option<JitLinkLinker>,
 }
 
 /// Everything that needs LLVM, created on the first materialization so that
@@ -51,37 +51,19 @@ struct Backend {
     // the compiler, so they go first.
     lazy: LazyModuleStore,
     compiler: Compiler,
-    linker: ProcessLinker,
+    linker: Box<dyn Linker>,
     cache: ObjectCache,
     /// The function keys of each module used so far.
     keys: HashMap<ModuleId, Arc<ModuleKeys>>,
-    /// Where each module's objects are linked now.
-    dylibs: HashMap<ModuleId, ModuleDylib>,
-    /// JITDylibs made so far, for unique names: a module whose link failed
-    /// gets a new one, since ORC keeps the failed symbols in the old.
-    dylibs_made: usize,
     /// Functions of a batch that failed, compiled alone from then on: the
     /// one to blame fails only its own callers, and only once.
     solo: HashSet<u64>,
-}
-
-/// A module's JITDylib and the bodies linked into it: one body defined
-/// twice in a JITDylib would fail the link.
-struct ModuleDylib {
-    jd: Dylib,
-    defined: HashSet<u64>,
 }
 
 /// The key and first line of each lazified function of a module, by GUID.
 type ModuleKeys = HashMap<u64, KeyedFunction>;
 
 impl Backend {
-    fn defined(&self, id: ModuleId, guid: u64) -> bool {
-        self.dylibs
-            .get(&id)
-            .is_some_and(|d| d.defined.contains(&guid))
-    }
-
     /// The function keys of module `id`, read from beside its lazy file on
     /// first use.
     fn function_keys(
@@ -163,7 +145,7 @@ impl Engine {
             }
         }
         // SAFETY: the caller keeps `jit` live.
-        engine.lock().remote_linker = Some(unsafe { ProcessLinker::remote(jit, pid) });
+        engine.lock().remote_linker = Some(unsafe { JitLinkLinker::remote(jit, pid) });
         engine
     }
 
@@ -295,7 +277,7 @@ impl Engine {
                         batch.len()
                     )
                 });
-                b.dylibs.remove(&id);
+                b.linker.forget(id);
                 b.solo.extend(&batch);
                 self.compile_and_link(b, id, module, &keys, &[guid], start)
             }
@@ -382,7 +364,7 @@ impl Engine {
             Err(e) => {
                 self.log(|| format!("cached object {} failed to link: {e}", cached.key.to_hex()));
                 b.cache.reject(cached.key);
-                b.dylibs.remove(&id);
+                b.linker.forget(id);
                 None
             }
         }
@@ -441,10 +423,8 @@ impl Engine {
         Ok(linked)
     }
 
-    /// Links `object`, which defines `members`, into the module's JITDylib
-    /// and returns the address of each of `live`. An object defining a body
-    /// the JITDylib has already (a reused object whose function changed
-    /// since, then compiled again) starts a new JITDylib for the module.
+    /// Links `object`, which defines `members`, and returns the address of
+    /// each of `live`.
     fn link(
         &self,
         b: &mut Backend,
@@ -454,33 +434,10 @@ impl Engine {
         members: &[Member],
         live: &[&Member],
     ) -> Result<Vec<(u64, usize)>, LinkError> {
-        if members.iter().any(|m| b.defined(id, m.guid)) {
-            b.dylibs.remove(&id);
-        }
-        if !b.dylibs.contains_key(&id) {
-            let name = format!("autojit-module-{id}-{}", b.dylibs_made);
-            b.dylibs_made += 1;
-            let jd = b
-                .linker
-                .create_dylib(&name, &module.symbols, module.scope)?;
-            b.dylibs.insert(
-                id,
-                ModuleDylib {
-                    jd,
-                    defined: HashSet::new(),
-                },
-            );
-        }
-        let dylib = b.dylibs.get_mut(&id).expect("just made");
-        b.linker.add_object(dylib.jd, object)?;
-        dylib.defined.extend(members.iter().map(|m| m.guid));
-        let linked = live
-            .iter()
-            .map(|m| {
-                let address = b.linker.lookup(dylib.jd, &names::body_name(m.guid))?;
-                Ok((m.guid, address))
-            })
-            .collect::<Result<Vec<_>, LinkError>>()?;
+        let all: Vec<u64> = members.iter().map(|m| m.guid).collect();
+        let wanted: Vec<u64> = live.iter().map(|m| m.guid).collect();
+        let addresses = b.linker.link(id, module, object, &all, &wanted)?;
+        let linked: Vec<(u64, usize)> = wanted.into_iter().zip(addresses).collect();
         // perf: every member's address is known now.
         if let Some(perf) = &self.perf {
             let live: Vec<Member> = live.iter().map(|&m| m.clone()).collect();
@@ -530,15 +487,17 @@ impl Engine {
         }
     }
 
-    fn start_backend(&self, remote_linker: Option<ProcessLinker>) -> Result<Backend, String> {
+    fn start_backend(&self, remote_linker: Option<JitLinkLinker>) -> Result<Backend, String> {
         let compiler = Compiler::new()?;
-        let linker = match remote_linker {
-            Some(linker) => linker,
-            None => ProcessLinker::new()?,
+        let linker: Box<dyn Linker> = match remote_linker {
+            Some(linker) => {
+                if let Some(e) = &linker.debug_support_error {
+                    self.log(|| format!("debugger registration unavailable: {e}"));
+                }
+                Box::new(linker)
+            }
+            None => Box::new(LoaderLinker::new()),
         };
-        if let Some(e) = &linker.debug_support_error {
-            self.log(|| format!("debugger registration unavailable: {e}"));
-        }
         let (cache, why_disabled) = ObjectCache::open(&self.config.object_cache_root);
         if let Some(why) = why_disabled {
             self.log(|| format!("object cache disabled: {why}"));
@@ -549,8 +508,6 @@ impl Engine {
             linker,
             cache,
             keys: HashMap::new(),
-            dylibs: HashMap::new(),
-            dylibs_made: 0,
             solo: HashSet::new(),
         })
     }

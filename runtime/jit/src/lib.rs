@@ -10,7 +10,7 @@ mod elf_symbols;
 mod engine;
 mod error;
 mod lazy_store;
-mod linker;
+mod link;
 mod object_cache;
 mod perf;
 mod program_symbols;

@@ -29,7 +29,7 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 /// Bumped when the engine changes how it compiles, to retire old objects.
-const FORMAT_VERSION: &str = "autojit-object-v4";
+const FORMAT_VERSION: &str = "autojit-object-v5";
 
 /// The engine's one door to compiled objects on disk: look up what an index
 /// names, commit an object that linked, reject one that did not.
@@ -140,7 +140,15 @@ impl ObjectCache {
             .entry(index)
             .or_insert_with(|| read_index(&dir.join(index_file(index))));
         let key = *entries.get(&function)?;
-        self.load(key)
+        let batch = self.load(key);
+        if batch.is_none() {
+            // Gone or damaged: its functions are not in an object after
+            // all, and may join the batch that compiles them again.
+            if let Some(entries) = self.indexes.get_mut(&index) {
+                entries.retain(|_, object| *object != key);
+            }
+        }
+        batch
     }
 
     /// Whether the function of key `function` is in some object, by index

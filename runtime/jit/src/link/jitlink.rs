@@ -1,8 +1,7 @@
-//! ProcessLinker: links compiled objects into the program with ORC's LLJIT
-//! (JITLink underneath), registers their EH frames and, for debuggers, their
-//! debug info through the GDB JIT interface. The program is this process, or
-//! the one behind a remote session (an LLJIT over SimpleRemoteEPC, made by
-//! autojitd).
+//! JitLinkLinker: links compiled objects into the process behind a remote
+//! session with ORC's LLJIT over SimpleRemoteEPC (made by autojitd; JITLink
+//! underneath), which registers their EH frames and, for debuggers, their
+//! debug info through the stub.
 //!
 //! Each lazy module gets a JITDylib of its own: its hidden symbols are defined
 //! there from the descriptor, and everything else resolves against the
@@ -10,19 +9,19 @@
 //! libraries are shared. Hidden definitions of other objects of the module's
 //! executable or library come from that file's symbol table, first.
 
+use super::{missing_symbols, LinkError, Linker};
 use crate::elf_symbols::{LoadedObject, ProgramObjects};
-use crate::error::ErrorKind;
-use crate::program_symbols::SymbolResolver;
-use crate::registry::SymbolScope;
-use autojit_abi::eh_frame;
+use crate::registry::{ModuleId, Registration, SymbolScope};
+use autojit_abi::names;
 use autojit_llvm_capi::{buffer_copy, check, string_error};
 use llvm_sys::error::LLVMErrorRef;
 use llvm_sys::orc2::lljit::*;
 use llvm_sys::orc2::*;
+use std::collections::{HashMap, HashSet};
 use std::ffi::{c_void, CString};
 use std::sync::{mpsc, Arc, Mutex};
 
-pub struct ProcessLinker {
+pub struct JitLinkLinker {
     jit: LLVMOrcLLJITRef,
     session: LLVMOrcExecutionSessionRef,
     /// What ORC reported while linking, for the engine's one-line message
@@ -35,50 +34,26 @@ pub struct ProcessLinker {
     undefined: Undefined,
     /// Why debugger registration is unavailable, if it is.
     pub debug_support_error: Option<String>,
+    /// Where each module's objects are linked now.
+    dylibs: HashMap<ModuleId, ModuleDylib>,
+    /// JITDylibs made so far, for unique names: a module whose link failed
+    /// gets a new one, since ORC keeps the failed symbols in the old.
+    dylibs_made: usize,
 }
 
-pub type Dylib = LLVMOrcJITDylibRef;
+type Dylib = LLVMOrcJITDylibRef;
+
+/// A module's JITDylib and the bodies linked into it: one body defined
+/// twice in a JITDylib would fail the link.
+struct ModuleDylib {
+    jd: Dylib,
+    defined: HashSet<u64>,
+}
 
 /// Where the symbol generators record what they found defined nowhere.
 type Undefined = Arc<Mutex<Vec<String>>>;
 
-/// Why linking an object failed.
-pub enum LinkError {
-    /// Required symbols that nothing in the program defines.
-    Undefined(Vec<String>),
-    Other(String),
-}
-
-impl From<String> for LinkError {
-    fn from(message: String) -> Self {
-        LinkError::Other(message)
-    }
-}
-
-impl std::fmt::Display for LinkError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            LinkError::Undefined(names) => write!(f, "{} defined nowhere", names.join(", ")),
-            LinkError::Other(message) => f.write_str(message),
-        }
-    }
-}
-
-impl From<LinkError> for ErrorKind {
-    fn from(e: LinkError) -> Self {
-        match e {
-            LinkError::Undefined(names) => ErrorKind::UndefinedSymbols(names.join(", ")),
-            LinkError::Other(message) => ErrorKind::Link(message),
-        }
-    }
-}
-
 extern "C" {
-    // runtime/jit/cpp/object_linking_layer.cpp
-    fn autojit_create_object_linking_layer(
-        session: LLVMOrcExecutionSessionRef,
-        register: extern "C" fn(start: u64, add: bool) -> LLVMErrorRef,
-    ) -> LLVMOrcObjectLayerRef;
     // runtime/jit/cpp/remote_lookup.cpp
     fn autojit_add_remote_scope(
         session: LLVMOrcExecutionSessionRef,
@@ -87,27 +62,7 @@ extern "C" {
     ) -> LLVMErrorRef;
 }
 
-impl ProcessLinker {
-    /// Links into this process, for the rest of its life.
-    pub fn new() -> Result<Self, String> {
-        let mut jit = std::ptr::null_mut();
-        // SAFETY: the builder is consumed by LLVMOrcCreateLLJIT; the layer
-        // creator is a plain function without context.
-        check(unsafe {
-            let builder = LLVMOrcCreateLLJITBuilder();
-            LLVMOrcLLJITBuilderSetObjectLinkingLayerCreator(
-                builder,
-                create_object_linking_layer,
-                std::ptr::null_mut(),
-            );
-            LLVMOrcCreateLLJIT(&mut jit, builder)
-        })?;
-        let objects = ProgramObjects::new(Some(std::process::id()), true);
-        // SAFETY: `jit` is never disposed; the in-process engine that holds
-        // this linker lives for the rest of the process too.
-        Ok(unsafe { Self::over(jit, objects) })
-    }
-
+impl JitLinkLinker {
     /// Links through `jit`, an LLJIT over a remote session with the program
     /// running as process `pid` (None if unknown).
     ///
@@ -142,19 +97,50 @@ impl ProcessLinker {
                 &*session_errors as *const Mutex<Vec<String>> as *mut c_void,
             )
         };
-        ProcessLinker {
+        JitLinkLinker {
             jit,
             session,
             session_errors,
             objects,
             undefined: Undefined::default(),
             debug_support_error,
+            dylibs: HashMap::new(),
+            dylibs_made: 0,
         }
+    }
+
+    /// The module's JITDylib, made anew if it has none or already defines
+    /// one of `members` (a reused object's stale copy of a function compiled
+    /// again since, or two processes that indexed one function into two
+    /// objects).
+    fn dylib_for(
+        &mut self,
+        id: ModuleId,
+        module: &Registration,
+        members: &[u64],
+    ) -> Result<&mut ModuleDylib, String> {
+        let taken = self
+            .dylibs
+            .get(&id)
+            .is_some_and(|d| members.iter().any(|m| d.defined.contains(m)));
+        if taken || !self.dylibs.contains_key(&id) {
+            let name = format!("autojit-module-{id}-{}", self.dylibs_made);
+            self.dylibs_made += 1;
+            let jd = self.create_dylib(&name, &module.symbols, module.scope)?;
+            self.dylibs.insert(
+                id,
+                ModuleDylib {
+                    jd,
+                    defined: HashSet::new(),
+                },
+            );
+        }
+        Ok(self.dylibs.get_mut(&id).expect("just made"))
     }
 
     /// A new JITDylib that defines `symbols` at fixed addresses and resolves
     /// everything else in `scope`.
-    pub fn create_dylib(
+    fn create_dylib(
         &self,
         name: &str,
         symbols: &[(String, usize)],
@@ -164,14 +150,8 @@ impl ProcessLinker {
         // SAFETY: `session` is live; the name is copied by ORC.
         let jd = unsafe { LLVMOrcExecutionSessionCreateBareJITDylib(self.session, name.as_ptr()) };
         match scope {
-            SymbolScope::ThisProcess { descriptor } => {
-                add_generator(
-                    jd,
-                    ThisProcess {
-                        resolver: SymbolResolver::for_module_at(&self.objects, descriptor),
-                        undefined: Arc::clone(&self.undefined),
-                    },
-                );
+            SymbolScope::ThisProcess { .. } => {
+                return Err("this process's objects are linked by its own loader".into())
             }
             SymbolScope::Remote {
                 library,
@@ -213,14 +193,14 @@ impl ProcessLinker {
         Ok(jd)
     }
 
-    pub fn add_object(&self, jd: Dylib, object: &[u8]) -> Result<(), String> {
+    fn add_object(&self, jd: Dylib, object: &[u8]) -> Result<(), String> {
         let buf = buffer_copy(object, c"autojit-object");
         // SAFETY: `jit` and `jd` are live; ORC takes ownership of `buf`.
         check(unsafe { LLVMOrcLLJITAddObjectFile(self.jit, jd, buf) })
     }
 
     /// Looks `name` up in `jd`, linking whatever object defines it.
-    pub fn lookup(&self, jd: Dylib, name: &str) -> Result<usize, LinkError> {
+    fn lookup(&self, jd: Dylib, name: &str) -> Result<usize, LinkError> {
         let c = CString::new(name).map_err(|e| e.to_string())?;
         let (tx, rx) = mpsc::channel::<Result<usize, String>>();
         let mut order = [LLVMOrcCJITDylibSearchOrderElement {
@@ -269,21 +249,27 @@ impl ProcessLinker {
     }
 }
 
-extern "C" fn create_object_linking_layer(
-    _ctx: *mut c_void,
-    session: LLVMOrcExecutionSessionRef,
-    _triple: *const std::ffi::c_char,
-) -> LLVMOrcObjectLayerRef {
-    // SAFETY: ORC calls this once with its live session while building LLJIT.
-    unsafe { autojit_create_object_linking_layer(session, register_eh_frame) }
-}
+impl Linker for JitLinkLinker {
+    fn link(
+        &mut self,
+        id: ModuleId,
+        module: &Registration,
+        object: &[u8],
+        members: &[u64],
+        live: &[u64],
+    ) -> Result<Vec<usize>, LinkError> {
+        let jd = self.dylib_for(id, module, members)?.jd;
+        self.add_object(jd, object)?;
+        if let Some(dylib) = self.dylibs.get_mut(&id) {
+            dylib.defined.extend(members);
+        }
+        live.iter()
+            .map(|&guid| self.lookup(jd, &names::body_name(guid)))
+            .collect()
+    }
 
-/// The in-process layer's EH-frame registrar: every unwinder present.
-extern "C" fn register_eh_frame(start: u64, add: bool) -> LLVMErrorRef {
-    // SAFETY: JITLink passes the .eh_frame section of memory it finalized.
-    match unsafe { eh_frame::register(start, add) } {
-        Ok(()) => std::ptr::null_mut(),
-        Err(message) => string_error(&message),
+    fn forget(&mut self, id: ModuleId) {
+        self.dylibs.remove(&id);
     }
 }
 
@@ -349,28 +335,6 @@ extern "C" fn dispose<G>(ctx: *mut c_void) {
     // SAFETY: `ctx` is the box made by `add_generator`, freed once, with its
     // generator.
     drop(unsafe { Box::from_raw(ctx as *mut G) });
-}
-
-/// In-process: every symbol the running program provides.
-struct ThisProcess {
-    resolver: SymbolResolver,
-    undefined: Undefined,
-}
-
-impl Generator for ThisProcess {
-    fn generate(
-        &self,
-        jd: LLVMOrcJITDylibRef,
-        wanted: &[LLVMOrcCLookupSetElement],
-    ) -> LLVMErrorRef {
-        match define_found(jd, wanted, |n| self.resolver.resolve(n)) {
-            // The resolver searched every file's symbol table and the
-            // dynamic linker's scopes: what it did not find, nothing
-            // defines, unless a file could not be searched.
-            Ok(missing) => report_missing(missing, self.resolver.unsearchable(), &self.undefined),
-            Err(e) => e,
-        }
-    }
 }
 
 /// Remote: the hidden definitions of the module's object.
@@ -479,10 +443,7 @@ fn define_found(
     }
 }
 
-/// The lookup's error for the required symbols no search found: why they
-/// may still exist where the search could not look, or, every file
-/// searched, that they are defined nowhere (recorded in `undefined` for the
-/// engine's message).
+/// The lookup's error for the required symbols no search found.
 fn report_missing(
     missing: Vec<String>,
     unsearchable: Option<String>,
@@ -491,17 +452,11 @@ fn report_missing(
     if missing.is_empty() {
         return std::ptr::null_mut();
     }
-    let message = match unsearchable {
-        Some(why) => format!("{} not found: {why}", missing.join(", ")),
-        None => {
-            let message = LinkError::Undefined(missing.clone()).to_string();
-            if let Ok(mut undefined) = undefined.lock() {
-                undefined.extend(missing);
-            }
-            message
-        }
-    };
-    string_error(&message)
+    let error = missing_symbols(missing, unsearchable);
+    if let (LinkError::Undefined(names), Ok(mut undefined)) = (&error, undefined.lock()) {
+        undefined.extend(names.iter().cloned());
+    }
+    string_error(&error.to_string())
 }
 
 extern "C" fn deliver_lookup(
@@ -524,4 +479,4 @@ extern "C" fn deliver_lookup(
 
 // SAFETY: the LLJIT instance is internally synchronized, and the engine only
 // touches it under its own lock.
-unsafe impl Send for ProcessLinker {}
+unsafe impl Send for JitLinkLinker {}

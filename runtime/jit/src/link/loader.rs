@@ -1,0 +1,80 @@
+//! LoaderLinker: maps compiled objects into this process with the runtime's
+//! own loader (`autojit-loader`): no JIT session, no symbol tables to keep
+//! in step, a few microseconds of bookkeeping per object. Each module's code
+//! is placed near the executable or library that registered it, so that its
+//! calls and references into that file are direct; the rest of what it
+//! refers to resolves as the static and dynamic linkers resolved the file's
+//! own references (`program_symbols.rs`), after the hidden definitions the
+//! module's descriptor carries.
+
+use super::{missing_symbols, LinkError, Linker};
+use crate::elf_symbols::ProgramObjects;
+use crate::program_symbols::SymbolResolver;
+use crate::registry::{ModuleId, Registration, SymbolScope};
+use autojit_abi::names;
+use autojit_loader::{LoadError, Loader};
+use std::collections::HashMap;
+
+pub struct LoaderLinker {
+    /// The program's executable and libraries, as files.
+    objects: ProgramObjects,
+    modules: HashMap<ModuleId, ModuleLoader>,
+}
+
+/// Where one module's objects go and how their symbols resolve.
+struct ModuleLoader {
+    loader: Loader,
+    hidden: HashMap<String, usize>,
+    resolver: SymbolResolver,
+}
+
+impl LoaderLinker {
+    pub fn new() -> Self {
+        LoaderLinker {
+            objects: ProgramObjects::new(Some(std::process::id()), true),
+            modules: HashMap::new(),
+        }
+    }
+
+    fn module(&mut self, id: ModuleId, module: &Registration) -> Result<&mut ModuleLoader, String> {
+        let SymbolScope::ThisProcess { descriptor } = module.scope else {
+            return Err("a remote program's objects cannot be loaded into this process".into());
+        };
+        let objects = &self.objects;
+        Ok(self.modules.entry(id).or_insert_with(|| ModuleLoader {
+            loader: Loader::new(descriptor),
+            hidden: module.symbols.iter().cloned().collect(),
+            resolver: SymbolResolver::for_module_at(objects, descriptor),
+        }))
+    }
+}
+
+impl Linker for LoaderLinker {
+    fn link(
+        &mut self,
+        id: ModuleId,
+        module: &Registration,
+        object: &[u8],
+        _members: &[u64],
+        live: &[u64],
+    ) -> Result<Vec<usize>, LinkError> {
+        let m = self.module(id, module)?;
+        let (hidden, resolver) = (&m.hidden, &m.resolver);
+        let mut resolve = |name: &str| hidden.get(name).copied().or_else(|| resolver.resolve(name));
+        let loaded = m.loader.load(object, &mut resolve).map_err(|e| match e {
+            LoadError::Undefined(names) => missing_symbols(names, resolver.unsearchable()),
+            other => LinkError::Other(other.to_string()),
+        })?;
+        live.iter()
+            .map(|&guid| {
+                let body = names::body_name(guid);
+                loaded
+                    .symbol(&body)
+                    .ok_or_else(|| LinkError::Other(format!("the object does not define {body}")))
+            })
+            .collect()
+    }
+
+    /// Nothing to forget: each object's symbols are its own.
+    fn forget(&mut self, _id: ModuleId) {}
+}

@@ -1,0 +1,72 @@
+//! Linking compiled objects into the program the engine serves, behind one
+//! interface: `loader` maps them into this process with the runtime's own
+//! loader (no LLVM), `jitlink` links them with ORC's JITLink, into the
+//! process behind a remote session.
+
+mod jitlink;
+mod loader;
+
+pub use jitlink::JitLinkLinker;
+pub use loader::LoaderLinker;
+
+use crate::error::ErrorKind;
+use crate::registry::{ModuleId, Registration};
+
+/// Links objects of lazy modules into the program.
+pub trait Linker: Send {
+    /// Links `object`, which defines the bodies of `members`, for module
+    /// `id`, and returns the address of each body of `live` (members whose
+    /// function did not change since the object was compiled).
+    fn link(
+        &mut self,
+        id: ModuleId,
+        module: &Registration,
+        object: &[u8],
+        members: &[u64],
+        live: &[u64],
+    ) -> Result<Vec<usize>, LinkError>;
+
+    /// After a failed link: the module's next object links afresh.
+    fn forget(&mut self, id: ModuleId);
+}
+
+/// Why linking an object failed.
+pub enum LinkError {
+    /// Required symbols that nothing in the program defines.
+    Undefined(Vec<String>),
+    Other(String),
+}
+
+impl From<String> for LinkError {
+    fn from(message: String) -> Self {
+        LinkError::Other(message)
+    }
+}
+
+impl std::fmt::Display for LinkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LinkError::Undefined(names) => write!(f, "{} defined nowhere", names.join(", ")),
+            LinkError::Other(message) => f.write_str(message),
+        }
+    }
+}
+
+impl From<LinkError> for ErrorKind {
+    fn from(e: LinkError) -> Self {
+        match e {
+            LinkError::Undefined(names) => ErrorKind::UndefinedSymbols(names.join(", ")),
+            LinkError::Other(message) => ErrorKind::Link(message),
+        }
+    }
+}
+
+/// The error for the required symbols no search found: why they may still
+/// exist where the search could not look, or, every file searched, that
+/// they are defined nowhere.
+fn missing_symbols(missing: Vec<String>, unsearchable: Option<String>) -> LinkError {
+    match unsearchable {
+        Some(why) => LinkError::Other(format!("{} not found: {why}", missing.join(", "))),
+        None => LinkError::Undefined(missing),
+    }
+}

@@ -278,8 +278,14 @@ private:
     if (auto It = AttributeLists.find(A.getRawPointer()); It != AttributeLists.end())
       return It->second;
     Stream S;
-    for (unsigned I : A.indexes())
+    for (unsigned I : A.indexes()) {
       S.u64(I).str(A.getAsString(I));
+      // A type attribute prints its type's name only; what is copied or
+      // passed (byval, sret) is decided by the type's layout.
+      for (Attribute Attr : A.getAttributes(I))
+        if (Attr.isTypeAttribute())
+          S.digest(type(Attr.getValueAsType()));
+    }
     return AttributeLists[A.getRawPointer()] = S.finish();
   }
 

@@ -6,6 +6,8 @@ usage: lazy_file.py path DIR            print its path
        lazy_file.py corrupt DIR         change bytes in its middle, same length
        lazy_file.py replace DIR OTHER   overwrite it with the one in OTHER,
                                         keeping its name
+       lazy_file.py delete-keys DIR     remove the function keys beside it
+       lazy_file.py corrupt-keys DIR    overwrite those keys with garbage
 
 Fails unless the directory holds exactly one .bc file, so that a test never
 acts on a file it did not mean.
@@ -20,6 +22,10 @@ def the_lazy_file(directory):
     if len(found) != 1:
         sys.exit("expected exactly one .bc file in {}, found {}".format(directory, found))
     return os.path.join(directory, found[0])
+
+
+def keys_of(lazy_file):
+    return lazy_file[: -len(".bc")] + ".keys"
 
 
 def main(argv):
@@ -53,6 +59,11 @@ def main(argv):
         if before == after:
             sys.exit("{} and {} have the same content".format(path, other))
         shutil.copyfile(other, path)
+    elif command == "delete-keys":
+        os.remove(keys_of(path))
+    elif command == "corrupt-keys":
+        with open(keys_of(path), "w") as f:
+            f.write("not a keys file\n")
     else:
         sys.exit("unknown command {}\n{}".format(command, __doc__))
 

@@ -6,8 +6,9 @@
 //! module store and object cache live, and how environment flags are read.
 //!
 //! Both runtimes also share here what they ask of the process about JIT'd
-//! code: which library registered a module (`library.rs`) and EH-frame
-//! registration with every unwinder present (`eh_frame.rs`).
+//! code: which library registered a module (`library.rs`), EH-frame
+//! registration with every unwinder present (`eh_frame.rs`), and the GDB JIT
+//! interface's records (`gdb_jit.rs`).
 //!
 //! Without the default `std` feature only the names, the descriptor layout,
 //! the environment variable names and those two remain: what the `no_std`
@@ -25,6 +26,7 @@ pub mod env;
 pub mod failure;
 #[cfg(feature = "std")]
 pub mod function_keys;
+pub mod gdb_jit;
 #[cfg(feature = "std")]
 pub mod guid;
 pub mod library;

@@ -16,7 +16,7 @@ use crate::registry::{ModuleId, Registration, Registry};
 use autojit_abi::env::Environment;
 use autojit_abi::function_keys::{self, FunctionKey, KeyedFunction};
 use autojit_abi::stats::Stats;
-use autojit_abi::{names, RegisteredModule};
+use autojit_abi::{names, ContentHash, RegisteredModule};
 use autojit_line_shift::{shift_lines, LineMove, Shift, ShiftError};
 use llvm_sys::orc2::lljit::LLVMOrcLLJITRef;
 use std::borrow::Cow;
@@ -53,6 +53,8 @@ struct Backend {
     compiler: Compiler,
     linker: Box<dyn Linker>,
     cache: ObjectCache,
+    /// The target and compiler objects are made for, for cache keys.
+    target: String,
     /// The function keys of each module used so far.
     keys: HashMap<ModuleId, Arc<ModuleKeys>>,
     /// Functions of a batch that failed, compiled alone from then on: the
@@ -60,8 +62,23 @@ struct Backend {
     solo: HashSet<u64>,
 }
 
-/// The key and first line of each lazified function of a module, by GUID.
-type ModuleKeys = HashMap<u64, KeyedFunction>;
+/// What the object cache knows a module's functions by.
+struct ModuleKeys {
+    /// The key and first line of each lazified function, by GUID.
+    functions: HashMap<u64, KeyedFunction>,
+    /// The index of the module's source file in the object cache.
+    index: ContentHash,
+}
+
+impl ModuleKeys {
+    /// The function's key and line if `member` was compiled from the
+    /// function as it is now.
+    fn current(&self, member: &Member) -> Option<&KeyedFunction> {
+        self.functions
+            .get(&member.guid)
+            .filter(|k| k.key == member.key)
+    }
+}
 
 impl Backend {
     /// The function keys of module `id`, read from beside its lazy file on
@@ -78,17 +95,20 @@ impl Backend {
         let text = std::fs::read_to_string(&path).map_err(|e| {
             ErrorKind::LazyFileUnreadable(format!("its keys file {}: {e}", path.display()))
         })?;
-        let keys: ModuleKeys = function_keys::decode(&text)
+        let functions = function_keys::decode(&text)
             .ok_or_else(|| {
                 ErrorKind::LazyFileUnreadable(format!(
-                    "its keys file {} is not one",
+                    "its keys file {} is damaged",
                     path.display()
                 ))
             })?
             .into_iter()
             .map(|f| (f.guid, f))
             .collect();
-        let keys = Arc::new(keys);
+        let keys = Arc::new(ModuleKeys {
+            functions,
+            index: ObjectCache::index_key(&module.source_path, &self.target),
+        });
         self.keys.insert(id, Arc::clone(&keys));
         Ok(keys)
     }
@@ -226,16 +246,15 @@ impl Engine {
         let keys = b
             .function_keys(id, module)
             .map_err(|kind| module.failure(guid, kind))?;
-        let Some(this) = keys.get(&guid) else {
+        let Some(this) = keys.functions.get(&guid) else {
             return Err(module.failure(
                 guid,
                 ErrorKind::MissingBody("the lazy module's keys do not list it".into()),
             ));
         };
-        let index = ObjectCache::index_key(&module.source_path, &b.compiler.target_key());
         // A function whose key did not change maps straight to its object:
         // no parsing.
-        if let Some(cached) = b.cache.lookup(index, this.key) {
+        if let Some(cached) = b.cache.lookup(keys.index, this.key) {
             if let Some(linked) = self.link_cached(b, id, module, &keys, &cached, start) {
                 return Ok(linked);
             }
@@ -264,8 +283,9 @@ impl Engine {
                 !compiled.contains_key(&g)
                     && !b.solo.contains(&g)
                     && keys
+                        .functions
                         .get(&g)
-                        .is_some_and(|k| !b.cache.is_indexed(index, k.key))
+                        .is_some_and(|k| !b.cache.is_indexed(keys.index, k.key))
                     && registry.find(g).is_some_and(|(owner, _)| owner == id)
             },
         );
@@ -296,16 +316,15 @@ impl Engine {
         cached: &CachedBatch,
         start: Instant,
     ) -> Option<Vec<(u64, usize)>> {
-        let current = |m: &Member| keys.get(&m.guid).filter(|k| k.key == m.key);
         let live: Vec<&Member> = cached
             .members
             .iter()
-            .filter(|m| current(m).is_some())
+            .filter(|m| keys.current(m).is_some())
             .collect();
         let moves: Vec<(&Member, LineMove)> = live
             .iter()
             .filter_map(|&m| {
-                let now = current(m)?.line;
+                let now = keys.current(m)?.line;
                 (m.line != 0).then(|| (m, LineMove::By(i64::from(now) - i64::from(m.line))))
             })
             .collect();
@@ -316,23 +335,14 @@ impl Engine {
         let erasures: Vec<(&Member, LineMove)> = cached
             .members
             .iter()
-            .filter(|m| m.line != 0 && current(m).is_none())
+            .filter(|m| m.line != 0 && keys.current(m).is_none())
             .map(|m| (m, LineMove::Erase))
             .collect();
-        let moved = match shifted(&cached.object, &moves) {
-            Ok(moved) => moved,
-            Err(e) => {
-                self.log(|| format!("cached object {} not reused: {e}", cached.key.to_hex()));
-                return None;
-            }
+        let unusable = |e: ShiftError| {
+            self.log(|| format!("cached object {} not reused: {e}", cached.key.to_hex()));
         };
-        let object = match shifted(&moved, &erasures) {
-            Ok(object) => object,
-            Err(e) => {
-                self.log(|| format!("cached object {} not reused: {e}", cached.key.to_hex()));
-                return None;
-            }
-        };
+        let moved = shifted(&cached.object, &moves).map_err(unusable).ok()?;
+        let object = shifted(&moved, &erasures).map_err(unusable).ok()?;
         match self.link(b, id, module, &object, &cached.members, &live) {
             Ok(linked) => {
                 if let Cow::Owned(moved) = &moved {
@@ -349,7 +359,7 @@ impl Engine {
                         .members
                         .iter()
                         .map(|m| Member {
-                            line: current(m).map_or(m.line, |k| k.line),
+                            line: keys.current(m).map_or(m.line, |k| k.line),
                             ..m.clone()
                         })
                         .collect();
@@ -357,7 +367,6 @@ impl Engine {
                         self.log(|| e);
                     }
                 }
-                let live: Vec<Member> = live.into_iter().cloned().collect();
                 self.report(&live, &linked, None, start);
                 Some(linked)
             }
@@ -382,13 +391,11 @@ impl Engine {
         start: Instant,
     ) -> Result<Vec<(u64, usize)>, Error> {
         let root = batch[0];
-        let target = b.compiler.target_key();
-        let index = ObjectCache::index_key(&module.source_path, &target);
-        let batch_keys: Vec<FunctionKey> = batch.iter().map(|g| keys[g].key).collect();
-        let key = ObjectCache::key(&batch_keys, &target);
+        let batch_keys: Vec<FunctionKey> = batch.iter().map(|g| keys.functions[g].key).collect();
+        let key = ObjectCache::key(&batch_keys, &b.target);
         if let Some(cached) = b.cache.load(key) {
             if let Some(linked) = self.link_cached(b, id, module, keys, &cached, start) {
-                if let Err(e) = b.cache.commit(index, key, None, &cached.members) {
+                if let Err(e) = b.cache.commit(keys.index, key, None, &cached.members) {
                     self.log(|| e);
                 }
                 return Ok(linked);
@@ -401,8 +408,8 @@ impl Engine {
             .zip(extracted.source_names)
             .map(|(&guid, name)| Member {
                 guid,
-                key: keys[&guid].key,
-                line: keys[&guid].line,
+                key: keys.functions[&guid].key,
+                line: keys.functions[&guid].line,
                 name,
             })
             .collect();
@@ -416,10 +423,10 @@ impl Engine {
             .link(b, id, module, &object, &members, &all)
             .map_err(|e| context(module, root, &members[0].name, e.into()))?;
         // Only an object that linked is kept and indexed.
-        if let Err(e) = b.cache.commit(index, key, Some(&object), &members) {
+        if let Err(e) = b.cache.commit(keys.index, key, Some(&object), &members) {
             self.log(|| e);
         }
-        self.report(&members, &linked, Some(compile_time), start);
+        self.report(&all, &linked, Some(compile_time), start);
         Ok(linked)
     }
 
@@ -450,7 +457,7 @@ impl Engine {
 
     fn report(
         &self,
-        members: &[Member],
+        members: &[&Member],
         linked: &[(u64, usize)],
         compile_time: Option<Duration>,
         start: Instant,
@@ -471,7 +478,7 @@ impl Engine {
         } else {
             format!("compiled in {:.2} ms", compile_time.as_secs_f64() * 1e3)
         };
-        for (Member { guid, name, .. }, (_, address)) in members.iter().zip(linked) {
+        for (&Member { guid, name, .. }, (_, address)) in members.iter().zip(linked) {
             self.log(|| {
                 format!("materialized {name} (guid 0x{guid:016x}) at 0x{address:x}, {how}")
             });
@@ -504,6 +511,7 @@ impl Engine {
         }
         Ok(Backend {
             lazy: LazyModuleStore::new(compiler.diagnostics()),
+            target: compiler.target_key(),
             compiler,
             linker,
             cache,

@@ -1,38 +1,16 @@
-//! The GDB JIT interface: debuggers put a breakpoint on
+//! The GDB JIT interface's two names in this process (`autojit_abi::gdb_jit`
+//! holds its records): debuggers put a breakpoint on
 //! `__jit_debug_register_code` and, when it is hit, read the object the
 //! descriptor's relevant entry points at. They get a copy of the loaded
 //! object whose section headers carry the load addresses, and relocate its
 //! debug sections themselves, as for LLVM's JIT objects.
 
-use std::ptr::{addr_of_mut, null_mut};
+use autojit_abi::gdb_jit::DebugDescriptor;
 use std::sync::Mutex;
-
-const JIT_REGISTER_FN: u32 = 1;
-
-#[repr(C)]
-pub struct JitCodeEntry {
-    next: *mut JitCodeEntry,
-    prev: *mut JitCodeEntry,
-    symfile: *const u8,
-    size: u64,
-}
-
-#[repr(C)]
-pub struct JitDescriptor {
-    version: u32,
-    action: u32,
-    relevant: *mut JitCodeEntry,
-    first: *mut JitCodeEntry,
-}
 
 /// Read by debuggers by this name; written only under `LOCK`.
 #[no_mangle]
-pub static mut __jit_debug_descriptor: JitDescriptor = JitDescriptor {
-    version: 1,
-    action: 0,
-    relevant: null_mut(),
-    first: null_mut(),
-};
+pub static __jit_debug_descriptor: DebugDescriptor = DebugDescriptor::new();
 
 static LOCK: Mutex<()> = Mutex::new(());
 
@@ -49,24 +27,9 @@ pub extern "C" fn __jit_debug_register_code() {
 /// load addresses). It stays alive, and listed, for the process's life.
 pub(crate) fn register(object: Vec<u8>) {
     let object = object.leak();
-    let entry = Box::leak(Box::new(JitCodeEntry {
-        next: null_mut(),
-        prev: null_mut(),
-        symfile: object.as_ptr(),
-        size: object.len() as u64,
-    }));
+    // Held until the debugger has read the entry: it reads the latest.
     let _guard = LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let descriptor = addr_of_mut!(__jit_debug_descriptor);
-    // SAFETY: the descriptor is only written under LOCK, and every entry in
-    // its list is leaked, so the pointers stay valid.
-    unsafe {
-        entry.next = (*descriptor).first;
-        if let Some(first) = entry.next.as_mut() {
-            first.prev = entry;
-        }
-        (*descriptor).first = entry;
-        (*descriptor).relevant = entry;
-        (*descriptor).action = JIT_REGISTER_FN;
-    }
+    // SAFETY: the lock serializes writers; the object is leaked.
+    unsafe { __jit_debug_descriptor.add(object.as_ptr(), object.len() as u64) };
     __jit_debug_register_code();
 }

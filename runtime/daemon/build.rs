@@ -3,6 +3,7 @@ fn main() {
     autojit_llvm_cxx::compile_llvm_cxx(
         &[
             "cpp/remote_jit.cpp",
+            "cpp/remote_lookup.cpp",
             "cpp/thread_reusing_dispatcher.cpp",
             "cpp/thread_reusing_dispatcher_test.cpp",
         ],

@@ -1,11 +1,16 @@
-//! Compiles the C++ files holding what the LLVM C API has no door for.
+//! Records the version of the LLVM the engine library is built with: the
+//! object cache's keys name it, and a warm run must know it without loading
+//! LLVM.
 fn main() {
-    autojit_llvm_cxx::compile_llvm_cxx(
-        &[
-            "cpp/extract_body.cpp",
-            "cpp/remote_lookup.cpp",
-            "cpp/section_per_symbol.cpp",
-        ],
-        "autojit_jit_cxx",
-    );
+    println!("cargo:rerun-if-env-changed=LLVM_SYS_191_PREFIX");
+    let prefix = std::env::var("LLVM_SYS_191_PREFIX").unwrap_or_else(|_| "/usr/lib/llvm-19".into());
+    let llvm_config = format!("{prefix}/bin/llvm-config");
+    let version = std::process::Command::new(&llvm_config)
+        .arg("--version")
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string())
+        .unwrap_or_else(|| panic!("cannot run {llvm_config} --version: set LLVM_SYS_191_PREFIX to the LLVM autojit builds with"));
+    println!("cargo:rustc-env=AUTOJIT_LLVM_VERSION={version}");
 }

@@ -1,21 +1,19 @@
 //! The interface between `libautojit-runtime.so`, which programs link, and
-//! `libautojit-engine.so`, which it loads on the first materialization.
+//! `libautojit-engine.so`, the compiler it loads when a function must be
+//! compiled.
 //!
-//! The split keeps LLVM out of every program that never calls a lazy
-//! function, out of program start-up, and out of the link: a linker checking
-//! the runtime's dependencies no longer reads libLLVM's symbol table.
+//! The split keeps LLVM out of every run whose functions all come from the
+//! object cache, out of program start-up, and out of the link: a linker
+//! checking the runtime's dependencies does not read libLLVM's symbol table.
 
 use crate::ModuleDescriptor;
+use core::ffi::c_void;
 
 /// The engine library's file name; it sits next to the runtime library.
 pub const LIBRARY: &str = "libautojit-engine.so";
 
-pub const REGISTER_SYMBOL: &str = "autojit_engine_register";
-pub const MATERIALIZE_SYMBOL: &str = "autojit_engine_materialize";
-pub const STATS_SYMBOL: &str = "autojit_engine_stats";
-
-/// Records a module descriptor.
-pub type RegisterFn = unsafe extern "C" fn(module: *const ModuleDescriptor);
+pub const PLAN_SYMBOL: &str = "autojit_engine_plan";
+pub const COMPILE_SYMBOL: &str = "autojit_engine_compile";
 
 /// Bytes the engine allocated with malloc for the runtime to free.
 #[repr(C)]
@@ -24,13 +22,36 @@ pub struct MallocedBytes {
     pub len: usize,
 }
 
-/// Returns the address of the compiled body of `guid`, or 0 with
-/// `*failure` set to the `Failure`, encoded as on autojitd's connection
-/// (`autojit_protocol::autojit::encode_failure`).
-pub type MaterializeFn = unsafe extern "C" fn(guid: u64, failure: *mut MallocedBytes) -> usize;
+/// Whether the function `guid` may join the batch being planned; `context`
+/// is what the runtime passed with it.
+pub type WantedFn = unsafe extern "C" fn(context: *mut c_void, guid: u64) -> bool;
 
-/// Returns the AUTOJIT_STATS counters.
-pub type StatsFn = extern "C" fn() -> crate::StatsSnapshot;
+/// Plans the batch compiled with `root` in module `module` (the engine's
+/// number for the module whose descriptor is `descriptor`) of at most
+/// `limit` functions, asking `wanted` about each. Returns true with
+/// `*result` set to the plan (`autojit_jit::PlannedBatch`), or false with
+/// it set to the `Failure`, encoded as on autojitd's connection
+/// (`autojit_protocol::autojit::encode_failure`).
+pub type PlanFn = unsafe extern "C" fn(
+    module: usize,
+    descriptor: *const ModuleDescriptor,
+    root: u64,
+    limit: usize,
+    wanted: WantedFn,
+    context: *mut c_void,
+    result: *mut MallocedBytes,
+) -> bool;
+
+/// Compiles the `count` functions at `batch` of module `module`, as
+/// planned. Returns true with `*result` set to the compiled batch
+/// (`autojit_jit::CompiledBatch`), or false with it set to the `Failure`.
+pub type CompileFn = unsafe extern "C" fn(
+    module: usize,
+    descriptor: *const ModuleDescriptor,
+    batch: *const u64,
+    count: usize,
+    result: *mut MallocedBytes,
+) -> bool;
 
 /// A malloc'ed copy of `bytes`.
 pub fn bytes_to_malloced(bytes: &[u8]) -> MallocedBytes {

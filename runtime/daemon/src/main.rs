@@ -6,6 +6,7 @@
 //! serves every program of its user.
 
 mod fault;
+mod jitlink;
 mod listener;
 mod remote_jit;
 mod session;
@@ -36,7 +37,7 @@ fn main() {
 
 fn setup() -> Result<(), String> {
     fault::install();
-    autojit_jit::initialize_native_target()?;
+    autojit_compiler::initialize_native_target()?;
     if env::flag(env::WAIT_FOR_DEBUGGER) {
         wait_for_debugger();
     }

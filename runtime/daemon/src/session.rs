@@ -10,9 +10,11 @@
 //! any of these threads fails this session only (`fault.rs`).
 
 use crate::fault;
+use crate::jitlink::JitLinkLinker;
 use crate::remote_jit;
 use autojit_abi::env::{self, Environment};
 use autojit_abi::{ContentHash, ABI_VERSION};
+use autojit_compiler::LazyModuleCompiler;
 use autojit_jit::{Engine, Registration, SymbolScope};
 use autojit_llvm_capi::take_message;
 use autojit_protocol::autojit::{self, decode_materialize, decode_registrations};
@@ -215,13 +217,19 @@ impl Session {
     fn run(&self, jit: LLVMOrcLLJITRef, pid: Option<u32>) -> Result<(), String> {
         // Built without the lock: the engine already calls into the program.
         let settings = self.state().take_settings();
+        let compiler = Box::new(LazyModuleCompiler::new()?);
         let serving = settings.is_some_and(|settings| {
             let environment = Environment::Forwarded(settings);
             let debug = environment.flag(env::DEBUG);
-            // SAFETY: the engine only materializes while the session runs;
-            // the JIT is disposed after the last call has finished, and
-            // before the engine is dropped.
-            let engine = unsafe { Engine::remote(PREFIX, jit, environment, pid) };
+            // SAFETY: the engine only links while the session runs; the JIT
+            // is disposed after the last call has finished, and before the
+            // engine is dropped.
+            let linker = unsafe { JitLinkLinker::remote(jit, pid) };
+            let debug_support_error = linker.debug_support_error.clone();
+            let engine = Engine::remote(PREFIX, environment, pid, compiler, Box::new(linker));
+            if let Some(e) = debug_support_error {
+                engine.log(|| format!("debugger registration unavailable: {e}"));
+            }
             self.state().serve(engine, debug)
         });
         if serving {

@@ -1,21 +1,33 @@
-//! libautojit-engine.so: the engine behind `libautojit-runtime.so`, loaded by
-//! it on the first materialization. Its C interface is
-//! `autojit_abi::engine`; failures go back to the runtime as values.
+//! libautojit-engine.so: the compiler behind `libautojit-runtime.so`, loaded
+//! by it when a function must be compiled (`autojit-compiler`, with LLVM).
+//! Its C interface is `autojit_abi::engine`; results and failures go back to
+//! the runtime as values.
 
-use autojit_abi::engine::{bytes_to_malloced, MallocedBytes};
-use autojit_abi::StatsSnapshot;
+use autojit_abi::engine::{bytes_to_malloced, MallocedBytes, WantedFn};
 use autojit_abi::{ModuleDescriptor, RegisteredModule};
-use autojit_jit::Engine;
+use autojit_compiler::LazyModuleCompiler;
+use autojit_jit::{BatchCompiler, Error, ErrorKind, ModuleId, Registration};
 use autojit_protocol::{autojit::encode_failure, Writer};
-use std::ffi::c_char;
-use std::sync::LazyLock;
+use std::collections::HashMap;
+use std::ffi::{c_char, c_void};
+use std::sync::{LazyLock, Mutex};
 
 const PREFIX: &str = "[autojit-runtime]";
 
-static ENGINE: LazyLock<Engine> = LazyLock::new(|| {
+/// The compiler, or why LLVM cannot compile here; with the modules it was
+/// asked about, read from their descriptors once.
+struct Engine {
+    compiler: Result<LazyModuleCompiler, String>,
+    modules: HashMap<ModuleId, Registration>,
+}
+
+static ENGINE: LazyLock<Mutex<Engine>> = LazyLock::new(|| {
     // SAFETY: installs a plain function; LLVM calls it instead of abort().
     unsafe { llvm_sys::error_handling::LLVMInstallFatalErrorHandler(Some(llvm_fatal_error)) };
-    Engine::new(PREFIX)
+    Mutex::new(Engine {
+        compiler: LazyModuleCompiler::new(),
+        modules: HashMap::new(),
+    })
 });
 
 /// LLVM cannot go on: say so on one line and end the program (aborting could
@@ -28,37 +40,107 @@ extern "C" fn llvm_fatal_error(reason: *const c_char) {
     unsafe { libc::_exit(1) }
 }
 
+/// Runs `call` with the compiler and module `id`, and writes its result, or
+/// its failure, to `result`.
+///
 /// # Safety
-/// `module` must be a descriptor emitted by the autojit plugin.
-#[no_mangle]
-pub unsafe extern "C" fn autojit_engine_register(module: *const ModuleDescriptor) {
-    // SAFETY: the runtime only forwards descriptors it was given by
-    // registration constructors; they live as long as their binary.
-    if let Some(module) = unsafe { RegisteredModule::from_raw(module) } {
-        ENGINE.register_descriptor(module);
-    }
-}
-
-/// # Safety
-/// `failure` must be a valid pointer to write the failure's bytes to.
-#[no_mangle]
-pub unsafe extern "C" fn autojit_engine_materialize(
+/// `descriptor` must be a plugin-emitted descriptor the runtime registered
+/// as module `id`; `result` must be valid to write.
+unsafe fn serve(
+    id: ModuleId,
+    descriptor: *const ModuleDescriptor,
     guid: u64,
-    failure: *mut MallocedBytes,
-) -> usize {
-    match ENGINE.materialize(guid) {
-        Ok(address) => address,
+    result: *mut MallocedBytes,
+    call: impl FnOnce(&mut LazyModuleCompiler, &Registration) -> Result<Writer, Error>,
+) -> bool {
+    let mut engine = ENGINE.lock().unwrap_or_else(|e| e.into_inner());
+    let Engine { compiler, modules } = &mut *engine;
+    let outcome = match modules.entry(id) {
+        std::collections::hash_map::Entry::Occupied(m) => Ok(m.into_mut()),
+        // SAFETY: the caller passes a registered, plugin-emitted descriptor.
+        std::collections::hash_map::Entry::Vacant(v) => {
+            unsafe { RegisteredModule::from_raw(descriptor) }
+                .map(|m| v.insert(m.into()))
+                .ok_or_else(|| Error::new(guid, ErrorKind::UnknownFunction))
+        }
+    }
+    .and_then(|module| match compiler {
+        Ok(compiler) => call(compiler, module),
+        Err(e) => Err(module.failure(guid, ErrorKind::Setup(e.clone()))),
+    });
+    let (ok, w) = match outcome {
+        Ok(w) => (true, w),
         Err(e) => {
             let mut w = Writer::new();
             encode_failure(&mut w, &e);
-            // SAFETY: the caller passes a valid out-pointer.
-            unsafe { *failure = bytes_to_malloced(&w.bytes) };
-            0
+            (false, w)
         }
+    };
+    // SAFETY: the caller passes a valid out-pointer.
+    unsafe { *result = bytes_to_malloced(&w.bytes) };
+    ok
+}
+
+/// `autojit_abi::engine::PlanFn`.
+///
+/// # Safety
+/// As `serve`; `wanted` is called with `context` during the call only.
+#[no_mangle]
+pub unsafe extern "C" fn autojit_engine_plan(
+    module: usize,
+    descriptor: *const ModuleDescriptor,
+    root: u64,
+    limit: usize,
+    wanted: WantedFn,
+    context: *mut c_void,
+    result: *mut MallocedBytes,
+) -> bool {
+    // SAFETY: the caller's promises, passed on.
+    unsafe {
+        serve(
+            module,
+            descriptor,
+            root,
+            result,
+            |compiler, registration| {
+                // SAFETY: the runtime's callback with its context.
+                let mut wanted = |guid| wanted(context, guid);
+                let plan = compiler.plan(module, registration, root, limit, &mut wanted)?;
+                let mut w = Writer::new();
+                plan.encode(&mut w);
+                Ok(w)
+            },
+        )
     }
 }
 
+/// `autojit_abi::engine::CompileFn`.
+///
+/// # Safety
+/// As `serve`; `batch` must point to `count` GUIDs, at least one.
 #[no_mangle]
-pub extern "C" fn autojit_engine_stats() -> StatsSnapshot {
-    ENGINE.stats.snapshot()
+pub unsafe extern "C" fn autojit_engine_compile(
+    module: usize,
+    descriptor: *const ModuleDescriptor,
+    batch: *const u64,
+    count: usize,
+    result: *mut MallocedBytes,
+) -> bool {
+    // SAFETY: the caller passes `count` GUIDs.
+    let batch = unsafe { std::slice::from_raw_parts(batch, count) };
+    // SAFETY: the caller's promises, passed on.
+    unsafe {
+        serve(
+            module,
+            descriptor,
+            batch[0],
+            result,
+            |compiler, registration| {
+                let compiled = compiler.compile(module, registration, batch)?;
+                let mut w = Writer::new();
+                compiled.encode(&mut w);
+                Ok(w)
+            },
+        )
+    }
 }

@@ -1,98 +1,59 @@
 //! libautojit-runtime.so: the program side of in-process mode. The front
 //! end (`autojit_frontend`) does all a program does; this file is its
-//! backend: `libautojit-engine.so`, loaded from this library's directory.
+//! backend: the engine (`autojit_jit`), which links objects from the cache
+//! with the runtime's own loader, and, when a function must be compiled, the
+//! compiler in `libautojit-engine.so`, loaded then from this library's
+//! directory.
 //!
-//! This library has no LLVM in it, so linking a program against it never
-//! reads libLLVM's symbol table. The first registration (a priority-100
-//! constructor) loads the engine. That is early on purpose: LLVM's global
-//! objects register their destructors when LLVM loads, and exit runs
-//! destructors last-registered-first, so loading LLVM before the program's
-//! static objects exist keeps it alive for their destructors, which may call
-//! lazy functions.
+//! Neither this library nor a run whose functions all come from the cache
+//! loads LLVM, and linking a program against it never reads libLLVM's symbol
+//! table. LLVM is loaded in the middle of a run, so its static objects
+//! register their destructors after the program's: exit would run them
+//! first, and a program's static destructor calling a lazy function would
+//! then compile with a half-destroyed LLVM. `__cxa_atexit` below drops
+//! those registrations.
 
-use autojit_abi::engine::{
-    self, bytes_from_malloced, MallocedBytes, MaterializeFn, RegisterFn, StatsFn,
-};
-use autojit_abi::{Failure, FailureKind, RegisteredModule, StatsSnapshot};
+use autojit_abi::engine::{self, bytes_from_malloced, CompileFn, MallocedBytes, PlanFn};
+use autojit_abi::{Failure, RegisteredModule, StatsSnapshot};
 use autojit_frontend::Backend;
-use autojit_protocol::{autojit::decode_failure, Reader};
+use autojit_jit::{
+    BatchCompiler, CompiledBatch, Engine, Error, ErrorKind, ModuleId, PlannedBatch, Registration,
+    SymbolScope,
+};
+use autojit_protocol::{autojit::decode_failure, DecodeError, Reader};
 use std::ffi::{c_void, CStr, CString};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::LazyLock;
 
 const PREFIX: &str = "[autojit-runtime]";
 
-/// The engine library, or why it could not be loaded: a program that never
-/// calls a lazy function still runs without it.
-struct InProcessEngine {
-    engine: Mutex<Option<Result<EngineLibrary, String>>>,
+/// The engine, made by the first materialization.
+struct InProcess {
+    engine: LazyLock<Engine>,
 }
 
-#[derive(Clone, Copy)]
-struct EngineLibrary {
-    register: RegisterFn,
-    materialize: MaterializeFn,
-    stats: StatsFn,
-}
-
-static ENGINE: InProcessEngine = InProcessEngine {
-    engine: Mutex::new(None),
+static BACKEND: InProcess = InProcess {
+    engine: LazyLock::new(|| Engine::new(PREFIX, Box::new(EngineLibrary::default()))),
 };
 
-autojit_frontend::define_runtime!(ENGINE);
+autojit_frontend::define_runtime!(BACKEND);
 
-impl InProcessEngine {
-    fn library(&self) -> MutexGuard<'_, Option<Result<EngineLibrary, String>>> {
-        self.engine.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// The engine, loaded on first use; a failure is kept and reported by
-    /// the first materialization.
-    fn loaded(&self) -> Result<EngineLibrary, String> {
-        self.library().get_or_insert_with(load_engine).clone()
-    }
-}
-
-impl Backend for InProcessEngine {
+impl Backend for InProcess {
     fn prefix(&self) -> &'static str {
         PREFIX
     }
 
-    fn registered(&self, module: &RegisteredModule) {
-        if let Ok(engine) = self.loaded() {
-            // SAFETY: the engine takes plugin-emitted descriptors, which the
-            // front end checked.
-            unsafe { (engine.register)(module.as_ptr()) };
+    /// Modules are given here rather than as they register: registration
+    /// runs under the dynamic loader's lock, which loading the engine
+    /// library takes while materializing.
+    fn materialize(&self, guid: u64, new_modules: &[RegisteredModule]) -> Result<usize, Failure> {
+        for module in new_modules {
+            self.engine.register_descriptor(*module);
         }
-    }
-
-    fn materialize(&self, guid: u64, _new_modules: &[RegisteredModule]) -> Result<usize, Failure> {
-        let engine = self
-            .loaded()
-            .map_err(|e| Failure::new(guid, FailureKind::Backend(e)))?;
-        let mut failure = MallocedBytes {
-            data: std::ptr::null_mut(),
-            len: 0,
-        };
-        // SAFETY: the engine's materialize with a valid out-pointer.
-        let address = unsafe { (engine.materialize)(guid, &mut failure) };
-        if address != 0 {
-            return Ok(address);
-        }
-        // SAFETY: on failure the engine sets malloc'ed bytes, taken once.
-        let bytes = unsafe { bytes_from_malloced(failure) };
-        Err(decode_failure(&mut Reader::new(&bytes)).unwrap_or_else(|e| {
-            Failure::new(
-                guid,
-                FailureKind::Backend(format!(
-                    "the engine failed to materialize the function with GUID 0x{guid:016x} and its reason is unreadable ({e}); rebuild the program"
-                )),
-            )
-        }))
+        self.engine.materialize(guid)
     }
 
     fn stats(&self) -> Option<StatsSnapshot> {
-        let engine = self.library().clone()?.ok()?;
-        Some((engine.stats)())
+        LazyLock::get(&self.engine).map(|engine| engine.stats.snapshot())
     }
 
     /// From the executable's own symbol table too: programs need no
@@ -102,7 +63,126 @@ impl Backend for InProcessEngine {
     }
 }
 
-fn load_engine() -> Result<EngineLibrary, String> {
+/// The compiler in `libautojit-engine.so`, loaded on first use; a failure
+/// to load it fails each function that needs compiling.
+#[derive(Default)]
+struct EngineLibrary {
+    functions: Option<Result<EngineFunctions, String>>,
+}
+
+#[derive(Clone, Copy)]
+struct EngineFunctions {
+    plan: PlanFn,
+    compile: CompileFn,
+}
+
+impl EngineLibrary {
+    fn functions(&mut self, module: &Registration, guid: u64) -> Result<EngineFunctions, Error> {
+        self.functions
+            .get_or_insert_with(load_engine)
+            .clone()
+            .map_err(|e| module.failure(guid, ErrorKind::Backend(e)))
+    }
+}
+
+/// The descriptor of a module of this process.
+fn descriptor(module: &Registration) -> *const autojit_abi::ModuleDescriptor {
+    match module.scope {
+        SymbolScope::ThisProcess { descriptor } => descriptor as *const _,
+        SymbolScope::Remote { .. } => std::ptr::null(),
+    }
+}
+
+/// The engine library's result: `decode` of its bytes, or the failure they
+/// hold.
+fn engine_result<T>(
+    ok: bool,
+    result: MallocedBytes,
+    guid: u64,
+    decode: impl FnOnce(&mut Reader<'_>) -> Result<T, DecodeError>,
+) -> Result<T, Error> {
+    // SAFETY: the engine set malloc'ed bytes, taken once.
+    let bytes = unsafe { bytes_from_malloced(result) };
+    let mut r = Reader::new(&bytes);
+    let unreadable = |e: DecodeError| {
+        Failure::new(
+            guid,
+            ErrorKind::Backend(format!(
+                "the engine's answer for the function with GUID 0x{guid:016x} is unreadable ({e}); reinstall autojit"
+            )),
+        )
+    };
+    if ok {
+        decode(&mut r).map_err(unreadable)
+    } else {
+        Err(decode_failure(&mut r).map_err(unreadable)?)
+    }
+}
+
+fn no_result() -> MallocedBytes {
+    MallocedBytes {
+        data: std::ptr::null_mut(),
+        len: 0,
+    }
+}
+
+impl BatchCompiler for EngineLibrary {
+    fn plan(
+        &mut self,
+        id: ModuleId,
+        module: &Registration,
+        root: u64,
+        limit: usize,
+        wanted: &mut dyn FnMut(u64) -> bool,
+    ) -> Result<PlannedBatch, Error> {
+        unsafe extern "C" fn ask(context: *mut c_void, guid: u64) -> bool {
+            // SAFETY: `context` is the `wanted` below, live for the call.
+            let wanted = unsafe { &mut *(context as *mut &mut dyn FnMut(u64) -> bool) };
+            wanted(guid)
+        }
+        let plan = self.functions(module, root)?.plan;
+        let mut result = no_result();
+        let mut wanted = wanted;
+        // SAFETY: the engine's plan with a descriptor this process
+        // registered as module `id`, a callback and context valid for the
+        // call, and a valid out-pointer.
+        let ok = unsafe {
+            plan(
+                id,
+                descriptor(module),
+                root,
+                limit,
+                ask,
+                &mut wanted as *mut &mut dyn FnMut(u64) -> bool as *mut c_void,
+                &mut result,
+            )
+        };
+        engine_result(ok, result, root, PlannedBatch::decode)
+    }
+
+    fn compile(
+        &mut self,
+        id: ModuleId,
+        module: &Registration,
+        batch: &[u64],
+    ) -> Result<CompiledBatch, Error> {
+        let compile = self.functions(module, batch[0])?.compile;
+        let mut result = no_result();
+        // SAFETY: as for plan; `batch` holds `batch.len()` GUIDs.
+        let ok = unsafe {
+            compile(
+                id,
+                descriptor(module),
+                batch.as_ptr(),
+                batch.len(),
+                &mut result,
+            )
+        };
+        engine_result(ok, result, batch[0], CompiledBatch::decode)
+    }
+}
+
+fn load_engine() -> Result<EngineFunctions, String> {
     let path = std::path::Path::new(own_directory()?).join(engine::LIBRARY);
     let fail = |what: String| {
         format!(
@@ -113,9 +193,9 @@ fn load_engine() -> Result<EngineLibrary, String> {
     };
     let c_path =
         CString::new(path.to_string_lossy().as_bytes()).map_err(|e| fail(e.to_string()))?;
-    // SAFETY: dlopen with a valid path. RTLD_GLOBAL: the JIT looks up LLVM's
-    // own helpers (GDB registration) in the process's global scope.
-    let handle = unsafe { libc::dlopen(c_path.as_ptr(), libc::RTLD_NOW | libc::RTLD_GLOBAL) };
+    // SAFETY: dlopen with a valid path. RTLD_LOCAL: nothing else in the
+    // process sees LLVM's symbols.
+    let handle = unsafe { libc::dlopen(c_path.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL) };
     if handle.is_null() {
         return Err(fail(dl_error()));
     }
@@ -132,14 +212,9 @@ fn load_engine() -> Result<EngineLibrary, String> {
     // SAFETY: the engine exports these symbols with exactly these types
     // (autojit_abi::engine is the one definition both sides use).
     unsafe {
-        Ok(EngineLibrary {
-            register: std::mem::transmute::<*mut c_void, RegisterFn>(symbol(
-                engine::REGISTER_SYMBOL,
-            )?),
-            materialize: std::mem::transmute::<*mut c_void, MaterializeFn>(symbol(
-                engine::MATERIALIZE_SYMBOL,
-            )?),
-            stats: std::mem::transmute::<*mut c_void, StatsFn>(symbol(engine::STATS_SYMBOL)?),
+        Ok(EngineFunctions {
+            plan: std::mem::transmute::<*mut c_void, PlanFn>(symbol(engine::PLAN_SYMBOL)?),
+            compile: std::mem::transmute::<*mut c_void, CompileFn>(symbol(engine::COMPILE_SYMBOL)?),
         })
     }
 }

@@ -2,11 +2,14 @@
 //! environment of the program it serves: this process's, or what a remote
 //! program forwarded for its session. Nothing deeper reads the environment.
 
-use crate::batch;
 use autojit_abi::env::{self, Environment};
 use autojit_abi::store;
 use std::collections::HashMap;
 use std::path::PathBuf;
+
+/// Functions per object unless `AUTOJIT_BATCH` says otherwise (1 compiles
+/// each function alone).
+const DEFAULT_BATCH_LIMIT: usize = 1024;
 
 pub struct EngineConfig {
     /// `AUTOJIT_DEBUG`: one log line per decision and per function.
@@ -48,7 +51,7 @@ impl EngineConfig {
             batch_limit: environment
                 .var(env::BATCH)
                 .and_then(|v| v.trim().parse::<usize>().ok())
-                .map_or(batch::DEFAULT_LIMIT, |n| n.max(1)),
+                .map_or(DEFAULT_BATCH_LIMIT, |n| n.max(1)),
             object_cache_root,
         }
     }

@@ -1,15 +1,15 @@
-//! Engine: the one place that turns a GUID into the address of compiled code.
+//! Engine: the one place that turns a GUID into the address of compiled code:
+//! an object from the cache when its functions did not change, else one its
+//! compiler makes, linked into the program either way.
 //!
 //! Materialization is serialized by one lock: every function is compiled at
 //! most once per process, and a thread that asks for a function another
 //! thread is compiling waits and then gets the same address.
 
-use crate::batch;
-use crate::compile::Compiler;
+use crate::compiler::{target_key, BatchCompiler};
 use crate::config::EngineConfig;
 use crate::error::{Error, ErrorKind};
-use crate::lazy_store::LazyModuleStore;
-use crate::link::{JitLinkLinker, LinkError, Linker, LoaderLinker};
+use crate::link::{LinkError, Linker, LoaderLinker};
 use crate::object_cache::{CachedBatch, Member, ObjectCache};
 use crate::perf::{PerfOutput, Program};
 use crate::registry::{ModuleId, Registration, Registry};
@@ -18,7 +18,6 @@ use autojit_abi::function_keys::{self, FunctionKey, KeyedFunction};
 use autojit_abi::stats::Stats;
 use autojit_abi::{names, ContentHash, RegisteredModule};
 use autojit_line_shift::{shift_lines, LineMove, Shift, ShiftError};
-use llvm_sys::orc2::lljit::LLVMOrcLLJITRef;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -35,22 +34,19 @@ pub struct Engine {
     pub stats: Stats,
 }
 
-#[derive(Default)]
 struct State {
     registry: Registry,
     compiled: HashMap<u64, usize>,
+    compiler: Box<dyn BatchCompiler>,
     backend: Option<Backend>,
     /// The linker of a remote session, until the backend takes it.
-    remote_linker: Option<JitLinkLinker>,
+    remote_linker: Option<Box<dyn Linker>>,
 }
 
-/// Everything that needs LLVM, created on the first materialization so that
-/// programs that never call a lazy function never initialize LLVM.
+/// What materializing needs beyond the registry, made by the first
+/// materialization: programs that never call a lazy function never read
+/// their own symbol tables.
 struct Backend {
-    // Fields drop in order: the lazy modules' contexts report diagnostics to
-    // the compiler, so they go first.
-    lazy: LazyModuleStore,
-    compiler: Compiler,
     linker: Box<dyn Linker>,
     cache: ObjectCache,
     /// The target and compiler objects are made for, for cache keys.
@@ -114,20 +110,52 @@ impl Backend {
     }
 }
 
-// SAFETY: the LLVM contexts, modules, target machines and JIT inside Backend
-// are only ever used while holding the engine's lock.
-unsafe impl Send for Backend {}
-
 impl Engine {
-    /// An engine that links into this process.
-    pub fn new(log_prefix: &'static str) -> Self {
-        Engine::with_environment(log_prefix, Environment::Process, Program::ThisProcess)
+    /// An engine that loads objects into this process, compiled by
+    /// `compiler` when the cache does not hold them.
+    pub fn new(log_prefix: &'static str, compiler: Box<dyn BatchCompiler>) -> Self {
+        Engine::with_environment(
+            log_prefix,
+            Environment::Process,
+            Program::ThisProcess,
+            compiler,
+            None,
+        )
+    }
+
+    /// An engine that links with `linker` into the process behind a remote
+    /// session, with the settings that program forwarded; it runs as
+    /// process `pid`, if known.
+    pub fn remote(
+        log_prefix: &'static str,
+        environment: Environment,
+        pid: Option<u32>,
+        compiler: Box<dyn BatchCompiler>,
+        linker: Box<dyn Linker>,
+    ) -> Self {
+        let engine = Engine::with_environment(
+            log_prefix,
+            environment,
+            Program::Remote(pid),
+            compiler,
+            Some(linker),
+        );
+        // The stub maps the jitdump once its session is ready, which comes
+        // after this.
+        if let Some(perf) = &engine.perf {
+            if let Err(e) = perf.create_files() {
+                engine.log(|| format!("perf: {e}"));
+            }
+        }
+        engine
     }
 
     fn with_environment(
         log_prefix: &'static str,
         environment: Environment,
         program: Program,
+        compiler: Box<dyn BatchCompiler>,
+        remote_linker: Option<Box<dyn Linker>>,
     ) -> Self {
         let config = EngineConfig::from_environment(&environment);
         Engine {
@@ -137,39 +165,19 @@ impl Engine {
                 .clone()
                 .map(|jitdump_vars| PerfOutput::new(program, jitdump_vars)),
             config,
-            state: Mutex::new(State::default()),
+            state: Mutex::new(State {
+                registry: Registry::default(),
+                compiled: HashMap::new(),
+                compiler,
+                backend: None,
+                remote_linker,
+            }),
             stats: Stats::default(),
         }
     }
 
-    /// An engine that links into the process behind a remote session, with
-    /// the settings that program forwarded; it runs as process `pid`, if
-    /// known.
-    ///
-    /// # Safety
-    /// `jit` must be an LLJIT over that session that stays live for as long
-    /// as the engine materializes, and is disposed before the engine is
-    /// dropped.
-    pub unsafe fn remote(
-        log_prefix: &'static str,
-        jit: LLVMOrcLLJITRef,
-        environment: Environment,
-        pid: Option<u32>,
-    ) -> Self {
-        let engine = Engine::with_environment(log_prefix, environment, Program::Remote(pid));
-        // The stub maps the jitdump once its session is ready, which comes
-        // after this.
-        if let Some(perf) = &engine.perf {
-            if let Err(e) = perf.create_files() {
-                engine.log(|| format!("perf: {e}"));
-            }
-        }
-        // SAFETY: the caller keeps `jit` live.
-        engine.lock().remote_linker = Some(unsafe { JitLinkLinker::remote(jit, pid) });
-        engine
-    }
-
-    fn log(&self, msg: impl FnOnce() -> String) {
+    /// One line of `AUTOJIT_DEBUG`'s log.
+    pub fn log(&self, msg: impl FnOnce() -> String) {
         if self.config.debug {
             eprintln!("{} {}", self.log_prefix, msg());
         }
@@ -203,19 +211,18 @@ impl Engine {
             .ok_or_else(|| Error::new(guid, ErrorKind::UnknownFunction))?;
         if state.backend.is_none() {
             let remote_linker = state.remote_linker.take();
-            state.backend = Some(
-                self.start_backend(remote_linker)
-                    .map_err(|e| Error::new(guid, ErrorKind::Setup(e)))?,
-            );
+            state.backend = Some(self.start_backend(remote_linker));
         }
         let State {
             registry,
             compiled,
+            compiler,
             backend,
             ..
         } = &mut *state;
         let b = backend.as_mut().expect("just created");
-        let linked = self.materialize_in(b, registry, compiled, id, &module, guid)?;
+        let linked =
+            self.materialize_in(b, &mut **compiler, registry, compiled, id, &module, guid)?;
         for (member, address) in linked {
             // A link-once body another module's object defined keeps the
             // address callers already have.
@@ -233,9 +240,11 @@ impl Engine {
     /// `guid` alone, so a function that cannot compile fails only its own
     /// callers). Returns every body of the object whose function did not
     /// change.
+    #[allow(clippy::too_many_arguments)]
     fn materialize_in(
         &self,
         b: &mut Backend,
+        compiler: &mut dyn BatchCompiler,
         registry: &mut Registry,
         compiled: &HashMap<u64, usize>,
         id: ModuleId,
@@ -259,37 +268,26 @@ impl Engine {
                 return Ok(linked);
             }
         }
-        if b.lazy.load(id, module, guid)? {
-            self.stats.module_loaded();
-            self.log(|| format!("loaded lazy module {}", module.lazy_path));
-        }
         let limit = if b.solo.contains(&guid) {
             1
         } else {
             self.config.batch_limit
         };
-        let at = module.guids.iter().position(|&g| g == guid).unwrap_or(0);
-        let neighbours = module.guids[at + 1..]
-            .iter()
-            .chain(&module.guids[..at])
-            .copied();
-        let batch = batch::plan(
-            guid,
-            limit,
-            batch::FILL,
-            neighbours,
-            |g| b.lazy.references(id, module, g),
-            |g| {
-                !compiled.contains_key(&g)
-                    && !b.solo.contains(&g)
-                    && keys
-                        .functions
-                        .get(&g)
-                        .is_some_and(|k| !b.cache.is_indexed(keys.index, k.key))
-                    && registry.find(g).is_some_and(|(owner, _)| owner == id)
-            },
-        );
-        match self.compile_and_link(b, id, module, &keys, &batch, start) {
+        let planned = compiler.plan(id, module, guid, limit, &mut |g| {
+            !compiled.contains_key(&g)
+                && !b.solo.contains(&g)
+                && keys
+                    .functions
+                    .get(&g)
+                    .is_some_and(|k| !b.cache.is_indexed(keys.index, k.key))
+                && registry.find(g).is_some_and(|(owner, _)| owner == id)
+        })?;
+        if planned.loaded_module {
+            self.stats.module_loaded();
+            self.log(|| format!("loaded lazy module {}", module.lazy_path));
+        }
+        let batch = planned.functions;
+        match self.compile_and_link(b, compiler, id, module, &keys, &batch, start) {
             Err(e) if batch.len() > 1 => {
                 self.log(|| {
                     format!(
@@ -299,7 +297,7 @@ impl Engine {
                 });
                 b.linker.forget(id);
                 b.solo.extend(&batch);
-                self.compile_and_link(b, id, module, &keys, &[guid], start)
+                self.compile_and_link(b, compiler, id, module, &keys, &[guid], start)
             }
             result => result,
         }
@@ -381,9 +379,11 @@ impl Engine {
 
     /// Finds the object of `batch` in the cache or extracts and compiles
     /// it, links it, and then stores and indexes it under each member.
+    #[allow(clippy::too_many_arguments)]
     fn compile_and_link(
         &self,
         b: &mut Backend,
+        compiler: &mut dyn BatchCompiler,
         id: ModuleId,
         module: &Registration,
         keys: &ModuleKeys,
@@ -401,11 +401,10 @@ impl Engine {
                 return Ok(linked);
             }
         }
-        let t = Instant::now();
-        let extracted = b.lazy.extract(id, module, batch)?;
+        let compiled = compiler.compile(id, module, batch)?;
         let members: Vec<Member> = batch
             .iter()
-            .zip(extracted.source_names)
+            .zip(compiled.names)
             .map(|(&guid, name)| Member {
                 guid,
                 key: keys.functions[&guid].key,
@@ -413,20 +412,16 @@ impl Engine {
                 name,
             })
             .collect();
-        let object = b
-            .compiler
-            .compile(&extracted.module, extracted.opt_level)
-            .map_err(|e| context(module, root, &members[0].name, ErrorKind::Compile(e)))?;
-        let compile_time = t.elapsed();
+        let object = compiled.object;
         let all: Vec<&Member> = members.iter().collect();
         let linked = self
             .link(b, id, module, &object, &members, &all)
-            .map_err(|e| context(module, root, &members[0].name, e.into()))?;
+            .map_err(|e| module.named_failure(root, &members[0].name, e.into()))?;
         // Only an object that linked is kept and indexed.
         if let Err(e) = b.cache.commit(keys.index, key, Some(&object), &members) {
             self.log(|| e);
         }
-        self.report(&all, &linked, Some(compile_time), start);
+        self.report(&all, &linked, Some(compiled.compile_time), start);
         Ok(linked)
     }
 
@@ -494,30 +489,19 @@ impl Engine {
         }
     }
 
-    fn start_backend(&self, remote_linker: Option<JitLinkLinker>) -> Result<Backend, String> {
-        let compiler = Compiler::new()?;
-        let linker: Box<dyn Linker> = match remote_linker {
-            Some(linker) => {
-                if let Some(e) = &linker.debug_support_error {
-                    self.log(|| format!("debugger registration unavailable: {e}"));
-                }
-                Box::new(linker)
-            }
-            None => Box::new(LoaderLinker::new()),
-        };
+    fn start_backend(&self, remote_linker: Option<Box<dyn Linker>>) -> Backend {
+        let linker = remote_linker.unwrap_or_else(|| Box::new(LoaderLinker::new()));
         let (cache, why_disabled) = ObjectCache::open(&self.config.object_cache_root);
         if let Some(why) = why_disabled {
             self.log(|| format!("object cache disabled: {why}"));
         }
-        Ok(Backend {
-            lazy: LazyModuleStore::new(compiler.diagnostics()),
-            target: compiler.target_key(),
-            compiler,
+        Backend {
+            target: target_key(),
             linker,
             cache,
             keys: HashMap::new(),
             solo: HashSet::new(),
-        })
+        }
     }
 }
 
@@ -536,11 +520,4 @@ fn shifted<'o>(
         .map(|(symbol, &(_, lines))| Shift { symbol, lines })
         .collect();
     shift_lines(object, &shifts)
-}
-
-fn context(module: &Registration, guid: u64, name: &str, kind: ErrorKind) -> Error {
-    Error {
-        function: Some(name.to_string()),
-        ..module.failure(guid, kind)
-    }
 }

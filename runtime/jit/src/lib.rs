@@ -1,22 +1,23 @@
 //! The autojit engine, shared by the in-process runtime and the daemon: find
-//! the lazy module that defines a function, extract it with the functions it
-//! will likely call next, compile them into one object (or load it from the
-//! object cache) and link it.
+//! the lazy module that defines a function, link the object the cache holds
+//! for it or the one its compiler (`BatchCompiler`) makes, together with the
+//! functions it will likely call next. No LLVM: a warm run of an in-process
+//! program never loads it.
 
-mod batch;
-mod compile;
+mod compiler;
 mod config;
 mod elf_symbols;
 mod engine;
 mod error;
-mod lazy_store;
 mod link;
 mod object_cache;
 mod perf;
 mod program_symbols;
 mod registry;
 
-pub use compile::initialize_native_target;
+pub use compiler::{target_key, BatchCompiler, CompiledBatch, PlannedBatch, LLVM_VERSION};
+pub use elf_symbols::{LoadedObject, ProgramObjects};
 pub use engine::Engine;
 pub use error::{Error, ErrorKind};
-pub use registry::{Registration, SymbolScope};
+pub use link::{missing_symbols, LinkError, Linker};
+pub use registry::{ModuleId, Registration, SymbolScope};

@@ -8,7 +8,7 @@
 
 use crate::error::{Error, ErrorKind};
 use autojit_abi::{ContentHash, RegisteredModule};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// One lazy module, as its descriptor describes it, wherever the program
@@ -50,6 +50,15 @@ impl Registration {
             kind,
         }
     }
+
+    /// A failure of function `guid`, named `name` in its source, of this
+    /// module.
+    pub fn named_failure(&self, guid: u64, name: &str, kind: ErrorKind) -> Error {
+        Error {
+            function: Some(name.to_string()),
+            ..self.failure(guid, kind)
+        }
+    }
 }
 
 impl From<RegisteredModule> for Registration {
@@ -73,6 +82,8 @@ pub struct Registry {
     /// Descriptors of this process not read yet; they follow `modules` in
     /// registration order.
     unread: Vec<RegisteredModule>,
+    /// The address of every descriptor recorded.
+    descriptors: HashSet<usize>,
     modules: Vec<Arc<Registration>>,
     index: HashMap<u64, usize>,
     indexed: usize,
@@ -87,9 +98,13 @@ impl Registry {
         self.modules.push(Arc::new(module));
     }
 
-    /// Records a descriptor of this process, to be read on first need.
+    /// Records a descriptor of this process, to be read on first need. A
+    /// descriptor given again (the front end gives them all again after a
+    /// fork or exit) is the module already recorded.
     pub fn register_descriptor(&mut self, module: RegisteredModule) {
-        self.unread.push(module);
+        if self.descriptors.insert(module.as_ptr() as usize) {
+            self.unread.push(module);
+        }
     }
 
     fn read_descriptors(&mut self) {

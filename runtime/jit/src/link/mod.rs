@@ -1,12 +1,10 @@
 //! Linking compiled objects into the program the engine serves, behind one
 //! interface: `loader` maps them into this process with the runtime's own
-//! loader (no LLVM), `jitlink` links them with ORC's JITLink, into the
-//! process behind a remote session.
+//! loader (no LLVM); autojitd links them with ORC's JITLink into the process
+//! behind a remote session (`autojitd`'s `jitlink.rs`).
 
-mod jitlink;
 mod loader;
 
-pub use jitlink::JitLinkLinker;
 pub use loader::LoaderLinker;
 
 use crate::error::ErrorKind;
@@ -64,7 +62,7 @@ impl From<LinkError> for ErrorKind {
 /// The error for the required symbols no search found: why they may still
 /// exist where the search could not look, or, every file searched, that
 /// they are defined nowhere.
-fn missing_symbols(missing: Vec<String>, unsearchable: Option<String>) -> LinkError {
+pub fn missing_symbols(missing: Vec<String>, unsearchable: Option<String>) -> LinkError {
     match unsearchable {
         Some(why) => LinkError::Other(format!("{} not found: {why}", missing.join(", "))),
         None => LinkError::Undefined(missing),

@@ -19,7 +19,7 @@ use std::ffi::{c_void, CString};
 use std::sync::Mutex;
 
 extern "C" {
-    // runtime/jit/cpp/section_per_symbol.cpp
+    // runtime/compiler/cpp/section_per_symbol.cpp
     fn autojit_use_section_per_symbol(machine: LLVMTargetMachineRef);
 }
 
@@ -28,7 +28,6 @@ pub struct Compiler {
     /// compiling (boxed: the handler keeps its address).
     diagnostics: Box<Mutex<Vec<String>>>,
     triple: String,
-    llvm_version: String,
     machines: HashMap<u32, LLVMTargetMachineRef>,
 }
 
@@ -51,16 +50,23 @@ pub fn initialize_native_target() -> Result<(), String> {
 impl Compiler {
     pub fn new() -> Result<Self, String> {
         initialize_native_target()?;
-        // SAFETY: returns a message we own.
-        let triple = take_message(unsafe { LLVMGetDefaultTargetTriple() });
         let (mut major, mut minor, mut patch) = (0, 0, 0);
         // SAFETY: writes three integers.
         unsafe { llvm_sys::core::LLVMGetVersion(&mut major, &mut minor, &mut patch) };
         let llvm_version = format!("{major}.{minor}.{patch}");
+        // The object cache keys objects by the version the engine was built
+        // with (`autojit_jit::target_key`), which must be the one compiling.
+        if llvm_version != autojit_jit::LLVM_VERSION {
+            return Err(format!(
+                "autojit was built for LLVM {} but runs with LLVM {llvm_version}; rebuild or reinstall autojit",
+                autojit_jit::LLVM_VERSION
+            ));
+        }
+        // SAFETY: returns a message we own.
+        let triple = take_message(unsafe { LLVMGetDefaultTargetTriple() });
         Ok(Compiler {
             diagnostics: Box::default(),
             triple,
-            llvm_version,
             machines: HashMap::new(),
         })
     }
@@ -70,12 +76,6 @@ impl Compiler {
     /// error.
     pub fn diagnostics(&self) -> DiagnosticSink {
         DiagnosticSink(&*self.diagnostics as *const Mutex<Vec<String>> as *mut c_void)
-    }
-
-    /// The target and compiler an object depends on, for cache keys. (The
-    /// optimization level is part of the lazy module itself.)
-    pub fn target_key(&self) -> String {
-        format!("{}-llvm{}", self.triple, self.llvm_version)
     }
 
     fn machine(&mut self, opt_level: u32) -> Result<LLVMTargetMachineRef, String> {

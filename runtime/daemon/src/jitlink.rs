@@ -9,10 +9,11 @@
 //! libraries are shared. Hidden definitions of other objects of the module's
 //! executable or library come from that file's symbol table, first.
 
-use super::{missing_symbols, LinkError, Linker};
-use crate::elf_symbols::{LoadedObject, ProgramObjects};
-use crate::registry::{ModuleId, Registration, SymbolScope};
 use autojit_abi::names;
+use autojit_jit::{
+    missing_symbols, LinkError, Linker, LoadedObject, ModuleId, ProgramObjects, Registration,
+    SymbolScope,
+};
 use autojit_llvm_capi::{buffer_copy, check, string_error};
 use llvm_sys::error::LLVMErrorRef;
 use llvm_sys::orc2::lljit::*;
@@ -54,7 +55,7 @@ struct ModuleDylib {
 type Undefined = Arc<Mutex<Vec<String>>>;
 
 extern "C" {
-    // runtime/jit/cpp/remote_lookup.cpp
+    // runtime/daemon/cpp/remote_lookup.cpp
     fn autojit_add_remote_scope(
         session: LLVMOrcExecutionSessionRef,
         jd: LLVMOrcJITDylibRef,

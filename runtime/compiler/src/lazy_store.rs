@@ -5,9 +5,9 @@
 //! that get extracted are ever parsed.
 
 use crate::compile::DiagnosticSink;
-use crate::error::{Error, ErrorKind};
-use crate::registry::{ModuleId, Registration};
 use autojit_abi::{content_hash, names, store, ABI_VERSION};
+use autojit_jit::{Error, ErrorKind};
+use autojit_jit::{ModuleId, Registration};
 use autojit_llvm_capi::{buffer_copy, take_message, OwnedContext, OwnedModule};
 use llvm_sys::bit_reader::LLVMGetBitcodeModuleInContext2;
 use llvm_sys::prelude::*;
@@ -16,7 +16,7 @@ use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use std::path::Path;
 
 extern "C" {
-    // runtime/jit/cpp/extract_body.cpp
+    // runtime/compiler/cpp/extract_body.cpp
     fn autojit_extract_functions(
         lazy: LLVMModuleRef,
         bodies: *const *const c_char,

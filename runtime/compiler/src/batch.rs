@@ -10,10 +10,6 @@
 
 use std::collections::HashSet;
 
-/// Functions per object unless `AUTOJIT_BATCH` says otherwise (1 compiles
-/// each function alone).
-pub const DEFAULT_LIMIT: usize = 1024;
-
 /// The fewest functions an object is given: a batch that stops short is
 /// topped up with the module's next functions nothing compiled yet (those
 /// the descriptor lists after the one called, then those before it), with

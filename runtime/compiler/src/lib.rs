@@ -1,0 +1,91 @@
+//! The autojit compiler, with LLVM: for a function the object cache does not
+//! hold, plan the batch compiled with it (`batch.rs`), extract the batch's
+//! bodies from their lazy module (`lazy_store.rs`) and compile them into
+//! one object (`compile.rs`). The engine (`autojit-jit`) asks for it through
+//! `BatchCompiler`: autojitd directly, the in-process runtime through the
+//! engine library it loads on the first such function.
+
+mod batch;
+mod compile;
+mod lazy_store;
+
+pub use compile::initialize_native_target;
+
+use autojit_jit::{
+    BatchCompiler, CompiledBatch, Error, ErrorKind, ModuleId, PlannedBatch, Registration,
+};
+use compile::Compiler;
+use lazy_store::LazyModuleStore;
+use std::time::Instant;
+
+pub struct LazyModuleCompiler {
+    // Fields drop in order: the lazy modules' contexts report diagnostics to
+    // the compiler, so they go first.
+    lazy: LazyModuleStore,
+    compiler: Compiler,
+}
+
+// SAFETY: the LLVM contexts, modules and target machines inside are only
+// used through `&mut self`, by one thread at a time.
+unsafe impl Send for LazyModuleCompiler {}
+
+impl LazyModuleCompiler {
+    pub fn new() -> Result<Self, String> {
+        let compiler = Compiler::new()?;
+        Ok(LazyModuleCompiler {
+            lazy: LazyModuleStore::new(compiler.diagnostics()),
+            compiler,
+        })
+    }
+}
+
+impl BatchCompiler for LazyModuleCompiler {
+    fn plan(
+        &mut self,
+        id: ModuleId,
+        module: &Registration,
+        root: u64,
+        limit: usize,
+        wanted: &mut dyn FnMut(u64) -> bool,
+    ) -> Result<PlannedBatch, Error> {
+        let loaded_module = self.lazy.load(id, module, root)?;
+        let at = module.guids.iter().position(|&g| g == root).unwrap_or(0);
+        let neighbours = module.guids[at + 1..]
+            .iter()
+            .chain(&module.guids[..at])
+            .copied();
+        let functions = batch::plan(
+            root,
+            limit,
+            batch::FILL,
+            neighbours,
+            |g| self.lazy.references(id, module, g),
+            wanted,
+        );
+        Ok(PlannedBatch {
+            functions,
+            loaded_module,
+        })
+    }
+
+    fn compile(
+        &mut self,
+        id: ModuleId,
+        module: &Registration,
+        batch: &[u64],
+    ) -> Result<CompiledBatch, Error> {
+        let start = Instant::now();
+        let extracted = self.lazy.extract(id, module, batch)?;
+        let object = self
+            .compiler
+            .compile(&extracted.module, extracted.opt_level)
+            .map_err(|e| {
+                module.named_failure(batch[0], &extracted.source_names[0], ErrorKind::Compile(e))
+            })?;
+        Ok(CompiledBatch {
+            object,
+            names: extracted.source_names,
+            compile_time: start.elapsed(),
+        })
+    }
+}

@@ -1,0 +1,139 @@
+//! What the engine asks of a compiler when the object cache does not hold a
+//! function: which functions to compile with it, then their object. The
+//! compiler is LLVM (`autojit-compiler`): in autojitd's process, or, for the
+//! in-process runtime, in the engine library loaded on the first such
+//! function, so that a warm run never loads LLVM.
+
+use crate::error::Error;
+use crate::registry::{ModuleId, Registration};
+use autojit_protocol::{DecodeError, Reader, Writer};
+use std::time::Duration;
+
+/// The version of LLVM the compiler is built with, for the object cache's
+/// keys (`build.rs`).
+pub const LLVM_VERSION: &str = env!("AUTOJIT_LLVM_VERSION");
+
+/// The target and compiler a compiled object depends on (the optimization
+/// level is part of each lazy module).
+pub fn target_key() -> String {
+    format!(
+        "{}-{}-llvm{LLVM_VERSION}",
+        std::env::consts::ARCH,
+        std::env::consts::OS
+    )
+}
+
+pub trait BatchCompiler: Send {
+    /// The functions of module `id` to compile into one object with `root`:
+    /// `root` first, then up to `limit - 1` it will likely call next, each
+    /// only if `wanted` says so.
+    fn plan(
+        &mut self,
+        id: ModuleId,
+        module: &Registration,
+        root: u64,
+        limit: usize,
+        wanted: &mut dyn FnMut(u64) -> bool,
+    ) -> Result<PlannedBatch, Error>;
+
+    /// Extracts `batch` (planned above) and compiles it into one object.
+    fn compile(
+        &mut self,
+        id: ModuleId,
+        module: &Registration,
+        batch: &[u64],
+    ) -> Result<CompiledBatch, Error>;
+}
+
+pub struct PlannedBatch {
+    pub functions: Vec<u64>,
+    /// Whether planning loaded the module's lazy file.
+    pub loaded_module: bool,
+}
+
+pub struct CompiledBatch {
+    pub object: Vec<u8>,
+    /// The source name of each function, in the batch's order.
+    pub names: Vec<String>,
+    pub compile_time: Duration,
+}
+
+// The engine library's results (`autojit_abi::engine`) carry these in the
+// encoding of autojit's own calls.
+
+impl PlannedBatch {
+    pub fn encode(&self, w: &mut Writer) {
+        w.bool(self.loaded_module).u64(self.functions.len() as u64);
+        for &guid in &self.functions {
+            w.u64(guid);
+        }
+    }
+
+    /// Decodes a plan, all of `r`.
+    pub fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let loaded_module = r.bool()?;
+        let count = r.count(8)?;
+        let functions = (0..count).map(|_| r.u64()).collect::<Result<_, _>>()?;
+        r.finish()?;
+        Ok(PlannedBatch {
+            functions,
+            loaded_module,
+        })
+    }
+}
+
+impl CompiledBatch {
+    pub fn encode(&self, w: &mut Writer) {
+        w.byte_sequence(&self.object)
+            .u64(self.compile_time.as_nanos() as u64)
+            .u64(self.names.len() as u64);
+        for name in &self.names {
+            w.string(name);
+        }
+    }
+
+    /// Decodes a compiled batch, all of `r`.
+    pub fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let object = r.byte_sequence()?.to_vec();
+        let compile_time = Duration::from_nanos(r.u64()?);
+        let count = r.count(8)?;
+        let names = (0..count).map(|_| r.string()).collect::<Result<_, _>>()?;
+        r.finish()?;
+        Ok(CompiledBatch {
+            object,
+            names,
+            compile_time,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_round_trip() {
+        let plan = PlannedBatch {
+            functions: vec![3, 1 << 60],
+            loaded_module: true,
+        };
+        let mut w = Writer::new();
+        plan.encode(&mut w);
+        let back = PlannedBatch::decode(&mut Reader::new(&w.bytes)).unwrap();
+        assert_eq!((back.functions, back.loaded_module), (plan.functions, true));
+
+        let compiled = CompiledBatch {
+            object: b"\x7fELF".to_vec(),
+            names: vec!["main".into(), "f".into()],
+            compile_time: Duration::from_micros(1500),
+        };
+        let mut w = Writer::new();
+        compiled.encode(&mut w);
+        let back = CompiledBatch::decode(&mut Reader::new(&w.bytes)).unwrap();
+        assert_eq!(back.object, compiled.object);
+        assert_eq!(back.names, compiled.names);
+        assert_eq!(back.compile_time, compiled.compile_time);
+        // A truncated result is an error, not a short batch.
+        assert!(CompiledBatch::decode(&mut Reader::new(&w.bytes[..w.bytes.len() - 1])).is_err());
+    }
+}

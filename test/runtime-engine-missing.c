@@ -4,7 +4,8 @@
 // no lazy function, or finds every function it calls in the object cache,
 // never needs it, and has no LLVM in its process.
 // REQUIRES: inprocess
-// RUN: rm -rf %t.lib %t.full && mkdir -p %t.lib %t.full
+// RUN: rm -rf %t.lib %t.full %t.store && mkdir -p %t.lib %t.full
+// RUN: export AUTOJIT_CACHE_DIR=%t.store
 // RUN: cp %libdir/libautojit-runtime.so %t.lib/
 // RUN: cp %libdir/libautojit-runtime.so %libdir/libautojit-engine.so %t.full/
 // RUN: %clang -O0 -c %s -o %t.main.o

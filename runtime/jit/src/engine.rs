@@ -36,7 +36,6 @@ pub struct Engine {
 
 struct State {
     registry: Registry,
-    compiled: HashMap<u64, usize>,
     compiler: Box<dyn BatchCompiler>,
     backend: Option<Backend>,
     /// The linker of a remote session, until the backend takes it.
@@ -47,6 +46,8 @@ struct State {
 /// materialization: programs that never call a lazy function never read
 /// their own symbol tables.
 struct Backend {
+    /// The body of each function linked, by GUID.
+    compiled: HashMap<u64, usize>,
     linker: Box<dyn Linker>,
     cache: ObjectCache,
     /// The target and compiler objects are made for, for cache keys.
@@ -167,7 +168,6 @@ impl Engine {
             config,
             state: Mutex::new(State {
                 registry: Registry::default(),
-                compiled: HashMap::new(),
                 compiler,
                 backend: None,
                 remote_linker,
@@ -202,7 +202,8 @@ impl Engine {
     /// together with the functions it is likely to call next (`batch.rs`).
     pub fn materialize(&self, guid: u64) -> Result<usize, Error> {
         let mut state = self.lock();
-        if let Some(&address) = state.compiled.get(&guid) {
+        let known = state.backend.as_ref().and_then(|b| b.compiled.get(&guid));
+        if let Some(&address) = known {
             return Ok(address);
         }
         let (id, module) = state
@@ -215,21 +216,19 @@ impl Engine {
         }
         let State {
             registry,
-            compiled,
             compiler,
             backend,
             ..
         } = &mut *state;
         let b = backend.as_mut().expect("just created");
-        let linked =
-            self.materialize_in(b, &mut **compiler, registry, compiled, id, &module, guid)?;
+        let linked = self.materialize_in(b, &mut **compiler, registry, id, &module, guid)?;
         for (member, address) in linked {
             // A link-once body another module's object defined keeps the
             // address callers already have.
-            compiled.entry(member).or_insert(address);
+            b.compiled.entry(member).or_insert(address);
         }
         // Every path above links an object that defines `guid`.
-        compiled
+        b.compiled
             .get(&guid)
             .copied()
             .ok_or_else(|| Error::new(guid, ErrorKind::UnknownFunction))
@@ -246,7 +245,6 @@ impl Engine {
         b: &mut Backend,
         compiler: &mut dyn BatchCompiler,
         registry: &mut Registry,
-        compiled: &HashMap<u64, usize>,
         id: ModuleId,
         module: &Registration,
         guid: u64,
@@ -274,7 +272,7 @@ impl Engine {
             self.config.batch_limit
         };
         let planned = compiler.plan(id, module, guid, limit, &mut |g| {
-            !compiled.contains_key(&g)
+            !b.compiled.contains_key(&g)
                 && !b.solo.contains(&g)
                 && keys
                     .functions
@@ -438,7 +436,8 @@ impl Engine {
     ) -> Result<Vec<(u64, usize)>, LinkError> {
         let all: Vec<u64> = members.iter().map(|m| m.guid).collect();
         let wanted: Vec<u64> = live.iter().map(|m| m.guid).collect();
-        let addresses = b.linker.link(id, module, object, &all, &wanted)?;
+        let bodies = |guid| b.compiled.get(&guid).copied();
+        let addresses = b.linker.link(id, module, object, &all, &wanted, &bodies)?;
         let linked: Vec<(u64, usize)> = wanted.into_iter().zip(addresses).collect();
         // perf: every member's address is known now.
         if let Some(perf) = &self.perf {
@@ -496,6 +495,7 @@ impl Engine {
             self.log(|| format!("object cache disabled: {why}"));
         }
         Backend {
+            compiled: HashMap::new(),
             target: target_key(),
             linker,
             cache,

@@ -23,6 +23,36 @@ use memory::{Layout, Mapping};
 use relocate::Slots;
 use symbols::Target;
 
+/// What an object's undefined symbols stand for, for `Loader::load`. A
+/// closure from name to address is one whose calls go where its symbols
+/// are.
+pub trait Resolve {
+    /// The address of `name`; None if nothing defines it.
+    fn address(&mut self, name: &str) -> Option<usize>;
+
+    /// Where calls to the symbol found at `address` may go instead, because
+    /// the code there only jumps on (a lazy function's stub whose body is
+    /// known); None: to `address`. References that take the symbol's
+    /// address keep `address`.
+    fn call_target(&mut self, _address: usize) -> Option<CallTarget> {
+        None
+    }
+}
+
+impl<F: FnMut(&str) -> Option<usize>> Resolve for F {
+    fn address(&mut self, name: &str) -> Option<usize> {
+        self(name)
+    }
+}
+
+/// Where a call goes instead of its symbol's address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallTarget {
+    Address(usize),
+    /// A global definition of the object being loaded.
+    Defined(String),
+}
+
 /// Why an object could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoadError {
@@ -76,12 +106,13 @@ impl Loader {
 
     /// Maps, relocates and protects `object`; `resolve` finds each undefined
     /// symbol (`None`: undefined; a weak undefined symbol then resolves to
-    /// 0). Registers its `.eh_frame` with the process's unwinders and its
-    /// debug info with debuggers, and returns its global definitions.
+    /// 0) and where calls to it go. Registers its `.eh_frame` with the
+    /// process's unwinders and its debug info with debuggers, and returns
+    /// its global definitions.
     pub fn load(
         &mut self,
         object: &[u8],
-        resolve: &mut dyn FnMut(&str) -> Option<usize>,
+        resolve: &mut dyn Resolve,
     ) -> Result<LoadedObject, LoadError> {
         let copy;
         let data = if object.as_ptr().align_offset(8) == 0 {
@@ -110,7 +141,7 @@ impl Loader {
         let addresses: Vec<u64> = layout.sections.iter().map(|&o| base as u64 + o).collect();
         register_unwind(&parsed, &addresses);
         gdb::register(debug_copy(data, &parsed, &addresses));
-        let loaded = LoadedObject::new(&parsed, &targets, &addresses);
+        let loaded = LoadedObject::new(&parsed, &targets.symbols, &addresses);
         for symbol in parsed
             .symbols
             .iter()

@@ -8,7 +8,7 @@ use object::elf;
 
 use crate::elf::{Definition, Object, Relocation};
 use crate::memory::{Layout, GOT_SLOT_SIZE, STUB_SIZE};
-use crate::symbols::Target;
+use crate::symbols::{Target, Targets};
 use crate::LoadError;
 
 /// The GOT slot and stub each symbol gets, by symbol index.
@@ -32,7 +32,7 @@ impl Slots {
     /// A GOT slot per symbol reached through the GOT, and a stub per symbol
     /// called from outside this object (used only if the call cannot
     /// reach it directly).
-    pub fn plan(object: &Object, targets: &[Option<Target>]) -> Slots {
+    pub fn plan(object: &Object, targets: &Targets) -> Slots {
         let mut slots = Slots {
             got: HashMap::new(),
             stubs: HashMap::new(),
@@ -43,7 +43,7 @@ impl Slots {
                 let next = slots.got.len();
                 slots.got.entry(symbol).or_insert(next);
             }
-            let external = matches!(targets[symbol], Some(Target::External(_)));
+            let external = matches!(targets.call(symbol), Some(Target::External(_)));
             if relocation.kind == elf::R_X86_64_PLT32 && external {
                 let next = slots.stubs.len();
                 slots.stubs.entry(symbol).or_insert(next);
@@ -64,7 +64,7 @@ enum Field {
 /// Everything a relocation's value depends on, all addresses final.
 struct Context<'a> {
     object: &'a Object<'a>,
-    targets: &'a [Option<Target>],
+    targets: &'a Targets,
     slots: &'a Slots,
     /// Load address of each loaded section.
     sections: Vec<u64>,
@@ -76,7 +76,7 @@ struct Context<'a> {
 /// loaded section. `memory` is the whole mapping, at `base`.
 pub(crate) fn apply(
     object: &Object,
-    targets: &[Option<Target>],
+    targets: &Targets,
     slots: &Slots,
     layout: &Layout,
     memory: &mut [u8],
@@ -101,12 +101,21 @@ pub(crate) fn apply(
 
 impl Context<'_> {
     fn symbol(&self, index: usize) -> Result<u64, LoadError> {
-        match self.targets[index] {
+        match self.targets.symbols[index] {
             Some(target) => Ok(target.address(&self.sections)),
             None => Err(LoadError::Malformed(format!(
                 "relocation against {}, which is not loaded",
                 self.object.symbols[index].name
             ))),
+        }
+    }
+
+    /// Where calls to symbol `index` go: its address, or where the
+    /// resolver sent them instead.
+    fn call_address(&self, index: usize) -> Result<u64, LoadError> {
+        match self.targets.call(index) {
+            Some(target) => Ok(target.address(&self.sections)),
+            None => self.symbol(index),
         }
     }
 
@@ -142,7 +151,7 @@ impl Context<'_> {
             let at = (self.stub(stub) - base) as usize;
             // jmp *[rip+2]; int3; int3; then the target.
             memory[at..at + 8].copy_from_slice(&[0xff, 0x25, 0x02, 0, 0, 0, 0xcc, 0xcc]);
-            memory[at + 8..at + 16].copy_from_slice(&self.symbol(symbol)?.to_le_bytes());
+            memory[at + 8..at + 16].copy_from_slice(&self.call_address(symbol)?.to_le_bytes());
         }
         Ok(())
     }
@@ -225,7 +234,7 @@ impl Context<'_> {
     /// A call reaches its target directly when a rel32 can, otherwise
     /// through the symbol's stub (which then reaches anything).
     fn call(&self, symbol: usize, a: i128, p: i128) -> Result<i128, LoadError> {
-        let direct = self.symbol(symbol).map(i128::from)? + a - p;
+        let direct = self.call_address(symbol).map(i128::from)? + a - p;
         Ok(match self.slots.stubs.get(&symbol) {
             Some(&stub) if i32::try_from(direct).is_err() => i128::from(self.stub(stub)) + a - p,
             _ => direct,

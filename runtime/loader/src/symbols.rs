@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::elf::{Definition, Object};
-use crate::LoadError;
+use crate::{CallTarget, LoadError, Resolve};
 
 /// What a symbol resolves to.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -14,6 +14,20 @@ pub(crate) enum Target {
     External(u64),
     /// In this object's loaded section at this position, at this offset.
     Local { section: usize, value: u64 },
+}
+
+/// What each symbol of an object resolves to (`None`: not needed), and,
+/// where calls to it go elsewhere, where they go.
+pub(crate) struct Targets {
+    pub symbols: Vec<Option<Target>>,
+    pub calls: HashMap<usize, Target>,
+}
+
+impl Targets {
+    /// Where a call to symbol `index` goes.
+    pub fn call(&self, index: usize) -> Option<Target> {
+        self.calls.get(&index).copied().or(self.symbols[index])
+    }
 }
 
 impl Target {
@@ -30,14 +44,13 @@ impl Target {
 /// the object exports. `shared` holds the weak definitions earlier loads
 /// made public: a weak definition of the same name uses that copy.
 ///
-/// Returns one entry per symbol table entry (`None`: not needed), or
-/// `LoadError::Undefined` with every strong undefined name `resolve` does
-/// not find.
+/// Returns the targets, or `LoadError::Undefined` with every strong
+/// undefined name `resolve` does not find.
 pub(crate) fn resolve(
     object: &Object,
     shared: &HashMap<String, usize>,
-    resolve: &mut dyn FnMut(&str) -> Option<usize>,
-) -> Result<Vec<Option<Target>>, LoadError> {
+    resolve: &mut dyn Resolve,
+) -> Result<Targets, LoadError> {
     let mut needed = vec![false; object.symbols.len()];
     for relocation in object.relocations.iter().flatten() {
         needed[relocation.symbol] = true;
@@ -56,7 +69,7 @@ pub(crate) fn resolve(
             Definition::Undefined => {
                 let address = *found
                     .entry(symbol.name)
-                    .or_insert_with(|| resolve(symbol.name));
+                    .or_insert_with(|| resolve.address(symbol.name));
                 match address {
                     Some(address) => Some(Target::External(address as u64)),
                     None if symbol.is_weak() => Some(Target::External(0)),
@@ -80,5 +93,51 @@ pub(crate) fn resolve(
     if !undefined.is_empty() {
         return Err(LoadError::Undefined(undefined));
     }
-    Ok(targets)
+    let calls = call_targets(object, &targets, resolve);
+    Ok(Targets {
+        symbols: targets,
+        calls,
+    })
+}
+
+/// Where calls to the object's external symbols go instead, as `resolve`
+/// says.
+fn call_targets(
+    object: &Object,
+    targets: &[Option<Target>],
+    resolve: &mut dyn Resolve,
+) -> HashMap<usize, Target> {
+    let mut asked: HashMap<u64, Option<CallTarget>> = HashMap::new();
+    let mut definitions: Option<HashMap<&str, usize>> = None;
+    let mut calls = HashMap::new();
+    for relocation in object.relocations.iter().flatten() {
+        let symbol = relocation.symbol;
+        let Some(Target::External(address)) = targets[symbol] else {
+            continue;
+        };
+        if relocation.kind != object::elf::R_X86_64_PLT32 || address == 0 {
+            continue;
+        }
+        let call = asked
+            .entry(address)
+            .or_insert_with(|| resolve.call_target(address as usize));
+        let target = match call {
+            Some(CallTarget::Address(to)) => Some(Target::External(*to as u64)),
+            Some(CallTarget::Defined(name)) => definitions
+                .get_or_insert_with(|| {
+                    let exported = object.symbols.iter().enumerate();
+                    exported
+                        .filter(|(_, s)| s.is_exported())
+                        .map(|(index, s)| (s.name, index))
+                        .collect()
+                })
+                .get(name.as_str())
+                .and_then(|&index| targets[index]),
+            None => None,
+        };
+        if let Some(target) = target {
+            calls.insert(symbol, target);
+        }
+    }
+    calls
 }

@@ -5,7 +5,7 @@ mod common;
 use std::ffi::{c_char, CStr};
 use std::ptr::addr_of_mut;
 
-use autojit_loader::{LoadError, LoadedObject, Loader};
+use autojit_loader::{CallTarget, LoadError, LoadedObject, Loader, Resolve};
 use common::{compile, dlsym, function, load_libstdcxx, FLAGS};
 
 /// Read and written by loaded code, through its GOT.
@@ -290,5 +290,49 @@ fn thread_local_storage_is_unsupported() {
         Err(LoadError::Unsupported(why)) => assert!(why.contains("thread-local"), "{why}"),
         Err(other) => panic!("{other}"),
         Ok(_) => panic!("loaded a TLS object"),
+    }
+}
+
+#[no_mangle]
+pub extern "C" fn program_sub(a: i32, b: i32) -> i32 {
+    a - b
+}
+
+/// Resolves as `resolve`, and sends calls to program_add to `calls`.
+struct Redirecting(CallTarget);
+
+impl Resolve for Redirecting {
+    fn address(&mut self, name: &str) -> Option<usize> {
+        resolve(name)
+    }
+
+    fn call_target(&mut self, address: usize) -> Option<CallTarget> {
+        (address == program_add as *const () as usize).then(|| self.0.clone())
+    }
+}
+
+#[test]
+fn calls_go_where_the_resolver_sends_them() {
+    let Some(object) = compile("call_targets.c", FLAGS) else {
+        return;
+    };
+    let targets = [
+        (
+            CallTarget::Address(program_sub as *const () as usize),
+            7 - 3,
+        ),
+        (CallTarget::Defined("body_of_add".into()), 1000 + 7 + 3),
+    ];
+    for (target, expected) in targets {
+        let loaded = loader()
+            .load(&object, &mut Redirecting(target))
+            .unwrap_or_else(|error| panic!("{error}"));
+        // SAFETY: the signatures of tests/sources/call_targets.c.
+        unsafe {
+            let call: extern "C" fn(i32, i32) -> i32 = function(address(&loaded, "call_add"));
+            assert_eq!(call(7, 3), expected);
+            let address_of: extern "C" fn() -> usize = function(address(&loaded, "address_of_add"));
+            assert_eq!(address_of(), program_add as *const () as usize);
+        }
     }
 }

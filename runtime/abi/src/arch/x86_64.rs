@@ -166,6 +166,27 @@ pub fn stub_asm(guid: u64, symbol: &StubSymbol, sections: &StubSections) -> Stri
     )
 }
 
+/// How many bytes at a stub's start name its record: an optional
+/// `endbr64`, then `jmp *record(%rip)`.
+pub const STUB_HEAD_LEN: usize = 10;
+/// A stub's record: where the stub jumps (its entry, until the body is
+/// published), then the function's GUID.
+pub const RECORD_SIZE: usize = 16;
+pub const RECORD_GUID_OFFSET: usize = 8;
+
+/// The address of the record of the stub whose first bytes, at `address`,
+/// are `head`; None if they do not start a stub.
+pub fn stub_record(address: usize, head: &[u8; STUB_HEAD_LEN]) -> Option<usize> {
+    const ENDBR64: [u8; 4] = [0xf3, 0x0f, 0x1e, 0xfa];
+    let at = if head[..4] == ENDBR64 { 4 } else { 0 };
+    if head[at..at + 2] != [0xff, 0x25] {
+        return None;
+    }
+    let displacement = i32::from_le_bytes(head[at + 2..at + 6].try_into().ok()?);
+    let next = address.checked_add(at + 6)?;
+    Some(next.wrapping_add_signed(displacement as isize))
+}
+
 /// An alias of a lazified function (clang's complete constructor `C1`
 /// aliasing the base one `C2`, `__attribute__((alias))`). IR cannot point
 /// an alias at the declaration the function became, so the alias becomes
@@ -426,6 +447,18 @@ macro_rules! define_resolver {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stub_records_are_read_from_the_jump() {
+        // jmp *0x100(%rip), as at a stub without and with branch protection.
+        let plain = [0xff, 0x25, 0x00, 0x01, 0, 0, 0x4c, 0x8d, 0x1d, 0xf3];
+        assert_eq!(stub_record(0x1000, &plain), Some(0x1000 + 6 + 0x100));
+        let protected = [0xf3, 0x0f, 0x1e, 0xfa, 0xff, 0x25, 0xf0, 0xff, 0xff, 0xff];
+        assert_eq!(stub_record(0x1000, &protected), Some(0x1000 + 10 - 0x10));
+        // push %rbp; mov %rsp,%rbp: a function, not a stub.
+        let function = [0x55, 0x48, 0x89, 0xe5, 0, 0, 0, 0, 0, 0];
+        assert_eq!(stub_record(0x1000, &function), None);
+    }
 
     fn symbol(name: &str) -> StubSymbol<'_> {
         StubSymbol {

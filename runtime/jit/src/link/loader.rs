@@ -7,12 +7,13 @@
 //! own references (`program_symbols.rs`), after the hidden definitions the
 //! module's descriptor carries.
 
+use super::lazy_stubs::LazyStubs;
 use super::{missing_symbols, LinkError, Linker};
 use crate::elf_symbols::ProgramObjects;
 use crate::program_symbols::SymbolResolver;
 use crate::registry::{ModuleId, Registration, SymbolScope};
 use autojit_abi::names;
-use autojit_loader::{LoadError, Loader};
+use autojit_loader::{CallTarget, LoadError, Loader, Resolve};
 use std::collections::HashMap;
 
 pub struct LoaderLinker {
@@ -57,12 +58,18 @@ impl Linker for LoaderLinker {
         object: &[u8],
         _members: &[u64],
         live: &[u64],
+        bodies: &dyn Fn(u64) -> Option<usize>,
     ) -> Result<Vec<usize>, LinkError> {
         let m = self.module(id, module)?;
-        let (hidden, resolver) = (&m.hidden, &m.resolver);
-        let mut resolve = |name: &str| hidden.get(name).copied().or_else(|| resolver.resolve(name));
-        let loaded = m.loader.load(object, &mut resolve).map_err(|e| match e {
-            LoadError::Undefined(names) => missing_symbols(names, resolver.unsearchable()),
+        let mut symbols = ModuleSymbols {
+            hidden: &m.hidden,
+            resolver: &m.resolver,
+            stubs: LazyStubs::of_this_process(),
+            bodies,
+            live,
+        };
+        let loaded = m.loader.load(object, &mut symbols).map_err(|e| match e {
+            LoadError::Undefined(names) => missing_symbols(names, m.resolver.unsearchable()),
             other => LinkError::Other(other.to_string()),
         })?;
         live.iter()
@@ -77,4 +84,35 @@ impl Linker for LoaderLinker {
 
     /// Nothing to forget: each object's symbols are its own.
     fn forget(&mut self, _id: ModuleId) {}
+}
+
+/// What one module's object refers to: the hidden definitions its
+/// descriptor carries, then what the module's file sees; calls to a lazy
+/// function go to its body when the engine has it or this object holds it.
+struct ModuleSymbols<'a> {
+    hidden: &'a HashMap<String, usize>,
+    resolver: &'a SymbolResolver,
+    stubs: LazyStubs,
+    bodies: &'a dyn Fn(u64) -> Option<usize>,
+    live: &'a [u64],
+}
+
+impl Resolve for ModuleSymbols<'_> {
+    fn address(&mut self, name: &str) -> Option<usize> {
+        self.hidden
+            .get(name)
+            .copied()
+            .or_else(|| self.resolver.resolve(name))
+    }
+
+    fn call_target(&mut self, address: usize) -> Option<CallTarget> {
+        let guid = self.stubs.guid(address)?;
+        match (self.bodies)(guid) {
+            Some(body) => Some(CallTarget::Address(body)),
+            None => self
+                .live
+                .contains(&guid)
+                .then(|| CallTarget::Defined(names::body_name(guid))),
+        }
+    }
 }

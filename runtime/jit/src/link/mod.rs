@@ -3,6 +3,7 @@
 //! loader (no LLVM); autojitd links them with ORC's JITLink into the process
 //! behind a remote session (`autojitd`'s `jitlink.rs`).
 
+mod lazy_stubs;
 mod loader;
 
 pub use loader::LoaderLinker;
@@ -14,7 +15,9 @@ use crate::registry::{ModuleId, Registration};
 pub trait Linker: Send {
     /// Links `object`, which defines the bodies of `members`, for module
     /// `id`, and returns the address of each body of `live` (members whose
-    /// function did not change since the object was compiled).
+    /// function did not change since the object was compiled). `bodies`
+    /// gives the body of each function linked before, which calls to its
+    /// stub may go straight to.
     fn link(
         &mut self,
         id: ModuleId,
@@ -22,6 +25,7 @@ pub trait Linker: Send {
         object: &[u8],
         members: &[u64],
         live: &[u64],
+        bodies: &dyn Fn(u64) -> Option<usize>,
     ) -> Result<Vec<usize>, LinkError>;
 
     /// After a failed link: the module's next object links afresh.

@@ -26,13 +26,15 @@ pub struct MallocedBytes {
 /// is what the runtime passed with it.
 pub type WantedFn = unsafe extern "C" fn(context: *mut c_void, guid: u64) -> bool;
 
-/// Plans the batch compiled with `root` in module `module` (the engine's
-/// number for the module whose descriptor is `descriptor`) of at most
-/// `limit` functions, asking `wanted` about each. Returns true with
+/// With compiler `compiler` (each is used by one thread at a time; the
+/// library makes them as asked), plans the batch compiled with `root` in
+/// module `module` (the engine's number for the module whose descriptor is
+/// `descriptor`) of at most `limit` functions, asking `wanted` about each. Returns true with
 /// `*result` set to the plan (`autojit_jit::PlannedBatch`), or false with
 /// it set to the `Failure`, encoded as on autojitd's connection
 /// (`autojit_protocol::autojit::encode_failure`).
 pub type PlanFn = unsafe extern "C" fn(
+    compiler: usize,
     module: usize,
     descriptor: *const ModuleDescriptor,
     root: u64,
@@ -42,10 +44,11 @@ pub type PlanFn = unsafe extern "C" fn(
     result: *mut MallocedBytes,
 ) -> bool;
 
-/// Compiles the `count` functions at `batch` of module `module`, as
-/// planned. Returns true with `*result` set to the compiled batch
+/// With compiler `compiler`, compiles the `count` functions at `batch` of
+/// module `module`, as planned. Returns true with `*result` set to the compiled batch
 /// (`autojit_jit::CompiledBatch`), or false with it set to the `Failure`.
 pub type CompileFn = unsafe extern "C" fn(
+    compiler: usize,
     module: usize,
     descriptor: *const ModuleDescriptor,
     batch: *const u64,

@@ -6,6 +6,8 @@ pub const CACHE_DIR: &str = "AUTOJIT_CACHE_DIR";
 pub const DISABLE_OBJECT_CACHE: &str = "AUTOJIT_DISABLE_OBJECT_CACHE";
 /// The most functions compiled into one object (1: each alone).
 pub const BATCH: &str = "AUTOJIT_BATCH";
+/// How many threads compile one batch, each a part of it (1: one thread).
+pub const THREADS: &str = "AUTOJIT_THREADS";
 /// Write what perf reads about lazily compiled code: a perf map and a
 /// jitdump (`runtime/jit/src/perf/`).
 pub const PERF: &str = "AUTOJIT_PERF";

@@ -15,7 +15,7 @@ use crate::remote_jit;
 use autojit_abi::env::{self, Environment};
 use autojit_abi::{ContentHash, ABI_VERSION};
 use autojit_compiler::LazyModuleCompiler;
-use autojit_jit::{Engine, Registration, SymbolScope};
+use autojit_jit::{BatchCompiler, CompilerFactory, Engine, Registration, SymbolScope};
 use autojit_llvm_capi::take_message;
 use autojit_protocol::autojit::{self, decode_materialize, decode_registrations};
 use autojit_protocol::{read_payload, ExecutorInfo, Header, Opcode, Reader, Writer, HEADER_SIZE};
@@ -217,7 +217,6 @@ impl Session {
     fn run(&self, jit: LLVMOrcLLJITRef, pid: Option<u32>) -> Result<(), String> {
         // Built without the lock: the engine already calls into the program.
         let settings = self.state().take_settings();
-        let compiler = Box::new(LazyModuleCompiler::new()?);
         let serving = settings.is_some_and(|settings| {
             let environment = Environment::Forwarded(settings);
             let debug = environment.flag(env::DEBUG);
@@ -226,7 +225,10 @@ impl Session {
             // engine is dropped.
             let linker = unsafe { JitLinkLinker::remote(jit, pid) };
             let debug_support_error = linker.debug_support_error.clone();
-            let engine = Engine::remote(PREFIX, environment, pid, compiler, Box::new(linker));
+            let compilers: CompilerFactory = Box::new(|_| {
+                LazyModuleCompiler::new().map(|c| Box::new(c) as Box<dyn BatchCompiler>)
+            });
+            let engine = Engine::remote(PREFIX, environment, pid, compilers, Box::new(linker));
             if let Some(e) = debug_support_error {
                 engine.log(|| format!("debugger registration unavailable: {e}"));
             }

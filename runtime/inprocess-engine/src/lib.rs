@@ -10,25 +10,36 @@ use autojit_jit::{BatchCompiler, Error, ErrorKind, ModuleId, Registration};
 use autojit_protocol::{autojit::encode_failure, Writer};
 use std::collections::HashMap;
 use std::ffi::{c_char, c_void};
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, Mutex, Once};
 
 const PREFIX: &str = "[autojit-runtime]";
 
-/// The compiler, or why LLVM cannot compile here; with the modules it was
+/// One compiler, or why LLVM cannot compile here; with the modules it was
 /// asked about, read from their descriptors once.
 struct Engine {
     compiler: Result<LazyModuleCompiler, String>,
     modules: HashMap<ModuleId, Registration>,
 }
 
-static ENGINE: LazyLock<Mutex<Engine>> = LazyLock::new(|| {
+/// The compilers, by number: each thread that compiles uses its own.
+static ENGINES: Mutex<Vec<Arc<Mutex<Engine>>>> = Mutex::new(Vec::new());
+
+/// Compiler `index`, made on first use.
+fn engine(index: usize) -> Arc<Mutex<Engine>> {
+    static FATAL_ERROR_HANDLER: Once = Once::new();
     // SAFETY: installs a plain function; LLVM calls it instead of abort().
-    unsafe { llvm_sys::error_handling::LLVMInstallFatalErrorHandler(Some(llvm_fatal_error)) };
-    Mutex::new(Engine {
-        compiler: LazyModuleCompiler::new(),
-        modules: HashMap::new(),
-    })
-});
+    FATAL_ERROR_HANDLER.call_once(|| unsafe {
+        llvm_sys::error_handling::LLVMInstallFatalErrorHandler(Some(llvm_fatal_error))
+    });
+    let mut engines = ENGINES.lock().unwrap_or_else(|e| e.into_inner());
+    while engines.len() <= index {
+        engines.push(Arc::new(Mutex::new(Engine {
+            compiler: LazyModuleCompiler::new(),
+            modules: HashMap::new(),
+        })));
+    }
+    Arc::clone(&engines[index])
+}
 
 /// LLVM cannot go on: say so on one line and end the program (aborting could
 /// run the program's own signal handlers, which may be lazy code).
@@ -40,20 +51,22 @@ extern "C" fn llvm_fatal_error(reason: *const c_char) {
     unsafe { libc::_exit(1) }
 }
 
-/// Runs `call` with the compiler and module `id`, and writes its result, or
-/// its failure, to `result`.
+/// Runs `call` with compiler `index` and module `id`, and writes its
+/// result, or its failure, to `result`.
 ///
 /// # Safety
 /// `descriptor` must be a plugin-emitted descriptor the runtime registered
 /// as module `id`; `result` must be valid to write.
 unsafe fn serve(
+    index: usize,
     id: ModuleId,
     descriptor: *const ModuleDescriptor,
     guid: u64,
     result: *mut MallocedBytes,
     call: impl FnOnce(&mut LazyModuleCompiler, &Registration) -> Result<Writer, Error>,
 ) -> bool {
-    let mut engine = ENGINE.lock().unwrap_or_else(|e| e.into_inner());
+    let engine = engine(index);
+    let mut engine = engine.lock().unwrap_or_else(|e| e.into_inner());
     let Engine { compiler, modules } = &mut *engine;
     let outcome = match modules.entry(id) {
         std::collections::hash_map::Entry::Occupied(m) => Ok(m.into_mut()),
@@ -87,6 +100,7 @@ unsafe fn serve(
 /// As `serve`; `wanted` is called with `context` during the call only.
 #[no_mangle]
 pub unsafe extern "C" fn autojit_engine_plan(
+    compiler: usize,
     module: usize,
     descriptor: *const ModuleDescriptor,
     root: u64,
@@ -98,6 +112,7 @@ pub unsafe extern "C" fn autojit_engine_plan(
     // SAFETY: the caller's promises, passed on.
     unsafe {
         serve(
+            compiler,
             module,
             descriptor,
             root,
@@ -120,6 +135,7 @@ pub unsafe extern "C" fn autojit_engine_plan(
 /// As `serve`; `batch` must point to `count` GUIDs, at least one.
 #[no_mangle]
 pub unsafe extern "C" fn autojit_engine_compile(
+    compiler: usize,
     module: usize,
     descriptor: *const ModuleDescriptor,
     batch: *const u64,
@@ -131,6 +147,7 @@ pub unsafe extern "C" fn autojit_engine_compile(
     // SAFETY: the caller's promises, passed on.
     unsafe {
         serve(
+            compiler,
             module,
             descriptor,
             batch[0],

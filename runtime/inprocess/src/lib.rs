@@ -22,7 +22,7 @@ use autojit_jit::{
 };
 use autojit_protocol::{autojit::decode_failure, DecodeError, Reader};
 use std::ffi::{c_void, CStr, CString};
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 
 const PREFIX: &str = "[autojit-runtime]";
 
@@ -32,7 +32,12 @@ struct InProcess {
 }
 
 static BACKEND: InProcess = InProcess {
-    engine: LazyLock::new(|| Engine::new(PREFIX, Box::new(EngineLibrary::default()))),
+    engine: LazyLock::new(|| {
+        Engine::new(
+            PREFIX,
+            Box::new(|index| Ok(Box::new(EngineLibrary::new(index)))),
+        )
+    }),
 };
 
 autojit_frontend::define_runtime!(BACKEND);
@@ -63,12 +68,14 @@ impl Backend for InProcess {
     }
 }
 
-/// The compiler in `libautojit-engine.so`, loaded on first use; a failure
-/// to load it fails each function that needs compiling.
-#[derive(Default)]
+/// Compiler `index` of `libautojit-engine.so`, the library loaded on first
+/// use; a failure to load it fails each function that needs compiling.
 struct EngineLibrary {
-    functions: Option<Result<EngineFunctions, String>>,
+    index: usize,
 }
+
+/// The engine library's functions, or why it could not be loaded.
+static ENGINE_LIBRARY: Mutex<Option<Result<EngineFunctions, String>>> = Mutex::new(None);
 
 #[derive(Clone, Copy)]
 struct EngineFunctions {
@@ -77,8 +84,14 @@ struct EngineFunctions {
 }
 
 impl EngineLibrary {
-    fn functions(&mut self, module: &Registration, guid: u64) -> Result<EngineFunctions, Error> {
-        self.functions
+    fn new(index: usize) -> Self {
+        EngineLibrary { index }
+    }
+
+    fn functions(&self, module: &Registration, guid: u64) -> Result<EngineFunctions, Error> {
+        ENGINE_LIBRARY
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
             .get_or_insert_with(load_engine)
             .clone()
             .map_err(|e| module.failure(guid, ErrorKind::Backend(e)))
@@ -148,6 +161,7 @@ impl BatchCompiler for EngineLibrary {
         // call, and a valid out-pointer.
         let ok = unsafe {
             plan(
+                self.index,
                 id,
                 descriptor(module),
                 root,
@@ -171,6 +185,7 @@ impl BatchCompiler for EngineLibrary {
         // SAFETY: as for plan; `batch` holds `batch.len()` GUIDs.
         let ok = unsafe {
             compile(
+                self.index,
                 id,
                 descriptor(module),
                 batch.as_ptr(),

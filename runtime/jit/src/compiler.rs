@@ -45,6 +45,86 @@ pub trait BatchCompiler: Send {
     ) -> Result<CompiledBatch, Error>;
 }
 
+/// Makes the compiler of each thread that compiles a part of a batch
+/// (0: the one that also plans), or says why it cannot.
+pub type CompilerFactory = Box<dyn FnMut(usize) -> Result<Box<dyn BatchCompiler>, String> + Send>;
+
+/// A batch of at least this many functions per thread is compiled in
+/// parts, one per thread: fewer would make more objects than they save
+/// time.
+const MIN_PART: usize = 32;
+
+/// The engine's compilers, made when first needed: the first by the first
+/// function that must be compiled, the others when a batch is first split.
+pub(crate) struct Compilers {
+    make: CompilerFactory,
+    made: Vec<Box<dyn BatchCompiler>>,
+    /// How many threads a batch may be compiled on.
+    threads: usize,
+}
+
+impl Compilers {
+    pub fn new(make: CompilerFactory, threads: usize) -> Self {
+        Compilers {
+            make,
+            made: Vec::new(),
+            threads,
+        }
+    }
+
+    /// The compiler that plans batches (and compiles their first part).
+    pub fn planner(&mut self) -> Result<&mut dyn BatchCompiler, String> {
+        if self.made.is_empty() {
+            let first = (self.make)(0)?;
+            self.made.push(first);
+        }
+        Ok(&mut *self.made[0])
+    }
+
+    /// How `batch` is compiled: in consecutive parts, one per thread, as
+    /// many as there are compilers (made now if needed) and as the batch is
+    /// big enough for.
+    pub fn split<'b>(&mut self, batch: &'b [u64]) -> Vec<&'b [u64]> {
+        let wanted = self.threads.min(batch.len() / MIN_PART).max(1);
+        while self.made.len() < wanted {
+            match (self.make)(self.made.len()) {
+                Ok(compiler) => self.made.push(compiler),
+                Err(_) => break,
+            }
+        }
+        let parts = wanted.min(self.made.len());
+        batch.chunks(batch.len().div_ceil(parts)).collect()
+    }
+
+    /// Compiles each of `parts` (from `split`) on a thread of its own, the
+    /// first on this one; the results in the order of `parts`.
+    pub fn compile(
+        &mut self,
+        id: ModuleId,
+        module: &Registration,
+        parts: &[&[u64]],
+    ) -> Vec<Result<CompiledBatch, Error>> {
+        let (first, others) = self.made.split_first_mut().expect("the planner made one");
+        std::thread::scope(|scope| {
+            let helpers: Vec<_> = parts[1..]
+                .iter()
+                .zip(others.iter_mut())
+                .map(|(&part, compiler)| scope.spawn(move || compiler.compile(id, module, part)))
+                .collect();
+            let mut results = vec![first.compile(id, module, parts[0])];
+            for (helper, &part) in helpers.into_iter().zip(&parts[1..]) {
+                results.push(helper.join().unwrap_or_else(|_| {
+                    Err(module.failure(
+                        part[0],
+                        crate::ErrorKind::Compile("a compiling thread panicked".into()),
+                    ))
+                }));
+            }
+            results
+        })
+    }
+}
+
 pub struct PlannedBatch {
     pub functions: Vec<u64>,
     /// Whether planning loaded the module's lazy file.

@@ -10,12 +10,18 @@ use std::path::PathBuf;
 /// Functions per object unless `AUTOJIT_BATCH` says otherwise (1 compiles
 /// each function alone).
 const DEFAULT_BATCH_LIMIT: usize = 1024;
+/// The most threads compiling one batch unless `AUTOJIT_THREADS` says
+/// otherwise: a batch is rarely big enough to keep more busy.
+const DEFAULT_MAX_THREADS: usize = 4;
 
 pub struct EngineConfig {
     /// `AUTOJIT_DEBUG`: one log line per decision and per function.
     pub debug: bool,
     /// `AUTOJIT_BATCH`: the most functions compiled into one object.
     pub batch_limit: usize,
+    /// `AUTOJIT_THREADS`: how many threads compile one batch, each a part
+    /// of it into an object of its own.
+    pub compile_threads: usize,
     /// The store root whose `objects/` caches compiled objects (created
     /// when the first object is looked up), or why nothing is cached. At
     /// run time `AUTOJIT_CACHE_DIR` picks only this: the lazy modules are
@@ -52,6 +58,16 @@ impl EngineConfig {
                 .var(env::BATCH)
                 .and_then(|v| v.trim().parse::<usize>().ok())
                 .map_or(DEFAULT_BATCH_LIMIT, |n| n.max(1)),
+            compile_threads: environment
+                .var(env::THREADS)
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .map_or_else(
+                    || {
+                        std::thread::available_parallelism()
+                            .map_or(1, |n| n.get().min(DEFAULT_MAX_THREADS))
+                    },
+                    |n| n.max(1),
+                ),
             object_cache_root,
         }
     }

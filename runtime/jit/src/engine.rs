@@ -6,7 +6,7 @@
 //! most once per process, and a thread that asks for a function another
 //! thread is compiling waits and then gets the same address.
 
-use crate::compiler::{target_key, BatchCompiler};
+use crate::compiler::{target_key, CompiledBatch, CompilerFactory, Compilers};
 use crate::config::EngineConfig;
 use crate::error::{Error, ErrorKind};
 use crate::link::{LinkError, Linker, LoaderLinker};
@@ -36,7 +36,7 @@ pub struct Engine {
 
 struct State {
     registry: Registry,
-    compiler: Box<dyn BatchCompiler>,
+    compilers: Compilers,
     backend: Option<Backend>,
     /// The linker of a remote session, until the backend takes it.
     remote_linker: Option<Box<dyn Linker>>,
@@ -112,14 +112,14 @@ impl Backend {
 }
 
 impl Engine {
-    /// An engine that loads objects into this process, compiled by
-    /// `compiler` when the cache does not hold them.
-    pub fn new(log_prefix: &'static str, compiler: Box<dyn BatchCompiler>) -> Self {
+    /// An engine that loads objects into this process, compiled by the
+    /// compilers `compilers` makes when the cache does not hold them.
+    pub fn new(log_prefix: &'static str, compilers: CompilerFactory) -> Self {
         Engine::with_environment(
             log_prefix,
             Environment::Process,
             Program::ThisProcess,
-            compiler,
+            compilers,
             None,
         )
     }
@@ -131,14 +131,14 @@ impl Engine {
         log_prefix: &'static str,
         environment: Environment,
         pid: Option<u32>,
-        compiler: Box<dyn BatchCompiler>,
+        compilers: CompilerFactory,
         linker: Box<dyn Linker>,
     ) -> Self {
         let engine = Engine::with_environment(
             log_prefix,
             environment,
             Program::Remote(pid),
-            compiler,
+            compilers,
             Some(linker),
         );
         // The stub maps the jitdump once its session is ready, which comes
@@ -155,7 +155,7 @@ impl Engine {
         log_prefix: &'static str,
         environment: Environment,
         program: Program,
-        compiler: Box<dyn BatchCompiler>,
+        compilers: CompilerFactory,
         remote_linker: Option<Box<dyn Linker>>,
     ) -> Self {
         let config = EngineConfig::from_environment(&environment);
@@ -165,13 +165,13 @@ impl Engine {
                 .perf
                 .clone()
                 .map(|jitdump_vars| PerfOutput::new(program, jitdump_vars)),
-            config,
             state: Mutex::new(State {
                 registry: Registry::default(),
-                compiler,
+                compilers: Compilers::new(compilers, config.compile_threads),
                 backend: None,
                 remote_linker,
             }),
+            config,
             stats: Stats::default(),
         }
     }
@@ -216,12 +216,12 @@ impl Engine {
         }
         let State {
             registry,
-            compiler,
+            compilers,
             backend,
             ..
         } = &mut *state;
         let b = backend.as_mut().expect("just created");
-        let linked = self.materialize_in(b, &mut **compiler, registry, id, &module, guid)?;
+        let linked = self.materialize_in(b, compilers, registry, id, &module, guid)?;
         for (member, address) in linked {
             // A link-once body another module's object defined keeps the
             // address callers already have.
@@ -243,7 +243,7 @@ impl Engine {
     fn materialize_in(
         &self,
         b: &mut Backend,
-        compiler: &mut dyn BatchCompiler,
+        compilers: &mut Compilers,
         registry: &mut Registry,
         id: ModuleId,
         module: &Registration,
@@ -271,7 +271,10 @@ impl Engine {
         } else {
             self.config.batch_limit
         };
-        let planned = compiler.plan(id, module, guid, limit, &mut |g| {
+        let planner = compilers
+            .planner()
+            .map_err(|e| module.failure(guid, ErrorKind::Setup(e)))?;
+        let planned = planner.plan(id, module, guid, limit, &mut |g| {
             !b.compiled.contains_key(&g)
                 && !b.solo.contains(&g)
                 && keys
@@ -285,7 +288,7 @@ impl Engine {
             self.log(|| format!("loaded lazy module {}", module.lazy_path));
         }
         let batch = planned.functions;
-        match self.compile_and_link(b, compiler, id, module, &keys, &batch, start) {
+        match self.compile_and_link(b, compilers, id, module, &keys, &batch, start) {
             Err(e) if batch.len() > 1 => {
                 self.log(|| {
                     format!(
@@ -295,7 +298,7 @@ impl Engine {
                 });
                 b.linker.forget(id);
                 b.solo.extend(&batch);
-                self.compile_and_link(b, compiler, id, module, &keys, &[guid], start)
+                self.compile_and_link(b, compilers, id, module, &keys, &[guid], start)
             }
             result => result,
         }
@@ -376,21 +379,20 @@ impl Engine {
     }
 
     /// Finds the object of `batch` in the cache or extracts and compiles
-    /// it, links it, and then stores and indexes it under each member.
+    /// it, in parts on as many threads as it is big enough for, links each
+    /// part's object, and then stores and indexes it under each member.
     #[allow(clippy::too_many_arguments)]
     fn compile_and_link(
         &self,
         b: &mut Backend,
-        compiler: &mut dyn BatchCompiler,
+        compilers: &mut Compilers,
         id: ModuleId,
         module: &Registration,
         keys: &ModuleKeys,
         batch: &[u64],
         start: Instant,
     ) -> Result<Vec<(u64, usize)>, Error> {
-        let root = batch[0];
-        let batch_keys: Vec<FunctionKey> = batch.iter().map(|g| keys.functions[g].key).collect();
-        let key = ObjectCache::key(&batch_keys, &b.target);
+        let key = object_key(keys, batch, &b.target);
         if let Some(cached) = b.cache.load(key) {
             if let Some(linked) = self.link_cached(b, id, module, keys, &cached, start) {
                 if let Err(e) = b.cache.commit(keys.index, key, None, &cached.members) {
@@ -399,7 +401,32 @@ impl Engine {
                 return Ok(linked);
             }
         }
-        let compiled = compiler.compile(id, module, batch)?;
+        let parts = compilers.split(batch);
+        let compiled = compilers
+            .compile(id, module, &parts)
+            .into_iter()
+            .collect::<Result<Vec<_>, Error>>()?;
+        // The last parts first: calls from the first part, which holds the
+        // function called, then go straight to what the others define.
+        let mut linked = Vec::with_capacity(batch.len());
+        for (part, compiled) in parts.iter().zip(compiled).rev() {
+            linked.extend(self.link_compiled(b, id, module, keys, part, compiled, start)?);
+        }
+        Ok(linked)
+    }
+
+    /// Links the object compiled for `batch`, then stores and indexes it.
+    #[allow(clippy::too_many_arguments)]
+    fn link_compiled(
+        &self,
+        b: &mut Backend,
+        id: ModuleId,
+        module: &Registration,
+        keys: &ModuleKeys,
+        batch: &[u64],
+        compiled: CompiledBatch,
+        start: Instant,
+    ) -> Result<Vec<(u64, usize)>, Error> {
         let members: Vec<Member> = batch
             .iter()
             .zip(compiled.names)
@@ -414,8 +441,9 @@ impl Engine {
         let all: Vec<&Member> = members.iter().collect();
         let linked = self
             .link(b, id, module, &object, &members, &all)
-            .map_err(|e| module.named_failure(root, &members[0].name, e.into()))?;
+            .map_err(|e| module.named_failure(batch[0], &members[0].name, e.into()))?;
         // Only an object that linked is kept and indexed.
+        let key = object_key(keys, batch, &b.target);
         if let Err(e) = b.cache.commit(keys.index, key, Some(&object), &members) {
             self.log(|| e);
         }
@@ -503,6 +531,12 @@ impl Engine {
             solo: HashSet::new(),
         }
     }
+}
+
+/// The object cache's key of the object compiled for `batch`.
+fn object_key(keys: &ModuleKeys, batch: &[u64], target: &str) -> ContentHash {
+    let batch_keys: Vec<FunctionKey> = batch.iter().map(|g| keys.functions[g].key).collect();
+    ObjectCache::key(&batch_keys, target)
 }
 
 /// `object` with the lines of each member's body moved as said.

@@ -15,7 +15,9 @@ mod perf;
 mod program_symbols;
 mod registry;
 
-pub use compiler::{target_key, BatchCompiler, CompiledBatch, PlannedBatch, LLVM_VERSION};
+pub use compiler::{
+    target_key, BatchCompiler, CompiledBatch, CompilerFactory, PlannedBatch, LLVM_VERSION,
+};
 pub use elf_symbols::{LoadedObject, ProgramObjects};
 pub use engine::Engine;
 pub use error::{Error, ErrorKind};

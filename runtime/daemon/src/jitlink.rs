@@ -11,8 +11,8 @@
 
 use autojit_abi::names;
 use autojit_jit::{
-    missing_symbols, LinkError, Linker, LoadedObject, ModuleId, ProgramObjects, Registration,
-    SymbolScope,
+    missing_symbols, LinkError, Linker, LoadedObject, ModuleId, ObjectImage, ProgramObjects,
+    Registration, SymbolScope,
 };
 use autojit_llvm_capi::{buffer_copy, check, string_error};
 use llvm_sys::error::LLVMErrorRef;
@@ -255,7 +255,7 @@ impl Linker for JitLinkLinker {
         &mut self,
         id: ModuleId,
         module: &Registration,
-        object: &[u8],
+        object: ObjectImage,
         members: &[u64],
         live: &[u64],
         // Calls between lazy functions go through their stubs: the daemon
@@ -263,7 +263,7 @@ impl Linker for JitLinkLinker {
         _bodies: &dyn Fn(u64) -> Option<usize>,
     ) -> Result<Vec<usize>, LinkError> {
         let jd = self.dylib_for(id, module, members)?.jd;
-        self.add_object(jd, object)?;
+        self.add_object(jd, object.bytes())?;
         if let Some(dylib) = self.dylibs.get_mut(&id) {
             dylib.defined.extend(members);
         }

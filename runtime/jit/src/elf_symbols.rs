@@ -16,6 +16,7 @@
 //! (LOCAL DEFAULT under their file's FILE symbol) are never taken: another
 //! file's `static int helper` is not what a reference to `helper` meant.
 
+use autojit_loader::ObjectImage;
 use object::elf;
 use object::read::elf::{FileHeader, ProgramHeader, Sym};
 use object::{Endianness, ReadCache};
@@ -39,8 +40,10 @@ struct SymbolTable {
 
 impl SymbolTable {
     fn read(file: &File, with_globals: bool) -> Result<Self, String> {
-        let data = ReadCache::new(file);
-        let data = &data;
+        // Mapped: the tables are read in place, not through a read call
+        // per string.
+        let image = ObjectImage::map_file(file).map_err(|e| e.to_string())?;
+        let data = image.bytes();
         let header = Header::parse(data).map_err(|e| e.to_string())?;
         let endian = header.endian().map_err(|e| e.to_string())?;
         let sections = header.sections(endian, data).map_err(|e| e.to_string())?;

@@ -18,6 +18,7 @@ use autojit_abi::function_keys::{self, FunctionKey, KeyedFunction};
 use autojit_abi::stats::Stats;
 use autojit_abi::{names, ContentHash, RegisteredModule};
 use autojit_line_shift::{shift_lines, LineMove, Shift, ShiftError};
+use autojit_loader::ObjectImage;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -262,7 +263,7 @@ impl Engine {
         // A function whose key did not change maps straight to its object:
         // no parsing.
         if let Some(cached) = b.cache.lookup(keys.index, this.key) {
-            if let Some(linked) = self.link_cached(b, id, module, &keys, &cached, start) {
+            if let Some(linked) = self.link_cached(b, id, module, &keys, cached, start) {
                 return Ok(linked);
             }
         }
@@ -312,11 +313,15 @@ impl Engine {
         id: ModuleId,
         module: &Registration,
         keys: &ModuleKeys,
-        cached: &CachedBatch,
+        cached: CachedBatch,
         start: Instant,
     ) -> Option<Vec<(u64, usize)>> {
-        let live: Vec<&Member> = cached
-            .members
+        let CachedBatch {
+            key,
+            members,
+            object: image,
+        } = cached;
+        let live: Vec<&Member> = members
             .iter()
             .filter(|m| keys.current(m).is_some())
             .collect();
@@ -324,54 +329,68 @@ impl Engine {
             .iter()
             .filter_map(|&m| {
                 let now = keys.current(m)?.line;
-                (m.line != 0).then(|| (m, LineMove::By(i64::from(now) - i64::from(m.line))))
+                (m.line != 0 && now != m.line)
+                    .then(|| (m, LineMove::By(i64::from(now) - i64::from(m.line))))
             })
             .collect();
         // Members whose function changed since are linked but never used
-        // (calls between lazy functions go through their stubs); their lines
-        // are erased, so that a debugger places no breakpoint in them. The
-        // cache keeps them: an edit undone makes them current again.
-        let erasures: Vec<(&Member, LineMove)> = cached
-            .members
+        // (calls to them go to their stubs, and from there to what is
+        // current); their lines are erased, so that a debugger places no
+        // breakpoint in them. The cache keeps them: an edit undone makes
+        // them current again.
+        let erasures: Vec<(&Member, LineMove)> = members
             .iter()
             .filter(|m| m.line != 0 && keys.current(m).is_none())
             .map(|m| (m, LineMove::Erase))
             .collect();
         let unusable = |e: ShiftError| {
-            self.log(|| format!("cached object {} not reused: {e}", cached.key.to_hex()));
+            self.log(|| format!("cached object {} not reused: {e}", key.to_hex()));
         };
-        let moved = shifted(&cached.object, &moves).map_err(unusable).ok()?;
-        let object = shifted(&moved, &erasures).map_err(unusable).ok()?;
-        match self.link(b, id, module, &object, &cached.members, &live) {
+        let (erased, moved) = {
+            let moved = shifted(image.bytes(), &moves).map_err(unusable).ok()?;
+            let erased = match shifted(&moved, &erasures).map_err(unusable).ok()? {
+                Cow::Owned(erased) => Some(erased),
+                Cow::Borrowed(_) => None,
+            };
+            let moved = match moved {
+                Cow::Owned(moved) => Some(moved),
+                Cow::Borrowed(_) => None,
+            };
+            (erased, moved)
+        };
+        if let Some(moved) = &moved {
+            self.log(|| {
+                format!(
+                    "moved the lines of {} functions of cached object {}",
+                    moves.len(),
+                    key.to_hex()
+                )
+            });
+            // Stored with its lines where they are now: the next run moves
+            // nothing. (Rejected below if it does not link after all.)
+            let updated: Vec<Member> = members
+                .iter()
+                .map(|m| Member {
+                    line: keys.current(m).map_or(m.line, |k| k.line),
+                    ..m.clone()
+                })
+                .collect();
+            if let Err(e) = b.cache.update(key, moved, &updated) {
+                self.log(|| e);
+            }
+        }
+        let object = match (erased, moved) {
+            (Some(bytes), _) | (None, Some(bytes)) => ObjectImage::from(bytes),
+            (None, None) => image,
+        };
+        match self.link(b, id, module, object, &members, &live) {
             Ok(linked) => {
-                if let Cow::Owned(moved) = &moved {
-                    self.log(|| {
-                        format!(
-                            "moved the lines of {} functions of cached object {}",
-                            moves.len(),
-                            cached.key.to_hex()
-                        )
-                    });
-                    // Stored with its lines where they are now: the next run
-                    // moves nothing.
-                    let members: Vec<Member> = cached
-                        .members
-                        .iter()
-                        .map(|m| Member {
-                            line: keys.current(m).map_or(m.line, |k| k.line),
-                            ..m.clone()
-                        })
-                        .collect();
-                    if let Err(e) = b.cache.update(cached.key, moved, &members) {
-                        self.log(|| e);
-                    }
-                }
                 self.report(&live, &linked, None, start);
                 Some(linked)
             }
             Err(e) => {
-                self.log(|| format!("cached object {} failed to link: {e}", cached.key.to_hex()));
-                b.cache.reject(cached.key);
+                self.log(|| format!("cached object {} failed to link: {e}", key.to_hex()));
+                b.cache.reject(key);
                 b.linker.forget(id);
                 None
             }
@@ -394,8 +413,9 @@ impl Engine {
     ) -> Result<Vec<(u64, usize)>, Error> {
         let key = object_key(keys, batch, &b.target);
         if let Some(cached) = b.cache.load(key) {
-            if let Some(linked) = self.link_cached(b, id, module, keys, &cached, start) {
-                if let Err(e) = b.cache.commit(keys.index, key, None, &cached.members) {
+            let members = cached.members.clone();
+            if let Some(linked) = self.link_cached(b, id, module, keys, cached, start) {
+                if let Err(e) = b.cache.commit(keys.index, key, None, &members) {
                     self.log(|| e);
                 }
                 return Ok(linked);
@@ -439,8 +459,9 @@ impl Engine {
             .collect();
         let object = compiled.object;
         let all: Vec<&Member> = members.iter().collect();
+        // The loader keeps what it links; the cache gets a copy.
         let linked = self
-            .link(b, id, module, &object, &members, &all)
+            .link(b, id, module, object.clone().into(), &members, &all)
             .map_err(|e| module.named_failure(batch[0], &members[0].name, e.into()))?;
         // Only an object that linked is kept and indexed.
         let key = object_key(keys, batch, &b.target);
@@ -458,19 +479,21 @@ impl Engine {
         b: &mut Backend,
         id: ModuleId,
         module: &Registration,
-        object: &[u8],
+        object: ObjectImage,
         members: &[Member],
         live: &[&Member],
     ) -> Result<Vec<(u64, usize)>, LinkError> {
         let all: Vec<u64> = members.iter().map(|m| m.guid).collect();
         let wanted: Vec<u64> = live.iter().map(|m| m.guid).collect();
+        // The linker keeps the object; perf reads a copy.
+        let for_perf = self.perf.as_ref().map(|_| object.bytes().to_vec());
         let bodies = |guid| b.compiled.get(&guid).copied();
         let addresses = b.linker.link(id, module, object, &all, &wanted, &bodies)?;
         let linked: Vec<(u64, usize)> = wanted.into_iter().zip(addresses).collect();
         // perf: every member's address is known now.
-        if let Some(perf) = &self.perf {
+        if let (Some(perf), Some(object)) = (&self.perf, for_perf) {
             let live: Vec<Member> = live.iter().map(|&m| m.clone()).collect();
-            if let Err(e) = perf.record(&live, &linked, object) {
+            if let Err(e) = perf.record(&live, &linked, &object) {
                 self.log(|| format!("perf: {e}"));
             }
         }

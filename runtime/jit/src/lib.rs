@@ -15,6 +15,7 @@ mod perf;
 mod program_symbols;
 mod registry;
 
+pub use autojit_loader::ObjectImage;
 pub use compiler::{
     target_key, BatchCompiler, CompiledBatch, CompilerFactory, PlannedBatch, LLVM_VERSION,
 };

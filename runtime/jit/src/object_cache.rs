@@ -23,6 +23,7 @@
 
 use autojit_abi::function_keys::FunctionKey;
 use autojit_abi::{content_hash, store, ContentHash};
+use autojit_loader::ObjectImage;
 use std::collections::HashMap;
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
@@ -56,7 +57,7 @@ pub struct CachedBatch {
     pub key: ContentHash,
     /// The first is the one whose call compiled the batch.
     pub members: Vec<Member>,
-    pub object: Vec<u8>,
+    pub object: ObjectImage,
 }
 
 impl ObjectCache {
@@ -123,7 +124,7 @@ impl ObjectCache {
                 })
             })
             .collect::<Option<Vec<_>>>()?;
-        let object = read_object(dir, key).filter(|o| content_hash(o) == object_hash)?;
+        let object = read_object(dir, key).filter(|o| content_hash(o.bytes()) == object_hash)?;
         Some(CachedBatch {
             key,
             members,
@@ -246,10 +247,10 @@ fn read_index(path: &Path) -> HashMap<FunctionKey, ContentHash> {
         .collect()
 }
 
-fn read_object(dir: &Path, key: ContentHash) -> Option<Vec<u8>> {
-    std::fs::read(dir.join(object_file(key)))
+fn read_object(dir: &Path, key: ContentHash) -> Option<ObjectImage> {
+    ObjectImage::map(&dir.join(object_file(key)))
         .ok()
-        .filter(|bytes| bytes.starts_with(b"\x7fELF"))
+        .filter(|image| image.bytes().starts_with(b"\x7fELF"))
 }
 
 fn object_file(key: ContentHash) -> String {
@@ -317,7 +318,7 @@ mod tests {
             .unwrap();
         let loaded = cache.lookup(index, fk(9)).expect("stored");
         assert_eq!(
-            (loaded.object.as_slice(), loaded.members),
+            (loaded.object.bytes(), loaded.members),
             (&b"\x7fELF one"[..], vec![member.clone()])
         );
         // Another writer's object under the same key, its list not yet.

@@ -84,7 +84,7 @@ pub(crate) struct Object<'a> {
     /// Per loaded section (same positions as `sections`), its relocations.
     pub relocations: Vec<Vec<Relocation>>,
     /// Where the section header table starts and its entry size, to give
-    /// debuggers a copy with the load addresses filled in.
+    /// debuggers the object with the load addresses filled in.
     pub section_headers: (usize, usize),
 }
 

@@ -25,8 +25,7 @@ pub extern "C" fn __jit_debug_register_code() {
 
 /// Hands debuggers `object` (an ELF object whose `sh_addr` fields hold the
 /// load addresses). It stays alive, and listed, for the process's life.
-pub(crate) fn register(object: Vec<u8>) {
-    let object = object.leak();
+pub(crate) fn register(object: &'static [u8]) {
     // Held until the debugger has read the entry: it reads the latest.
     let _guard = LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     // SAFETY: the lock serializes writers; the object is leaked.

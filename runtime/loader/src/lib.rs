@@ -12,6 +12,7 @@
 
 mod elf;
 mod gdb;
+mod image;
 mod memory;
 mod relocate;
 mod symbols;
@@ -19,6 +20,7 @@ mod symbols;
 use std::collections::HashMap;
 use std::fmt;
 
+pub use image::ObjectImage;
 use memory::{Layout, Mapping};
 use relocate::Slots;
 use symbols::Target;
@@ -107,13 +109,14 @@ impl Loader {
     /// Maps, relocates and protects `object`; `resolve` finds each undefined
     /// symbol (`None`: undefined; a weak undefined symbol then resolves to
     /// 0) and where calls to it go. Registers its `.eh_frame` with the
-    /// process's unwinders and its debug info with debuggers, and returns
-    /// its global definitions.
+    /// process's unwinders and hands the image to debuggers, which keep it,
+    /// and returns its global definitions.
     pub fn load(
         &mut self,
-        object: &[u8],
+        image: ObjectImage,
         resolve: &mut dyn Resolve,
     ) -> Result<LoadedObject, LoadError> {
+        let object = image.bytes();
         let copy;
         let data = if object.as_ptr().align_offset(8) == 0 {
             object
@@ -140,7 +143,6 @@ impl Loader {
         mapping.finish(&layout)?;
         let addresses: Vec<u64> = layout.sections.iter().map(|&o| base as u64 + o).collect();
         register_unwind(&parsed, &addresses);
-        gdb::register(debug_copy(data, &parsed, &addresses));
         let loaded = LoadedObject::new(&parsed, &targets.symbols, &addresses);
         for symbol in parsed
             .symbols
@@ -153,6 +155,14 @@ impl Loader {
                     .or_insert(address);
             }
         }
+        let load_addresses = section_address_fields(&parsed, &addresses);
+        let debug_image = image.leak();
+        for (at, address) in load_addresses {
+            if let Some(field) = debug_image.get_mut(at..at + 8) {
+                field.copy_from_slice(&address.to_le_bytes());
+            }
+        }
+        gdb::register(debug_image);
         Ok(loaded)
     }
 }
@@ -249,20 +259,22 @@ fn register_unwind(object: &elf::Object, addresses: &[u64]) {
     }
 }
 
-/// A copy of the object for debuggers, each loaded section's `sh_addr`
-/// set to its load address.
-fn debug_copy(data: &[u8], object: &elf::Object, addresses: &[u64]) -> Vec<u8> {
-    let mut copy = data.to_vec();
+/// Where each loaded section's `sh_addr` field is in the object, with the
+/// load address debuggers read there.
+fn section_address_fields(object: &elf::Object, addresses: &[u64]) -> Vec<(usize, u64)> {
     let (table, entry_size) = object.section_headers;
-    for (section, &address) in object.sections.iter().zip(addresses) {
-        // sh_addr is the third field of Elf64_Shdr, after two u32 and a u64.
-        let field = section
-            .index
-            .checked_mul(entry_size)
-            .and_then(|offset| offset.checked_add(table + 16));
-        if let Some(bytes) = field.and_then(|at| copy.get_mut(at..at + 8)) {
-            bytes.copy_from_slice(&address.to_le_bytes());
-        }
-    }
-    copy
+    object
+        .sections
+        .iter()
+        .zip(addresses)
+        .filter_map(|(section, &address)| {
+            // sh_addr is the third field of Elf64_Shdr, after two u32 and a
+            // u64.
+            let at = section
+                .index
+                .checked_mul(entry_size)
+                .and_then(|offset| offset.checked_add(table + 16))?;
+            Some((at, address))
+        })
+        .collect()
 }

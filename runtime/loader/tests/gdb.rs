@@ -18,7 +18,7 @@ fn child() {
     }
     let object = compile("debug.c", FLAGS).expect("clang-19");
     let loaded = Loader::new(child as *const () as usize)
-        .load(&object, &mut dlsym)
+        .load(object.to_vec().into(), &mut dlsym)
         .unwrap_or_else(|error| panic!("{error}"));
     let address = loaded.symbol("loaded_fn").expect("loaded_fn");
     // SAFETY: `int loaded_fn(int)` in tests/sources/debug.c.

@@ -5,7 +5,7 @@ mod common;
 use std::ffi::{c_char, CStr};
 use std::ptr::addr_of_mut;
 
-use autojit_loader::{CallTarget, LoadError, LoadedObject, Loader, Resolve};
+use autojit_loader::{CallTarget, LoadError, LoadedObject, Loader, ObjectImage, Resolve};
 use common::{compile, dlsym, function, load_libstdcxx, FLAGS};
 
 /// Read and written by loaded code, through its GOT.
@@ -32,7 +32,7 @@ fn loader() -> Loader {
 
 fn load(loader: &mut Loader, object: &[u8]) -> LoadedObject {
     loader
-        .load(object, &mut resolve)
+        .load(object.to_vec().into(), &mut resolve)
         .unwrap_or_else(|error| panic!("{error}"))
 }
 
@@ -185,7 +185,8 @@ fn out_of_range_references_are_refused() {
         "program_value" => Some(0x7fff_0000_0000),
         _ => resolve(name),
     };
-    match Loader::new(program_add as *const () as usize).load(&object, &mut { far }) {
+    match Loader::new(program_add as *const () as usize).load(object.to_vec().into(), &mut { far })
+    {
         Err(LoadError::Unsupported(why)) => {
             assert!(why.contains("against program_value out of range"), "{why}")
         }
@@ -226,8 +227,12 @@ fn weak_definitions_are_shared_between_loads() {
         _ => resolve(name),
     };
     let mut loader = loader();
-    let first = loader.load(&a, &mut resolve_with_may_throw).unwrap();
-    let second = loader.load(&b, &mut resolve_with_may_throw).unwrap();
+    let first = loader
+        .load(a.to_vec().into(), &mut resolve_with_may_throw)
+        .unwrap();
+    let second = loader
+        .load(b.to_vec().into(), &mut resolve_with_may_throw)
+        .unwrap();
     for name in ["_Z12shared_callsv", "__clang_call_terminate"] {
         assert_eq!(first.symbol(name), second.symbol(name), "{name}");
         assert!(first.symbol(name).is_some(), "{name}");
@@ -241,7 +246,7 @@ fn weak_definitions_are_shared_between_loads() {
     }
     // A new loader shares nothing with the first.
     let fresh = self::loader()
-        .load(&b, &mut resolve_with_may_throw)
+        .load(b.to_vec().into(), &mut resolve_with_may_throw)
         .unwrap();
     assert_ne!(
         fresh.symbol("_Z12shared_callsv"),
@@ -254,7 +259,7 @@ fn undefined_symbols_are_reported() {
     let Some(object) = compile("undefined.c", FLAGS) else {
         return;
     };
-    let error = loader().load(&object, &mut resolve).err();
+    let error = loader().load(object.to_vec().into(), &mut resolve).err();
     assert_eq!(
         error,
         Some(LoadError::Undefined(vec![
@@ -273,7 +278,9 @@ fn resolve_is_asked_once_per_name() {
         asked.push(name.to_string());
         resolve(name)
     };
-    loader().load(&object, &mut counting).unwrap();
+    loader()
+        .load(object.to_vec().into(), &mut counting)
+        .unwrap();
     let mut unique = asked.clone();
     unique.sort();
     unique.dedup();
@@ -286,7 +293,7 @@ fn thread_local_storage_is_unsupported() {
     let Some(object) = compile("tls.c", FLAGS) else {
         return;
     };
-    match loader().load(&object, &mut resolve) {
+    match loader().load(object.to_vec().into(), &mut resolve) {
         Err(LoadError::Unsupported(why)) => assert!(why.contains("thread-local"), "{why}"),
         Err(other) => panic!("{other}"),
         Ok(_) => panic!("loaded a TLS object"),
@@ -325,7 +332,7 @@ fn calls_go_where_the_resolver_sends_them() {
     ];
     for (target, expected) in targets {
         let loaded = loader()
-            .load(&object, &mut Redirecting(target))
+            .load(object.to_vec().into(), &mut Redirecting(target))
             .unwrap_or_else(|error| panic!("{error}"));
         // SAFETY: the signatures of tests/sources/call_targets.c.
         unsafe {
@@ -335,4 +342,22 @@ fn calls_go_where_the_resolver_sends_them() {
             assert_eq!(address_of(), program_add as *const () as usize);
         }
     }
+}
+
+#[test]
+fn an_object_mapped_from_its_file_loads() {
+    let Some(object) = compile("basic.c", FLAGS) else {
+        return;
+    };
+    let path = std::env::temp_dir().join(format!("autojit-loader-mapped-{}.o", std::process::id()));
+    std::fs::write(&path, &object).unwrap();
+    let image = ObjectImage::map(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(image.bytes(), &object[..]);
+    let loaded = loader()
+        .load(image, &mut resolve)
+        .unwrap_or_else(|error| panic!("{error}"));
+    // SAFETY: the signature of tests/sources/basic.c's counter.
+    let counter: extern "C" fn() -> i32 = unsafe { function(address(&loaded, "counter")) };
+    assert_eq!((counter(), counter()), (1, 2));
 }

@@ -10,7 +10,9 @@ use common::{compile, dlsym, FLAGS};
 fn load(bytes: &[u8]) -> Result<(), LoadError> {
     let near = load as *const () as usize;
     let mut resolve = |name: &str| dlsym(name).or(Some(near));
-    Loader::new(near).load(bytes, &mut resolve).map(drop)
+    Loader::new(near)
+        .load(bytes.to_vec().into(), &mut resolve)
+        .map(drop)
 }
 
 /// Deterministic noise (xorshift).

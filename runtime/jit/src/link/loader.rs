@@ -13,7 +13,7 @@ use crate::elf_symbols::ProgramObjects;
 use crate::program_symbols::SymbolResolver;
 use crate::registry::{ModuleId, Registration, SymbolScope};
 use autojit_abi::names;
-use autojit_loader::{CallTarget, LoadError, Loader, Resolve};
+use autojit_loader::{CallTarget, LoadError, Loader, ObjectImage, Resolve};
 use std::collections::HashMap;
 
 pub struct LoaderLinker {
@@ -55,7 +55,7 @@ impl Linker for LoaderLinker {
         &mut self,
         id: ModuleId,
         module: &Registration,
-        object: &[u8],
+        object: ObjectImage,
         _members: &[u64],
         live: &[u64],
         bodies: &dyn Fn(u64) -> Option<usize>,

@@ -10,6 +10,7 @@ pub use loader::LoaderLinker;
 
 use crate::error::ErrorKind;
 use crate::registry::{ModuleId, Registration};
+use autojit_loader::ObjectImage;
 
 /// Links objects of lazy modules into the program.
 pub trait Linker: Send {
@@ -22,7 +23,7 @@ pub trait Linker: Send {
         &mut self,
         id: ModuleId,
         module: &Registration,
-        object: &[u8],
+        object: ObjectImage,
         members: &[u64],
         live: &[u64],
         bodies: &dyn Fn(u64) -> Option<usize>,

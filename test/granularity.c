@@ -1,11 +1,9 @@
 // What runs decides what is compiled: calling one function of a module with
 // a thousand functions compiles main and that function in one batch, topped
 // up to 64 functions of the module (AUTOJIT_BATCH=2: only the two). No lazy
-// module the run does not call into is read. With two threads
-// (AUTOJIT_THREADS=2), the same batch compiles in two parts, two objects.
+// module the run does not call into is read.
 // RUN: rm -rf %t.store
 // RUN: export AUTOJIT_CACHE_DIR=%t.store
-// RUN: export AUTOJIT_THREADS=1
 // RUN: %clang -O0 -c %autojit %s -o %t.main.o
 // RUN: %clang -O0 -c %autojit %inputs/never-called.c -o %t.never.o
 // RUN: %clang %t.main.o %t.never.o -o %t.exe %rt
@@ -14,7 +12,6 @@
 // RUN: %clang %t.main.O2.o %t.never.o -o %t.O2.exe %rt
 // RUN: env AUTOJIT_STATS=1 %t.O2.exe 2>&1 | FileCheck %s -DRT=%rtprefix
 // RUN: env AUTOJIT_STATS=1 AUTOJIT_BATCH=2 AUTOJIT_DISABLE_OBJECT_CACHE=1 %t.exe 2>&1 | FileCheck %s --check-prefix=TWO -DRT=%rtprefix
-// RUN: env AUTOJIT_STATS=1 AUTOJIT_THREADS=2 AUTOJIT_DISABLE_OBJECT_CACHE=1 %t.exe 2>&1 | FileCheck %s --check-prefix=PARTS -DRT=%rtprefix
 
 #include <stdio.h>
 
@@ -32,5 +29,3 @@ int main(void) {
 // CHECK-DAG: [[RT]] stats: materialized=64 compiled=64 cache-hits=0 modules-loaded=1 objects=1
 // TWO-DAG: f1234=1235
 // TWO-DAG: [[RT]] stats: materialized=2 compiled=2 cache-hits=0 modules-loaded=1 objects=1
-// PARTS-DAG: f1234=1235
-// PARTS-DAG: [[RT]] stats: materialized=64 compiled=64 cache-hits=0 modules-loaded=1 objects=2

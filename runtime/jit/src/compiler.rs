@@ -52,7 +52,7 @@ pub type CompilerFactory = Box<dyn FnMut(usize) -> Result<Box<dyn BatchCompiler>
 /// A batch of at least this many functions per thread is compiled in
 /// parts, one per thread: fewer would make more objects than they save
 /// time.
-const MIN_PART: usize = 32;
+const MIN_PART: usize = 128;
 
 /// The engine's compilers, made when first needed: the first by the first
 /// function that must be compiled, the others when a batch is first split.

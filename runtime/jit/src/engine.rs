@@ -385,7 +385,7 @@ impl Engine {
         };
         match self.link(b, id, module, object, &members, &live) {
             Ok(linked) => {
-                self.report(&live, &linked, None, start);
+                self.report(&live, &linked, None, Some(start));
                 Some(linked)
             }
             Err(e) => {
@@ -429,7 +429,10 @@ impl Engine {
         // The last parts first: calls from the first part, which holds the
         // function called, then go straight to what the others define.
         let mut linked = Vec::with_capacity(batch.len());
-        for (part, compiled) in parts.iter().zip(compiled).rev() {
+        for (i, (part, compiled)) in parts.iter().zip(compiled).enumerate().rev() {
+            // The materialization's time is counted once, with the part
+            // linked last.
+            let start = (i == 0).then_some(start);
             linked.extend(self.link_compiled(b, id, module, keys, part, compiled, start)?);
         }
         Ok(linked)
@@ -445,7 +448,7 @@ impl Engine {
         keys: &ModuleKeys,
         batch: &[u64],
         compiled: CompiledBatch,
-        start: Instant,
+        start: Option<Instant>,
     ) -> Result<Vec<(u64, usize)>, Error> {
         let members: Vec<Member> = batch
             .iter()
@@ -505,7 +508,7 @@ impl Engine {
         members: &[&Member],
         linked: &[(u64, usize)],
         compile_time: Option<Duration>,
-        start: Instant,
+        start: Option<Instant>,
     ) {
         let from_cache = compile_time.is_none();
         let compile_time = compile_time.unwrap_or(Duration::ZERO);
@@ -513,7 +516,7 @@ impl Engine {
             members.len() as u64,
             from_cache,
             compile_time,
-            start.elapsed(),
+            start.map_or(Duration::ZERO, |start| start.elapsed()),
         );
         if !self.config.debug {
             return;

@@ -41,3 +41,65 @@ pub fn handle_containing(address: usize) -> Option<usize> {
     let handle = unsafe { libc::dlopen(name, libc::RTLD_LAZY | libc::RTLD_NOLOAD) };
     (!handle.is_null()).then_some(handle as usize)
 }
+
+/// One loadable segment of an object loaded in this process.
+pub struct Segment<'a> {
+    /// The object's path as the dynamic loader knows it (empty for the
+    /// executable).
+    pub path: &'a [u8],
+    pub start: usize,
+    pub end: usize,
+    /// `PF_R`, `PF_W` and `PF_X`.
+    pub flags: u32,
+}
+
+/// Shows `visit` every loadable segment of every object loaded in this
+/// process, until it returns false.
+pub fn visit_segments(visit: &mut dyn FnMut(&Segment) -> bool) {
+    extern "C" fn each_object(
+        info: *mut libc::dl_phdr_info,
+        _: libc::size_t,
+        data: *mut libc::c_void,
+    ) -> libc::c_int {
+        // SAFETY: the loader passes valid info; `data` is the visitor below.
+        let (info, visit) = unsafe {
+            (
+                &*info,
+                &mut *(data as *mut &mut dyn FnMut(&Segment) -> bool),
+            )
+        };
+        if info.dlpi_phdr.is_null() {
+            return 0;
+        }
+        let path = if info.dlpi_name.is_null() {
+            &[][..]
+        } else {
+            // SAFETY: a NUL-terminated path owned by the loader.
+            unsafe { core::ffi::CStr::from_ptr(info.dlpi_name) }.to_bytes()
+        };
+        // SAFETY: the loader describes `dlpi_phnum` program headers.
+        let headers =
+            unsafe { core::slice::from_raw_parts(info.dlpi_phdr, info.dlpi_phnum as usize) };
+        for h in headers.iter().filter(|h| h.p_type == libc::PT_LOAD) {
+            let start = (info.dlpi_addr as usize).wrapping_add(h.p_vaddr as usize);
+            let segment = Segment {
+                path,
+                start,
+                end: start.saturating_add(h.p_memsz as usize),
+                flags: h.p_flags,
+            };
+            if !visit(&segment) {
+                return 1;
+            }
+        }
+        0
+    }
+    let mut visit = visit;
+    // SAFETY: the callback only reads the loader's data and calls `visit`.
+    unsafe {
+        libc::dl_iterate_phdr(
+            Some(each_object),
+            &mut visit as *mut &mut dyn FnMut(&Segment) -> bool as *mut libc::c_void,
+        )
+    };
+}

@@ -310,47 +310,24 @@ pub unsafe extern "C" fn __cxa_atexit(
 /// objects' segments (cheap) rather than asking dladdr, which searches the
 /// symbol table of the object it finds.
 fn is_llvm_object(dso_handle: *mut c_void) -> bool {
-    struct Query {
-        address: usize,
-        found: bool,
-    }
-    extern "C" fn visit(
-        info: *mut libc::dl_phdr_info,
-        _: libc::size_t,
-        data: *mut c_void,
-    ) -> libc::c_int {
-        // SAFETY: the loader passes valid info; `data` is the Query below.
-        let (info, query) = unsafe { (&*info, &mut *(data as *mut Query)) };
-        if info.dlpi_name.is_null() || info.dlpi_phdr.is_null() {
-            return 0;
-        }
-        // SAFETY: the loader describes `dlpi_phnum` program headers.
-        let headers =
-            unsafe { std::slice::from_raw_parts(info.dlpi_phdr, info.dlpi_phnum as usize) };
-        let contains = headers.iter().any(|h| {
-            let start = info.dlpi_addr as usize + h.p_vaddr as usize;
-            h.p_type == libc::PT_LOAD
-                && (start..start + h.p_memsz as usize).contains(&query.address)
-        });
-        if !contains {
-            return 0;
-        }
-        // SAFETY: dlpi_name is a NUL-terminated path owned by the loader.
-        let name = unsafe { CStr::from_ptr(info.dlpi_name) }.to_bytes();
-        let file = name.rsplit(|&b| b == b'/').next().unwrap_or(name);
-        query.found = file.starts_with(b"libLLVM") || file == engine::LIBRARY.as_bytes();
-        1
-    }
-    if dso_handle.is_null() {
+    let address = dso_handle as usize;
+    let mut found = false;
+    if address == 0 {
         return false;
     }
-    let mut query = Query {
-        address: dso_handle as usize,
-        found: false,
-    };
-    // SAFETY: the callback only reads the loader's data and writes `query`.
-    unsafe { libc::dl_iterate_phdr(Some(visit), &mut query as *mut Query as *mut c_void) };
-    query.found
+    autojit_abi::library::visit_segments(&mut |segment| {
+        if !(segment.start..segment.end).contains(&address) {
+            return true;
+        }
+        let file = segment
+            .path
+            .rsplit(|&b| b == b'/')
+            .next()
+            .unwrap_or(segment.path);
+        found = file.starts_with(b"libLLVM") || file == engine::LIBRARY.as_bytes();
+        false
+    });
+    found
 }
 
 fn symbol_name(address: usize) -> Option<String> {

@@ -6,7 +6,7 @@
 //! the stub's extra jump. The function's address stays the stub's.
 
 use autojit_abi::arch::{stub_record, RECORD_GUID_OFFSET, RECORD_SIZE, STUB_HEAD_LEN};
-use std::ffi::c_void;
+use autojit_abi::library;
 use std::ops::Range;
 
 /// The program's loaded segments, to read stubs only where memory is.
@@ -18,40 +18,20 @@ pub struct LazyStubs {
 impl LazyStubs {
     /// The segments of every object loaded in this process now.
     pub fn of_this_process() -> Self {
-        extern "C" fn visit(
-            info: *mut libc::dl_phdr_info,
-            _: libc::size_t,
-            data: *mut c_void,
-        ) -> libc::c_int {
-            // SAFETY: the loader passes valid info; `data` is the LazyStubs
-            // below.
-            let (info, stubs) = unsafe { (&*info, &mut *(data as *mut LazyStubs)) };
-            if info.dlpi_phdr.is_null() {
-                return 0;
-            }
-            // SAFETY: the loader describes `dlpi_phnum` program headers.
-            let headers =
-                unsafe { std::slice::from_raw_parts(info.dlpi_phdr, info.dlpi_phnum as usize) };
-            for h in headers.iter().filter(|h| h.p_type == libc::PT_LOAD) {
-                let start = (info.dlpi_addr as usize).wrapping_add(h.p_vaddr as usize);
-                let range = start..start.saturating_add(h.p_memsz as usize);
-                if h.p_flags & libc::PF_R == 0 {
-                    continue;
-                }
-                if h.p_flags & libc::PF_W != 0 {
-                    stubs.writable.push(range.clone());
-                }
-                stubs.readable.push(range);
-            }
-            0
-        }
         let mut stubs = LazyStubs {
             readable: Vec::new(),
             writable: Vec::new(),
         };
-        // SAFETY: the callback only reads the loader's data and writes
-        // `stubs`.
-        unsafe { libc::dl_iterate_phdr(Some(visit), &mut stubs as *mut LazyStubs as *mut c_void) };
+        library::visit_segments(&mut |segment| {
+            let range = segment.start..segment.end;
+            if segment.flags & libc::PF_R != 0 {
+                if segment.flags & libc::PF_W != 0 {
+                    stubs.writable.push(range.clone());
+                }
+                stubs.readable.push(range);
+            }
+            true
+        });
         stubs
     }
 

@@ -25,6 +25,8 @@ pub mod engine;
 pub mod env;
 pub mod failure;
 #[cfg(feature = "std")]
+pub mod fast_map;
+#[cfg(feature = "std")]
 pub mod function_keys;
 pub mod gdb_jit;
 #[cfg(feature = "std")]

@@ -16,11 +16,11 @@
 //! (LOCAL DEFAULT under their file's FILE symbol) are never taken: another
 //! file's `static int helper` is not what a reference to `helper` meant.
 
+use autojit_abi::fast_map::FastMap;
 use autojit_loader::ObjectImage;
 use object::elf;
 use object::read::elf::{FileHeader, ProgramHeader, Sym};
 use object::{Endianness, ReadCache};
-use std::collections::HashMap;
 use std::fs::File;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -31,9 +31,9 @@ type Header = elf::FileHeader64<Endianness>;
 #[derive(Default)]
 struct SymbolTable {
     /// Definitions the link made local, or left global but hidden.
-    hidden: HashMap<String, u64>,
+    hidden: FastMap<String, u64>,
     /// Global and weak definitions, when asked for.
-    global: HashMap<String, u64>,
+    global: FastMap<String, u64>,
     /// Whether the file has a symbol table at all (stripped files do not).
     present: bool,
 }
@@ -140,7 +140,7 @@ impl LoadedObject {
     fn address(
         &self,
         name: &str,
-        pick: impl Fn(&SymbolTable) -> &HashMap<String, u64>,
+        pick: impl Fn(&SymbolTable) -> &FastMap<String, u64>,
     ) -> Option<usize> {
         let bias = self.file.as_ref().ok()?.1;
         let value = *pick(self.table().ok()?).get(name)?;

@@ -14,13 +14,14 @@ use crate::object_cache::{CachedBatch, Member, ObjectCache};
 use crate::perf::{PerfOutput, Program};
 use crate::registry::{ModuleId, Registration, Registry};
 use autojit_abi::env::Environment;
+use autojit_abi::fast_map::FastMap;
 use autojit_abi::function_keys::{self, FunctionKey, KeyedFunction};
 use autojit_abi::stats::Stats;
 use autojit_abi::{names, ContentHash, RegisteredModule};
 use autojit_line_shift::{shift_lines, LineMove, Shift, ShiftError};
 use autojit_loader::ObjectImage;
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -48,13 +49,13 @@ struct State {
 /// their own symbol tables.
 struct Backend {
     /// The body of each function linked, by GUID.
-    compiled: HashMap<u64, usize>,
+    compiled: FastMap<u64, usize>,
     linker: Box<dyn Linker>,
     cache: ObjectCache,
     /// The target and compiler objects are made for, for cache keys.
     target: String,
     /// The function keys of each module used so far.
-    keys: HashMap<ModuleId, Arc<ModuleKeys>>,
+    keys: FastMap<ModuleId, Arc<ModuleKeys>>,
     /// Functions of a batch that failed, compiled alone from then on: the
     /// one to blame fails only its own callers, and only once.
     solo: HashSet<u64>,
@@ -63,7 +64,7 @@ struct Backend {
 /// What the object cache knows a module's functions by.
 struct ModuleKeys {
     /// The key and first line of each lazified function, by GUID.
-    functions: HashMap<u64, KeyedFunction>,
+    functions: FastMap<u64, KeyedFunction>,
     /// The index of the module's source file in the object cache.
     index: ContentHash,
 }
@@ -549,11 +550,11 @@ impl Engine {
             self.log(|| format!("object cache disabled: {why}"));
         }
         Backend {
-            compiled: HashMap::new(),
+            compiled: FastMap::default(),
             target: target_key(),
             linker,
             cache,
-            keys: HashMap::new(),
+            keys: FastMap::default(),
             solo: HashSet::new(),
         }
     }

@@ -21,10 +21,10 @@
 //! may share the cache: a reader sees a whole file or none, and skips a line
 //! cut short.
 
+use autojit_abi::fast_map::FastMap;
 use autojit_abi::function_keys::FunctionKey;
 use autojit_abi::{content_hash, store, ContentHash};
 use autojit_loader::ObjectImage;
-use std::collections::HashMap;
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
@@ -37,7 +37,7 @@ const FORMAT_VERSION: &str = "autojit-object-v5";
 pub struct ObjectCache {
     dir: Option<PathBuf>,
     /// The index of each source file read so far, by its key.
-    indexes: HashMap<ContentHash, HashMap<FunctionKey, ContentHash>>,
+    indexes: FastMap<ContentHash, FastMap<FunctionKey, ContentHash>>,
 }
 
 /// A body an object defines.
@@ -77,7 +77,7 @@ impl ObjectCache {
     fn at(dir: Option<PathBuf>) -> Self {
         ObjectCache {
             dir,
-            indexes: HashMap::new(),
+            indexes: FastMap::default(),
         }
     }
 
@@ -234,7 +234,7 @@ fn cannot_write(dir: &Path, e: std::io::Error) -> String {
 
 /// An index file's entries; a line cut short (a writer that died) is
 /// skipped, and a later line for a function wins.
-fn read_index(path: &Path) -> HashMap<FunctionKey, ContentHash> {
+fn read_index(path: &Path) -> FastMap<FunctionKey, ContentHash> {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     text.lines()
         .filter_map(|line| {

@@ -17,7 +17,7 @@ mod memory;
 mod relocate;
 mod symbols;
 
-use std::collections::HashMap;
+use autojit_abi::fast_map::FastMap;
 use std::fmt;
 
 pub use image::ObjectImage;
@@ -86,12 +86,12 @@ pub struct Loader {
     near: usize,
     /// Weak definitions earlier loads made public, so that link-once code
     /// (C++ inline functions, `__clang_call_terminate`) has one copy.
-    shared: HashMap<String, usize>,
+    shared: FastMap<String, usize>,
 }
 
 /// What one load defined.
 pub struct LoadedObject {
-    symbols: HashMap<String, usize>,
+    symbols: FastMap<String, usize>,
     sections: Vec<(String, usize, usize)>,
 }
 
@@ -102,7 +102,7 @@ impl Loader {
     pub fn new(near: usize) -> Self {
         Loader {
             near,
-            shared: HashMap::new(),
+            shared: FastMap::default(),
         }
     }
 

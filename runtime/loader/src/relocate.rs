@@ -2,7 +2,7 @@
 //! the GOT slots and call stubs an object needs, and overflow checks: a
 //! value that does not fit its field is an error, never truncated.
 
-use std::collections::HashMap;
+use autojit_abi::fast_map::FastMap;
 
 use object::elf;
 
@@ -13,8 +13,8 @@ use crate::LoadError;
 
 /// The GOT slot and stub each symbol gets, by symbol index.
 pub(crate) struct Slots {
-    pub got: HashMap<usize, usize>,
-    pub stubs: HashMap<usize, usize>,
+    pub got: FastMap<usize, usize>,
+    pub stubs: FastMap<usize, usize>,
 }
 
 fn uses_got(kind: u32) -> bool {
@@ -34,8 +34,8 @@ impl Slots {
     /// reach it directly).
     pub fn plan(object: &Object, targets: &Targets) -> Slots {
         let mut slots = Slots {
-            got: HashMap::new(),
-            stubs: HashMap::new(),
+            got: FastMap::default(),
+            stubs: FastMap::default(),
         };
         for relocation in object.relocations.iter().flatten() {
             let symbol = relocation.symbol;

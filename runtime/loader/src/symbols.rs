@@ -2,7 +2,7 @@
 //! before the object has addresses (its own definitions stay relative to
 //! their sections until mapped).
 
-use std::collections::HashMap;
+use autojit_abi::fast_map::FastMap;
 
 use crate::elf::{Definition, Object};
 use crate::{CallTarget, LoadError, Resolve};
@@ -20,7 +20,7 @@ pub(crate) enum Target {
 /// where calls to it go elsewhere, where they go.
 pub(crate) struct Targets {
     pub symbols: Vec<Option<Target>>,
-    pub calls: HashMap<usize, Target>,
+    pub calls: FastMap<usize, Target>,
 }
 
 impl Targets {
@@ -48,14 +48,14 @@ impl Target {
 /// undefined name `resolve` does not find.
 pub(crate) fn resolve(
     object: &Object,
-    shared: &HashMap<String, usize>,
+    shared: &FastMap<String, usize>,
     resolve: &mut dyn Resolve,
 ) -> Result<Targets, LoadError> {
     let mut needed = vec![false; object.symbols.len()];
     for relocation in object.relocations.iter().flatten() {
         needed[relocation.symbol] = true;
     }
-    let mut found: HashMap<&str, Option<usize>> = HashMap::new();
+    let mut found: FastMap<&str, Option<usize>> = FastMap::default();
     let mut undefined = Vec::new();
     let mut targets = Vec::with_capacity(object.symbols.len());
     for (index, symbol) in object.symbols.iter().enumerate() {
@@ -106,10 +106,10 @@ fn call_targets(
     object: &Object,
     targets: &[Option<Target>],
     resolve: &mut dyn Resolve,
-) -> HashMap<usize, Target> {
-    let mut asked: HashMap<u64, Option<CallTarget>> = HashMap::new();
-    let mut definitions: Option<HashMap<&str, usize>> = None;
-    let mut calls = HashMap::new();
+) -> FastMap<usize, Target> {
+    let mut asked: FastMap<u64, Option<CallTarget>> = FastMap::default();
+    let mut definitions: Option<FastMap<&str, usize>> = None;
+    let mut calls = FastMap::default();
     for relocation in object.relocations.iter().flatten() {
         let symbol = relocation.symbol;
         let Some(Target::External(address)) = targets[symbol] else {

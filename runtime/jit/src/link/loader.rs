@@ -12,20 +12,20 @@ use super::{missing_symbols, LinkError, Linker};
 use crate::elf_symbols::ProgramObjects;
 use crate::program_symbols::SymbolResolver;
 use crate::registry::{ModuleId, Registration, SymbolScope};
+use autojit_abi::fast_map::FastMap;
 use autojit_abi::names;
 use autojit_loader::{CallTarget, LoadError, Loader, ObjectImage, Resolve};
-use std::collections::HashMap;
 
 pub struct LoaderLinker {
     /// The program's executable and libraries, as files.
     objects: ProgramObjects,
-    modules: HashMap<ModuleId, ModuleLoader>,
+    modules: FastMap<ModuleId, ModuleLoader>,
 }
 
 /// Where one module's objects go and how their symbols resolve.
 struct ModuleLoader {
     loader: Loader,
-    hidden: HashMap<String, usize>,
+    hidden: FastMap<String, usize>,
     resolver: SymbolResolver,
 }
 
@@ -33,7 +33,7 @@ impl LoaderLinker {
     pub fn new() -> Self {
         LoaderLinker {
             objects: ProgramObjects::new(Some(std::process::id()), true),
-            modules: HashMap::new(),
+            modules: FastMap::default(),
         }
     }
 
@@ -90,7 +90,7 @@ impl Linker for LoaderLinker {
 /// descriptor carries, then what the module's file sees; calls to a lazy
 /// function go to its body when the engine has it or this object holds it.
 struct ModuleSymbols<'a> {
-    hidden: &'a HashMap<String, usize>,
+    hidden: &'a FastMap<String, usize>,
     resolver: &'a SymbolResolver,
     stubs: LazyStubs,
     bodies: &'a dyn Fn(u64) -> Option<usize>,

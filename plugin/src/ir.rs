@@ -568,3 +568,21 @@ pub fn write_bitcode(m: LLVMModuleRef) -> Vec<u8> {
     // SAFETY: `m` is live; the buffer is ours.
     take_buffer(unsafe { llvm_sys::bit_writer::LLVMWriteBitcodeToMemoryBuffer(m) })
 }
+
+/// True when `f` is used other than as the callee of a direct call.
+pub fn address_escapes(f: LLVMValueRef) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    users(f).into_iter().any(|user| {
+        if !seen.insert(user) {
+            return false;
+        }
+        // SAFETY: `user` is a live user of `f`.
+        unsafe {
+            let is_call = !LLVMIsACallInst(user).is_null() || !LLVMIsAInvokeInst(user).is_null();
+            if !is_call || LLVMGetCalledValue(user) != f {
+                return true;
+            }
+            (0..LLVMGetNumArgOperands(user)).any(|i| LLVMGetOperand(user, i) == f)
+        }
+    })
+}

@@ -27,12 +27,6 @@ use llvm_sys::prelude::*;
 use llvm_sys::{LLVMLinkage, LLVMUnnamedAddr, LLVMVisibility};
 use std::collections::{HashMap, HashSet};
 
-/// Whether the local function `f` is promoted and lazified; `pinned` keep
-/// their bodies in the program.
-pub fn lazifies(f: LLVMValueRef, pinned: &HashSet<LLVMValueRef>) -> bool {
-    address_escapes(f) || called_from_lazy_code(f, pinned)
-}
-
 pub struct Promotion {
     pub old_name: String,
     pub new_name: String,
@@ -64,7 +58,7 @@ pub fn promote_locals(m: LLVMModuleRef, module_id: u64, labels: &LabelAddresses)
     for f in ir::functions(m) {
         if ir::is_local(ir::linkage(f))
             && (!pinned.contains(&f) || label_pinned.contains(&f))
-            && (label_pinned.contains(&f) || lazifies(f, &pinned))
+            && (label_pinned.contains(&f) || crate::select::lazifies(f, &pinned))
         {
             promoted.push(promote(f, module_id));
         }
@@ -180,31 +174,4 @@ impl ConstantOwners<'_> {
 
 fn is_metadata_global(g: LLVMValueRef) -> bool {
     ir::name(g).starts_with("llvm.")
-}
-
-/// Whether a function that may be lazified calls `f`.
-fn called_from_lazy_code(f: LLVMValueRef, pinned: &HashSet<LLVMValueRef>) -> bool {
-    ir::users(f).into_iter().any(|user| {
-        ir::instruction_function(user).is_some_and(|caller| {
-            !pinned.contains(&caller) && !crate::select::is_static_initializer(&ir::name(caller))
-        })
-    })
-}
-
-/// True when `f` is used other than as the callee of a direct call.
-pub fn address_escapes(f: LLVMValueRef) -> bool {
-    let mut seen = HashSet::new();
-    ir::users(f).into_iter().any(|user| {
-        if !seen.insert(user) {
-            return false;
-        }
-        // SAFETY: `user` is a live user of `f`.
-        unsafe {
-            let is_call = !LLVMIsACallInst(user).is_null() || !LLVMIsAInvokeInst(user).is_null();
-            if !is_call || LLVMGetCalledValue(user) != f {
-                return true;
-            }
-            (0..LLVMGetNumArgOperands(user)).any(|i| LLVMGetOperand(user, i) == f)
-        }
-    })
 }

@@ -211,8 +211,7 @@ pub fn chosen_functions(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
 /// Whether `f` will be lazified, as one body, once promotion has made the
 /// local functions it lazifies external.
 pub fn will_be_lazified(f: LLVMValueRef, pinned: &HashSet<LLVMValueRef>) -> bool {
-    is_candidate(f, pinned)
-        && (!ir::is_local(ir::linkage(f)) || crate::promote::lazifies(f, pinned))
+    is_candidate(f, pinned) && (!ir::is_local(ir::linkage(f)) || lazifies(f, pinned))
 }
 
 /// A definition with a body of its own that nothing pins in the program.
@@ -221,4 +220,19 @@ fn is_candidate(f: LLVMValueRef, pinned: &HashSet<LLVMValueRef>) -> bool {
         && ir::linkage(f) != LLVMLinkage::LLVMAvailableExternallyLinkage
         && !pinned.contains(&f)
         && !is_static_initializer(&ir::name(f))
+}
+
+/// Whether the local function `f` is promoted and lazified; `pinned` keep
+/// their bodies in the program.
+pub fn lazifies(f: LLVMValueRef, pinned: &HashSet<LLVMValueRef>) -> bool {
+    ir::address_escapes(f) || called_from_lazy_code(f, pinned)
+}
+
+/// Whether a function that may be lazified calls `f`.
+fn called_from_lazy_code(f: LLVMValueRef, pinned: &HashSet<LLVMValueRef>) -> bool {
+    ir::users(f).into_iter().any(|user| {
+        ir::instruction_function(user).is_some_and(|caller| {
+            !pinned.contains(&caller) && !is_static_initializer(&ir::name(caller))
+        })
+    })
 }

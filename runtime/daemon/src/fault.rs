@@ -7,13 +7,17 @@
 //! and becomes its session's failure. The thread-local session label names
 //! the session in the lines below.
 
-use crate::listener;
-use crate::session::PREFIX;
 use std::cell::{Cell, RefCell};
-use std::ffi::c_char;
+use std::ffi::{c_char, CString};
 use std::io::Write;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+/// How the daemon's lines begin.
+pub const PREFIX: &str = "[autojitd]";
+
+/// The standalone daemon's socket, removed whenever the daemon ends.
+static SOCKET_PATH: OnceLock<CString> = OnceLock::new();
 
 thread_local! {
     /// The session this thread works for, if any.
@@ -101,8 +105,23 @@ extern "C" fn llvm_fatal_error(reason: *const c_char) {
         "{}LLVM failed while compiling lazy code: {reason}; autojitd exits, ending every session it serves (rebuild the function's file without autojit and report this)",
         session_prefix()
     ));
-    listener::remove_socket();
+    remove_socket();
     // SAFETY: ends the process without unwinding or running atexit
     // handlers, which could need what the failing thread holds.
     unsafe { libc::_exit(1) }
+}
+
+/// Makes `path` the socket removed when the daemon ends; once.
+pub fn remove_socket_when_ending(path: CString) {
+    let _ = SOCKET_PATH.set(path);
+}
+
+/// Removes the standalone daemon's socket, if it has one: the daemon is
+/// ending. Async-signal-safe.
+pub fn remove_socket() {
+    if let Some(path) = SOCKET_PATH.get() {
+        // SAFETY: unlink is async-signal-safe; the path is a NUL-terminated
+        // string set before any handler that calls this was installed.
+        unsafe { libc::unlink(path.as_ptr()) };
+    }
 }

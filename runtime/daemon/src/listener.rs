@@ -2,17 +2,14 @@
 //! own. Only programs of the daemon's own user are served: the socket is
 //! 0600, and every peer's credentials are checked on connect.
 
-use crate::session::{self, PREFIX};
+use crate::fault::{self, PREFIX};
+use crate::session;
 use std::ffi::CString;
 use std::fs::File;
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::Path;
-use std::sync::OnceLock;
-
-/// The socket path, for the signal handler that removes it.
-static SOCKET_PATH: OnceLock<CString> = OnceLock::new();
 
 /// Binds the socket at `path`, replacing a stale one.
 pub fn bind(path: &str) -> Result<UnixListener, String> {
@@ -124,24 +121,14 @@ pub fn peer_credentials(socket: &impl AsRawFd) -> Option<libc::ucred> {
     (rc == 0).then_some(cred)
 }
 
-/// Removes the standalone daemon's socket, if it has one: the daemon is
-/// ending. Async-signal-safe.
-pub fn remove_socket() {
-    if let Some(path) = SOCKET_PATH.get() {
-        // SAFETY: unlink is async-signal-safe; the path is a NUL-terminated
-        // string set before any handler that calls this was installed.
-        unsafe { libc::unlink(path.as_ptr()) };
-    }
-}
-
 fn remove_socket_on_termination(path: &str) {
     extern "C" fn on_signal(_: libc::c_int) {
-        remove_socket();
+        fault::remove_socket();
         // SAFETY: ends the process without running anything else.
         unsafe { libc::_exit(0) };
     }
     if let Ok(c) = CString::new(path) {
-        let _ = SOCKET_PATH.set(c);
+        fault::remove_socket_when_ending(c);
     }
     for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
         // SAFETY: installs a handler that only makes async-signal-safe calls.

@@ -12,7 +12,7 @@ mod remote_jit;
 mod session;
 
 use autojit_abi::env;
-use session::PREFIX;
+use fault::PREFIX;
 use std::fs::File;
 use std::os::fd::FromRawFd;
 

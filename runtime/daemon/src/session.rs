@@ -9,7 +9,7 @@
 //! What the session is doing is one [`Phase`] under one lock; a panic on
 //! any of these threads fails this session only (`fault.rs`).
 
-use crate::fault;
+use crate::fault::{self, PREFIX};
 use crate::jitlink::JitLinkLinker;
 use crate::remote_jit;
 use autojit_abi::env::{self, Environment};
@@ -27,8 +27,6 @@ use std::io::{Read, Write};
 use std::os::fd::AsRawFd;
 use std::sync::{Arc, Condvar, LazyLock, Mutex, MutexGuard};
 use std::thread::JoinHandle;
-
-pub const PREFIX: &str = "[autojitd]";
 
 /// The calls a program makes, in the order of their handler index.
 const CALL_TAGS: [&str; 3] = [

@@ -55,7 +55,7 @@ impl Compiler {
         unsafe { llvm_sys::core::LLVMGetVersion(&mut major, &mut minor, &mut patch) };
         let llvm_version = format!("{major}.{minor}.{patch}");
         // The object cache keys objects by the version the engine was built
-        // with (`autojit_jit::target_key`), which must be the one compiling.
+        // with (`autojit_jit`'s target key), which must be the one compiling.
         if llvm_version != autojit_jit::LLVM_VERSION {
             return Err(format!(
                 "autojit was built for LLVM {} but runs with LLVM {llvm_version}; rebuild or reinstall autojit",

@@ -14,14 +14,13 @@ use crate::object_cache::{CachedBatch, Member, ObjectCache};
 use crate::perf::{PerfOutput, Program};
 use crate::registry::{ModuleId, Registration, Registry};
 use autojit_abi::env::Environment;
-use autojit_abi::fast_map::FastMap;
+use autojit_abi::fast_map::{FastMap, FastSet};
 use autojit_abi::function_keys::{self, FunctionKey, KeyedFunction};
 use autojit_abi::stats::Stats;
 use autojit_abi::{names, ContentHash, RegisteredModule};
 use autojit_line_shift::{shift_lines, LineMove, Shift, ShiftError};
 use autojit_loader::ObjectImage;
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -58,7 +57,7 @@ struct Backend {
     keys: FastMap<ModuleId, Arc<ModuleKeys>>,
     /// Functions of a batch that failed, compiled alone from then on: the
     /// one to blame fails only its own callers, and only once.
-    solo: HashSet<u64>,
+    solo: FastSet<u64>,
 }
 
 /// What the object cache knows a module's functions by.
@@ -555,7 +554,7 @@ impl Engine {
             linker,
             cache,
             keys: FastMap::default(),
-            solo: HashSet::new(),
+            solo: FastSet::default(),
         }
     }
 }

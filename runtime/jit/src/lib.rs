@@ -16,9 +16,7 @@ mod program_symbols;
 mod registry;
 
 pub use autojit_loader::ObjectImage;
-pub use compiler::{
-    target_key, BatchCompiler, CompiledBatch, CompilerFactory, PlannedBatch, LLVM_VERSION,
-};
+pub use compiler::{BatchCompiler, CompiledBatch, CompilerFactory, PlannedBatch, LLVM_VERSION};
 pub use elf_symbols::{LoadedObject, ProgramObjects};
 pub use engine::Engine;
 pub use error::{Error, ErrorKind};

@@ -7,8 +7,8 @@
 //! (dlopen).
 
 use crate::error::{Error, ErrorKind};
+use autojit_abi::fast_map::{FastMap, FastSet};
 use autojit_abi::{ContentHash, RegisteredModule};
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// One lazy module, as its descriptor describes it, wherever the program
@@ -83,9 +83,9 @@ pub struct Registry {
     /// registration order.
     unread: Vec<RegisteredModule>,
     /// The address of every descriptor recorded.
-    descriptors: HashSet<usize>,
+    descriptors: FastSet<usize>,
     modules: Vec<Arc<Registration>>,
-    index: HashMap<u64, usize>,
+    index: FastMap<u64, usize>,
     indexed: usize,
 }
 

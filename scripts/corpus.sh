@@ -5,7 +5,7 @@
 #
 #   scripts/corpus.sh [--quick] [--opt=0|2|both] [--mode=inprocess|remote|both]
 #                     [--only=NAME[,NAME...]] [--work-dir=DIR] [--jobs=N]
-#                     [--timeout=SECONDS]
+#                     [--timeout=SECONDS] [--instrument=address|coverage]
 #
 # Programs (bench/corpus/NAME.sh): lua, sqlite, pugixml, zlib, tinyxml2, gzip.
 # For each program and -O level (-O0 -g, -O2 -g): a regular build; an
@@ -16,8 +16,11 @@
 # for a CI tier of a few minutes on 2 cores. Prints a table (build and run
 # seconds, pass/FAIL) and the first lines of each failure; exits 1 if any
 # result differs or fails. Sources and builds go to build/corpus (--work-dir
-# or $CORPUS_WORK_DIR); sources are fetched once and kept. See
-# docs/corpus.md.
+# or $CORPUS_WORK_DIR); sources are fetched once and kept.
+# --instrument builds every flavour, the regular one too, with
+# AddressSanitizer (the runs must exit alike: a report exits 1) or with
+# source-based coverage (the runs' merged profiles must agree on each
+# function's count and on which of its blocks ran). See docs/corpus.md.
 #
 # Build autojit first (cmake -G Ninja -S . -B build && ninja -C build), or
 # point AUTOJIT_LIB_DIR at another build's or an installation's lib directory
@@ -33,7 +36,7 @@ all_programs=(lua sqlite pugixml zlib tinyxml2 gzip)
 # of a few minutes on 2 cores. pugixml's cold runs alone take a minute.
 quick_set=(lua:0:ir lua:2:ir zlib:0:ir zlib:2:i tinyxml2:0:ir tinyxml2:2:ir sqlite:0:i pugixml:2:i gzip:0:ir)
 
-quick=0 opts=(0 2) modes=(inprocess remote) only="" timeout=""
+quick=0 opts=(0 2) modes=(inprocess remote) only="" timeout="" instrument=""
 work=${CORPUS_WORK_DIR:-$root/build/corpus}
 jobs=$(nproc 2>/dev/null || echo 2)
 for arg in "$@"; do
@@ -47,6 +50,7 @@ for arg in "$@"; do
     --work-dir=?*) work=${arg#--work-dir=} ;;
     --jobs=?*) jobs=${arg#--jobs=} ;;
     --timeout=?*) timeout=${arg#--timeout=} ;;
+    --instrument=address|--instrument=coverage) instrument=${arg#--instrument=} ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) die "unknown argument $arg (see --help)" ;;
   esac
@@ -55,6 +59,15 @@ done
 [[ -z $timeout || $timeout =~ ^[1-9][0-9]*$ ]] || die "--timeout takes a positive number of seconds"
 # Seconds one run of a workload may take before it counts as hung.
 timeout=${timeout:-$((quick ? 120 : 600))}
+
+# What --instrument adds to every flavour's compile and link flags.
+case $instrument in
+  address) instrument_cflags="-fsanitize=address" instrument_ldflags="-fsanitize=address" ;;
+  coverage) instrument_cflags="-fprofile-instr-generate -fcoverage-mapping" instrument_ldflags="-fprofile-instr-generate" ;;
+  *) instrument_cflags="" instrument_ldflags="" ;;
+esac
+[[ $instrument != coverage || -x $llvm_bin/llvm-profdata ]] ||
+  die "--instrument=coverage needs $llvm_bin/llvm-profdata (set LLVM_BIN_DIR)"
 
 programs=()
 if [[ -n $only ]]; then
@@ -150,10 +163,20 @@ relink() {
 run() {
   local program=$1 dir=$2 prefix=$3 start status
   start=$EPOCHREALTIME
-  (cd "$dir" && export -f "${program}_run" && timeout -k 10 "$timeout" bash -c "set -eo pipefail; ${program}_run") \
+  rm -rf "$prefix.profiles"
+  (cd "$dir" && export -f "${program}_run" && export LLVM_PROFILE_FILE="$prefix.profiles/%p.profraw" &&
+      timeout -k 10 "$timeout" bash -c "set -eo pipefail; ${program}_run") \
     > "$prefix.out" 2> "$prefix.err" < /dev/null
   status=$?
   echo "$status" > "$prefix.rc"
+  if [[ $instrument == coverage ]]; then
+    # Each function's entry count, and which of its blocks ran: block
+    # counts can follow data a program never wrote (zlib's slide_hash
+    # reads the garbage its comments allow), which differs between runs.
+    "$llvm_bin/llvm-profdata" merge -o "$prefix.profdata" "$prefix.profiles" &&
+      "$llvm_bin/llvm-profdata" show --all-functions --counts "$prefix.profdata" |
+      sed -E '/Block counts/ { s/[1-9][0-9]*/1/g }' > "$prefix.counts"
+  fi 2> "$prefix.profile-errors"
   elapsed "$start"
   return 0
 }
@@ -163,7 +186,9 @@ run() {
 check() {
   local program=$1 opt=$2 flavour=$3 prefix=$4 ref=$5 rc ref_rc details=$4.why
   rc=$(cat "$prefix.rc") ref_rc=$(cat "$ref.rc")
-  if [[ $rc == "$ref_rc" ]] && cmp -s "$prefix.out" "$ref.out"; then
+  local counts_differ=0
+  [[ $instrument != coverage ]] || cmp -s "$prefix.counts" "$ref.counts" || counts_differ=1
+  if [[ $rc == "$ref_rc" ]] && cmp -s "$prefix.out" "$ref.out" && ((!counts_differ)); then
     result=pass
     return 0
   fi
@@ -182,10 +207,15 @@ check() {
       echo "stdout: $(cmp "$ref.out" "$prefix.out" 2>&1 | sed 's|^cmp: ||; s|[^ ]*/||g' | head -n 1)"
       diff "$ref.out" "$prefix.out" | head -n 6
     fi
+    if ((counts_differ)); then
+      echo "coverage counts differ: compare $ref.counts and $prefix.counts"
+      cat "$prefix.profile-errors"
+      diff "$ref.counts" "$prefix.counts" | head -n 6
+    fi
   } > "$details"
   fail "$program" "$opt" "$flavour" "$(head -n 1 "$details")" <(tail -n +2 "$details")
   case $rc in
-    "$ref_rc") result="FAIL(output)" ;;
+    "$ref_rc") ((counts_differ)) && result="FAIL(counts)" || result="FAIL(output)" ;;
     124|137) result="FAIL(timeout)" ;;
     *) result="FAIL(exit $rc)" ;;
   esac
@@ -208,13 +238,13 @@ autojit_runs() {
 # corpus_one <program> <opt>: every flavour of one program at one -O level.
 corpus_one() {
   local program=$1 opt=$2 t regular_time inprocess_built=0 plugin
-  out=$work/$program/O$opt
+  out=$work/$program/O$opt${instrument:+-$instrument}
   rm -rf "$out"
   mkdir -p "$out"
   export AUTOJIT_CACHE_DIR=$out/store
 
   progress "$program -O$opt: regular build and run"
-  if ! t=$(build "$program" "$out/regular" "$opt" "" "" "$out/regular.build.log"); then
+  if ! t=$(build "$program" "$out/regular" "$opt" "$instrument_cflags" "$instrument_ldflags" "$out/regular.build.log"); then
     fail "$program" "$opt" regular "build failed (see $out/regular.build.log)" <(first_errors "$out/regular.build.log")
     add_row "$program" "-O$opt" regular "$t" - - "FAIL(build)"
     return
@@ -227,11 +257,11 @@ corpus_one() {
   fi
   add_row "$program" "-O$opt" regular "$t" "$regular_time" - ok
 
-  plugin=$(plugin_flags)
+  plugin="$(plugin_flags) $instrument_cflags"
   if wanted "$program" "$opt" inprocess; then
     progress "$program -O$opt: autojit build, in-process runs"
     remote=0
-    if t=$(build "$program" "$out/inprocess" "$opt" "$plugin" "$(runtime_flags)" "$out/inprocess.build.log"); then
+    if t=$(build "$program" "$out/inprocess" "$opt" "$plugin" "$(runtime_flags) $instrument_ldflags" "$out/inprocess.build.log"); then
       inprocess_built=1
       autojit_runs "$program" "$opt" inprocess "$out/inprocess" "$t"
     else
@@ -243,10 +273,10 @@ corpus_one() {
     remote=1
     if ((inprocess_built)); then
       progress "$program -O$opt: autojit objects relinked with the stub, remote runs"
-      t=$(relink "$program" "$out/inprocess" "$out/remote" "$opt" "$plugin" "$(runtime_flags)" "$out/remote.build.log")
+      t=$(relink "$program" "$out/inprocess" "$out/remote" "$opt" "$plugin" "$(runtime_flags) $instrument_ldflags" "$out/remote.build.log")
     else
       progress "$program -O$opt: autojit build with the stub, remote runs"
-      t=$(build "$program" "$out/remote" "$opt" "$plugin" "$(runtime_flags)" "$out/remote.build.log")
+      t=$(build "$program" "$out/remote" "$opt" "$plugin" "$(runtime_flags) $instrument_ldflags" "$out/remote.build.log")
     fi
     if (($? == 0)); then
       ((inprocess_built)) && t="$t*"
@@ -263,7 +293,7 @@ corpus_one() {
 }
 
 start_all=$EPOCHREALTIME
-progress "Corpus: ${programs[*]} at -O${opts[*]}, ${modes[*]}$( ((quick)) && echo ' (quick)'), work dir $work"
+progress "Corpus: ${programs[*]} at -O${opts[*]}, ${modes[*]}$( ((quick)) && echo ' (quick)')${instrument:+, instrumented: $instrument}, work dir $work"
 for program in "${programs[@]}"; do
   source "$corpus_dir/$program.sh"
   mkdir -p "$work/$program"

@@ -1,5 +1,6 @@
 // Registers the autojit pass with LLVM's new pass manager: at pipeline start
-// for clang -fpass-plugin= at every -O level, and as "autojit" for opt.
+// for clang -fpass-plugin= at every -O level (or right after, for a module
+// clang's coverage passes instrument), and as "autojit" for opt.
 // The pass itself is Rust (autojit_outline_module); this file only holds what
 // LLVM's C API has no door for.
 #include "llvm/IR/Constants.h"
@@ -20,8 +21,8 @@ extern "C" {
 // Defined in plugin/src/lib.rs. Returns 1 if the module changed. On failure
 // returns -1 and sets *Error to a message the caller frees with
 // autojit_free_error.
-int autojit_outline_module(LLVMModuleRef M, unsigned OptLevel, int Debug,
-                           char **Error);
+int autojit_outline_module(LLVMModuleRef M, unsigned OptLevel,
+                           int BeforeCoverage, int Debug, char **Error);
 void autojit_free_error(char *Error);
 }
 
@@ -38,22 +39,45 @@ static cl::opt<bool> AutoJITDebug(
 // taken from there.)
 static thread_local Module *OutlinedModule = nullptr;
 
+// The module the pass left, at the start of the pipeline, for its run after
+// clang's coverage passes (gcov's and the lowering of source-based
+// coverage's counters, which clang adds at the start of the pipeline after
+// the plugin's pass): lazy code then counts into the program's counters.
+static thread_local Module *DeferredModule = nullptr;
+
 namespace {
+enum class Stage {
+  // At the start of the pipeline: may leave the module for AfterCoverage.
+  PipelineStart,
+  // Early in simplification, right after the start: only a deferred module.
+  AfterCoverage,
+  // Named in a pipeline (opt -passes=autojit): now, whatever the module.
+  Named,
+};
+
 struct AutoJITPass : PassInfoMixin<AutoJITPass> {
   unsigned OptLevel;
-  explicit AutoJITPass(unsigned OptLevel) : OptLevel(OptLevel) {}
+  Stage When;
+  AutoJITPass(unsigned OptLevel, Stage When) : OptLevel(OptLevel), When(When) {}
 
   PreservedAnalyses run(Module &M, ModuleAnalysisManager &) {
+    if (When == Stage::AfterCoverage) {
+      if (DeferredModule != &M)
+        return PreservedAnalyses::all();
+      DeferredModule = nullptr;
+    }
     char *Error = nullptr;
-    int Changed = autojit_outline_module(wrap(&M), OptLevel, AutoJITDebug,
-                                         &Error);
-    OutlinedModule = Changed > 0 ? &M : nullptr;
-    if (Changed < 0) {
+    int Result = autojit_outline_module(
+        wrap(&M), OptLevel, When == Stage::PipelineStart, AutoJITDebug, &Error);
+    OutlinedModule = Result == 1 ? &M : nullptr;
+    if (Result == 2)
+      DeferredModule = &M;
+    if (Result < 0) {
       M.getContext().emitError(Twine("autojit-plugin: ") + Error);
       autojit_free_error(Error);
       return PreservedAnalyses::all();
     }
-    return Changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
+    return Result == 1 ? PreservedAnalyses::none() : PreservedAnalyses::all();
   }
   static bool isRequired() { return true; }
 };
@@ -70,9 +94,7 @@ static const char *lateInstrumentationFlag(StringRef PassID) {
       {"SanitizerCoveragePass", "-fsanitize-coverage or -fsanitize=fuzzer"},
       {"DataFlowSanitizerPass", "-fsanitize=dataflow"},
       {"GCOVProfilerPass", "--coverage"},
-      {"AddressSanitizerPass", "-fsanitize=address"},
       {"HWAddressSanitizerPass", "-fsanitize=hwaddress"},
-      {"ModuleThreadSanitizerPass", "-fsanitize=thread"},
       {"MemorySanitizerPass", "-fsanitize=memory"},
       {"ModuleMemProfilerPass", "-fmemory-profile"},
   };
@@ -104,14 +126,18 @@ extern "C" void autojit_register_pass_builder_callbacks(PassBuilder &PB) {
     refuseLateInstrumentation(*PIC);
   PB.registerPipelineStartEPCallback(
       [](ModulePassManager &MPM, OptimizationLevel Level) {
-        MPM.addPass(AutoJITPass(Level.getSpeedupLevel()));
+        MPM.addPass(AutoJITPass(Level.getSpeedupLevel(), Stage::PipelineStart));
+      });
+  PB.registerPipelineEarlySimplificationEPCallback(
+      [](ModulePassManager &MPM, OptimizationLevel Level) {
+        MPM.addPass(AutoJITPass(Level.getSpeedupLevel(), Stage::AfterCoverage));
       });
   PB.registerPipelineParsingCallback(
       [](StringRef Name, ModulePassManager &MPM,
          ArrayRef<PassBuilder::PipelineElement>) {
         if (Name != "autojit")
           return false;
-        MPM.addPass(AutoJITPass(0));
+        MPM.addPass(AutoJITPass(0, Stage::Named));
         return true;
       });
 }

@@ -47,8 +47,9 @@ pub extern "C" fn llvmGetPassPluginInfo() -> PassPluginLibraryInfo {
 }
 
 /// Called by the C++ pass for each module. Returns 1 if the module changed,
-/// 0 if not, -1 on error with `*error` set (free it with
-/// `autojit_free_error`).
+/// 0 if not, 2 if it is left for the run after clang's coverage passes
+/// (only when `before_coverage`), -1 on error with `*error` set (free it
+/// with `autojit_free_error`).
 ///
 /// # Safety
 /// `module` must be a live module and `error` a valid pointer.
@@ -56,15 +57,19 @@ pub extern "C" fn llvmGetPassPluginInfo() -> PassPluginLibraryInfo {
 pub unsafe extern "C" fn autojit_outline_module(
     module: llvm_sys::prelude::LLVMModuleRef,
     opt_level: u32,
+    before_coverage: c_int,
     debug: c_int,
     error: *mut *mut c_char,
 ) -> c_int {
     let opts = outline::Options {
         opt_level,
         debug: debug != 0 || autojit_abi::env::flag(autojit_abi::env::DEBUG),
+        before_coverage: before_coverage != 0,
     };
     match outline::outline_module(module, &opts) {
-        Ok(changed) => changed as c_int,
+        Ok(outline::Outcome::Unchanged) => 0,
+        Ok(outline::Outcome::Outlined) => 1,
+        Ok(outline::Outcome::Deferred) => 2,
         Err(msg) => {
             let msg = CString::new(msg.replace('\0', " ")).unwrap_or_default();
             // SAFETY: the caller passes a valid out-pointer.

@@ -7,7 +7,7 @@ use crate::lazy_stub::{replace_with_stubs, Lazified};
 use crate::link_checks;
 use crate::log::DebugLog;
 use crate::registration::{add_registration, Registration};
-use crate::select::{check_module, chosen_functions};
+use crate::select::{check_module, chosen_functions, waits_for_coverage};
 use autojit_abi::function_keys::{self, KeyedFunction};
 use autojit_abi::{arch, content_hash, function_guid, store, ContentHash};
 use llvm_sys::prelude::*;
@@ -18,17 +18,32 @@ use std::path::{Path, PathBuf};
 pub struct Options {
     pub opt_level: u32,
     pub debug: bool,
+    /// Run at the start of clang's pipeline, before its coverage passes:
+    /// a module they will instrument is left for the pass's second run.
+    pub before_coverage: bool,
 }
 
-/// Returns whether the module changed.
-pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<bool, String> {
+/// What the pass did to a module.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Unchanged,
+    Outlined,
+    /// Left for the run after clang's coverage passes.
+    Deferred,
+}
+
+pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<Outcome, String> {
     let log = DebugLog {
         enabled: opts.debug,
     };
     let source = absolute_source_path(&ir::source_filename(m));
+    if opts.before_coverage && waits_for_coverage(m) {
+        log.line(|| format!("deferred module {source} until its coverage counters are placed"));
+        return Ok(Outcome::Deferred);
+    }
     if let Err(reason) = check_module(m) {
         log.line(|| format!("skipped module {source}: {reason}"));
-        return Ok(false);
+        return Ok(Outcome::Unchanged);
     }
     let modules_dir = store::private_subdir(store::MODULES_SUBDIR, &Default::default())
         .map_err(|e| e.to_string())?;
@@ -136,7 +151,7 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<bool, String> 
     ir::append_module_asm(m, &(checks_asm + &replace_with_stubs(m, &stubs)));
     erase_dead_locals(m);
     log.dump(m, &modules_dir, &stem, "_static")?;
-    Ok(true)
+    Ok(Outcome::Outlined)
 }
 
 /// The link checks the records do not carry: those of functions without a

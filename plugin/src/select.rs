@@ -78,37 +78,38 @@ pub fn check_module(m: LLVMModuleRef) -> Result<(), SkipReason> {
     Ok(())
 }
 
-/// The flag of an instrumentation the module shows at the start of the
-/// pipeline: the sanitizers' function attributes (their passes run later,
-/// on the static module only), coverage and profile counters the front end
-/// or the -O0 pipeline already placed, gcov's file list. Instrumentation
-/// that leaves no trace this early is refused when its pass runs
-/// (`cpp/register_pass.cpp`).
+/// The flag of an instrumentation lazy code does not get: the sanitizers
+/// whose function attributes clang sets up front and whose passes would run
+/// on the static module only. AddressSanitizer and ThreadSanitizer
+/// instrument lazy code in the engine (`runtime/compiler/cpp/sanitizers.cpp`);
+/// coverage counters are in the bodies before they are taken out
+/// (`waits_for_coverage`). Instrumentation that leaves no trace this early is
+/// refused when its pass runs (`cpp/register_pass.cpp`).
 fn instrumentation(m: LLVMModuleRef) -> Option<&'static str> {
-    const SANITIZER_ATTRS: [(&str, &str); 4] = [
-        ("sanitize_address", "-fsanitize=address"),
+    const SANITIZER_ATTRS: [(&str, &str); 2] = [
         ("sanitize_hwaddress", "-fsanitize=hwaddress"),
-        ("sanitize_thread", "-fsanitize=thread"),
         ("sanitize_memory", "-fsanitize=memory"),
     ];
     let functions = ir::functions(m);
-    for (attr, flag) in SANITIZER_ATTRS {
-        if functions.iter().any(|&f| ir::has_fn_attr(f, attr)) {
-            return Some(flag);
-        }
-    }
-    let counters = functions
-        .iter()
-        .any(|&f| ir::name(f).starts_with("llvm.instrprof."))
-        || ir::globals(m)
-            .into_iter()
-            .any(|g| ir::name(g).starts_with("__profc_"));
-    if counters {
-        return Some("-fprofile-instr-generate or -fprofile-generate");
-    }
+    SANITIZER_ATTRS
+        .into_iter()
+        .find(|(attr, _)| functions.iter().any(|&f| ir::has_fn_attr(f, attr)))
+        .map(|(_, flag)| flag)
+}
+
+/// Whether clang's coverage passes have yet to put their counters in the
+/// bodies: source-based coverage's counter intrinsics, lowered by a pass
+/// clang adds at the start of the pipeline after the plugin's, and gcov's
+/// file list, for gcov's pass, added there too. The module is outlined
+/// after them (`cpp/register_pass.cpp`), so lazy code counts into the
+/// program's counters.
+pub fn waits_for_coverage(m: LLVMModuleRef) -> bool {
+    let counters = ir::functions(m)
+        .into_iter()
+        .any(|f| ir::name(f).starts_with("llvm.instrprof."));
     // SAFETY: `m` is live; the name is NUL-terminated.
     let gcov_files = unsafe { LLVMGetNamedMetadata(m, c"llvm.gcov".as_ptr(), "llvm.gcov".len()) };
-    (!gcov_files.is_null()).then_some("--coverage")
+    counters || !gcov_files.is_null()
 }
 
 /// Functions that must keep their bodies in the program: constructors and
@@ -220,6 +221,14 @@ fn is_candidate(f: LLVMValueRef, pinned: &HashSet<LLVMValueRef>) -> bool {
         && ir::linkage(f) != LLVMLinkage::LLVMAvailableExternallyLinkage
         && !pinned.contains(&f)
         && !is_static_initializer(&ir::name(f))
+        && !is_instrumentation_runtime(&ir::name(f))
+}
+
+/// The functions coverage instrumentation adds (gcov's `__llvm_gcov_init`,
+/// `_writeout`, `_reset`): they run at start-up and exit, and are called
+/// through their addresses, so they stay in the program.
+fn is_instrumentation_runtime(name: &str) -> bool {
+    name.starts_with("__llvm_gcov_") || name.starts_with("__llvm_profile_")
 }
 
 /// Whether the local function `f` is promoted and lazified; `pinned` keep

@@ -3,14 +3,15 @@
 //!
 //! The plugin runs at the start of clang's pipeline, so lazy IR is
 //! unoptimized; the same `default<On>` pipeline runs here before code
-//! generation (at -O0 that is the always-inliner and little else).
+//! generation (at -O0 that is the always-inliner and little else), then the
+//! sanitizers' instrumentation where the functions ask for it.
 
 use autojit_llvm_capi::{check, take_buffer, take_message, OwnedModule};
 use llvm_sys::core::LLVMDisposeMessage;
 use llvm_sys::core::{
     LLVMContextSetDiagnosticHandler, LLVMGetDiagInfoDescription, LLVMGetDiagInfoSeverity,
 };
-use llvm_sys::prelude::{LLVMContextRef, LLVMDiagnosticInfoRef};
+use llvm_sys::prelude::{LLVMContextRef, LLVMDiagnosticInfoRef, LLVMModuleRef};
 use llvm_sys::target_machine::*;
 use llvm_sys::transforms::pass_builder::*;
 use llvm_sys::LLVMDiagnosticSeverity;
@@ -21,6 +22,8 @@ use std::sync::Mutex;
 extern "C" {
     // runtime/compiler/cpp/section_per_symbol.cpp
     fn autojit_use_section_per_symbol(machine: LLVMTargetMachineRef);
+    // runtime/compiler/cpp/sanitizers.cpp
+    fn autojit_instrument_for_sanitizers(module: LLVMModuleRef, machine: LLVMTargetMachineRef);
 }
 
 pub struct Compiler {
@@ -140,6 +143,8 @@ impl Compiler {
             let result = check(LLVMRunPasses(module.0, pipeline.as_ptr(), tm, opts));
             LLVMDisposePassBuilderOptions(opts);
             result?;
+            // Where clang instruments: after the optimization pipeline.
+            autojit_instrument_for_sanitizers(module.0, tm);
         }
         let mut buf = std::ptr::null_mut();
         let mut err = std::ptr::null_mut();

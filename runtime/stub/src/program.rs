@@ -28,6 +28,10 @@ pub static REMOTE: RemoteSession = RemoteSession;
 /// Held while talking to the daemon; the state below changes only under it.
 static SESSION_LOCK: ReentrantLock = ReentrantLock::new();
 static SESSION: AtomicPtr<Session> = AtomicPtr::new(core::ptr::null_mut());
+/// The session after the program hung up (`#[used]`: only leak checkers
+/// read it).
+#[used]
+static HUNG_UP: AtomicPtr<Session> = AtomicPtr::new(core::ptr::null_mut());
 
 /// The program's session, if `ctx` is it (the dispatch context).
 pub fn session_at(ctx: *const c_void) -> Option<&'static Session> {
@@ -97,6 +101,9 @@ impl Backend for RemoteSession {
         if session.is_null() {
             return;
         }
+        // Still reachable from a static, or LeakSanitizer, which checks
+        // after the exit handlers, reports the session as a leak.
+        HUNG_UP.store(session, Ordering::Relaxed);
         // SAFETY: allocated in `session_for_call` and never freed: a thread
         // that found it as its dispatch context just before may still hold
         // it.

@@ -1,0 +1,62 @@
+// Coverage reaches lazy code: the plugin takes bodies out after clang's
+// coverage passes placed their counters, which stay in the program, so
+// llvm-cov, gcov and the -O0 profile show what the regular build shows,
+// zero for functions that never ran.
+// RUN: rm -rf %t && mkdir -p %t/regular %t/autojit
+// RUN: export AUTOJIT_CACHE_DIR=%t/store
+
+// Source-based coverage.
+// RUN: %clang -O0 -fprofile-instr-generate -fcoverage-mapping %s -o %t/regular/cov
+// RUN: env AUTOJIT_DEBUG=1 %clang -O0 -fprofile-instr-generate -fcoverage-mapping %autojit -c %s -o %t/autojit/cov.o 2>&1 | FileCheck %s --check-prefix=LAZIFIED -DFILE=%s
+// RUN: %clang -fprofile-instr-generate %t/autojit/cov.o -o %t/autojit/cov %rt
+// RUN: env LLVM_PROFILE_FILE=%t/regular/cov.profraw %t/regular/cov
+// RUN: env LLVM_PROFILE_FILE=%t/autojit/cov.profraw %t/autojit/cov
+// RUN: llvm-profdata merge %t/regular/cov.profraw -o %t/regular/cov.profdata
+// RUN: llvm-profdata merge %t/autojit/cov.profraw -o %t/autojit/cov.profdata
+// RUN: llvm-cov show %t/regular/cov -instr-profile=%t/regular/cov.profdata %s > %t/regular/cov.txt
+// RUN: llvm-cov show %t/autojit/cov -instr-profile=%t/autojit/cov.profdata %s > %t/autojit/cov.txt
+// RUN: diff %t/regular/cov.txt %t/autojit/cov.txt
+// RUN: FileCheck %s --check-prefix=COV --input-file %t/autojit/cov.txt
+// LAZIFIED: deferred module [[FILE]] until its coverage counters are placed
+// LAZIFIED: lazified twice_sum
+// LAZIFIED: lazified never_called
+// COV: {{^ +[0-9]+\| +3\|}}int twice_sum(int a, int b)
+// COV: {{^ +[0-9]+\| +0\|}}int never_called(int a)
+
+// gcov.
+// RUN: cd %t/regular && %clang -O0 --coverage %s -o gcov-test && ./gcov-test && llvm-cov gcov gcov-test-coverage.gcda > /dev/null
+// RUN: cd %t/autojit && env AUTOJIT_DEBUG=1 %clang -O0 --coverage %autojit %s -o gcov-test %rt 2>&1 | FileCheck %s --check-prefix=LAZIFIED -DFILE=%s
+// RUN: cd %t/autojit && ./gcov-test && llvm-cov gcov gcov-test-coverage.gcda > /dev/null
+// RUN: diff %t/regular/coverage.c.gcov %t/autojit/coverage.c.gcov
+// RUN: FileCheck %s --check-prefix=GCOV --input-file %t/autojit/coverage.c.gcov
+// GCOV: {{^ +3:.*}}int twice_sum(int a, int b)
+// GCOV: {{^ +#####:.*}}int never_called(int a)
+
+// Profile instrumentation at -O0: the same counts; an autojit build uses it.
+// RUN: %clang -O0 -fprofile-generate=%t/regular/pgo %s -o %t/regular/pgo-gen
+// RUN: %clang -O0 -fprofile-generate=%t/autojit/pgo %autojit %s -o %t/autojit/pgo-gen %rt
+// RUN: %t/regular/pgo-gen && %t/autojit/pgo-gen
+// RUN: llvm-profdata merge %t/regular/pgo -o %t/regular/pgo.profdata
+// RUN: llvm-profdata merge %t/autojit/pgo -o %t/autojit/pgo.profdata
+// RUN: llvm-profdata show --all-functions --counts %t/regular/pgo.profdata > %t/regular/pgo.txt
+// RUN: llvm-profdata show --all-functions --counts %t/autojit/pgo.profdata > %t/autojit/pgo.txt
+// RUN: diff %t/regular/pgo.txt %t/autojit/pgo.txt
+// RUN: %clang -O2 -fprofile-use=%t/autojit/pgo.profdata %autojit %s -o %t/autojit/pgo-use %rt
+// RUN: %t/autojit/pgo-use | FileCheck %s --check-prefix=RESULT
+// RESULT: 12
+
+#include <stdio.h>
+
+int twice_sum(int a, int b) { return 2 * (a + b); }
+
+int never_called(int a) { return a * 7; }
+
+int main(int argc, char **argv) {
+  int total = 0;
+  for (int i = 0; i < 3; i++)
+    total += twice_sum(i, 1);
+  if (argc > 5)
+    total += never_called(argc);
+  printf("%d\n", total);
+  return 0;
+}

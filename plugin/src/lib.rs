@@ -16,6 +16,7 @@ mod outline;
 mod promote;
 mod registration;
 mod select;
+mod thread_locals;
 
 use std::ffi::{c_char, c_int, c_void, CString};
 

@@ -80,6 +80,12 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<Outcome, Strin
         let copied = crate::inlinable::add_inlinable_copies(lazy.0, &lazy_functions);
         log.line(|| format!("gave {copied} small lazified functions an inlinable copy"));
     }
+    let thread_locals = crate::thread_locals::reach_through_accessors(lazy.0, m);
+    if thread_locals > 0 {
+        log.line(|| {
+            format!("lazy code reaches {thread_locals} thread-local variables through accessors")
+        });
+    }
     log.dump(lazy.0, &modules_dir, &stem, "")?;
     let keys = crate::function_keys::function_keys(lazy.0, &lazy_functions)?;
     let (lazy_path, hash) = write_lazy_file(lazy.0, &keys, &modules_dir, &stem)?;

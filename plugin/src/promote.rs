@@ -88,6 +88,8 @@ fn is_unnamed_constant(g: LLVMValueRef) -> bool {
     unsafe {
         LLVMIsGlobalConstant(g) != 0
             && LLVMGetUnnamedAddress(g) != LLVMUnnamedAddr::LLVMNoUnnamedAddr
+            // A thread's copy lives in the program's thread-local storage.
+            && LLVMIsThreadLocal(g) == 0
     }
 }
 

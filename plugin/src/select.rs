@@ -11,7 +11,6 @@ use std::collections::HashSet;
 pub enum SkipReason {
     UnsupportedTarget(String),
     Reserved(String),
-    ThreadLocal(String),
     /// Built with an instrumentation lazy code does not get yet (its flag).
     Instrumented(&'static str),
     /// Full LTO merges modules, and the stubs of link-once functions, which
@@ -28,7 +27,6 @@ impl std::fmt::Display for SkipReason {
                 "its target {t} has no lazy function stub (x86-64 ELF only)"
             ),
             SkipReason::Reserved(n) => write!(f, "it already uses the reserved name {n}"),
-            SkipReason::ThreadLocal(n) => write!(f, "it uses the thread-local variable {n}"),
             SkipReason::Instrumented(flag) => write!(
                 f,
                 "it is built with {flag}, whose instrumentation lazy code does not get yet"
@@ -52,12 +50,6 @@ pub fn check_module(m: LLVMModuleRef) -> Result<(), SkipReason> {
         let name = ir::name(gv);
         if names::is_reserved(&name) {
             return Err(SkipReason::Reserved(name));
-        }
-    }
-    for g in ir::globals(m) {
-        // SAFETY: `g` is a live global variable of `m`.
-        if unsafe { LLVMIsThreadLocal(g) } != 0 {
-            return Err(SkipReason::ThreadLocal(ir::name(g)));
         }
     }
     if let Some(flag) = instrumentation(m) {
@@ -154,6 +146,7 @@ pub fn pinned_functions(m: LLVMModuleRef) -> HashSet<LLVMValueRef> {
         }
     }
     pinned.extend(unstubbable(m));
+    pinned.extend(crate::thread_locals::pinned_users(m));
     pinned
 }
 

@@ -18,7 +18,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever the layout of __llvm_autojit_module changes. */
-#define LLVM_AUTOJIT_ABI_VERSION 1
+#define LLVM_AUTOJIT_ABI_VERSION 2
 
 /* A definition the lazy code refers to that dlsym cannot find: a hidden or
  * protected symbol, or a promoted local. */
@@ -37,6 +37,12 @@ struct __llvm_autojit_module {
   const uint64_t *guids;         /* GUIDs of the functions the file defines */
   uint64_t num_symbols;
   const struct __llvm_autojit_symbol *symbols;
+  /* With -mllvm -autojit-embed (else null and 0): the lazy file, deflated,
+   * and its keys file; lazy_path is then the file's name only. */
+  const uint8_t *embedded_module;
+  uint64_t embedded_module_len;
+  const uint8_t *embedded_keys;
+  uint64_t embedded_keys_len;
 };
 
 /* Called by a constructor of priority 100 in every lazified translation

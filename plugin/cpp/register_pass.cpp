@@ -22,13 +22,19 @@ extern "C" {
 // returns -1 and sets *Error to a message the caller frees with
 // autojit_free_error.
 int autojit_outline_module(LLVMModuleRef M, unsigned OptLevel,
-                           int BeforeCoverage, int Debug, char **Error);
+                           int BeforeCoverage, int Debug, int Embed,
+                           char **Error);
 void autojit_free_error(char *Error);
 }
 
 static cl::opt<bool> AutoJITDebug(
     "autojit-debug",
     cl::desc("autojit: log decisions and write .ll files of each module"),
+    cl::init(false));
+
+static cl::opt<bool> AutoJITEmbed(
+    "autojit-embed",
+    cl::desc("autojit: put each lazy module in its object, not in the store"),
     cl::init(false));
 
 // The module the autojit pass last changed on this thread, until the pass
@@ -68,7 +74,8 @@ struct AutoJITPass : PassInfoMixin<AutoJITPass> {
     }
     char *Error = nullptr;
     int Result = autojit_outline_module(
-        wrap(&M), OptLevel, When == Stage::PipelineStart, AutoJITDebug, &Error);
+        wrap(&M), OptLevel, When == Stage::PipelineStart, AutoJITDebug,
+        AutoJITEmbed, &Error);
     OutlinedModule = Result == 1 ? &M : nullptr;
     if (Result == 2)
       DeferredModule = &M;

@@ -458,6 +458,15 @@ pub fn add_private_string(m: LLVMModuleRef, name: &str, s: &str) -> LLVMValueRef
     add_private_constant(m, name, init)
 }
 
+/// A private constant holding `bytes` as they are (no terminating NUL).
+pub fn add_private_bytes(m: LLVMModuleRef, name: &str, bytes: &[u8]) -> LLVMValueRef {
+    let ctx = context(m);
+    // SAFETY: `ctx` is live; LLVM copies the bytes.
+    let init =
+        unsafe { LLVMConstStringInContext2(ctx, bytes.as_ptr() as *const c_char, bytes.len(), 1) };
+    add_private_constant(m, name, init)
+}
+
 /// Declares (or finds) a function `void name(ptr)`.
 pub fn declare_void_ptr_fn(m: LLVMModuleRef, name: &str) -> (LLVMValueRef, LLVMTypeRef) {
     let ctx = context(m);

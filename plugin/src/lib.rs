@@ -60,12 +60,14 @@ pub unsafe extern "C" fn autojit_outline_module(
     opt_level: u32,
     before_coverage: c_int,
     debug: c_int,
+    embed: c_int,
     error: *mut *mut c_char,
 ) -> c_int {
     let opts = outline::Options {
         opt_level,
         debug: debug != 0 || autojit_abi::env::flag(autojit_abi::env::DEBUG),
         before_coverage: before_coverage != 0,
+        embed: embed != 0 || autojit_abi::env::flag(autojit_abi::env::EMBED),
     };
     match outline::outline_module(module, &opts) {
         Ok(outline::Outcome::Unchanged) => 0,

@@ -20,13 +20,13 @@ impl DebugLog {
     pub fn dump(
         &self,
         m: llvm_sys::prelude::LLVMModuleRef,
-        dir: &Path,
+        dir: Option<&Path>,
         stem: &str,
         suffix: &str,
     ) -> Result<(), String> {
-        if !self.enabled {
+        let Some(dir) = dir.filter(|_| self.enabled) else {
             return Ok(());
-        }
+        };
         let path: PathBuf = dir.join(format!("{stem}{suffix}.ll"));
         crate::ir::print_module_to_file(m, &path)?;
         self.line(|| format!("wrote {}", path.display()));

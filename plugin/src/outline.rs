@@ -6,9 +6,9 @@ use crate::lazy_module::{build_lazy_module, erase_dead_locals, external_referenc
 use crate::lazy_stub::{replace_with_stubs, Lazified};
 use crate::link_checks;
 use crate::log::DebugLog;
-use crate::registration::{add_registration, Registration};
+use crate::registration::{add_registration, EmbeddedLazyModule, Registration};
 use crate::select::{check_module, chosen_functions, waits_for_coverage};
-use autojit_abi::function_keys::{self, KeyedFunction};
+use autojit_abi::function_keys;
 use autojit_abi::{arch, content_hash, function_guid, store, ContentHash};
 use llvm_sys::prelude::*;
 use llvm_sys::LLVMVisibility;
@@ -21,6 +21,44 @@ pub struct Options {
     /// Run at the start of clang's pipeline, before its coverage passes:
     /// a module they will instrument is left for the pass's second run.
     pub before_coverage: bool,
+    /// Put the lazy module in the object, not in the module store.
+    pub embed: bool,
+}
+
+/// Where a lazy module goes.
+enum Destination {
+    /// The module store's directory.
+    Store(PathBuf),
+    /// The object being compiled; the store's directory, if there is one,
+    /// still gets the debug dumps.
+    Object { dumps: Option<PathBuf> },
+}
+
+impl Destination {
+    /// Embedding when asked, or when no store is configured at all (a
+    /// sandboxed build without HOME: a store there would not outlive the
+    /// sandbox anyway).
+    fn choose(embed: bool, log: &DebugLog) -> Result<Self, String> {
+        let environment = Default::default();
+        if store::store_root(&environment).is_err() {
+            log.line(|| "no module store is configured (AUTOJIT_CACHE_DIR, XDG_CACHE_HOME or HOME): embedding the lazy module".into());
+            return Ok(Destination::Object { dumps: None });
+        }
+        let dir = || store::private_subdir(store::MODULES_SUBDIR, &environment);
+        if !embed {
+            return dir().map(Destination::Store).map_err(|e| e.to_string());
+        }
+        Ok(Destination::Object {
+            dumps: log.enabled.then(|| dir().ok()).flatten(),
+        })
+    }
+
+    fn dumps(&self) -> Option<&Path> {
+        match self {
+            Destination::Store(dir) => Some(dir),
+            Destination::Object { dumps } => dumps.as_deref(),
+        }
+    }
 }
 
 /// What the pass did to a module.
@@ -45,14 +83,14 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<Outcome, Strin
         log.line(|| format!("skipped module {source}: {reason}"));
         return Ok(Outcome::Unchanged);
     }
-    let modules_dir = store::private_subdir(store::MODULES_SUBDIR, &Default::default())
-        .map_err(|e| e.to_string())?;
+    let destination = Destination::choose(opts.embed, &log)?;
+    let dumps = destination.dumps();
     let stem = Path::new(&source)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "module".into());
     log.line(|| format!("processing module {source}"));
-    log.dump(m, &modules_dir, &stem, "_incoming")?;
+    log.dump(m, dumps, &stem, "_incoming")?;
 
     // Promoted names carry a hash of the absolute source path: unique per
     // source file in a program, and stable across edits so that unchanged
@@ -86,10 +124,30 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<Outcome, Strin
             format!("lazy code reaches {thread_locals} thread-local variables through accessors")
         });
     }
-    log.dump(lazy.0, &modules_dir, &stem, "")?;
+    log.dump(lazy.0, dumps, &stem, "")?;
     let keys = crate::function_keys::function_keys(lazy.0, &lazy_functions)?;
-    let (lazy_path, hash) = write_lazy_file(lazy.0, &keys, &modules_dir, &stem)?;
-    log.line(|| format!("wrote lazy module {}", lazy_path.display()));
+    let bitcode = ir::write_bitcode(lazy.0);
+    let hash = content_hash(&bitcode);
+    let keys = function_keys::encode(&keys).into_bytes();
+    let (lazy_path, embedded) = match &destination {
+        Destination::Store(dir) => {
+            let path = write_lazy_file(bitcode, hash, keys, dir, &stem)?;
+            log.line(|| format!("wrote lazy module {}", path.display()));
+            (path.to_string_lossy().into_owned(), None)
+        }
+        Destination::Object { .. } => {
+            let module = miniz_oxide::deflate::compress_to_vec(&bitcode, 6);
+            log.line(|| {
+                format!(
+                    "embedded the lazy module ({} bytes, deflated from {})",
+                    module.len(),
+                    bitcode.len()
+                )
+            });
+            let embedded = EmbeddedLazyModule { module, keys };
+            (store::lazy_file_name(&stem, hash), Some(embedded))
+        }
+    };
 
     let static_symbols: HashMap<String, LLVMValueRef> = ir::global_values(m)
         .into_iter()
@@ -126,7 +184,8 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<Outcome, Strin
     add_registration(
         m,
         &Registration {
-            lazy_path: &lazy_path.to_string_lossy(),
+            lazy_path: &lazy_path,
+            embedded: embedded.as_ref(),
             source_path: &source,
             content_hash: hash,
             guids: &guids,
@@ -156,7 +215,7 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<Outcome, Strin
     let checks_asm = link_check_asm(&stubs, &static_symbols);
     ir::append_module_asm(m, &(checks_asm + &replace_with_stubs(m, &stubs)));
     erase_dead_locals(m);
-    log.dump(m, &modules_dir, &stem, "_static")?;
+    log.dump(m, dumps, &stem, "_static")?;
     Ok(Outcome::Outlined)
 }
 
@@ -181,19 +240,15 @@ fn link_check_asm(stubs: &[Lazified], symbols: &link_checks::StaticSymbols) -> S
 /// content) are already there. The keys go first: a lazy file in the store
 /// has its keys.
 fn write_lazy_file(
-    lazy: LLVMModuleRef,
-    keys: &[KeyedFunction],
+    bitcode: Vec<u8>,
+    hash: ContentHash,
+    keys: Vec<u8>,
     modules_dir: &Path,
     stem: &str,
-) -> Result<(PathBuf, ContentHash), String> {
-    let bitcode = ir::write_bitcode(lazy);
-    let hash = content_hash(&bitcode);
+) -> Result<PathBuf, String> {
     let path = modules_dir.join(store::lazy_file_name(stem, hash));
     let keys_path = function_keys::keys_path(&path);
-    for (path, bytes) in [
-        (&keys_path, function_keys::encode(keys).into_bytes()),
-        (&path, bitcode),
-    ] {
+    for (path, bytes) in [(&keys_path, keys), (&path, bitcode)] {
         if path.exists() {
             continue;
         }
@@ -206,7 +261,7 @@ fn write_lazy_file(
             )
         })?;
     }
-    Ok((path, hash))
+    Ok(path)
 }
 
 /// The source path as the user's build sees it, made absolute against the

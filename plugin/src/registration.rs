@@ -1,6 +1,6 @@
 //! The module descriptor and the constructor that registers it.
 //!
-//! The IR layout below must match `autojit_abi::ModuleDescriptor`: eight
+//! The IR layout below must match `autojit_abi::ModuleDescriptor`: twelve
 //! 8-byte fields, no padding.
 
 use crate::ir;
@@ -9,8 +9,16 @@ use llvm_sys::core::*;
 use llvm_sys::prelude::*;
 use llvm_sys::LLVMLinkage;
 
+/// A lazy module the object carries: its lazy file, deflated, and its keys.
+pub struct EmbeddedLazyModule {
+    pub module: Vec<u8>,
+    pub keys: Vec<u8>,
+}
+
 pub struct Registration<'a> {
+    /// The lazy file's path in the store, or its name when embedded.
     pub lazy_path: &'a str,
+    pub embedded: Option<&'a EmbeddedLazyModule>,
     pub source_path: &'a str,
     pub content_hash: ContentHash,
     pub guids: &'a [u64],
@@ -52,6 +60,16 @@ pub fn add_registration(m: LLVMModuleRef, r: &Registration) {
             ir::const_array(entry_ty, &mut entries),
         )
     };
+    let (embedded_module, embedded_keys) = match r.embedded {
+        Some(e) => (
+            ir::add_private_bytes(m, "__llvm_autojit_embedded_module", &e.module),
+            ir::add_private_bytes(m, "__llvm_autojit_embedded_keys", &e.keys),
+        ),
+        None => (null, null),
+    };
+    let embedded_len = |bytes: fn(&EmbeddedLazyModule) -> usize| {
+        ir::const_i64(ctx, r.embedded.map_or(0, bytes) as u64)
+    };
     let descriptor = ir::const_struct(
         ctx,
         &mut [
@@ -63,6 +81,10 @@ pub fn add_registration(m: LLVMModuleRef, r: &Registration) {
             guids,
             ir::const_i64(ctx, r.hidden_symbols.len() as u64),
             symbols,
+            embedded_module,
+            embedded_len(|e| e.module.len()),
+            embedded_keys,
+            embedded_len(|e| e.keys.len()),
         ],
     );
     let descriptor = ir::add_private_constant(m, names::MODULE_DESCRIPTOR, descriptor);

@@ -9,7 +9,7 @@
 use core::ffi::{c_char, c_void, CStr};
 
 /// Bumped whenever the layout below or the meaning of a field changes.
-pub const ABI_VERSION: u64 = 1;
+pub const ABI_VERSION: u64 = 2;
 
 /// A definition the lazy code refers to that the dynamic linker cannot find
 /// by name: hidden or protected symbols and promoted locals.
@@ -33,6 +33,29 @@ pub struct ModuleDescriptor {
     pub guids: *const u64,
     pub num_symbols: u64,
     pub symbols: *const SymbolEntry,
+    /// With `-mllvm -autojit-embed`: the lazy file, deflated, and its keys
+    /// file, constants of the binary (null and 0 otherwise). `lazy_path` is
+    /// then the file's name only, under which the run keeps a copy.
+    pub embedded_module: *const u8,
+    pub embedded_module_len: u64,
+    pub embedded_keys: *const u8,
+    pub embedded_keys_len: u64,
+}
+
+/// Bytes at an address of the process that registered a module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ProgramBytes {
+    pub address: u64,
+    pub len: u64,
+}
+
+/// A lazy module the binary carries (`-mllvm -autojit-embed`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EmbeddedModule {
+    /// The lazy file, deflated.
+    pub module: ProgramBytes,
+    /// Its keys file.
+    pub keys: ProgramBytes,
 }
 
 /// A borrowed view of a descriptor that lives for the whole process (it is a
@@ -84,6 +107,20 @@ impl RegisteredModule {
 
     pub fn guids(&self) -> &'static [u64] {
         slice(self.0.guids, self.0.num_functions)
+    }
+
+    pub fn embedded(&self) -> Option<EmbeddedModule> {
+        let d = self.0;
+        (!d.embedded_module.is_null()).then_some(EmbeddedModule {
+            module: ProgramBytes {
+                address: d.embedded_module as u64,
+                len: d.embedded_module_len,
+            },
+            keys: ProgramBytes {
+                address: d.embedded_keys as u64,
+                len: d.embedded_keys_len,
+            },
+        })
     }
 
     pub fn symbols(&self) -> impl Iterator<Item = (&'static str, usize)> {

@@ -7,7 +7,7 @@
 //! checking the runtime's dependencies does not read libLLVM's symbol table.
 
 use crate::ModuleDescriptor;
-use core::ffi::c_void;
+use core::ffi::{c_char, c_void};
 
 /// The engine library's file name; it sits next to the runtime library.
 pub const LIBRARY: &str = "libautojit-engine.so";
@@ -29,7 +29,9 @@ pub type WantedFn = unsafe extern "C" fn(context: *mut c_void, guid: u64) -> boo
 /// With compiler `compiler` (each is used by one thread at a time; the
 /// library makes them as asked), plans the batch compiled with `root` in
 /// module `module` (the engine's number for the module whose descriptor is
-/// `descriptor`) of at most `limit` functions, asking `wanted` about each. Returns true with
+/// `descriptor`, read from `lazy_path`, NUL-terminated: the descriptor's,
+/// or the copy of a module the program carries) of at most `limit`
+/// functions, asking `wanted` about each. Returns true with
 /// `*result` set to the plan (`autojit_jit::PlannedBatch`), or false with
 /// it set to the `Failure`, encoded as on autojitd's connection
 /// (`autojit_protocol::autojit::encode_failure`).
@@ -37,6 +39,7 @@ pub type PlanFn = unsafe extern "C" fn(
     compiler: usize,
     module: usize,
     descriptor: *const ModuleDescriptor,
+    lazy_path: *const c_char,
     root: u64,
     limit: usize,
     wanted: WantedFn,
@@ -45,12 +48,14 @@ pub type PlanFn = unsafe extern "C" fn(
 ) -> bool;
 
 /// With compiler `compiler`, compiles the `count` functions at `batch` of
-/// module `module`, as planned. Returns true with `*result` set to the compiled batch
+/// module `module` (read from `lazy_path`), as planned. Returns true with
+/// `*result` set to the compiled batch
 /// (`autojit_jit::CompiledBatch`), or false with it set to the `Failure`.
 pub type CompileFn = unsafe extern "C" fn(
     compiler: usize,
     module: usize,
     descriptor: *const ModuleDescriptor,
+    lazy_path: *const c_char,
     batch: *const u64,
     count: usize,
     result: *mut MallocedBytes,

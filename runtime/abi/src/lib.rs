@@ -37,7 +37,9 @@ pub mod stats;
 #[cfg(feature = "std")]
 pub mod store;
 
-pub use descriptor::{ModuleDescriptor, RegisteredModule, SymbolEntry, ABI_VERSION};
+pub use descriptor::{
+    EmbeddedModule, ModuleDescriptor, ProgramBytes, RegisteredModule, SymbolEntry, ABI_VERSION,
+};
 pub use failure::{Failure, FailureKind};
 #[cfg(feature = "std")]
 pub use guid::{content_hash, function_guid, ContentHash};

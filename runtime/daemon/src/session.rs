@@ -449,6 +449,8 @@ impl Session {
             engine.register(Registration {
                 abi_version: ABI_VERSION,
                 lazy_path: m.lazy_path,
+                // Read from the descriptor when needed (`embedded.rs`).
+                embedded: None,
                 source_path: m.source_path,
                 content_hash: ContentHash::from_halves(m.content_hash),
                 guids: m.guids,

@@ -72,6 +72,10 @@ fn descriptor(guid: u64) -> *const ModuleDescriptor {
         guids: guids.as_ptr(),
         num_symbols: 0,
         symbols: core::ptr::null(),
+        embedded_module: core::ptr::null(),
+        embedded_module_len: 0,
+        embedded_keys: core::ptr::null(),
+        embedded_keys_len: 0,
     }))
 }
 

@@ -9,7 +9,7 @@ use autojit_compiler::LazyModuleCompiler;
 use autojit_jit::{BatchCompiler, Error, ErrorKind, ModuleId, Registration};
 use autojit_protocol::{autojit::encode_failure, Writer};
 use std::collections::HashMap;
-use std::ffi::{c_char, c_void};
+use std::ffi::{c_char, c_void, CStr};
 use std::sync::{Arc, Mutex, Once};
 
 const PREFIX: &str = "[autojit-runtime]";
@@ -56,11 +56,13 @@ extern "C" fn llvm_fatal_error(reason: *const c_char) {
 ///
 /// # Safety
 /// `descriptor` must be a plugin-emitted descriptor the runtime registered
-/// as module `id`; `result` must be valid to write.
+/// as module `id`, `lazy_path` a NUL-terminated string; `result` must be
+/// valid to write.
 unsafe fn serve(
     index: usize,
     id: ModuleId,
     descriptor: *const ModuleDescriptor,
+    lazy_path: *const c_char,
     guid: u64,
     result: *mut MallocedBytes,
     call: impl FnOnce(&mut LazyModuleCompiler, &Registration) -> Result<Writer, Error>,
@@ -72,8 +74,16 @@ unsafe fn serve(
         std::collections::hash_map::Entry::Occupied(m) => Ok(m.into_mut()),
         // SAFETY: the caller passes a registered, plugin-emitted descriptor.
         std::collections::hash_map::Entry::Vacant(v) => {
+            // SAFETY: the caller passes a NUL-terminated string.
+            let lazy_path = unsafe { CStr::from_ptr(lazy_path) }.to_string_lossy();
             unsafe { RegisteredModule::from_raw(descriptor) }
-                .map(|m| v.insert(m.into()))
+                .map(|m| {
+                    v.insert(Registration {
+                        lazy_path: lazy_path.into_owned(),
+                        embedded: None,
+                        ..m.into()
+                    })
+                })
                 .ok_or_else(|| Error::new(guid, ErrorKind::UnknownFunction))
         }
     }
@@ -103,6 +113,7 @@ pub unsafe extern "C" fn autojit_engine_plan(
     compiler: usize,
     module: usize,
     descriptor: *const ModuleDescriptor,
+    lazy_path: *const c_char,
     root: u64,
     limit: usize,
     wanted: WantedFn,
@@ -115,6 +126,7 @@ pub unsafe extern "C" fn autojit_engine_plan(
             compiler,
             module,
             descriptor,
+            lazy_path,
             root,
             result,
             |compiler, registration| {
@@ -138,6 +150,7 @@ pub unsafe extern "C" fn autojit_engine_compile(
     compiler: usize,
     module: usize,
     descriptor: *const ModuleDescriptor,
+    lazy_path: *const c_char,
     batch: *const u64,
     count: usize,
     result: *mut MallocedBytes,
@@ -150,6 +163,7 @@ pub unsafe extern "C" fn autojit_engine_compile(
             compiler,
             module,
             descriptor,
+            lazy_path,
             batch[0],
             result,
             |compiler, registration| {

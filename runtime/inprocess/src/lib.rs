@@ -98,6 +98,16 @@ impl EngineLibrary {
     }
 }
 
+/// Where the engine library reads the module from, for function `guid`.
+fn lazy_path(module: &Registration, guid: u64) -> Result<CString, Error> {
+    CString::new(module.lazy_path.as_str()).map_err(|_| {
+        module.failure(
+            guid,
+            ErrorKind::LazyFileUnreadable("its path holds a NUL byte".into()),
+        )
+    })
+}
+
 /// The descriptor of a module of this process.
 fn descriptor(module: &Registration) -> *const autojit_abi::ModuleDescriptor {
     match module.scope {
@@ -154,6 +164,7 @@ impl BatchCompiler for EngineLibrary {
             wanted(guid)
         }
         let plan = self.functions(module, root)?.plan;
+        let lazy_path = lazy_path(module, root)?;
         let mut result = no_result();
         let mut wanted = wanted;
         // SAFETY: the engine's plan with a descriptor this process
@@ -164,6 +175,7 @@ impl BatchCompiler for EngineLibrary {
                 self.index,
                 id,
                 descriptor(module),
+                lazy_path.as_ptr(),
                 root,
                 limit,
                 ask,
@@ -181,6 +193,7 @@ impl BatchCompiler for EngineLibrary {
         batch: &[u64],
     ) -> Result<CompiledBatch, Error> {
         let compile = self.functions(module, batch[0])?.compile;
+        let lazy_path = lazy_path(module, batch[0])?;
         let mut result = no_result();
         // SAFETY: as for plan; `batch` holds `batch.len()` GUIDs.
         let ok = unsafe {
@@ -188,6 +201,7 @@ impl BatchCompiler for EngineLibrary {
                 self.index,
                 id,
                 descriptor(module),
+                lazy_path.as_ptr(),
                 batch.as_ptr(),
                 batch.len(),
                 &mut result,

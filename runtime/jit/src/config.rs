@@ -27,6 +27,10 @@ pub struct EngineConfig {
     /// run time `AUTOJIT_CACHE_DIR` picks only this: the lazy modules are
     /// where the build put them, named in each program.
     pub object_cache_root: Result<PathBuf, String>,
+    /// Where lazy modules a binary carries are copied on first need: the
+    /// store root's `modules/`, else (no HOME, as in some containers) a
+    /// private directory under the temporary one.
+    pub embedded_copies_root: PathBuf,
     /// With `AUTOJIT_PERF`: the variables the jitdump's place depends on
     /// (`env::jitdump_path`), `JITDUMPDIR` made absolute against the
     /// program's working directory.
@@ -51,8 +55,14 @@ impl EngineConfig {
             }
             jitdump_vars
         });
+        let embedded_copies_root = store::store_root(environment).unwrap_or_else(|_| {
+            // SAFETY: getuid cannot fail.
+            let uid = unsafe { libc::getuid() };
+            std::env::temp_dir().join(format!("autojit-{uid}"))
+        });
         EngineConfig {
             perf,
+            embedded_copies_root,
             debug: environment.flag(env::DEBUG),
             batch_limit: environment
                 .var(env::BATCH)

@@ -11,7 +11,8 @@ use crate::config::EngineConfig;
 use crate::error::{Error, ErrorKind};
 use crate::link::{LinkError, Linker, LoaderLinker};
 use crate::object_cache::{CachedBatch, Member, ObjectCache};
-use crate::perf::{PerfOutput, Program};
+use crate::perf::PerfOutput;
+use crate::program::Program;
 use crate::registry::{ModuleId, Registration, Registry};
 use autojit_abi::env::Environment;
 use autojit_abi::fast_map::{FastMap, FastSet};
@@ -29,6 +30,7 @@ pub struct Engine {
     log_prefix: &'static str,
     /// The settings of the program served.
     config: EngineConfig,
+    program: Program,
     /// What perf reads about linked code, with AUTOJIT_PERF.
     perf: Option<PerfOutput>,
     state: Mutex<State>,
@@ -166,6 +168,7 @@ impl Engine {
                 .perf
                 .clone()
                 .map(|jitdump_vars| PerfOutput::new(program, jitdump_vars)),
+            program,
             state: Mutex::new(State {
                 registry: Registry::default(),
                 compilers: Compilers::new(compilers, config.compile_threads),
@@ -207,10 +210,23 @@ impl Engine {
         if let Some(&address) = known {
             return Ok(address);
         }
-        let (id, module) = state
+        let (id, mut module) = state
             .registry
             .find(guid)
             .ok_or_else(|| Error::new(guid, ErrorKind::UnknownFunction))?;
+        let carried = crate::embedded::carried(&module, self.program)
+            .map_err(|kind| module.failure(guid, kind))?;
+        if let Some(embedded) = carried {
+            let path = crate::embedded::copy_out(
+                &module,
+                embedded,
+                self.program,
+                &self.config.embedded_copies_root,
+            )
+            .map_err(|kind| module.failure(guid, kind))?;
+            self.log(|| format!("copied the lazy module the program carries to {path}"));
+            module = state.registry.copied_out(id, path);
+        }
         if state.backend.is_none() {
             let remote_linker = state.remote_linker.take();
             state.backend = Some(self.start_backend(remote_linker));

@@ -7,11 +7,13 @@
 mod compiler;
 mod config;
 mod elf_symbols;
+mod embedded;
 mod engine;
 mod error;
 mod link;
 mod object_cache;
 mod perf;
+mod program;
 mod program_symbols;
 mod registry;
 

@@ -8,15 +8,19 @@
 
 use crate::error::{Error, ErrorKind};
 use autojit_abi::fast_map::{FastMap, FastSet};
-use autojit_abi::{ContentHash, RegisteredModule};
+use autojit_abi::{ContentHash, EmbeddedModule, RegisteredModule};
 use std::sync::Arc;
 
 /// One lazy module, as its descriptor describes it, wherever the program
 /// that registered it runs.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Registration {
     pub abi_version: u64,
+    /// The lazy file's path; for a module the binary carries, its name
+    /// until the engine copies it out (`embedded.rs`).
     pub lazy_path: String,
+    /// Where the binary carries the module (`-mllvm -autojit-embed`).
+    pub embedded: Option<EmbeddedModule>,
     pub source_path: String,
     pub content_hash: ContentHash,
     pub guids: Vec<u64>,
@@ -66,6 +70,7 @@ impl From<RegisteredModule> for Registration {
         Registration {
             abi_version: m.abi_version(),
             lazy_path: m.lazy_path().to_string(),
+            embedded: m.embedded(),
             source_path: m.source_path().to_string(),
             content_hash: m.content_hash(),
             guids: m.guids().to_vec(),
@@ -111,6 +116,17 @@ impl Registry {
         for module in self.unread.drain(..) {
             self.modules.push(Arc::new(module.into()));
         }
+    }
+
+    /// Module `id`, now read from its copy at `lazy_path`.
+    pub fn copied_out(&mut self, id: ModuleId, lazy_path: String) -> Arc<Registration> {
+        let copied = Arc::new(Registration {
+            lazy_path,
+            embedded: None,
+            ..(*self.modules[id]).clone()
+        });
+        self.modules[id] = Arc::clone(&copied);
+        copied
     }
 
     /// The module that defines `guid`. A link-once function is defined by

@@ -65,7 +65,7 @@ pub fn section_bases(functions: &[LinkedFunction<'_>]) -> HashMap<SectionIndex, 
 /// the bytes JITLink relocated there, which the object does not have (its
 /// calls and data references are still unresolved there).
 pub fn running_code(function: &LinkedFunction<'_>, pid: u32) -> std::io::Result<Vec<u8>> {
-    read_memory(pid, function.address, function.size)
+    crate::program::read_memory(pid, function.address, function.size)
 }
 
 /// The code of `function` in the object, before relocation: the same
@@ -83,24 +83,4 @@ pub fn object_code(function: &LinkedFunction<'_>, object: &ElfObject<'_>) -> Vec
         })
         .unwrap_or_default()
         .to_vec()
-}
-
-fn read_memory(pid: u32, address: u64, size: u64) -> std::io::Result<Vec<u8>> {
-    let mut bytes = vec![0u8; size as usize];
-    let local = libc::iovec {
-        iov_base: bytes.as_mut_ptr().cast(),
-        iov_len: bytes.len(),
-    };
-    let remote = libc::iovec {
-        iov_base: address as *mut libc::c_void,
-        iov_len: bytes.len(),
-    };
-    // SAFETY: `local` covers `bytes`, which lives across the call; the
-    // kernel checks the remote range and our right to read it.
-    let read = unsafe { libc::process_vm_readv(pid as libc::pid_t, &local, 1, &remote, 1, 0) };
-    match read {
-        n if n < 0 => Err(std::io::Error::last_os_error()),
-        n if n as usize != bytes.len() => Err(std::io::Error::other("short read")),
-        _ => Ok(bytes),
-    }
 }

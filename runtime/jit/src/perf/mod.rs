@@ -15,6 +15,7 @@ mod lines;
 mod map;
 
 use crate::object_cache::Member;
+use crate::program::Program;
 use autojit_abi::env;
 use autojit_abi::store;
 use functions::{ElfObject, LinkedFunction};
@@ -23,34 +24,6 @@ use map::PerfMap;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
-
-/// Whose code an engine links.
-pub enum Program {
-    /// The engine's own process (in-process), whose pid changes in a
-    /// forked child.
-    ThisProcess,
-    /// The program of a remote session: process `pid`, if known.
-    Remote(Option<u32>),
-}
-
-impl Program {
-    fn pid(&self) -> Option<u32> {
-        match self {
-            Program::ThisProcess => Some(std::process::id()),
-            Program::Remote(pid) => *pid,
-        }
-    }
-
-    /// The thread a code load is credited to: the one linking in-process;
-    /// autojitd does not know the program's, so its main thread.
-    fn tid(&self, pid: u32) -> u32 {
-        match self {
-            // SAFETY: gettid has no preconditions and cannot fail.
-            Program::ThisProcess => (unsafe { libc::gettid() }) as u32,
-            Program::Remote(_) => pid,
-        }
-    }
-}
 
 pub struct PerfOutput {
     program: Program,

@@ -22,12 +22,16 @@ struct descriptor {
   const uint64_t *guids;
   uint64_t num_symbols;
   const void *symbols;
+  const uint8_t *embedded_module;
+  uint64_t embedded_module_len;
+  const uint8_t *embedded_keys;
+  uint64_t embedded_keys_len;
 };
 void __llvm_autojit_register(const struct descriptor *module);
 void *__llvm_autojit_materialize(uint64_t guid, const void *function);
 
 static const uint64_t guids[] = {0x1234};
-static const struct descriptor future = {99, "/nonexistent/future.bc", "future.c", {0, 0}, 1, guids, 0, 0};
+static const struct descriptor future = {99, "/nonexistent/future.bc", "future.c", {0, 0}, 1, guids, 0, 0, 0, 0, 0, 0};
 
 int main(int argc, char **argv) {
   (void)argc;
@@ -40,5 +44,5 @@ int main(int argc, char **argv) {
   return 0;
 }
 
-// ABI: [[RT]] lazy module /nonexistent/future.bc was built for runtime ABI 99, this runtime speaks 1; rebuild future.c and relink the program with the matching plugin
+// ABI: [[RT]] lazy module /nonexistent/future.bc was built for runtime ABI 99, this runtime speaks 2; rebuild future.c and relink the program with the matching plugin
 // NULL: [[RT]] __llvm_autojit_register called with a null module descriptor; rebuild the program

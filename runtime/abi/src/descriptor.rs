@@ -109,9 +109,11 @@ impl RegisteredModule {
         slice(self.0.guids, self.0.num_functions)
     }
 
+    /// Where the binary carries the module; nothing for a descriptor of
+    /// another ABI, which may not have the fields.
     pub fn embedded(&self) -> Option<EmbeddedModule> {
         let d = self.0;
-        (!d.embedded_module.is_null()).then_some(EmbeddedModule {
+        (d.abi_version == ABI_VERSION && !d.embedded_module.is_null()).then_some(EmbeddedModule {
             module: ProgramBytes {
                 address: d.embedded_module as u64,
                 len: d.embedded_module_len,

@@ -23,6 +23,17 @@
 // COV: {{^ +[0-9]+\| +3\|}}int twice_sum(int a, int b)
 // COV: {{^ +[0-9]+\| +0\|}}int never_called(int a)
 
+// The same at -O2, where the counters are placed before the optimizer runs.
+// RUN: %clang -O2 -fprofile-instr-generate -fcoverage-mapping %s -o %t/regular/cov2
+// RUN: %clang -O2 -fprofile-instr-generate -fcoverage-mapping %autojit %s -o %t/autojit/cov2 %rt
+// RUN: env LLVM_PROFILE_FILE=%t/regular/cov2.profraw %t/regular/cov2
+// RUN: env LLVM_PROFILE_FILE=%t/autojit/cov2.profraw %t/autojit/cov2
+// RUN: llvm-profdata merge %t/regular/cov2.profraw -o %t/regular/cov2.profdata
+// RUN: llvm-profdata merge %t/autojit/cov2.profraw -o %t/autojit/cov2.profdata
+// RUN: llvm-cov show %t/regular/cov2 -instr-profile=%t/regular/cov2.profdata %s > %t/regular/cov2.txt
+// RUN: llvm-cov show %t/autojit/cov2 -instr-profile=%t/autojit/cov2.profdata %s > %t/autojit/cov2.txt
+// RUN: diff %t/regular/cov2.txt %t/autojit/cov2.txt
+
 // gcov.
 // RUN: cd %t/regular && %clang -O0 --coverage %s -o gcov-test && ./gcov-test && llvm-cov gcov gcov-test-coverage.gcda > /dev/null
 // RUN: cd %t/autojit && env AUTOJIT_DEBUG=1 %clang -O0 --coverage %autojit %s -o gcov-test %rt 2>&1 | FileCheck %s --check-prefix=LAZIFIED -DFILE=%s

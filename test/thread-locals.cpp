@@ -13,13 +13,14 @@
 // RUN: %t/tls2 > %t/tls2.txt
 // RUN: diff %t/regular.txt %t/tls2.txt
 // RUN: FileCheck %s --input-file %t/tls2.txt
+// PLUGIN: lazified _Z13thread_numberv
 // PLUGIN: lazified _Z4workv
 // PLUGIN: lazified _ZTW7tracker
 // CHECK: constructed 1
-// CHECK: thread: 3
+// CHECK: thread: 3 number 1
 // CHECK: destroyed
 // CHECK: constructed 2
-// CHECK: main: 3
+// CHECK: main: 3 number 2
 // CHECK: destroyed
 
 #include <cstdio>
@@ -37,6 +38,13 @@ struct Tracker {
 
 thread_local Tracker tracker;
 
+// A static local: clang reads and writes its guard without the intrinsic.
+static int numbers;
+int thread_number() {
+  static thread_local int number = ++numbers;
+  return number;
+}
+
 int work() {
   for (int i = 0; i < 3; i++)
     tracker.uses++;
@@ -44,9 +52,9 @@ int work() {
 }
 
 int main() {
-  std::thread t([] { std::printf("thread: %d\n", work()); });
+  std::thread t([] { std::printf("thread: %d number %d\n", work(), thread_number()); });
   t.join();
-  std::printf("main: %d\n", work());
+  std::printf("main: %d number %d\n", work(), thread_number());
   std::fflush(stdout);
   return 0;
 }

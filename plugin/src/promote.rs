@@ -73,7 +73,13 @@ fn promote(gv: LLVMValueRef, module_id: u64) -> Promotion {
     } else {
         &old_name
     };
-    let new_name = autojit_abi::names::promoted_name(base, module_id);
+    // A member of a link-once group (the profile data of an inline
+    // function, say) is named after its group: the linker keeps one file's
+    // group, whose members every file's references must find.
+    let id = ir::comdat_name(gv).map_or(module_id, |group| {
+        autojit_abi::function_guid("", &group, true)
+    });
+    let new_name = autojit_abi::names::promoted_name(base, id);
     ir::set_name(gv, &new_name);
     ir::set_linkage(gv, LLVMLinkage::LLVMExternalLinkage);
     ir::set_visibility(gv, LLVMVisibility::LLVMHiddenVisibility);

@@ -8,7 +8,9 @@
 //! variable of a shared library is its library's. In the lazy module each
 //! `llvm.threadlocal.address` of a variable becomes a call to its accessor,
 //! which, like the intrinsic, reads no memory, so the optimizer may hoist it
-//! out of loops.
+//! out of loops; so does each instruction that uses the variable itself
+//! (clang loads and stores the guard of a `thread_local` static local
+//! directly).
 
 use crate::ir;
 use llvm_sys::comdat::{LLVMGetOrInsertComdat, LLVMSetComdat};
@@ -25,6 +27,14 @@ fn is_thread_local(g: LLVMValueRef) -> bool {
     unsafe { LLVMIsThreadLocal(g) != 0 }
 }
 
+/// Whether the instruction `user` may use a variable through an accessor's
+/// result computed right before it: any but a phi, whose value would have
+/// to come from a predecessor.
+fn may_use_accessor(user: LLVMValueRef) -> bool {
+    // SAFETY: `user` is a live value.
+    unsafe { !LLVMIsAInstruction(user).is_null() && LLVMIsAPHINode(user).is_null() }
+}
+
 /// Whether `user` is a call of `llvm.threadlocal.address`.
 fn is_address_call(user: LLVMValueRef) -> bool {
     // SAFETY: `user` is a live value; the callee is read only from calls.
@@ -37,16 +47,16 @@ fn is_address_call(user: LLVMValueRef) -> bool {
     }
 }
 
-/// Functions that use a thread-local variable other than through
-/// `llvm.threadlocal.address` (in a constant expression, say): lazy code
-/// could not reach it through an accessor, so they keep their bodies in
-/// the program.
+/// Functions that use a thread-local variable where an accessor's result
+/// cannot stand in (a constant expression, a phi): they keep their bodies
+/// in the program.
 pub fn pinned_users(m: LLVMModuleRef) -> HashSet<LLVMValueRef> {
     let mut pinned = HashSet::new();
     for g in ir::globals(m).into_iter().filter(|&g| is_thread_local(g)) {
-        let mut pending = ir::users(g);
-        while let Some(user) = pending.pop() {
-            if is_address_call(user) {
+        // (user, whether it uses the variable inside a constant expression)
+        let mut pending: Vec<_> = ir::users(g).into_iter().map(|u| (u, false)).collect();
+        while let Some((user, in_constant)) = pending.pop() {
+            if !in_constant && may_use_accessor(user) {
                 continue;
             }
             match ir::instruction_function(user) {
@@ -56,7 +66,7 @@ pub fn pinned_users(m: LLVMModuleRef) -> HashSet<LLVMValueRef> {
                 // A constant expression: whoever uses it uses the variable.
                 // SAFETY: `user` is a live value.
                 None if unsafe { !LLVMIsAConstantExpr(user).is_null() } => {
-                    pending.extend(ir::users(user))
+                    pending.extend(ir::users(user).into_iter().map(|u| (u, true)))
                 }
                 None => {}
             }
@@ -74,11 +84,11 @@ pub fn reach_through_accessors(lazy: LLVMModuleRef, m: LLVMModuleRef) -> usize {
         .into_iter()
         .filter(|&g| is_thread_local(g))
     {
-        let calls: Vec<LLVMValueRef> = ir::users(var)
+        let users: Vec<LLVMValueRef> = ir::users(var)
             .into_iter()
-            .filter(|&u| is_address_call(u))
+            .filter(|&u| may_use_accessor(u))
             .collect();
-        if calls.is_empty() {
+        if users.is_empty() {
             continue;
         }
         let name = format!("{ACCESSOR_PREFIX}{}", ir::name(var));
@@ -88,17 +98,27 @@ pub fn reach_through_accessors(lazy: LLVMModuleRef, m: LLVMModuleRef) -> usize {
         define_accessor(m, &name, static_var);
         let accessor = declare_accessor(lazy, &name);
         let ctx = ir::context(lazy);
-        // SAFETY: every handle is live in `lazy`; each call is replaced by
-        // the accessor's call, built right before it, then erased.
+        // SAFETY: every handle is live in `lazy`; the accessor's call is
+        // built right before each user, which then uses its result: an
+        // address call is replaced and erased, another instruction gets the
+        // result in place of each operand that is the variable.
         unsafe {
             let ty = accessor_type(ctx);
             let builder = LLVMCreateBuilderInContext(ctx);
-            for call in calls {
-                LLVMPositionBuilderBefore(builder, call);
+            for user in users {
+                LLVMPositionBuilderBefore(builder, user);
                 let address =
                     LLVMBuildCall2(builder, ty, accessor, std::ptr::null_mut(), 0, c"".as_ptr());
-                ir::replace_all_uses(call, address);
-                LLVMInstructionEraseFromParent(call);
+                if is_address_call(user) {
+                    ir::replace_all_uses(user, address);
+                    LLVMInstructionEraseFromParent(user);
+                    continue;
+                }
+                for i in 0..LLVMGetNumOperands(user) as u32 {
+                    if LLVMGetOperand(user, i) == var {
+                        LLVMSetOperand(user, i, address);
+                    }
+                }
             }
             LLVMDisposeBuilder(builder);
         }

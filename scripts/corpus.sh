@@ -7,7 +7,8 @@
 #                     [--only=NAME[,NAME...]] [--work-dir=DIR] [--jobs=N]
 #                     [--timeout=SECONDS] [--instrument=address|coverage]
 #
-# Programs (bench/corpus/NAME.sh): lua, sqlite, pugixml, zlib, tinyxml2, gzip.
+# Programs (bench/corpus/NAME.sh): lua, sqlite, pugixml, zlib, tinyxml2, gzip,
+# spdlog.
 # For each program and -O level (-O0 -g, -O2 -g): a regular build; an
 # autojit build (the plugin) linked with the in-process runtime; the same
 # objects relinked with the static stub (remote mode: each run spawns its own
@@ -31,7 +32,7 @@ export AUTOJIT_LIB_DIR=${AUTOJIT_LIB_DIR:-$root/build/lib}
 source "$root/bench/common.sh"
 export corpus_dir=$root/bench/corpus
 
-all_programs=(lua sqlite pugixml zlib tinyxml2 gzip)
+all_programs=(lua sqlite pugixml zlib tinyxml2 gzip spdlog)
 # --quick: program:opt:modes (i: in-process, r: remote), sized for a CI tier
 # of a few minutes on 2 cores. pugixml's cold runs alone take a minute.
 quick_set=(lua:0:ir lua:2:ir zlib:0:ir zlib:2:i tinyxml2:0:ir tinyxml2:2:ir sqlite:0:i pugixml:2:i gzip:0:ir)

@@ -9,7 +9,7 @@ use crate::log::DebugLog;
 use crate::registration::{add_registration, EmbeddedLazyModule, Registration};
 use crate::select::{check_module, chosen_functions, waits_for_coverage};
 use autojit_abi::function_keys;
-use autojit_abi::{arch, content_hash, function_guid, store, ContentHash};
+use autojit_abi::{arch, content_hash, function_guid, store};
 use llvm_sys::prelude::*;
 use llvm_sys::LLVMVisibility;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -131,7 +131,14 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<Outcome, Strin
     let keys = function_keys::encode(&keys).into_bytes();
     let (lazy_path, embedded) = match &destination {
         Destination::Store(dir) => {
-            let path = write_lazy_file(bitcode, hash, keys, dir, &stem)?;
+            let name = store::lazy_file_name(&stem, hash);
+            let path = store::write_lazy_files(dir, &name, &keys, &bitcode).map_err(|(file, e)| {
+                format!(
+                    "cannot write lazy module {}: {e}; check that the directory is writable or set {}",
+                    file.display(),
+                    autojit_abi::env::CACHE_DIR
+                )
+            })?;
             log.line(|| format!("wrote lazy module {}", path.display()));
             (path.to_string_lossy().into_owned(), None)
         }
@@ -233,35 +240,6 @@ fn link_check_asm(stubs: &[Lazified], symbols: &link_checks::StaticSymbols) -> S
     }
     let shared: Vec<&str> = shared.into_iter().collect();
     link_checks::symbol_directives(symbols, &all) + &arch::module_link_check_asm(&shared)
-}
-
-/// Writes the lazy module's bitcode into the store under its content hash,
-/// with its functions' keys beside it, unless files of those names (so that
-/// content) are already there. The keys go first: a lazy file in the store
-/// has its keys.
-fn write_lazy_file(
-    bitcode: Vec<u8>,
-    hash: ContentHash,
-    keys: Vec<u8>,
-    modules_dir: &Path,
-    stem: &str,
-) -> Result<PathBuf, String> {
-    let path = modules_dir.join(store::lazy_file_name(stem, hash));
-    let keys_path = function_keys::keys_path(&path);
-    for (path, bytes) in [(&keys_path, keys), (&path, bitcode)] {
-        if path.exists() {
-            continue;
-        }
-        let name = path.file_name().expect("a file name").to_string_lossy();
-        store::write_atomically(modules_dir, &name, &bytes).map_err(|e| {
-            format!(
-                "cannot write lazy module {}: {e}; check that the directory is writable or set {}",
-                path.display(),
-                autojit_abi::env::CACHE_DIR
-            )
-        })?;
-    }
-    Ok(path)
 }
 
 /// The source path as the user's build sees it, made absolute against the

@@ -119,6 +119,28 @@ pub fn hash_in_lazy_file_name(path: &Path) -> Option<ContentHash> {
     ContentHash::from_hex(hex)
 }
 
+/// Writes a lazy module, `name` as `lazy_file_name` makes it, and its keys
+/// into `modules_dir`, each unless a file of its name (so that content) is
+/// there. The keys go first: a lazy file in the store has its keys. On
+/// failure, the file that could not be written.
+pub fn write_lazy_files(
+    modules_dir: &Path,
+    name: &str,
+    keys: &[u8],
+    bitcode: &[u8],
+) -> Result<PathBuf, (PathBuf, io::Error)> {
+    let path = modules_dir.join(name);
+    let keys_path = crate::function_keys::keys_path(&path);
+    for (file, bytes) in [(&keys_path, keys), (&path, bitcode)] {
+        if file.exists() {
+            continue;
+        }
+        let file_name = file.file_name().expect("a file name").to_string_lossy();
+        write_atomically(modules_dir, &file_name, bytes).map_err(|e| (file.clone(), e))?;
+    }
+    Ok(path)
+}
+
 /// Writes `bytes` to `dir/name` so that readers only ever see no file or the
 /// whole file: write a unique temporary in the same directory, then rename.
 pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf> {

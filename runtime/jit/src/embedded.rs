@@ -77,8 +77,7 @@ pub fn copy_out(
         ))
     })?;
     let path = dir.join(name);
-    let keys_path = function_keys::keys_path(&path);
-    if path.exists() && keys_path.exists() {
+    if path.exists() && function_keys::keys_path(&path).exists() {
         return Ok(path.to_string_lossy().into_owned());
     }
     let pid = program
@@ -99,11 +98,7 @@ pub fn copy_out(
     if content_hash(&bitcode) != module.content_hash {
         return Err(ErrorKind::LazyFileModified);
     }
-    // The keys first: a lazy file in the store has its keys.
-    for (file, bytes) in [(&keys_path, keys), (&path, bitcode)] {
-        let file_name = file.file_name().expect("a file name").to_string_lossy();
-        store::write_atomically(&dir, &file_name, &bytes)
-            .map_err(|e| unreadable(format!("its copy {}: {e}", file.display())))?;
-    }
-    Ok(path.to_string_lossy().into_owned())
+    store::write_lazy_files(&dir, &module.lazy_path, &keys, &bitcode)
+        .map(|path| path.to_string_lossy().into_owned())
+        .map_err(|(file, e)| unreadable(format!("its copy {}: {e}", file.display())))
 }

@@ -61,6 +61,11 @@ else:
     rt = "-L{0} -lautojit_static-x86_64 -rdynamic -pthread".format(lib)
     rt_prefix, engine_prefix = "[autojit-stub]", "[autojitd]"
     config.environment["AUTOJIT_DAEMON_PATH"] = os.path.join(config.autojit_bin_dir, "autojitd")
+# A build of autojit made with AUTOJIT_SANITIZE=address: programs carry the
+# sanitizer's runtime its libraries and stub call into.
+if config.autojit_sanitize:
+    rt += " -fsanitize=" + config.autojit_sanitize
+    config.available_features.add("sanitized-autojit")
 config.substitutions.append(("%rtprefix", "'%s'" % rt_prefix))
 config.substitutions.append(("%engineprefix", "'%s'" % engine_prefix))
 config.substitutions.append(("%rt", rt))

@@ -29,6 +29,27 @@ set(AUTOJIT_CARGO_ENV
   "LLVM_SYS_191_PREFIX=${AUTOJIT_LLVM_PREFIX}"
   "CARGO_TARGET_DIR=${AUTOJIT_CARGO_TARGET_DIR}")
 
+# AUTOJIT_SANITIZE=address builds what runs in or for a program (runtimes,
+# engine, stub, daemon) with AddressSanitizer, to test autojit itself; the
+# plugin stays as it is, since clang, which loads it, is not sanitized.
+# Rust's sanitizers are unstable options: this test build lets the stable
+# compiler take them (RUSTC_BOOTSTRAP), in a cargo target directory of its
+# own. ThreadSanitizer would need Rust's standard library rebuilt with it
+# (-Zbuild-std and the rust-src component), or reports every lock in it.
+set(AUTOJIT_SANITIZE "" CACHE STRING "address: build the runtimes, engine, stub and daemon with AddressSanitizer (testing autojit itself)")
+set(AUTOJIT_SANITIZED_CARGO_ENV "")
+set(AUTOJIT_SANITIZED_RUSTFLAGS "")
+if(AUTOJIT_SANITIZE STREQUAL "address")
+  set(AUTOJIT_SANITIZED_CARGO_ENV
+    "RUSTC_BOOTSTRAP=1" "CFLAGS=-fsanitize=address" "CXXFLAGS=-fsanitize=address"
+    "CARGO_TARGET_DIR=${CMAKE_BINARY_DIR}/cargo-address")
+  set(AUTOJIT_SANITIZED_RUSTFLAGS "-Zsanitizer=address")
+elseif(AUTOJIT_SANITIZE)
+  message(FATAL_ERROR "AUTOJIT_SANITIZE=${AUTOJIT_SANITIZE} is not supported: use address, or leave it empty. "
+                      "(thread would need Rust's standard library built with ThreadSanitizer, "
+                      "which needs the rust-src component and -Zbuild-std.)")
+endif()
+
 # autojit_cargo_artifact(<target> PACKAGE <cargo package> ARTIFACT <file name
 #   cargo produces> OUTPUT <path in the build tree> [PROFILE <cargo profile>]
 #   [RUSTFLAGS <flags>] [OBJCOPY_ARGS <argument>...] [EXPORTS <symbol>...])
@@ -38,14 +59,22 @@ set(AUTOJIT_CARGO_ENV
 # the workspace that overrides the one the build type picks (the static stub
 # is always built small); RUSTFLAGS are added for that build (use them only
 # with a PROFILE of their own, so other builds keep their cache);
+# SANITIZED builds it with AUTOJIT_SANITIZE's sanitizer, if one is set.
 # OBJCOPY_ARGS, if any, are applied to the copy with objcopy. EXPORTS seals a
 # static library: its members are linked into one relocatable object (what
 # no export reaches is dropped) whose only global definitions are EXPORTS,
 # so nothing else it carries (Rust's compiler_builtins defines floor, sqrt,
 # cbrt, ...) can stand in for a program's own libraries at link time.
 function(autojit_cargo_artifact target)
-  cmake_parse_arguments(ARG "" "PACKAGE;ARTIFACT;OUTPUT;PROFILE;RUSTFLAGS" "OBJCOPY_ARGS;EXPORTS" ${ARGN})
+  cmake_parse_arguments(ARG "SANITIZED" "PACKAGE;ARTIFACT;OUTPUT;PROFILE;RUSTFLAGS" "OBJCOPY_ARGS;EXPORTS" ${ARGN})
   set(env ${AUTOJIT_CARGO_ENV})
+  set(target_dir "${AUTOJIT_CARGO_TARGET_DIR}")
+  if(ARG_SANITIZED AND AUTOJIT_SANITIZE)
+    # Later settings of a variable win in `cmake -E env`.
+    list(APPEND env ${AUTOJIT_SANITIZED_CARGO_ENV})
+    set(target_dir "${CMAKE_BINARY_DIR}/cargo-${AUTOJIT_SANITIZE}")
+    string(STRIP "${AUTOJIT_SANITIZED_RUSTFLAGS} ${ARG_RUSTFLAGS}" ARG_RUSTFLAGS)
+  endif()
   if(ARG_RUSTFLAGS)
     list(APPEND env "RUSTFLAGS=${ARG_RUSTFLAGS}")
   endif()
@@ -77,7 +106,7 @@ function(autojit_cargo_artifact target)
     set(profile_args ${AUTOJIT_CARGO_PROFILE_ARGS})
     set(profile_dir ${AUTOJIT_CARGO_PROFILE_DIR})
   endif()
-  set(built "${AUTOJIT_CARGO_TARGET_DIR}/${profile_dir}/${ARG_ARTIFACT}")
+  set(built "${target_dir}/${profile_dir}/${ARG_ARTIFACT}")
   add_custom_command(
     OUTPUT "${ARG_OUTPUT}"
     COMMAND ${CMAKE_COMMAND} -E env ${env}

@@ -2,6 +2,8 @@
 // coverage passes placed their counters, which stay in the program, so
 // llvm-cov, gcov and the -O0 profile show what the regular build shows,
 // zero for functions that never ran.
+// With AUTOJIT_SANITIZE: the runtime flags put AddressSanitizer into the compile of the gcov program.
+// UNSUPPORTED: sanitized-autojit
 // RUN: rm -rf %t && mkdir -p %t/regular %t/autojit
 // RUN: export AUTOJIT_CACHE_DIR=%t/store
 
@@ -52,9 +54,27 @@
 // RUN: llvm-profdata show --all-functions --counts %t/regular/pgo.profdata > %t/regular/pgo.txt
 // RUN: llvm-profdata show --all-functions --counts %t/autojit/pgo.profdata > %t/autojit/pgo.txt
 // RUN: diff %t/regular/pgo.txt %t/autojit/pgo.txt
-// RUN: %clang -O2 -fprofile-use=%t/autojit/pgo.profdata %autojit %s -o %t/autojit/pgo-use %rt
+
+// An IR-level profile reaches only the functions that stay regular: the
+// build says so and goes on.
+// RUN: %clang -O2 -fprofile-use=%t/autojit/pgo.profdata %autojit %s -o %t/autojit/pgo-use %rt 2>&1 | FileCheck %s --check-prefix=IR-USE -DFILE=%s
 // RUN: %t/autojit/pgo-use | FileCheck %s --check-prefix=RESULT
+// IR-USE: warning: autojit-plugin: [[FILE]]: the profile given to -fprofile-use (a profile made by -fprofile-generate) reaches only the functions that are not lazy
 // RESULT: 12
+
+// Clang's own profile format is read by the front end: the counts of an
+// autojit -O2 run annotate the lazy bodies of an autojit -fprofile-instr-use
+// build, for the engine's optimizer.
+// RUN: env AUTOJIT_DEBUG=1 AUTOJIT_CACHE_DIR=%t/fe-use %clang -O2 -fprofile-instr-use=%t/autojit/cov2.profdata %autojit %s -o %t/autojit/fe-use %rt 2>&1 | FileCheck %s --check-prefix=FE-USE
+// RUN: FileCheck %s --check-prefix=FE-LAZY --input-file %t/fe-use/modules/coverage.ll
+// RUN: env AUTOJIT_CACHE_DIR=%t/fe-use %t/autojit/fe-use | FileCheck %s --check-prefix=RESULT
+// FE-USE-NOT: warning
+// FE-USE: lazified twice_sum
+// FE-LAZY: define {{.*}}@twice_sum({{.*}} !prof [[TWICE:![0-9]+]]
+// FE-LAZY: define {{.*}}@never_called({{.*}} !prof [[NEVER:![0-9]+]]
+// FE-LAZY: !{i32 1, !"ProfileSummary",
+// FE-LAZY-DAG: [[TWICE]] = !{!"function_entry_count", i64 3}
+// FE-LAZY-DAG: [[NEVER]] = !{!"function_entry_count", i64 0}
 
 #include <stdio.h>
 

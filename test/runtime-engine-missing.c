@@ -4,6 +4,8 @@
 // no lazy function, or finds every function it calls in the object cache,
 // never needs it, and has no LLVM in its process.
 // REQUIRES: inprocess
+// With AUTOJIT_SANITIZE: the program is linked without the sanitizer runtime.
+// UNSUPPORTED: sanitized-autojit
 // RUN: rm -rf %t.lib %t.full %t.store && mkdir -p %t.lib %t.full
 // RUN: export AUTOJIT_CACHE_DIR=%t.store
 // RUN: cp %libdir/libautojit-runtime.so %t.lib/

@@ -2,6 +2,8 @@
 // lazified and the engine instruments them as clang instruments the rest,
 // so a heap overflow and a data race in lazy code are reported as in the
 // regular build, at -O0 and -O2.
+// With AUTOJIT_SANITIZE: ThreadSanitizer programs cannot carry AddressSanitizer's runtime.
+// UNSUPPORTED: sanitized-autojit
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: export AUTOJIT_CACHE_DIR=%t/store
 

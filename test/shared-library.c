@@ -2,6 +2,8 @@
 // loads with dlopen (RTLD_LOCAL, so its symbols are not global): lazy code
 // finds its library's own functions, hidden ones and promoted statics, as
 // the dynamic linker would.
+// With AUTOJIT_SANITIZE: the program is linked without the sanitizer runtime its libraries need.
+// UNSUPPORTED: sanitized-autojit
 // RUN: rm -rf %t.dir && mkdir -p %t.dir
 // RUN: %clang -O0 -g -fPIC -shared %autojit -DLIBRARY=linked %s -o %t.dir/liblinked.so %rt
 // RUN: %clang -O0 -g -fPIC -shared %autojit -DLIBRARY=loaded %s -o %t.dir/libloaded.so %rt

@@ -4,6 +4,8 @@
 // function's address through the GOT. GNU ld and lld refuse the
 // PC-relative reference a dso_local declaration would get; with it gone the
 // library links, and static code, lazy code and the program see one address.
+// With AUTOJIT_SANITIZE: the program is linked without the sanitizer runtime its libraries need.
+// UNSUPPORTED: sanitized-autojit
 // RUN: rm -rf %t && mkdir %t
 // RUN: export AUTOJIT_CACHE_DIR=%t/store
 // RUN: %clang -O0 -fPIC -fno-semantic-interposition %autojit -DLIBRARY -c %s -o %t/lib.o

@@ -4,6 +4,8 @@
 // lazy code cannot reach keeps the advice about symbol tables and
 // -rdynamic (remote mode reaches the program's globals through its
 // dynamic symbol table).
+// With AUTOJIT_SANITIZE: some programs are linked by hand, without the sanitizer runtime.
+// UNSUPPORTED: sanitized-autojit
 // RUN: rm -rf %t && mkdir %t
 // RUN: export AUTOJIT_CACHE_DIR=%t/store
 // RUN: %clang -O0 -fPIC -shared %inputs/symbol-missing-lib.c -o %t/libversioned.so

@@ -5,6 +5,8 @@
 // LLVM's C API has no door for.
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DebugInfoMetadata.h"
+#include "llvm/IR/DiagnosticInfo.h"
+#include "llvm/IR/DiagnosticPrinter.h"
 #include "llvm/IR/Comdat.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
@@ -111,12 +113,50 @@ static const char *lateInstrumentationFlag(StringRef PassID) {
   return nullptr;
 }
 
+// Profile-reading passes that run after the autojit pass. They annotate
+// bodies, and a lazified body is gone by then: its code is optimized
+// without the profile, which is slower but correct, so the build goes on
+// with a warning. Clang's own profile format (-fprofile-instr-use) is read
+// by the front end, before the pass, and reaches lazy code.
+static const char *lateProfileFlag(StringRef PassID) {
+  if (PassID == "PGOInstrumentationUse")
+    return "-fprofile-use (a profile made by -fprofile-generate)";
+  if (PassID == "SampleProfileLoaderPass")
+    return "-fprofile-sample-use";
+  return nullptr;
+}
+
+namespace {
+// A warning clang prints as "warning: <message> [-Wbackend-plugin]".
+class PluginWarning : public DiagnosticInfo {
+  const Twine &Message;
+
+public:
+  explicit PluginWarning(const Twine &Message)
+      : DiagnosticInfo(Kind, DS_Warning), Message(Message) {}
+  void print(DiagnosticPrinter &DP) const override { DP << Message; }
+  static const int Kind;
+};
+const int PluginWarning::Kind = getNextAvailablePluginDiagnosticKind();
+} // namespace
+
 static void refuseLateInstrumentation(PassInstrumentationCallbacks &PIC) {
   PIC.registerBeforeNonSkippedPassCallback([](StringRef PassID, Any) {
-    const char *Flag = lateInstrumentationFlag(PassID);
-    if (!Flag || !OutlinedModule)
+    if (!OutlinedModule)
       return;
     Module &M = *OutlinedModule;
+    if (const char *Flag = lateProfileFlag(PassID)) {
+      M.getContext().diagnose(PluginWarning(
+          Twine("autojit-plugin: ") + M.getSourceFileName() + ": the profile given to " +
+              Flag +
+              " reaches only the functions that are not lazy; for lazy code "
+              "too, profile with -fprofile-instr-generate and build with "
+              "-fprofile-instr-use"));
+      return;
+    }
+    const char *Flag = lateInstrumentationFlag(PassID);
+    if (!Flag)
+      return;
     // One error per module, though several of its passes would refuse it.
     OutlinedModule = nullptr;
     M.getContext().emitError(

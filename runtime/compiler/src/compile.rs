@@ -140,6 +140,10 @@ impl Compiler {
         // SAFETY: module and target machine are live; options are disposed.
         unsafe {
             let opts = LLVMCreatePassBuilderOptions();
+            // The call graph profile of a profiled module orders functions
+            // for the static linker; JIT code has no use for it, and its
+            // section's REL relocations JITLink refuses.
+            LLVMPassBuilderOptionsSetCallGraphProfile(opts, 0);
             let result = check(LLVMRunPasses(module.0, pipeline.as_ptr(), tm, opts));
             LLVMDisposePassBuilderOptions(opts);
             result?;

@@ -21,12 +21,25 @@ file(GLOB_RECURSE AUTOJIT_CARGO_SOURCES CONFIGURE_DEPENDS
   "${PROJECT_SOURCE_DIR}/plugin/*.rs" "${PROJECT_SOURCE_DIR}/plugin/*.cpp"
   "${PROJECT_SOURCE_DIR}/runtime/*.rs" "${PROJECT_SOURCE_DIR}/runtime/*.cpp"
   "${PROJECT_SOURCE_DIR}/llvm-capi/*.rs" "${PROJECT_SOURCE_DIR}/llvm-cxx/*.rs"
+  "${PROJECT_SOURCE_DIR}/llvm-cxx/*.h" "${PROJECT_SOURCE_DIR}/llvm-sys/*.rs"
   "${PROJECT_SOURCE_DIR}/*Cargo.toml")
 list(FILTER AUTOJIT_CARGO_SOURCES EXCLUDE REGEX "/(fuzz|target)/")
 
+# The LLVM the crates build against: a Cargo feature of the crates built on
+# their own (llvm19, the default, or llvm22), and the prefix llvm-sys of
+# that version reads.
+if(LLVM_VERSION_MAJOR EQUAL 22)
+  set(AUTOJIT_CARGO_FEATURE_ARGS --no-default-features --features llvm22)
+  set(AUTOJIT_LLVM_SYS_PREFIX_VAR LLVM_SYS_221_PREFIX)
+else()
+  set(AUTOJIT_CARGO_FEATURE_ARGS "")
+  set(AUTOJIT_LLVM_SYS_PREFIX_VAR LLVM_SYS_191_PREFIX)
+endif()
+
 # The environment every cargo invocation of this build sees.
 set(AUTOJIT_CARGO_ENV
-  "LLVM_SYS_191_PREFIX=${AUTOJIT_LLVM_PREFIX}"
+  "${AUTOJIT_LLVM_SYS_PREFIX_VAR}=${AUTOJIT_LLVM_PREFIX}"
+  "AUTOJIT_LLVM_CONFIG=${AUTOJIT_LLVM_PREFIX}/bin/llvm-config"
   "CARGO_TARGET_DIR=${AUTOJIT_CARGO_TARGET_DIR}")
 
 # AUTOJIT_SANITIZE=address builds what runs in or for a program (runtimes,
@@ -59,14 +72,16 @@ endif()
 # the workspace that overrides the one the build type picks (the static stub
 # is always built small); RUSTFLAGS are added for that build (use them only
 # with a PROFILE of their own, so other builds keep their cache);
-# SANITIZED builds it with AUTOJIT_SANITIZE's sanitizer, if one is set.
+# LLVM marks a package that links LLVM: it is built with the Cargo feature
+# of the LLVM version configured. SANITIZED builds it with AUTOJIT_SANITIZE's
+# sanitizer, if one is set.
 # OBJCOPY_ARGS, if any, are applied to the copy with objcopy. EXPORTS seals a
 # static library: its members are linked into one relocatable object (what
 # no export reaches is dropped) whose only global definitions are EXPORTS,
 # so nothing else it carries (Rust's compiler_builtins defines floor, sqrt,
 # cbrt, ...) can stand in for a program's own libraries at link time.
 function(autojit_cargo_artifact target)
-  cmake_parse_arguments(ARG "SANITIZED" "PACKAGE;ARTIFACT;OUTPUT;PROFILE;RUSTFLAGS" "OBJCOPY_ARGS;EXPORTS" ${ARGN})
+  cmake_parse_arguments(ARG "LLVM;SANITIZED" "PACKAGE;ARTIFACT;OUTPUT;PROFILE;RUSTFLAGS" "OBJCOPY_ARGS;EXPORTS" ${ARGN})
   set(env ${AUTOJIT_CARGO_ENV})
   set(target_dir "${AUTOJIT_CARGO_TARGET_DIR}")
   if(ARG_SANITIZED AND AUTOJIT_SANITIZE)
@@ -106,11 +121,15 @@ function(autojit_cargo_artifact target)
     set(profile_args ${AUTOJIT_CARGO_PROFILE_ARGS})
     set(profile_dir ${AUTOJIT_CARGO_PROFILE_DIR})
   endif()
+  set(feature_args "")
+  if(ARG_LLVM)
+    set(feature_args ${AUTOJIT_CARGO_FEATURE_ARGS})
+  endif()
   set(built "${target_dir}/${profile_dir}/${ARG_ARTIFACT}")
   add_custom_command(
     OUTPUT "${ARG_OUTPUT}"
     COMMAND ${CMAKE_COMMAND} -E env ${env}
-            ${CARGO_EXECUTABLE} build --package ${ARG_PACKAGE} ${profile_args}
+            ${CARGO_EXECUTABLE} build --package ${ARG_PACKAGE} ${profile_args} ${feature_args}
             --manifest-path "${PROJECT_SOURCE_DIR}/Cargo.toml"
     # Copy, then rename: a process still running the previous build keeps
     # its file instead of seeing the new one written over it.

@@ -28,6 +28,7 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/xxhash.h"
 #include "llvm-c/Core.h"
+#include "autojit/llvm_version.h"
 
 using namespace llvm;
 
@@ -212,7 +213,7 @@ private:
 
   XXH128_hash_t environment() {
     Stream S;
-    S.str(M.getTargetTriple()).str(M.getDataLayoutStr());
+    S.str(autojit::targetTriple(M)).str(M.getDataLayoutStr());
     SmallVector<Module::ModuleFlagEntry, 8> Flags;
     M.getModuleFlagsMetadata(Flags);
     for (const Module::ModuleFlagEntry &Flag : Flags) {
@@ -368,7 +369,7 @@ private:
     if (!GV.hasPrivateLinkage())
       S.str(GV.getName());
     if (auto *GO = dyn_cast<GlobalObject>(&GV)) {
-      S.str(GO->getSection()).u64(GO->getAlign().valueOrOne().value());
+      S.str(GO->getSection()).u64(autojit::alignment(*GO).valueOrOne().value());
       S.str(GO->getComdat() ? GO->getComdat()->getName() : "");
     }
     S.digest(type(GV.getValueType()));

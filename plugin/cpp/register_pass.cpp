@@ -16,6 +16,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm-c/Comdat.h"
 #include "llvm-c/Core.h"
+#include "autojit/llvm_version.h"
 
 using namespace llvm;
 
@@ -175,8 +176,8 @@ extern "C" void autojit_register_pass_builder_callbacks(PassBuilder &PB) {
       [](ModulePassManager &MPM, OptimizationLevel Level) {
         MPM.addPass(AutoJITPass(Level.getSpeedupLevel(), Stage::PipelineStart));
       });
-  PB.registerPipelineEarlySimplificationEPCallback(
-      [](ModulePassManager &MPM, OptimizationLevel Level) {
+  autojit::registerEarlySimplificationCallback(
+      PB, [](ModulePassManager &MPM, OptimizationLevel Level) {
         MPM.addPass(AutoJITPass(Level.getSpeedupLevel(), Stage::AfterCoverage));
       });
   PB.registerPipelineParsingCallback(

@@ -94,6 +94,26 @@ pub fn instructions(f: LLVMValueRef) -> Vec<LLVMValueRef> {
     out
 }
 
+/// The `blockaddress` constants of `f`'s blocks. They are users of the
+/// blocks, not of the function (LLVM 22 drops the function operand).
+pub fn block_addresses(f: LLVMValueRef) -> Vec<LLVMValueRef> {
+    let mut out = Vec::new();
+    // SAFETY: `f` is a live function; its blocks and their uses are only
+    // read.
+    unsafe {
+        let mut block = LLVMGetFirstBasicBlock(f);
+        while !block.is_null() {
+            out.extend(
+                users(LLVMBasicBlockAsValue(block))
+                    .into_iter()
+                    .filter(|&u| !LLVMIsABlockAddress(u).is_null()),
+            );
+            block = LLVMGetNextBasicBlock(block);
+        }
+    }
+    out
+}
+
 pub fn functions(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
     // SAFETY: `m` is a live module.
     collect(unsafe { LLVMGetFirstFunction(m) }, LLVMGetNextFunction)

@@ -43,7 +43,7 @@ pub fn analyze(m: LLVMModuleRef) -> LabelAddresses {
 /// Collects the label tables of `f`, or says why its label addresses cannot
 /// leave the static module with its body.
 fn check_function(f: LLVMValueRef, tables: &mut HashSet<LLVMValueRef>) -> Result<(), String> {
-    for address in ir::users(f).into_iter().filter(|&u| is_block_address(u)) {
+    for address in ir::block_addresses(f) {
         check_uses(f, address, tables, &mut HashSet::new())?;
     }
     Ok(())
@@ -123,11 +123,10 @@ fn labelled_functions(
     if !seen.insert(c) || ir::is_global_value(c) {
         return;
     }
-    // SAFETY: `c` is a live constant; operand 0 of a blockaddress is its
-    // function.
+    // SAFETY: `c` is a live constant.
     unsafe {
         if is_block_address(c) {
-            out.insert(LLVMGetOperand(c, 0));
+            out.insert(LLVMGetBlockAddressFunction(c));
             return;
         }
         for i in 0..LLVMGetNumOperands(c).max(0) as u32 {

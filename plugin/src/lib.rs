@@ -20,31 +20,18 @@ mod thread_locals;
 
 use std::ffi::{c_char, c_int, c_void, CString};
 
-/// `llvm::PassPluginLibraryInfo`, returned by value to LLVM's plugin loader.
-#[repr(C)]
-pub struct PassPluginLibraryInfo {
-    api_version: u32,
-    plugin_name: *const c_char,
-    plugin_version: *const c_char,
-    register_pass_builder_callbacks: unsafe extern "C" fn(*mut c_void),
-}
-
-/// `LLVM_PLUGIN_API_VERSION` of llvm/Passes/PassPlugin.h.
-const LLVM_PLUGIN_API_VERSION: u32 = 1;
-
 extern "C" {
     // plugin/cpp/register_pass.cpp; the argument is an llvm::PassBuilder&.
     fn autojit_register_pass_builder_callbacks(pass_builder: *mut c_void);
 }
 
 #[no_mangle]
-pub extern "C" fn llvmGetPassPluginInfo() -> PassPluginLibraryInfo {
-    PassPluginLibraryInfo {
-        api_version: LLVM_PLUGIN_API_VERSION,
-        plugin_name: c"autojit".as_ptr(),
-        plugin_version: c"0.1.0".as_ptr(),
-        register_pass_builder_callbacks: autojit_register_pass_builder_callbacks,
-    }
+pub extern "C" fn llvmGetPassPluginInfo() -> llvm_sys::pass_plugin::LibraryInfo {
+    llvm_sys::pass_plugin::LibraryInfo::new(
+        c"autojit".as_ptr(),
+        c"0.1.0".as_ptr(),
+        autojit_register_pass_builder_callbacks,
+    )
 }
 
 /// Called by the C++ pass for each module. Returns 1 if the module changed,

@@ -2,7 +2,8 @@
 // another, through a third: the stub registered the object's EH frames with
 // the unwinder. The executor is linked as C++, so libstdc++ is in it.
 // With AUTOJIT_SANITIZE: its executor is linked by hand, without the sanitizer runtime.
-// UNSUPPORTED: sanitized-autojit
+// With LLVM 22: the stub speaks LLVM 19's executor protocol.
+// UNSUPPORTED: sanitized-autojit, llvm-22
 // RUN: %clang -c %inputs/stub-executor.c -o %t.executor.o
 // RUN: %clangxx %t.executor.o -L%libdir -lautojit_static-x86_64 -rdynamic -pthread -o %t.exe
 // RUN: %clangxx -O1 -c %s -o %t.o

@@ -2,7 +2,8 @@
 // this file's object into an executor made of the stub (reserve, finalize,
 // dylib lookups, EH-frame and GDB registration) and runs its main there.
 // With AUTOJIT_SANITIZE: its executor is linked by hand, without the sanitizer runtime.
-// UNSUPPORTED: sanitized-autojit
+// With LLVM 22: the stub speaks LLVM 19's executor protocol.
+// UNSUPPORTED: sanitized-autojit, llvm-22
 // RUN: %clang %inputs/stub-executor.c -L%libdir -lautojit_static-x86_64 -rdynamic -pthread -o %t.exe
 // RUN: %clang -O1 -c %s -o %t.o
 // RUN: %python %inputs/exit_status.py llvm-jitlink -oop-executor=%t.exe %t.o | FileCheck %s

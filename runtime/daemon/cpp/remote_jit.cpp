@@ -11,6 +11,7 @@
 #include "llvm/ExecutionEngine/Orc/TaskDispatch.h"
 #include "llvm-c/Core.h"
 #include "llvm-c/LLJIT.h"
+#include "autojit/llvm_version.h"
 #include <algorithm>
 #include <cstdlib>
 
@@ -149,7 +150,7 @@ static Error bindCalls(LLJIT &J, void *Ctx, const char *const *CallTags,
       char *Result = nullptr;
       size_t ResultLen = 0;
       autojitd_call(Ctx, Which, Args, Len, &Result, &ResultLen);
-      auto Bytes = shared::WrapperFunctionResult::copyFrom(Result, ResultLen);
+      auto Bytes = autojit::WrapperFunctionBytes::copyFrom(Result, ResultLen);
       free(Result);
       SendResult(std::move(Bytes));
     };
@@ -162,8 +163,11 @@ static Error bindCalls(LLJIT &J, void *Ctx, const char *const *CallTags,
 // Waits for the program's setup message, builds the session's LLJIT (JITLink
 // objects, EH frames registered in the program) and binds the autojit calls.
 // Null with *ErrorMessage (a message) on failure.
+// RegisterEHFrame and DeregisterEHFrame name the program's EH-frame
+// registration wrappers (autojit-protocol's names, which are LLVM 19's).
 extern "C" LLVMOrcLLJITRef
 autojitd_session_create(void *Ctx, const char *const *CallTags, uint32_t NumCalls,
+                        const char *RegisterEHFrame, const char *DeregisterEHFrame,
                         char **ErrorMessage) {
   auto EPC = SimpleRemoteEPC::Create<RustFramedTransport>(
       createThreadReusingDispatcher(),
@@ -179,12 +183,12 @@ autojitd_session_create(void *Ctx, const char *const *CallTags, uint32_t NumCall
   auto J = LLJITBuilder()
                .setExecutorProcessControl(std::move(*EPC))
                .setObjectLinkingLayerCreator(
-                   [](ExecutionSession &ES, const Triple &)
+                   // LLVM 19 also passes the target triple, LLVM 22 not.
+                   [RegisterEHFrame, DeregisterEHFrame](ExecutionSession &ES, const auto &...)
                        -> Expected<std::unique_ptr<ObjectLayer>> {
                      ExecutorAddr Register, Deregister;
                      if (Error E = ES.getExecutorProcessControl().getBootstrapSymbols(
-                             {{Register, rt::RegisterEHFrameSectionWrapperName},
-                              {Deregister, rt::DeregisterEHFrameSectionWrapperName}}))
+                             {{Register, RegisterEHFrame}, {Deregister, DeregisterEHFrame}}))
                        return std::move(E);
                      auto Layer = std::make_unique<ObjectLinkingLayer>(ES);
                      Layer->addPlugin(
@@ -229,9 +233,9 @@ extern "C" int autojitd_deliver(void *Transport, uint64_t Opcode, uint64_t SeqNo
                                 uint64_t Tag, const char *Bytes, size_t Len,
                                 char **ErrorMessage) {
   auto &T = *static_cast<RustFramedTransport *>(Transport);
-  SimpleRemoteEPCArgBytesVector Args(Bytes, Bytes + Len);
   auto Action = T.Client.handleMessage(static_cast<SimpleRemoteEPCOpcode>(Opcode),
-                                       SeqNo, ExecutorAddr(Tag), std::move(Args));
+                                       SeqNo, ExecutorAddr(Tag),
+                                       autojit::remoteMessageArgs(Bytes, Len));
   if (!Action) {
     *ErrorMessage = copyMessage(Action.takeError());
     return -1;

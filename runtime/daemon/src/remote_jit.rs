@@ -10,6 +10,8 @@ extern "C" {
         ctx: *mut c_void,
         call_tags: *const *const c_char,
         num_calls: u32,
+        register_eh_frame: *const c_char,
+        deregister_eh_frame: *const c_char,
         error: *mut *mut c_char,
     ) -> LLVMOrcLLJITRef;
     pub fn autojitd_session_ready(

@@ -18,6 +18,7 @@ use autojit_compiler::LazyModuleCompiler;
 use autojit_jit::{BatchCompiler, CompilerFactory, Engine, Registration, SymbolScope};
 use autojit_llvm_capi::take_message;
 use autojit_protocol::autojit::{self, decode_materialize, decode_registrations};
+use autojit_protocol::executor;
 use autojit_protocol::{read_payload, ExecutorInfo, Header, Opcode, Reader, Writer, HEADER_SIZE};
 use llvm_sys::orc2::lljit::LLVMOrcLLJITRef;
 use std::collections::HashMap;
@@ -166,14 +167,19 @@ pub fn serve(input: File, output: File, pid: Option<u32>, label: String) -> Resu
         .collect();
     let tag_ptrs: Vec<*const c_char> = tags.iter().map(|t| t.as_ptr()).collect();
     let ctx = &session as *const Session as *mut c_void;
+    let register_eh_frame = CString::new(executor::names::REGISTER_EH_FRAME).expect("no NUL");
+    let deregister_eh_frame = CString::new(executor::names::DEREGISTER_EH_FRAME).expect("no NUL");
     let mut error = std::ptr::null_mut();
     // SAFETY: the session and the tags outlive the JIT: the JIT is disposed
-    // in `tear_down`, before they go out of scope.
+    // in `tear_down`, before they go out of scope; the wrapper names are
+    // looked up before the call returns.
     let jit = unsafe {
         remote_jit::autojitd_session_create(
             ctx,
             tag_ptrs.as_ptr(),
             tag_ptrs.len() as u32,
+            register_eh_frame.as_ptr(),
+            deregister_eh_frame.as_ptr(),
             &mut error,
         )
     };

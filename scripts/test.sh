@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Builds autojit and runs every test: cargo test and the lit suite.
-# Usage: scripts/test.sh [build-dir]   (default: build)
+# Usage: scripts/test.sh [build-dir [cmake-argument...]]   (default: build)
+# e.g. scripts/test.sh build-22 -DLLVM_DIR=/usr/lib/llvm-22/lib/cmake/llvm
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/install-deps.sh
 build=${1:-build}
-[[ -f $build/build.ninja ]] || cmake -G Ninja -S . -B "$build"
+shift || true
+[[ -f $build/build.ninja ]] || cmake -G Ninja -S . -B "$build" "$@"
 ninja -C "$build" check-autojit
 
 # One closing line for the whole lit run.

@@ -54,8 +54,7 @@ set(AUTOJIT_SANITIZED_CARGO_ENV "")
 set(AUTOJIT_SANITIZED_RUSTFLAGS "")
 if(AUTOJIT_SANITIZE STREQUAL "address")
   set(AUTOJIT_SANITIZED_CARGO_ENV
-    "RUSTC_BOOTSTRAP=1" "CFLAGS=-fsanitize=address" "CXXFLAGS=-fsanitize=address"
-    "CARGO_TARGET_DIR=${CMAKE_BINARY_DIR}/cargo-address")
+    "RUSTC_BOOTSTRAP=1" "CFLAGS=-fsanitize=address" "CXXFLAGS=-fsanitize=address")
   set(AUTOJIT_SANITIZED_RUSTFLAGS "-Zsanitizer=address")
 elseif(AUTOJIT_SANITIZE)
   message(FATAL_ERROR "AUTOJIT_SANITIZE=${AUTOJIT_SANITIZE} is not supported: use address, or leave it empty. "
@@ -65,7 +64,8 @@ endif()
 
 # autojit_cargo_artifact(<target> PACKAGE <cargo package> ARTIFACT <file name
 #   cargo produces> OUTPUT <path in the build tree> [PROFILE <cargo profile>]
-#   [RUSTFLAGS <flags>] [OBJCOPY_ARGS <argument>...] [EXPORTS <symbol>...])
+#   [LLVM] [SANITIZED] [RUSTFLAGS <flags>] [OBJCOPY_ARGS <argument>...]
+#   [EXPORTS <symbol>...])
 #
 # Adds <target>, built by default, whose output is the cargo-built cdylib,
 # staticlib or binary copied to OUTPUT. PROFILE names a cargo profile of
@@ -85,9 +85,9 @@ function(autojit_cargo_artifact target)
   set(env ${AUTOJIT_CARGO_ENV})
   set(target_dir "${AUTOJIT_CARGO_TARGET_DIR}")
   if(ARG_SANITIZED AND AUTOJIT_SANITIZE)
-    # Later settings of a variable win in `cmake -E env`.
-    list(APPEND env ${AUTOJIT_SANITIZED_CARGO_ENV})
     set(target_dir "${CMAKE_BINARY_DIR}/cargo-${AUTOJIT_SANITIZE}")
+    # Later settings of a variable win in `cmake -E env`.
+    list(APPEND env ${AUTOJIT_SANITIZED_CARGO_ENV} "CARGO_TARGET_DIR=${target_dir}")
     string(STRIP "${AUTOJIT_SANITIZED_RUSTFLAGS} ${ARG_RUSTFLAGS}" ARG_RUSTFLAGS)
   endif()
   if(ARG_RUSTFLAGS)

@@ -1,14 +1,13 @@
-//! Tells the crates that compile C++ against LLVM which LLVM llvm-sys
-//! found: its include directory and major version, from its llvm-config.
+//! Tells the crates that compile C++ against LLVM where the headers of the
+//! LLVM llvm-sys found are, from its llvm-config.
 use std::process::Command;
 
 fn main() {
-    let (major, config) = match (
+    let config = match (
         std::env::var("DEP_LLVM_19_CONFIG_PATH"),
         std::env::var("DEP_LLVM_22_CONFIG_PATH"),
     ) {
-        (Ok(config), Err(_)) => (19, config),
-        (Err(_), Ok(config)) => (22, config),
+        (Ok(config), Err(_)) | (Err(_), Ok(config)) => config,
         _ => panic!("enable exactly one of the features llvm19 and llvm22"),
     };
     let out = Command::new(&config)
@@ -17,5 +16,4 @@ fn main() {
         .unwrap_or_else(|e| panic!("cannot run {config}: {e}"));
     let includedir = String::from_utf8(out.stdout).expect("llvm-config prints UTF-8");
     println!("cargo:includedir={}", includedir.trim());
-    println!("cargo:version_major={major}");
 }

@@ -13,12 +13,6 @@ pub use llvm_sys_191::*;
 #[cfg(feature = "llvm22")]
 pub use llvm_sys_221::*;
 
-/// The major version of the LLVM this build uses.
-#[cfg(feature = "llvm19")]
-pub const VERSION_MAJOR: u32 = 19;
-#[cfg(feature = "llvm22")]
-pub const VERSION_MAJOR: u32 = 22;
-
 /// `llvm::PassPluginLibraryInfo`, what a pass plugin's
 /// `llvmGetPassPluginInfo` returns by value to LLVM's plugin loader.
 pub mod pass_plugin {

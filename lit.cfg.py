@@ -144,6 +144,35 @@ def may_attach_debugger():
 
 if shutil.which("gdb") and may_attach_debugger():
     config.available_features.add("gdb-attach")
+
+
+def rustc_llvm_major():
+    """The LLVM major version of the rustc cargo runs, or None."""
+    if not shutil.which("cargo") or not shutil.which("rustc"):
+        return None
+    try:
+        out = subprocess.run(["rustc", "-vV"], capture_output=True, text=True, timeout=60).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    for line in out.splitlines():
+        if line.startswith("LLVM version:"):
+            return int(line.split(":")[1].strip().split(".")[0])
+    return None
+
+
+# Rust programs: the plugin reads rustc's bitcode at link time, which needs
+# an autojit built against rustc's LLVM major version. %rustflags is what
+# `pkg-config --variable=rustflags` prints for the mode, from the build tree.
+if rustc_llvm_major() == config.llvm_version_major:
+    config.available_features.add("rust")
+rust_linker = os.path.join(config.autojit_bin_dir, "autojit-rust-linker")
+config.substitutions.append(("%rustlinker", rust_linker))
+rustflags = ["-Clinker-plugin-lto", "-Clinker=" + rust_linker]
+rustflags += ["-Clinker-flavor=gcc"] + ["-Clink-arg=" + arg for arg in rt.split()]
+config.substitutions.append(("%rustflags", " ".join(rustflags)))
+for name in ("CARGO_HOME", "RUSTUP_HOME", "RUSTUP_TOOLCHAIN"):
+    if name in os.environ:
+        config.environment[name] = os.environ[name]
 if os.path.exists(os.path.join(tools, "..", "lib", "libc++.so")) or os.path.exists(
     "/usr/lib/x86_64-linux-gnu/libc++.so.1"
 ):

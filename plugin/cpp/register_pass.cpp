@@ -1,6 +1,8 @@
 // Registers the autojit pass with LLVM's new pass manager: at pipeline start
 // for clang -fpass-plugin= at every -O level (or right after, for a module
-// clang's coverage passes instrument), and as "autojit" for opt.
+// clang's coverage passes instrument); where LTO back ends start for a
+// linker's --load-pass-plugin= (lld), which is how Rust programs reach it;
+// and as "autojit" for opt and "autojit-lto" for lld's --lto-newpm-passes=.
 // The pass itself is Rust (autojit_outline_module); this file only holds what
 // LLVM's C API has no door for.
 #include "llvm/IR/Constants.h"
@@ -14,6 +16,8 @@
 #include "llvm/IR/PassInstrumentation.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Transforms/IPO/ElimAvailExtern.h"
+#include "llvm/Transforms/IPO/GlobalDCE.h"
 #include "llvm-c/Comdat.h"
 #include "llvm-c/Core.h"
 #include "autojit/llvm_version.h"
@@ -25,8 +29,8 @@ extern "C" {
 // returns -1 and sets *Error to a message the caller frees with
 // autojit_free_error.
 int autojit_outline_module(LLVMModuleRef M, unsigned OptLevel,
-                           int BeforeCoverage, int Debug, int Embed,
-                           char **Error);
+                           int BeforeCoverage, int AtLinkTime, int Debug,
+                           int Embed, char **Error);
 void autojit_free_error(char *Error);
 }
 
@@ -62,6 +66,9 @@ enum class Stage {
   AfterCoverage,
   // Named in a pipeline (opt -passes=autojit): now, whatever the module.
   Named,
+  // At the start of an LTO back end's pipeline, after the link: a module
+  // merged for full LTO is outlined as one.
+  LinkTime,
 };
 
 struct AutoJITPass : PassInfoMixin<AutoJITPass> {
@@ -77,8 +84,8 @@ struct AutoJITPass : PassInfoMixin<AutoJITPass> {
     }
     char *Error = nullptr;
     int Result = autojit_outline_module(
-        wrap(&M), OptLevel, When == Stage::PipelineStart, AutoJITDebug,
-        AutoJITEmbed, &Error);
+        wrap(&M), OptLevel, When == Stage::PipelineStart,
+        When == Stage::LinkTime, AutoJITDebug, AutoJITEmbed, &Error);
     OutlinedModule = Result == 1 ? &M : nullptr;
     if (Result == 2)
       DeferredModule = &M;
@@ -177,16 +184,34 @@ extern "C" void autojit_register_pass_builder_callbacks(PassBuilder &PB) {
         MPM.addPass(AutoJITPass(Level.getSpeedupLevel(), Stage::PipelineStart));
       });
   autojit::registerEarlySimplificationCallback(
-      PB, [](ModulePassManager &MPM, OptimizationLevel Level) {
-        MPM.addPass(AutoJITPass(Level.getSpeedupLevel(), Stage::AfterCoverage));
+      PB, [](ModulePassManager &MPM, OptimizationLevel Level, bool AtLinkTime) {
+        MPM.addPass(AutoJITPass(Level.getSpeedupLevel(),
+                                AtLinkTime ? Stage::LinkTime
+                                           : Stage::AfterCoverage));
+      });
+  PB.registerFullLinkTimeOptimizationEarlyEPCallback(
+      [](ModulePassManager &MPM, OptimizationLevel Level) {
+        MPM.addPass(AutoJITPass(Level.getSpeedupLevel(), Stage::LinkTime));
       });
   PB.registerPipelineParsingCallback(
       [](StringRef Name, ModulePassManager &MPM,
          ArrayRef<PassBuilder::PipelineElement>) {
-        if (Name != "autojit")
-          return false;
-        MPM.addPass(AutoJITPass(0, Stage::Named));
-        return true;
+        // The spelling of the case study's plugin is accepted too.
+        if (Name == "autojit" || Name == "AutoJIT") {
+          MPM.addPass(AutoJITPass(0, Stage::Named));
+          return true;
+        }
+        // A ThinLTO back end at -O0 runs a fixed pipeline with no extension
+        // point, so lld is given this one instead (--lto-newpm-passes=): the
+        // -O0 back end's own passes, with the outlining between them, after
+        // the imported copies of other modules' bodies are dropped.
+        if (Name == "autojit-lto") {
+          MPM.addPass(EliminateAvailableExternallyPass());
+          MPM.addPass(AutoJITPass(0, Stage::LinkTime));
+          MPM.addPass(GlobalDCEPass());
+          return true;
+        }
+        return false;
       });
 }
 

@@ -540,6 +540,15 @@ pub fn append_compiler_used(m: LLVMModuleRef, values: Vec<LLVMValueRef>) {
     }
 }
 
+/// Adds `values` to `llvm.used`: the optimizer keeps them, and their ELF
+/// sections are retained (`SHF_GNU_RETAIN`), so a linker's --gc-sections
+/// keeps them too.
+pub fn append_used(m: LLVMModuleRef, values: Vec<LLVMValueRef>) {
+    if !values.is_empty() {
+        append_to_array_global(m, "llvm.used", values);
+    }
+}
+
 /// Rebuilds the appending array global `name` with `entries` added at the end.
 fn append_to_array_global(m: LLVMModuleRef, name: &str, entries: Vec<LLVMValueRef>) {
     let mut elems = Vec::new();

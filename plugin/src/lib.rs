@@ -1,8 +1,9 @@
 //! autojit.so: the outlining pass plugin for clang and opt.
 //!
 //! `clang -fpass-plugin=autojit.so` runs the pass at the start of the
-//! pipeline at every -O level; `opt --load-pass-plugin=autojit.so
-//! -passes=autojit` runs it alone. See `docs/design.md` for what it does.
+//! pipeline at every -O level; `ld.lld --load-pass-plugin=autojit.so` where
+//! LTO back ends start (how Rust programs are built); `opt
+//! --load-pass-plugin=autojit.so -passes=autojit` runs it alone. See `docs/design.md` for what it does.
 
 mod function_keys;
 mod inlinable;
@@ -46,6 +47,7 @@ pub unsafe extern "C" fn autojit_outline_module(
     module: llvm_sys::prelude::LLVMModuleRef,
     opt_level: u32,
     before_coverage: c_int,
+    at_link_time: c_int,
     debug: c_int,
     embed: c_int,
     error: *mut *mut c_char,
@@ -54,6 +56,7 @@ pub unsafe extern "C" fn autojit_outline_module(
         opt_level,
         debug: debug != 0 || autojit_abi::env::flag(autojit_abi::env::DEBUG),
         before_coverage: before_coverage != 0,
+        at_link_time: at_link_time != 0,
         embed: embed != 0 || autojit_abi::env::flag(autojit_abi::env::EMBED),
     };
     match outline::outline_module(module, &opts) {

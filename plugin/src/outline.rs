@@ -21,6 +21,9 @@ pub struct Options {
     /// Run at the start of clang's pipeline, before its coverage passes:
     /// a module they will instrument is left for the pass's second run.
     pub before_coverage: bool,
+    /// Run by a linker's LTO back end, on modules merged or imported into
+    /// after the link.
+    pub at_link_time: bool,
     /// Put the lazy module in the object, not in the module store.
     pub embed: bool,
 }
@@ -79,7 +82,7 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<Outcome, Strin
         log.line(|| format!("deferred module {source} until its coverage counters are placed"));
         return Ok(Outcome::Deferred);
     }
-    if let Err(reason) = check_module(m) {
+    if let Err(reason) = check_module(m, opts.at_link_time) {
         log.line(|| format!("skipped module {source}: {reason}"));
         return Ok(Outcome::Unchanged);
     }
@@ -178,7 +181,13 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<Outcome, Strin
         .copied()
         .filter(|gv| !lazified.contains(gv) && !ir::is_intrinsic(*gv))
         .collect();
-    ir::append_compiler_used(m, keep_alive);
+    // Nor does a linker's --gc-sections (rustc always links with it) see
+    // lazy code: what it uses from this module is retained.
+    let (defined, declared): (Vec<_>, Vec<_>) = keep_alive
+        .into_iter()
+        .partition(|&gv| !ir::is_declaration(gv) && !ir::is_alias(gv));
+    ir::append_used(m, defined);
+    ir::append_compiler_used(m, declared);
     // Hidden symbols, whether defined here or elsewhere in the same binary
     // (like __dso_handle), are local once linked: neither dlsym nor the
     // executable's global symbols find them, so the descriptor carries them.

@@ -41,7 +41,7 @@ impl std::fmt::Display for SkipReason {
 }
 
 /// Checks the rules that leave a module untouched, before anything changes.
-pub fn check_module(m: LLVMModuleRef) -> Result<(), SkipReason> {
+pub fn check_module(m: LLVMModuleRef, at_link_time: bool) -> Result<(), SkipReason> {
     let triple = ir::target_triple(m);
     if !autojit_abi::arch::supports_triple(&triple) {
         return Err(SkipReason::UnsupportedTarget(triple));
@@ -56,8 +56,9 @@ pub fn check_module(m: LLVMModuleRef) -> Result<(), SkipReason> {
         return Err(SkipReason::Instrumented(flag));
     }
     // Clang marks a module for full LTO (`ThinLTO` = 0) before the pipeline
-    // starts, and adds the flag for nothing else.
-    if ir::has_module_flag(m, "ThinLTO") {
+    // starts, and adds the flag for nothing else. After the link, the merged
+    // module is the whole program's: outlined once, it registers once.
+    if !at_link_time && ir::has_module_flag(m, "ThinLTO") {
         return Err(SkipReason::FullLto);
     }
     let pinned = pinned_functions(m);

@@ -38,17 +38,26 @@ inline auto remoteMessageArgs(const char *Bytes, size_t Len) {
 #endif
 }
 
-// Adds Callback(ModulePassManager &, OptimizationLevel) at the start of
-// simplification. LLVM 22 also passes the LTO phase, which the callers here
-// do not need.
+// Adds Callback(ModulePassManager &, OptimizationLevel, bool AtLinkTime) at
+// the start of simplification. AtLinkTime is whether the pipeline is an LTO
+// back end's, after the link: LLVM 22 says so (a ThinLTO back end runs
+// simplification again); LLVM 19 does not, and its callers treat the
+// pipeline as a compile's.
 template <typename Callback>
 void registerEarlySimplificationCallback(llvm::PassBuilder &PB, Callback C) {
 #if LLVM_VERSION_MAJOR >= 22
   PB.registerPipelineEarlySimplificationEPCallback(
       [C](llvm::ModulePassManager &MPM, llvm::OptimizationLevel Level,
-          llvm::ThinOrFullLTOPhase) { C(MPM, Level); });
+          llvm::ThinOrFullLTOPhase Phase) {
+        C(MPM, Level,
+          Phase == llvm::ThinOrFullLTOPhase::ThinLTOPostLink ||
+              Phase == llvm::ThinOrFullLTOPhase::FullLTOPostLink);
+      });
 #else
-  PB.registerPipelineEarlySimplificationEPCallback(C);
+  PB.registerPipelineEarlySimplificationEPCallback(
+      [C](llvm::ModulePassManager &MPM, llvm::OptimizationLevel Level) {
+        C(MPM, Level, false);
+      });
 #endif
 }
 

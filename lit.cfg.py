@@ -23,13 +23,8 @@ config.test_exec_root = os.path.join(config.autojit_obj_root, "test", mode)
 config.available_features.add(mode)
 if mode != "inprocess":
     config.available_features.add("remote")
-# The LLVM autojit is built against. The stub speaks LLVM 19's executor
-# protocol; autojitd built against LLVM 22 speaks LLVM 22's, which renamed
-# and changed the memory and dylib services, so remote mode needs LLVM 19
-# for now (docs/design.md, "LLVM versions").
+# The LLVM autojit is built against.
 config.available_features.add("llvm-%d" % config.llvm_version_major)
-if config.llvm_version_major != 19 and mode != "inprocess":
-    config.unsupported = True
 
 tools = config.llvm_tools_dir
 lib = config.autojit_lib_dir

@@ -301,12 +301,13 @@ parse_run_args() {
 # The -O level and -g of both flavours' builds, for the compilers' flags.
 opt_flags() { echo "-O$opt -g"; }
 
-# report <program> <title>: the table of $out (report.py), its results in
-# $work/<program>/results-O<opt>[-autojitd].json. The title gets the -O level
-# and the autojit flavour.
+# report <program> <title> [<builds>]: the table of $out (report.py), its
+# results in $work/<program>/results-O<opt>[-autojitd].json. The title gets
+# what the builds are (by default "clean <the compilers' flags> builds") and
+# the autojit flavour.
 report() {
-  local suffix=O$opt
+  local suffix=O$opt builds=${3:-clean $(opt_flags) builds}
   ((remote)) && suffix+=-autojitd
-  python3 "$bench_dir/report.py" "$out" "$2, clean $(opt_flags) builds ($(flavour_note))" "$runs" "$exec_runs" \
+  python3 "$bench_dir/report.py" "$out" "$2, $builds ($(flavour_note))" "$runs" "$exec_runs" \
     "$work/$1/results-$suffix.json"
 }

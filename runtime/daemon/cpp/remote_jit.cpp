@@ -180,8 +180,12 @@ autojitd_session_create(void *Ctx, const char *const *CallTags, uint32_t NumCall
   for (const auto &Entry : Program.getBootstrapMap())
     autojitd_setting(Ctx, Entry.first().str().c_str(), Entry.second.data(),
                      Entry.second.size());
+  // No platform: lazy code needs none of its services (initializers,
+  // atexit for JIT'd code), and LLVM 22's generic platform would register
+  // EH frames a second time, with services the stub does not have.
   auto J = LLJITBuilder()
                .setExecutorProcessControl(std::move(*EPC))
+               .setPlatformSetUp(setUpInactivePlatform)
                .setObjectLinkingLayerCreator(
                    // LLVM 19 also passes the target triple, LLVM 22 not.
                    [RegisterEHFrame, DeregisterEHFrame](ExecutionSession &ES, const auto &...)

@@ -5,6 +5,7 @@
 //! spawns it so); `autojitd` alone listens on the standalone socket and
 //! serves every program of its user.
 
+mod executor_bridge;
 mod fault;
 mod jitlink;
 mod listener;

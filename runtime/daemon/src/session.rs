@@ -9,6 +9,7 @@
 //! What the session is doing is one [`Phase`] under one lock; a panic on
 //! any of these threads fails this session only (`fault.rs`).
 
+use crate::executor_bridge::ExecutorBridge;
 use crate::fault::{self, PREFIX};
 use crate::jitlink::JitLinkLinker;
 use crate::remote_jit;
@@ -53,6 +54,8 @@ struct Session {
     state: Mutex<State>,
     /// Signalled when the last running call ends.
     idle: Condvar,
+    /// Between the JIT's LLVM and the stub's executor protocol.
+    bridge: ExecutorBridge,
 }
 
 struct State {
@@ -158,6 +161,7 @@ pub fn serve(input: File, output: File, pid: Option<u32>, label: String) -> Resu
             reader: None,
         }),
         idle: Condvar::new(),
+        bridge: ExecutorBridge::for_this_llvm(),
     };
     let _entered = fault::enter(&session.label);
     session.log(|| "session started".into());
@@ -368,6 +372,10 @@ impl Session {
                 // long as it runs.
                 set_read_timeout(input, None);
             }
+            let payload = match self.bridge.incoming(header.opcode, header.seq_no, &payload) {
+                Ok(p) => p,
+                Err(why) => return Some(why),
+            };
             let mut error = std::ptr::null_mut();
             // SAFETY: `transport` is the session's live transport; the payload
             // outlives the call, which copies it.
@@ -649,7 +657,8 @@ extern "C" fn autojitd_send(
         }
         // SAFETY: ORC passes `len` readable bytes at `bytes`.
         let payload = unsafe { bytes_at(bytes, len) };
-        match s.write_message(opcode, seq_no, tag, payload) {
+        let payload = s.bridge.outgoing(opcode, seq_no, tag, payload);
+        match s.write_message(opcode, seq_no, tag, &payload) {
             Ok(()) => 0,
             Err(_) => -1,
         }

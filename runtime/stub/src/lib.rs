@@ -71,7 +71,7 @@ unsafe extern "C" fn dispatch_fn(
         Some(session) => session.dispatch(tag as u64, args).unwrap_or_else(|_| {
             CWrapperFunctionResult::out_of_band_error("the session with the controller has ended")
         }),
-        None => CWrapperFunctionResult::out_of_band_error("dispatch through an unknown session"),
+        None => CWrapperFunctionResult::out_of_band_error("no such session"),
     }
 }
 

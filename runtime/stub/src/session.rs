@@ -142,7 +142,7 @@ impl Session {
         let (header, payload) = self.connection.receive()?;
         match header.opcode {
             Opcode::Setup => Err(Ended::Violation(
-                "unexpected Setup message from the controller".into(),
+                "a Setup message from the controller".into(),
             )),
             Opcode::Hangup => {
                 let mut r = Reader::new(&payload);

@@ -102,7 +102,7 @@ impl Memory {
             return Ok(if actions.is_empty() {
                 Ok(())
             } else {
-                Err("finalization actions attached to an empty finalize request".into())
+                Err("actions on an empty finalize request".into())
             });
         };
         let page = self.page_size;

@@ -131,6 +131,9 @@ pub fn bootstrap_symbols(dispatch_ctx: u64, dispatch_fn: u64) -> Vec<(String, u6
         .collect();
     symbols.push((names::DISPATCH_CTX.into(), dispatch_ctx));
     symbols.push((names::DISPATCH_FN.into(), dispatch_fn));
+    // LLVM 19's controller finds it with a dylib lookup; LLVM 22's debugger
+    // support takes it from here (autojitd's bridge gives it LLVM 22's name).
+    symbols.push((names::REGISTER_JIT_LOADER_GDB.into(), gdb_wrapper_address()));
     symbols
 }
 

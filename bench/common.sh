@@ -160,7 +160,8 @@ measure_compile() {
     progress "Compile run $i/$count: clean build and first run, regular and autojit"
     for flavour in regular autojit; do
       "$clean" "$flavour"
-      [[ $flavour == autojit ]] && rm -rf "$AUTOJIT_CACHE_DIR/modules" "$AUTOJIT_CACHE_DIR/objects"
+      # A clean build: no lazy modules, objects or cached link-time back ends.
+      [[ $flavour == autojit ]] && rm -rf "$AUTOJIT_CACHE_DIR/modules" "$AUTOJIT_CACHE_DIR/objects" "$AUTOJIT_CACHE_DIR/thinlto"
       start=$(now)
       "$build" "$flavour"
       built=$(now)
@@ -252,28 +253,38 @@ corpus_run() {
   ((status == 0)) || die "$1 ($2) exits $status: see $out/outputs/$3.txt"
 }
 
-# measure_corpus_program <program> <clean function> <file> <anchor>: a corpus
-# program's clean builds and first runs, its cold and warm runs and its edit
-# loop (an edit after <anchor> in <file>), each flavour in its own copy of
-# the sources; then checks that every output is the regular run's.
-measure_corpus_program() {
-  local program=$1 clean=$2 file=$3 anchor=$4 tag
-  build_flavour() { corpus_make "$program" "$1"; }
-  run_flavour() { corpus_run "$program" "$1" "$2"; }
+# measure_program <name> <clean function> <build function> <run function>
+# <file> <anchor>: a program's clean builds and first runs, its cold and
+# warm runs and its edit loop (an edit after <anchor> in <file>), each
+# flavour in its own copy of the sources; then checks that every output is
+# the regular run's. `<build function> <flavour>` builds that flavour,
+# `<run function> <flavour> <output name>` runs it once.
+measure_program() {
+  local name=$1 clean=$2 build=$3 run=$4 file=$5 anchor=$6 tag
   rebuild_and_run() {
-    build_flavour "$1"
-    run_flavour "$1" "edit-$1"
+    "$build" "$1"
+    "$run" "$1" "edit-$1"
   }
-  measure_compile "$runs" "$clean" build_flavour run_flavour
+  measure_compile "$runs" "$clean" "$build" "$run"
   du -cb "$AUTOJIT_CACHE_DIR"/modules/*.bc | tail -1 | cut -f1 > "$out/lazy-bytes"
-  measure_runs run_flavour "$exec_runs"
+  measure_runs "$run" "$exec_runs"
   measure_edit_loop "$file" "$anchor" rebuild_and_run "$exec_runs"
   progress "Checking outputs"
   for tag in first-regular first-autojit autojit edit-regular edit-autojit; do
     cmp -s "$out/outputs/regular.txt" "$out/outputs/$tag.txt" ||
       die "the outputs differ: compare $out/outputs/regular.txt and $out/outputs/$tag.txt"
   done
-  echo "$(md5sum < "$out/outputs/regular.txt" | cut -d' ' -f1) $program output" > "$out/md5"
+  echo "$(md5sum < "$out/outputs/regular.txt" | cut -d' ' -f1) $name output" > "$out/md5"
+}
+
+# measure_corpus_program <program> <clean function> <file> <anchor>:
+# measure_program with the corpus program's recipe (corpus_make,
+# corpus_run).
+measure_corpus_program() {
+  local program=$1
+  build_flavour() { corpus_make "$program" "$1"; }
+  run_flavour() { corpus_run "$program" "$1" "$2"; }
+  measure_program "$program" "$2" build_flavour run_flavour "$3" "$4"
 }
 
 # parse_run_args <default runs> <default exec runs> args...: sets `runs` and

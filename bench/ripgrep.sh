@@ -4,7 +4,7 @@
 # autojit builds Rust programs when it is built against LLVM 22: point
 # AUTOJIT_LIB_DIR at such a build's lib directory.
 #
-#   ./ripgrep.sh [--runs=N] [--exec-runs=M] [--opt=0|2]
+#   ./ripgrep.sh [--runs=N] [--exec-runs=M] [--opt=0|2] [--autojitd]
 #
 # --opt=0 is cargo's dev profile, --opt=2 its release profile (opt-level 3).
 # Builds rg (N clean builds of the whole dependency graph, each followed by
@@ -13,16 +13,16 @@
 # prints the same as the regular one, and times the edit loop: change the
 # body of rg's `run`, rebuild (the ripgrep crate and the link), run. Prints
 # a table, with autojit's stats lines, and writes
-# ripgrep/results-O<N>.json. The sources and dependencies are fetched the
-# first time (crates.io).
+# ripgrep/results-O<N>[-autojitd].json. With --autojitd the autojit flavour
+# links the static stub and each run spawns its own autojitd. The sources
+# and dependencies are fetched the first time (crates.io).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
 parse_run_args 1 3 "$@"
-((remote)) && die "--autojitd: autojitd does not serve Rust programs yet (it needs LLVM 22; see the README's limits)"
 require_autojit
 command -v cargo >/dev/null || die "cargo not found: install a Rust toolchain (rustup)"
-rustflags=$(autojit_pkg_config --variable=rustflags autojit)
+rustflags=$(autojit_pkg_config --variable=rustflags "$(autojit_package)")
 [[ -n $rustflags ]] || die "the autojit in $autojit_lib has no rustflags: rebuild it"
 haystack=/usr/lib/llvm-22/include
 [[ -d $haystack/llvm ]] || die "no LLVM 22 headers in $haystack: apt-get install llvm-22-dev"
@@ -70,22 +70,7 @@ run_rg() {
   } < /dev/null > "$out/outputs/$2.txt" || die "rg ($1) failed: see $out/outputs/$2.txt"
 }
 
-rebuild_and_run() {
-  build_rg "$1"
-  run_rg "$1" "edit-$1"
-}
-
-measure_compile "$runs" clean_rg build_rg run_rg
-du -cb "$AUTOJIT_CACHE_DIR"/modules/*.bc | tail -1 | cut -f1 > "$out/lazy-bytes"
-measure_runs run_rg "$exec_runs"
-measure_edit_loop crates/core/main.rs "fn run(result: crate::flags::ParseResult<HiArgs>) -> anyhow::Result<ExitCode> {" \
-  rebuild_and_run "$exec_runs"
-
-progress "Checking outputs"
-for tag in first-regular first-autojit autojit edit-regular edit-autojit; do
-  cmp -s "$out/outputs/regular.txt" "$out/outputs/$tag.txt" ||
-    die "the outputs differ: compare $out/outputs/regular.txt and $out/outputs/$tag.txt"
-done
-echo "$(md5sum < "$out/outputs/regular.txt" | cut -d' ' -f1) rg output" > "$out/md5"
+measure_program ripgrep clean_rg build_rg run_rg crates/core/main.rs \
+  "fn run(result: crate::flags::ParseResult<HiArgs>) -> anyhow::Result<ExitCode> {"
 
 report ripgrep "ripgrep $version" "clean builds in cargo's $profile profile"

@@ -278,6 +278,9 @@ corpus_one() {
   fi
   if wanted "$program" "$opt" remote; then
     remote=1
+    # The build too: a configure script runs the programs it links.
+    AUTOJIT_DAEMON_PATH=$(autojit_pkg_config --variable=autojitd autojit-remote)
+    export AUTOJIT_DAEMON_PATH AUTOJITD_FORCE_SPAWN=1
     if ((inprocess_built)); then
       progress "$program -O$opt: autojit objects relinked with the stub, remote runs"
       t=$(relink "$program" "$out/inprocess" "$out/remote" "$opt" "$plugin" "$(runtime_flags) $instrument_ldflags" "$out/remote.build.log")
@@ -287,14 +290,12 @@ corpus_one() {
     fi
     if (($? == 0)); then
       ((inprocess_built)) && t="$t*"
-      AUTOJIT_DAEMON_PATH=$(autojit_pkg_config --variable=autojitd autojit-remote)
-      export AUTOJIT_DAEMON_PATH AUTOJITD_FORCE_SPAWN=1
       autojit_runs "$program" "$opt" remote "$out/remote" "$t"
-      unset AUTOJIT_DAEMON_PATH AUTOJITD_FORCE_SPAWN
     else
       fail "$program" "$opt" remote "build failed (see $out/remote.build.log)" <(first_errors "$out/remote.build.log")
       add_row "$program" "-O$opt" remote "$t" - - "FAIL(build)"
     fi
+    unset AUTOJIT_DAEMON_PATH AUTOJITD_FORCE_SPAWN
     remote=0
   fi
 }

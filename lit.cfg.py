@@ -30,8 +30,10 @@ tools = config.llvm_tools_dir
 lib = config.autojit_lib_dir
 plugin = os.path.join(lib, "autojit.so")
 
-# Tests see LLVM 19's tools first, and none of the caller's autojit settings.
-config.environment["PATH"] = os.pathsep.join([tools, config.environment.get("PATH", os.environ["PATH"])])
+# Tests see the configured LLVM's tools first (and clang's, when another
+# directory holds it), and none of the caller's autojit settings.
+path = [tools] + ([config.clang_tools_dir] if config.clang_tools_dir != tools else [])
+config.environment["PATH"] = os.pathsep.join(path + [config.environment.get("PATH", os.environ["PATH"])])
 for name in list(config.environment):
     if name.startswith("AUTOJIT"):
         del config.environment[name]
@@ -39,8 +41,8 @@ config.environment["HOME"] = os.environ.get("HOME", "/root")
 # A suite-wide store; tests that count compilations export their own.
 config.environment["AUTOJIT_CACHE_DIR"] = os.path.join(config.test_exec_root, "store")
 
-config.substitutions.append(("%clangxx", os.path.join(tools, "clang++")))
-config.substitutions.append(("%clang", os.path.join(tools, "clang")))
+config.substitutions.append(("%clangxx", os.path.join(config.clang_tools_dir, "clang++")))
+config.substitutions.append(("%clang", os.path.join(config.clang_tools_dir, "clang")))
 config.substitutions.append(("%opt", os.path.join(tools, "opt")))
 config.substitutions.append(("%autojitd", os.path.join(config.autojit_bin_dir, "autojitd")))
 # Socket paths must fit in 108 bytes, whatever the build directory: tests put
@@ -97,8 +99,8 @@ try:
             config.available_features.add("avx")
 except OSError:
     pass
-# Linker-dependent tests also link with lld (-fuse-ld=lld) when it is there.
-if os.path.exists(os.path.join(tools, "ld.lld")):
+# Linker-dependent tests also link with lld (-fuse-ld=lld) when clang has it.
+if os.path.exists(os.path.join(config.clang_tools_dir, "ld.lld")):
     config.available_features.add("lld")
 if shutil.which("ld.gold"):
     config.available_features.add("gold")
@@ -168,7 +170,7 @@ config.substitutions.append(("%rustflags", " ".join(rustflags)))
 for name in ("CARGO_HOME", "RUSTUP_HOME", "RUSTUP_TOOLCHAIN"):
     if name in os.environ:
         config.environment[name] = os.environ[name]
-if os.path.exists(os.path.join(tools, "..", "lib", "libc++.so")) or os.path.exists(
+if os.path.exists(os.path.join(config.clang_tools_dir, "..", "lib", "libc++.so")) or os.path.exists(
     "/usr/lib/x86_64-linux-gnu/libc++.so.1"
 ):
     config.available_features.add("libcxx")

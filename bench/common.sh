@@ -67,15 +67,14 @@ progress() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 
 now() { date +%s.%N; }
 
-# fetch_sources <Debian source package> <dest dir> <file that must exist> [tarball]
-# Unpacks the package's upstream tarball (or the given one) into <dest dir>.
-fetch_sources() {
-  local package=$1 dest=$2 marker=$3 tarball=${4:-}
-  [[ -f $dest/$marker ]] && return
+# source_tarball <Debian source package> <download dir>: prints the path of
+# the package's upstream tarball, downloaded once (apt-get source, with a
+# deb-src entry added if apt has none).
+source_tarball() {
+  local package=$1 download=$2 tarball sudo=""
+  tarball=$(ls "$download"/"${package}"_*.orig.tar.* 2>/dev/null | head -1 || true)
   if [[ -z $tarball ]]; then
-    progress "Fetching $package sources (Debian source package)"
-    local download sudo=""
-    download=$(dirname "$dest")/download
+    progress "Fetching $package sources (Debian source package)" >&2
     mkdir -p "$download"
     [[ $(id -u) -ne 0 ]] && sudo=sudo
     if ! apt-get source --print-uris "$package" >/dev/null 2>&1; then
@@ -89,9 +88,18 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg" |
     fi
     (cd "$download" && apt-get source --download-only "$package" >/dev/null 2>&1) ||
       die "apt-get source $package failed; pass the upstream tarball (see --help)"
-    tarball=$(ls "$download"/"${package}"_*.orig.tar.* 2>/dev/null | head -1)
+    tarball=$(ls "$download"/"${package}"_*.orig.tar.* 2>/dev/null | head -1 || true)
     [[ -n $tarball ]] || die "no upstream tarball in Debian's $package source package; pass one (see --help)"
   fi
+  echo "$tarball"
+}
+
+# fetch_sources <Debian source package> <dest dir> <file that must exist> [tarball]
+# Unpacks the package's upstream tarball (or the given one) into <dest dir>.
+fetch_sources() {
+  local package=$1 dest=$2 marker=$3 tarball=${4:-}
+  [[ -f $dest/$marker ]] && return
+  [[ -n $tarball ]] || tarball=$(source_tarball "$package" "$(dirname "$dest")/download")
   [[ -f $tarball ]] || die "no tarball at $tarball"
   rm -rf "$dest" && mkdir -p "$dest"
   tar -xf "$tarball" -C "$dest" --strip-components=1

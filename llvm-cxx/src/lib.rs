@@ -14,10 +14,10 @@ pub fn compile_llvm_cxx(files: &[&str], name: &str) {
         })
     };
     let mut build = cc::Build::new();
+    build.includes(std::env::split_paths(&dep("INCLUDEDIRS")));
     build
         .cpp(true)
         .std("c++17")
-        .include(dep("INCLUDEDIR"))
         .include(concat!(env!("CARGO_MANIFEST_DIR"), "/include"))
         .define("_GNU_SOURCE", None)
         .define("__STDC_CONSTANT_MACROS", None)

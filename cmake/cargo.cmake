@@ -8,7 +8,7 @@
 
 find_program(CARGO_EXECUTABLE cargo HINTS $ENV{HOME}/.cargo/bin REQUIRED)
 
-set(AUTOJIT_CARGO_TARGET_DIR "${CMAKE_BINARY_DIR}/cargo")
+set(AUTOJIT_CARGO_TARGET_DIR "${PROJECT_BINARY_DIR}/cargo")
 if(CMAKE_BUILD_TYPE STREQUAL "Debug")
   set(AUTOJIT_CARGO_PROFILE_ARGS "")
   set(AUTOJIT_CARGO_PROFILE_DIR "debug")
@@ -18,8 +18,8 @@ else()
 endif()
 
 file(GLOB_RECURSE AUTOJIT_CARGO_SOURCES CONFIGURE_DEPENDS
-  "${PROJECT_SOURCE_DIR}/plugin/*.rs" "${PROJECT_SOURCE_DIR}/plugin/*.cpp"
-  "${PROJECT_SOURCE_DIR}/runtime/*.rs" "${PROJECT_SOURCE_DIR}/runtime/*.cpp"
+  "${PROJECT_SOURCE_DIR}/plugin/*.rs" "${PROJECT_SOURCE_DIR}/plugin/*.cpp" "${PROJECT_SOURCE_DIR}/plugin/*.h"
+  "${PROJECT_SOURCE_DIR}/runtime/*.rs" "${PROJECT_SOURCE_DIR}/runtime/*.cpp" "${PROJECT_SOURCE_DIR}/runtime/*.h"
   "${PROJECT_SOURCE_DIR}/llvm-capi/*.rs" "${PROJECT_SOURCE_DIR}/llvm-cxx/*.rs"
   "${PROJECT_SOURCE_DIR}/llvm-cxx/*.h" "${PROJECT_SOURCE_DIR}/llvm-sys/*.rs"
   "${PROJECT_SOURCE_DIR}/*Cargo.toml")
@@ -39,8 +39,13 @@ endif()
 # The environment every cargo invocation of this build sees.
 set(AUTOJIT_CARGO_ENV
   "${AUTOJIT_LLVM_SYS_PREFIX_VAR}=${AUTOJIT_LLVM_PREFIX}"
-  "AUTOJIT_LLVM_CONFIG=${AUTOJIT_LLVM_PREFIX}/bin/llvm-config"
+  "AUTOJIT_LLVM_CONFIG=${AUTOJIT_LLVM_CONFIG}"
   "CARGO_TARGET_DIR=${AUTOJIT_CARGO_TARGET_DIR}")
+# Flags every build gets (an LLVM tree's library path). As the target's
+# flags, so that a build's own RUSTFLAGS replace them (and repeat them).
+if(AUTOJIT_CARGO_RUSTFLAGS)
+  list(APPEND AUTOJIT_CARGO_ENV "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS=${AUTOJIT_CARGO_RUSTFLAGS}")
+endif()
 
 # AUTOJIT_SANITIZE=address builds what runs in or for a program (runtimes,
 # engine, stub, daemon) with AddressSanitizer, to test autojit itself; the
@@ -85,10 +90,13 @@ function(autojit_cargo_artifact target)
   set(env ${AUTOJIT_CARGO_ENV})
   set(target_dir "${AUTOJIT_CARGO_TARGET_DIR}")
   if(ARG_SANITIZED AND AUTOJIT_SANITIZE)
-    set(target_dir "${CMAKE_BINARY_DIR}/cargo-${AUTOJIT_SANITIZE}")
+    set(target_dir "${PROJECT_BINARY_DIR}/cargo-${AUTOJIT_SANITIZE}")
     # Later settings of a variable win in `cmake -E env`.
     list(APPEND env ${AUTOJIT_SANITIZED_CARGO_ENV} "CARGO_TARGET_DIR=${target_dir}")
     string(STRIP "${AUTOJIT_SANITIZED_RUSTFLAGS} ${ARG_RUSTFLAGS}" ARG_RUSTFLAGS)
+  endif()
+  if(ARG_RUSTFLAGS AND ARG_LLVM)
+    string(STRIP "${AUTOJIT_CARGO_RUSTFLAGS} ${ARG_RUSTFLAGS}" ARG_RUSTFLAGS)
   endif()
   if(ARG_RUSTFLAGS)
     list(APPEND env "RUSTFLAGS=${ARG_RUSTFLAGS}")

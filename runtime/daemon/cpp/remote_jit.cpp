@@ -12,29 +12,12 @@
 #include "llvm-c/Core.h"
 #include "llvm-c/LLJIT.h"
 #include "autojit/llvm_version.h"
+#include "boundary.h"
 #include <algorithm>
 #include <cstdlib>
 
 using namespace llvm;
 using namespace llvm::orc;
-
-// The session's side in Rust (runtime/daemon/src/session.rs); Ctx is the
-// session autojitd_session_create was given.
-extern "C" {
-// Starts delivering the program's messages to Transport (autojitd_deliver).
-void autojitd_start(void *Ctx, void *Transport);
-// Writes one message; returns 0, or -1 when the connection is gone.
-int autojitd_send(void *Ctx, uint64_t Opcode, uint64_t SeqNo, uint64_t Tag,
-                  const char *Bytes, size_t Len);
-// Receives one entry of the program's bootstrap map: its settings.
-void autojitd_setting(void *Ctx, const char *Name, const char *Value, size_t Len);
-// Makes the reader stop: the session is ending.
-void autojitd_disconnect(void *Ctx);
-// Serves autojit call Which (an index into the call tags): malloc'ed result
-// bytes.
-void autojitd_call(void *Ctx, uint32_t Which, const char *Args, size_t Len,
-                   char **Result, size_t *ResultLen);
-}
 
 namespace {
 class RustFramedTransport final : public SimpleRemoteEPCTransport {
@@ -160,11 +143,8 @@ static Error bindCalls(LLJIT &J, void *Ctx, const char *const *CallTags,
   return ES.registerJITDispatchHandlers(Tags, std::move(Handlers));
 }
 
-// Waits for the program's setup message, builds the session's LLJIT (JITLink
-// objects, EH frames registered in the program) and binds the autojit calls.
-// Null with *ErrorMessage (a message) on failure.
-// RegisterEHFrame and DeregisterEHFrame name the program's EH-frame
-// registration wrappers (autojit-protocol's names, which are LLVM 19's).
+// The functions Rust calls, declared and described in boundary.h.
+
 extern "C" LLVMOrcLLJITRef
 autojitd_session_create(void *Ctx, const char *const *CallTags, uint32_t NumCalls,
                         const char *RegisterEHFrame, const char *DeregisterEHFrame,
@@ -214,8 +194,6 @@ autojitd_session_create(void *Ctx, const char *const *CallTags, uint32_t NumCall
   return reinterpret_cast<LLVMOrcLLJITRef>(J->release());
 }
 
-// Tells the program its session is ready: from now on it makes its calls.
-// Null, or the error (a message).
 extern "C" char *autojitd_session_ready(LLVMOrcLLJITRef JIT, const char *ReadyWrapper) {
   ExecutorProcessControl &Program =
       reinterpret_cast<LLJIT *>(JIT)->getExecutionSession().getExecutorProcessControl();
@@ -230,9 +208,6 @@ extern "C" char *autojitd_session_ready(LLVMOrcLLJITRef JIT, const char *ReadyWr
   return nullptr;
 }
 
-// Hands one checked message to the session. Returns 1 to go on reading, 0
-// when the message ended the session, -1 with *ErrorMessage (a message) when
-// the session cannot accept it.
 extern "C" int autojitd_deliver(void *Transport, uint64_t Opcode, uint64_t SeqNo,
                                 uint64_t Tag, const char *Bytes, size_t Len,
                                 char **ErrorMessage) {
@@ -247,7 +222,6 @@ extern "C" int autojitd_deliver(void *Transport, uint64_t Opcode, uint64_t SeqNo
   return *Action == SimpleRemoteEPCTransportClient::ContinueSession ? 1 : 0;
 }
 
-// No more messages will come: Why says why (null after a clean hangup).
 extern "C" void autojitd_disconnected(void *Transport, const char *Why) {
   auto &T = *static_cast<RustFramedTransport *>(Transport);
   T.Client.handleDisconnect(

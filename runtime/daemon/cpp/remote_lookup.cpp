@@ -2,12 +2,11 @@
 // definition generators only search this process.
 #include "llvm/ExecutionEngine/Orc/EPCDynamicLibrarySearchGenerator.h"
 #include "llvm-c/Orc.h"
+#include "boundary.h"
 
 using namespace llvm;
 
-// Lets JITDylib JD resolve what lazy code refers to in the process behind a
-// remote session, in its dynamic linker's order: the global scope, then the
-// library behind dylib-manager handle Library (0: none, the executable).
+// Declared and described in boundary.h.
 extern "C" LLVMErrorRef autojit_add_remote_scope(LLVMOrcExecutionSessionRef ES,
                                                  LLVMOrcJITDylibRef JD,
                                                  uint64_t Library) {

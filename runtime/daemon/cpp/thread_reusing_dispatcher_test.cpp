@@ -1,8 +1,9 @@
 // The tests of thread_reusing_dispatcher.cpp, run by `cargo test` through
-// the Rust test in src/remote_jit.rs. Only that test refers to this file, so
+// the Rust test in src/boundary.rs. Only that test refers to this file, so
 // autojitd itself does not link it.
 #include "llvm/ExecutionEngine/Orc/TaskDispatch.h"
 #include "llvm-c/Core.h"
+#include "boundary.h"
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -100,7 +101,7 @@ const char *shutdownWaitsThenRunsNothing() {
 }
 } // namespace
 
-// Null, or what failed (a message for LLVMDisposeMessage).
+// Declared and described in boundary.h.
 extern "C" char *autojitd_test_thread_reusing_dispatcher() {
   for (auto Test : {blockingTasksRunTogether, threadsAreReused,
                     shutdownWaitsThenRunsNothing})

@@ -2,7 +2,7 @@
 //! happened in, an LLVM fatal error ends the daemon.
 //!
 //! autojitd is built to unwind (the `daemon` profile). Every entry from C++
-//! into Rust (`session.rs`'s callbacks) and every session's own threads run
+//! into Rust (`callbacks.rs`) and every session's own threads run
 //! under [`catch`], so a panic is caught before it could reach a C++ frame
 //! and becomes its session's failure. The thread-local session label names
 //! the session in the lines below.

@@ -9,6 +9,7 @@
 //! libraries are shared. Hidden definitions of other objects of the module's
 //! executable or library come from that file's symbol table, first.
 
+use crate::boundary::autojit_add_remote_scope;
 use autojit_abi::names;
 use autojit_jit::{
     missing_symbols, LinkError, Linker, LoadedObject, ModuleId, ObjectImage, ProgramObjects,
@@ -53,15 +54,6 @@ struct ModuleDylib {
 
 /// Where the symbol generators record what they found defined nowhere.
 type Undefined = Arc<Mutex<Vec<String>>>;
-
-extern "C" {
-    // runtime/daemon/cpp/remote_lookup.cpp
-    fn autojit_add_remote_scope(
-        session: LLVMOrcExecutionSessionRef,
-        jd: LLVMOrcJITDylibRef,
-        library: u64,
-    ) -> LLVMErrorRef;
-}
 
 impl JitLinkLinker {
     /// Links through `jit`, an LLJIT over a remote session with the program

@@ -3,6 +3,7 @@
 //! 0600, and every peer's credentials are checked on connect.
 
 use crate::fault::{self, PREFIX};
+use crate::reader;
 use crate::session;
 use std::ffi::CString;
 use std::fs::File;
@@ -92,7 +93,7 @@ fn serve_connection(stream: UnixStream, pid: Option<u32>, label: String) {
             return;
         }
     };
-    session::set_read_timeout(&input, Some(session::SETUP_TIMEOUT));
+    reader::set_read_timeout(&input, Some(reader::SETUP_TIMEOUT));
     if let Err(e) = session::serve(input, output, pid, label) {
         eprintln!("{PREFIX} {e}");
     }

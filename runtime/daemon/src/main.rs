@@ -5,11 +5,14 @@
 //! spawns it so); `autojitd` alone listens on the standalone socket and
 //! serves every program of its user.
 
+mod boundary;
+mod callbacks;
+mod calls;
 mod executor_bridge;
 mod fault;
 mod jitlink;
 mod listener;
-mod remote_jit;
+mod reader;
 mod session;
 
 use autojit_abi::env;

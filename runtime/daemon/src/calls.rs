@@ -1,0 +1,215 @@
+//! The program's autojit calls (`autojit_protocol::autojit`): which there
+//! are, and how the session answers each with its engine.
+//!
+//! The program makes a call by its tag, a bootstrap symbol; the session's
+//! JIT binds each tag, in the order of [`Call::ALL`], to a handler that
+//! passes the call's index to `autojitd_call`.
+
+use crate::session::{self, Session};
+use autojit_abi::{ContentHash, ABI_VERSION};
+use autojit_jit::{Engine, Registration, SymbolScope};
+use autojit_protocol::autojit::{
+    self, decode_materialize, decode_registrations, ModuleRegistration,
+};
+use autojit_protocol::Writer;
+use std::fmt;
+
+/// A call the program makes, as result(arguments).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Call {
+    /// `Error(Sequence<ModuleRegistration>)`: the program's modules.
+    Register,
+    /// `MaterializeResult(u64 guid)`: a function's address, or why not.
+    Materialize,
+    /// `StatsSnapshot()`: the AUTOJIT_STATS counters.
+    Stats,
+}
+
+impl Call {
+    /// Every call, at its index.
+    pub const ALL: [Call; 3] = [Call::Register, Call::Materialize, Call::Stats];
+
+    /// The bootstrap symbol the program makes the call by.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Call::Register => autojit::REGISTER_TAG,
+            Call::Materialize => autojit::MATERIALIZE_TAG,
+            Call::Stats => autojit::STATS_TAG,
+        }
+    }
+}
+
+/// An index the JIT passed that names no [`Call`].
+#[derive(Debug, PartialEq, Eq)]
+pub struct UnknownCall(pub u32);
+
+impl fmt::Display for UnknownCall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "autojit call {} is none of the {} this autojitd binds",
+            self.0,
+            Call::ALL.len()
+        )
+    }
+}
+
+impl TryFrom<u32> for Call {
+    type Error = UnknownCall;
+
+    fn try_from(index: u32) -> Result<Self, UnknownCall> {
+        usize::try_from(index)
+            .ok()
+            .and_then(|i| Call::ALL.get(i).copied())
+            .ok_or(UnknownCall(index))
+    }
+}
+
+/// A module the program registered, as its engine takes it.
+struct ProgramModule(ModuleRegistration);
+
+impl From<ProgramModule> for Registration {
+    fn from(ProgramModule(m): ProgramModule) -> Self {
+        Registration {
+            // The program's front end checked the descriptor's ABI version
+            // before registering it.
+            abi_version: ABI_VERSION,
+            lazy_path: m.lazy_path,
+            // Read from the descriptor when needed (`embedded.rs`).
+            embedded: None,
+            source_path: m.source_path,
+            content_hash: ContentHash::from_halves(m.content_hash),
+            guids: m.guids,
+            // Addresses in the program, which runs on autojitd's own
+            // architecture (`reader.rs` checks its setup message).
+            symbols: m
+                .symbols
+                .into_iter()
+                .map(|(name, address)| (name, address as usize))
+                .collect(),
+            scope: SymbolScope::Remote {
+                library: m.library,
+                descriptor: m.descriptor as usize,
+            },
+        }
+    }
+}
+
+impl Session {
+    /// The result bytes of call `which` with argument bytes `args`. An
+    /// index that names no call ends the session.
+    pub fn answer(&self, which: u32, args: &[u8]) -> Vec<u8> {
+        let call = match Call::try_from(which) {
+            Ok(call) => call,
+            Err(unknown) => {
+                self.end_telling_the_program(format!(
+                    "autojitd cannot answer the program's call: {unknown}; report this"
+                ));
+                // Goes nowhere: the program was told why in a hangup.
+                return Vec::new();
+            }
+        };
+        // Counts the call as done even when it panics.
+        let Some(running) = self.begin_call() else {
+            return not_running(call).bytes;
+        };
+        let engine = running.engine();
+        let answer = match call {
+            Call::Register => self.register(engine, args),
+            Call::Materialize => materialize(engine, args),
+            Call::Stats => autojit::encode_stats(&engine.stats.snapshot()),
+        };
+        answer.bytes
+    }
+
+    /// `Error(Sequence<ModuleRegistration>)`.
+    fn register(&self, engine: &Engine, args: &[u8]) -> Writer {
+        let mut w = Writer::new();
+        let modules = match decode_registrations(args) {
+            Ok(modules) => modules,
+            Err(e) => {
+                w.error(Some(&format!("autojitd cannot read the program's module registration ({e}); relink the program with this autojit's stub")));
+                return w;
+            }
+        };
+        for m in modules {
+            session::panic_if_asked(&m.source_path);
+            self.log(|| format!("registered {} ({} functions)", m.lazy_path, m.guids.len()));
+            engine.register(ProgramModule(m).into());
+        }
+        w.error(None);
+        w
+    }
+}
+
+/// `MaterializeResult(u64 guid)`: the address, or the failure as a value
+/// for the program's front end to report.
+fn materialize(engine: &Engine, args: &[u8]) -> Writer {
+    match decode_materialize(args) {
+        Ok(guid) => {
+            let result = engine.materialize(guid).map(|address| address as u64);
+            autojit::encode_materialize_result(&result)
+        }
+        Err(e) => {
+            let mut w = Writer::new();
+            w.unexpected(&format!("autojitd cannot read the program's materialize call ({e}); relink the program with this autojit's stub"));
+            w
+        }
+    }
+}
+
+/// The answer to `call` when the session is not serving.
+fn not_running(call: Call) -> Writer {
+    let why = "autojitd's session for this program is not running";
+    let mut w = Writer::new();
+    match call {
+        Call::Register => {
+            w.error(Some(why));
+        }
+        Call::Materialize => {
+            w.unexpected(why);
+        }
+        Call::Stats => w = autojit::encode_stats(&Default::default()),
+    }
+    w
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::tests::{session_without_jit, tear_down};
+    use autojit_protocol::{Header, Opcode, Reader, HEADER_SIZE};
+    use std::io::Read;
+
+    #[test]
+    fn each_call_is_at_its_index() {
+        for (index, call) in Call::ALL.into_iter().enumerate() {
+            assert_eq!(Call::try_from(index as u32), Ok(call));
+        }
+    }
+
+    #[test]
+    fn an_unknown_call_ends_the_session_naming_it() {
+        assert_eq!(Call::try_from(3), Err(UnknownCall(3)));
+        let (session, mut program) = session_without_jit();
+        assert!(session.answer(7, &[]).is_empty());
+        assert!(!session.is_open());
+
+        // The program is told why in a hangup...
+        let mut header = [0u8; HEADER_SIZE];
+        program.read_exact(&mut header).expect("a message");
+        let header = Header::decode(&header).expect("a header");
+        assert_eq!(header.opcode, Opcode::Hangup);
+        let mut payload = vec![0u8; header.payload_len];
+        program.read_exact(&mut payload).expect("its payload");
+        let told = Reader::new(&payload)
+            .error()
+            .expect("an error")
+            .expect("why");
+        assert!(told.contains("autojit call 7"), "{told}");
+
+        // ...and the daemon logs it once the session is torn down.
+        let logged = tear_down(&session).expect("why the session ended");
+        assert_eq!(logged, told);
+    }
+}

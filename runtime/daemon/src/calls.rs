@@ -6,11 +6,8 @@
 //! passes the call's index to `autojitd_call`.
 
 use crate::session::{self, Session};
-use autojit_abi::{ContentHash, ABI_VERSION};
-use autojit_jit::{Engine, Registration, SymbolScope};
-use autojit_protocol::autojit::{
-    self, decode_materialize, decode_registrations, ModuleRegistration,
-};
+use autojit_jit::Engine;
+use autojit_protocol::autojit::{self, decode_materialize, decode_registrations};
 use autojit_protocol::Writer;
 use std::fmt;
 
@@ -65,36 +62,6 @@ impl TryFrom<u32> for Call {
     }
 }
 
-/// A module the program registered, as its engine takes it.
-struct ProgramModule(ModuleRegistration);
-
-impl From<ProgramModule> for Registration {
-    fn from(ProgramModule(m): ProgramModule) -> Self {
-        Registration {
-            // The program's front end checked the descriptor's ABI version
-            // before registering it.
-            abi_version: ABI_VERSION,
-            lazy_path: m.lazy_path,
-            // Read from the descriptor when needed (`embedded.rs`).
-            embedded: None,
-            source_path: m.source_path,
-            content_hash: ContentHash::from_halves(m.content_hash),
-            guids: m.guids,
-            // Addresses in the program, which runs on autojitd's own
-            // architecture (`reader.rs` checks its setup message).
-            symbols: m
-                .symbols
-                .into_iter()
-                .map(|(name, address)| (name, address as usize))
-                .collect(),
-            scope: SymbolScope::Remote {
-                library: m.library,
-                descriptor: m.descriptor as usize,
-            },
-        }
-    }
-}
-
 impl Session {
     /// The result bytes of call `which` with argument bytes `args`. An
     /// index that names no call ends the session.
@@ -135,7 +102,7 @@ impl Session {
         for m in modules {
             session::panic_if_asked(&m.source_path);
             self.log(|| format!("registered {} ({} functions)", m.lazy_path, m.guids.len()));
-            engine.register(ProgramModule(m).into());
+            engine.register(m.into());
         }
         w.error(None);
         w

@@ -9,6 +9,7 @@
 use crate::error::{Error, ErrorKind};
 use autojit_abi::fast_map::{FastMap, FastSet};
 use autojit_abi::{ContentHash, EmbeddedModule, RegisteredModule};
+use autojit_protocol::autojit::ModuleRegistration;
 use std::sync::Arc;
 
 /// One lazy module, as its descriptor describes it, wherever the program
@@ -27,6 +28,33 @@ pub struct Registration {
     /// Hidden definitions the lazy code refers to, at their addresses.
     pub symbols: Vec<(String, usize)>,
     pub scope: SymbolScope,
+}
+
+/// A module a remote program registered (its front end checked the
+/// descriptor's ABI version before registering it).
+impl From<ModuleRegistration> for Registration {
+    fn from(m: ModuleRegistration) -> Self {
+        Registration {
+            abi_version: autojit_abi::ABI_VERSION,
+            lazy_path: m.lazy_path,
+            // Read from the descriptor when needed (`embedded.rs`).
+            embedded: None,
+            source_path: m.source_path,
+            content_hash: ContentHash::from_halves(m.content_hash),
+            guids: m.guids,
+            // Addresses in the program, which runs on this process's own
+            // architecture (autojitd checks the program's setup message).
+            symbols: m
+                .symbols
+                .into_iter()
+                .map(|(name, address)| (name, address as usize))
+                .collect(),
+            scope: SymbolScope::Remote {
+                library: m.library,
+                descriptor: m.descriptor as usize,
+            },
+        }
+    }
 }
 
 /// Where the rest of what lazy code refers to is found.

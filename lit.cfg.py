@@ -1,7 +1,7 @@
 # The autojit lit suite. CMake configures build/test/<mode>/lit.site.cfg.py,
 # which sets the paths and the mode below and loads this file. Modes: how
 # programs reach the engine.
-#   inprocess  linked with libautojit-runtime.so
+#   inprocess  linked with libautojit-inprocess.so
 #   spawn      linked with the stub; each program spawns its own autojitd
 #   daemon     linked with the stub; one standalone autojitd serves the run
 import atexit
@@ -59,10 +59,10 @@ config.substitutions.append(("%libdir", lib))
 # %rt spells the flags of the build tree's pkg-config files, so that the
 # suite does not need pkg-config; test/install checks the installed files.
 if mode == "inprocess":
-    rt = "-L{0} -lautojit-runtime -Wl,-rpath,{0} -pthread".format(lib)
-    rt_prefix, engine_prefix = "[autojit-runtime]", "[autojit-runtime]"
+    rt = "-L{0} -lautojit-inprocess -Wl,-rpath,{0} -pthread".format(lib)
+    rt_prefix, engine_prefix = "[autojit-inprocess]", "[autojit-inprocess]"
 else:
-    rt = "-L{0} -lautojit_static-x86_64 -rdynamic -pthread".format(lib)
+    rt = "-L{0} -lautojit-stub -rdynamic -pthread".format(lib)
     rt_prefix, engine_prefix = "[autojit-stub]", "[autojitd]"
     config.environment["AUTOJIT_DAEMON_PATH"] = os.path.join(config.autojit_bin_dir, "autojitd")
 # A build of autojit made with AUTOJIT_SANITIZE=address: programs carry the

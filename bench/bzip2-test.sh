@@ -17,7 +17,7 @@ echo "Test bzip2 with autojit"
 
 cp -r "$src" "$test_dir/src"
 echo "Configure: $test_dir/setup.log"
-{ echo "plugin: $autojit_lib/autojit.so"; echo "runtime: $autojit_lib/libautojit-runtime.so"; "$cc" --version; } > "$test_dir/setup.log"
+{ echo "plugin: $autojit_lib/autojit.so"; echo "runtime: $autojit_lib/libautojit-inprocess.so"; "$cc" --version; } > "$test_dir/setup.log"
 
 echo "Build: $test_dir/build.log"
 make -C "$test_dir/src" bzip2 CC="$cc" CFLAGS="-O0 -g -D_FILE_OFFSET_BITS=64 $(plugin_flags)" \

@@ -64,11 +64,11 @@ void __llvm_autojit_register(const struct __llvm_autojit_module *module);
  * its compiled body, which the resolver stores in the function's stub record
  * and jumps to. `function` is an address inside the function's stub, for
  * messages. On failure the runtime prints one line starting with
- * "[autojit-runtime]" (or "[autojit-stub]") and exits with a non-zero
+ * "[autojit-inprocess]" (or "[autojit-stub]") and exits with a non-zero
  * status. */
 void *__llvm_autojit_materialize(uint64_t guid, const void *function);
 
-/* Remote mode (libautojit_static-x86_64.a) only: serves an LLVM ORC
+/* Remote mode (libautojit-stub.a) only: serves an LLVM ORC
  * controller, such as llvm-jitlink -oop-executor=, over SimpleRemoteEPC,
  * reading from in_fd and writing to out_fd. Returns 0 once the controller
  * hangs up or closes the connection, or 1 after printing one line starting

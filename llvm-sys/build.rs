@@ -39,7 +39,9 @@ fn main() {
 
     let version = ask("--version");
     if !version.starts_with(&format!("{major}.")) {
-        panic!("{config} is LLVM {version}, but this build selects LLVM {major} (feature llvm{major})");
+        panic!(
+            "{config} is LLVM {version}, but this build selects LLVM {major} (feature llvm{major})"
+        );
     }
     let libdir = ask("--libdir");
     if !Path::new(&libdir).join("libLLVM.so").exists() {

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 source scripts/install-deps.sh
 build=${1:-build}
 [[ -f $build/build.ninja ]] || cmake -G Ninja -S . -B "$build"
-ninja -C "$build" autojit autojit-runtime >/dev/null
+ninja -C "$build" autojit autojit-inprocess >/dev/null
 
 root=$(pwd)
 lib=$root/$build/lib

@@ -17,8 +17,8 @@ C
 export AUTOJIT_CACHE_DIR="$work/store"
 "$clang" -O1 -fpass-plugin="$lib/autojit.so" -c "$work/prog.c" -o "$work/lazy.o"
 "$clang" -O1 -c "$work/prog.c" -o "$work/plain.o"
-"$clang" "$work/lazy.o" -L"$lib" -lautojit_static-x86_64 -rdynamic -pthread -o "$work/with-stub"
-"$clang" "$work/lazy.o" -L"$lib" -lautojit-runtime -rdynamic -pthread -o "$work/with-runtime"
+"$clang" "$work/lazy.o" -L"$lib" -lautojit-stub -rdynamic -pthread -o "$work/with-stub"
+"$clang" "$work/lazy.o" -L"$lib" -lautojit-inprocess -rdynamic -pthread -o "$work/with-runtime"
 "$clang" "$work/plain.o" -o "$work/without-autojit"
 cd "$work"
 size with-stub with-runtime without-autojit

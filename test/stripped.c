@@ -21,5 +21,5 @@ int main(void) {
   return 0;
 }
 
-// CHECK: [autojit-runtime] cannot link function main (GUID 0x{{[0-9a-f]+}}) from {{.*}}.bc: helper not found: {{.*}}stripped.c.tmp.exe has no symbol table (it was stripped), where lazy code finds the hidden and unexported definitions static code reached; keep the program's symbol table (do not strip it) or link it with -rdynamic
+// CHECK: [autojit-inprocess] cannot link function main (GUID 0x{{[0-9a-f]+}}) from {{.*}}.bc: helper not found: {{.*}}stripped.c.tmp.exe has no symbol table (it was stripped), where lazy code finds the hidden and unexported definitions static code reached; keep the program's symbol table (do not strip it) or link it with -rdynamic
 // EXPORTED: helper=42

@@ -23,7 +23,7 @@
 // symbol table but not exported.
 // RUN: %if remote %{ %clang -O0 %autojit -DUSES_PROGRAM_GLOBAL -c %s -o %t/global.o %}
 // RUN: %if remote %{ %clang -O0 -c %s -DDEFINES_PROGRAM_GLOBAL -o %t/defines.o %}
-// RUN: %if remote %{ %clang %t/global.o %t/defines.o -o %t/unexported -L%libdir -lautojit_static-x86_64 -pthread %}
+// RUN: %if remote %{ %clang %t/global.o %t/defines.o -o %t/unexported -L%libdir -lautojit-stub -pthread %}
 // RUN: %if remote %{ not %t/unexported 2>&1 | FileCheck --check-prefix=UNEXPORTED %s %}
 // UNEXPORTED: [autojit-stub] cannot link function main (GUID 0x{{[0-9a-f]+}}) from {{.*}}.bc: program_global not exported: the program's dynamic symbol table does not list it; keep the program's symbol table (do not strip it) or link it with -rdynamic
 

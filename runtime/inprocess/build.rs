@@ -1,4 +1,4 @@
-//! The library is linked as -lautojit-runtime; record that as its soname.
+//! The library is linked as -lautojit-inprocess; record that as its soname.
 fn main() {
-    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libautojit-runtime.so");
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libautojit-inprocess.so");
 }

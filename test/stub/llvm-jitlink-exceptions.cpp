@@ -5,7 +5,7 @@
 // With LLVM 22: the stub speaks LLVM 19's executor protocol.
 // UNSUPPORTED: sanitized-autojit, llvm-22
 // RUN: %clang -c %inputs/stub-executor.c -o %t.executor.o
-// RUN: %clangxx %t.executor.o -L%libdir -lautojit_static-x86_64 -rdynamic -pthread -o %t.exe
+// RUN: %clangxx %t.executor.o -L%libdir -lautojit-stub -rdynamic -pthread -o %t.exe
 // RUN: %clangxx -O1 -c %s -o %t.o
 // RUN: %python %inputs/exit_status.py llvm-jitlink -oop-executor=%t.exe %t.o | FileCheck %s
 // CHECK: caught: 6 is too big

@@ -4,7 +4,7 @@
 // With AUTOJIT_SANITIZE: its executor is linked by hand, without the sanitizer runtime.
 // With LLVM 22: the stub speaks LLVM 19's executor protocol.
 // UNSUPPORTED: sanitized-autojit, llvm-22
-// RUN: %clang %inputs/stub-executor.c -L%libdir -lautojit_static-x86_64 -rdynamic -pthread -o %t.exe
+// RUN: %clang %inputs/stub-executor.c -L%libdir -lautojit-stub -rdynamic -pthread -o %t.exe
 // RUN: %clang -O1 -c %s -o %t.o
 // RUN: %python %inputs/exit_status.py llvm-jitlink -oop-executor=%t.exe %t.o | FileCheck %s
 // CHECK: JIT'd main: 21 * 2 = 42

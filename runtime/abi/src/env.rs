@@ -12,7 +12,7 @@ pub const BATCH: &str = "AUTOJIT_BATCH";
 /// How many threads compile one batch, each a part of it (1: one thread).
 pub const THREADS: &str = "AUTOJIT_THREADS";
 /// Write what perf reads about lazily compiled code: a perf map and a
-/// jitdump (`runtime/jit/src/perf/`).
+/// jitdump (`runtime/engine/src/perf/`).
 pub const PERF: &str = "AUTOJIT_PERF";
 /// perf's own variable: the jitdump goes under `$JITDUMPDIR/.debug/jit`.
 pub const JITDUMPDIR: &str = "JITDUMPDIR";

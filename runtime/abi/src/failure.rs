@@ -1,6 +1,6 @@
 //! Why a function could not be materialized: one value, made by the engine
 //! (in-process or in autojitd), carried to the program as it is (across the
-//! engine library's interface or the daemon's connection), and turned into
+//! compiler library's interface or the daemon's connection), and turned into
 //! the one-line message by the program's front end alone.
 
 use alloc::format;

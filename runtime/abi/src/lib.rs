@@ -21,7 +21,7 @@ pub mod arch;
 pub mod descriptor;
 pub mod eh_frame;
 #[cfg(feature = "std")]
-pub mod engine;
+pub mod compiler_library;
 pub mod env;
 pub mod failure;
 #[cfg(feature = "std")]

@@ -58,11 +58,11 @@ impl Compiler {
         unsafe { llvm_sys::core::LLVMGetVersion(&mut major, &mut minor, &mut patch) };
         let llvm_version = format!("{major}.{minor}.{patch}");
         // The object cache keys objects by the version the engine was built
-        // with (`autojit_jit`'s target key), which must be the one compiling.
-        if llvm_version != autojit_jit::LLVM_VERSION {
+        // with (`autojit_engine`'s target key), which must be the one compiling.
+        if llvm_version != autojit_engine::LLVM_VERSION {
             return Err(format!(
                 "autojit was built for LLVM {} but runs with LLVM {llvm_version}; rebuild or reinstall autojit",
-                autojit_jit::LLVM_VERSION
+                autojit_engine::LLVM_VERSION
             ));
         }
         // SAFETY: returns a message we own.

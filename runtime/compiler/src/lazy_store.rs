@@ -6,8 +6,8 @@
 
 use crate::compile::DiagnosticSink;
 use autojit_abi::{content_hash, names, store, ABI_VERSION};
-use autojit_jit::{Error, ErrorKind};
-use autojit_jit::{ModuleId, Registration};
+use autojit_engine::{Error, ErrorKind};
+use autojit_engine::{ModuleId, Registration};
 use autojit_llvm_capi::{buffer_copy, take_message, OwnedContext, OwnedModule};
 use llvm_sys::bit_reader::LLVMGetBitcodeModuleInContext2;
 use llvm_sys::prelude::*;

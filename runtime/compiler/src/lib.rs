@@ -1,9 +1,9 @@
 //! The autojit compiler, with LLVM: for a function the object cache does not
 //! hold, plan the batch compiled with it (`batch.rs`), extract the batch's
 //! bodies from their lazy module (`lazy_store.rs`) and compile them into
-//! one object (`compile.rs`). The engine (`autojit-jit`) asks for it through
+//! one object (`compile.rs`). The engine (`autojit-engine`) asks for it through
 //! `BatchCompiler`: autojitd directly, the in-process runtime through the
-//! engine library it loads on the first such function.
+//! compiler library it loads on the first such function.
 
 mod batch;
 mod compile;
@@ -11,7 +11,7 @@ mod lazy_store;
 
 pub use compile::initialize_native_target;
 
-use autojit_jit::{
+use autojit_engine::{
     BatchCompiler, CompiledBatch, Error, ErrorKind, ModuleId, PlannedBatch, Registration,
 };
 use compile::Compiler;

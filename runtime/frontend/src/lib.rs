@@ -31,7 +31,7 @@ use lock::ReentrantLock;
 
 /// What compiles and links lazy functions for the program.
 pub trait Backend: Sync {
-    /// How the program's messages begin, e.g. `[autojit-runtime]`.
+    /// How the program's messages begin, e.g. `[autojit-inprocess]`.
     fn prefix(&self) -> &'static str;
 
     /// A module was registered. Runs in a constructor, under the dynamic

@@ -1,8 +1,8 @@
-//! libautojit-runtime.so: the program side of in-process mode. The front
+//! libautojit-inprocess.so: the program side of in-process mode. The front
 //! end (`autojit_frontend`) does all a program does; this file is its
-//! backend: the engine (`autojit_jit`), which links objects from the cache
+//! backend: the engine (`autojit_engine`), which links objects from the cache
 //! with the runtime's own loader, and, when a function must be compiled, the
-//! compiler in `libautojit-engine.so`, loaded then from this library's
+//! compiler in `libautojit-inprocess-compiler.so`, loaded then from this library's
 //! directory.
 //!
 //! Neither this library nor a run whose functions all come from the cache
@@ -13,10 +13,10 @@
 //! then compile with a half-destroyed LLVM. `__cxa_atexit` below drops
 //! those registrations.
 
-use autojit_abi::engine::{self, bytes_from_malloced, CompileFn, MallocedBytes, PlanFn};
+use autojit_abi::compiler_library::{self, bytes_from_malloced, CompileFn, MallocedBytes, PlanFn};
 use autojit_abi::{Failure, RegisteredModule, StatsSnapshot};
 use autojit_frontend::Backend;
-use autojit_jit::{
+use autojit_engine::{
     BatchCompiler, CompiledBatch, Engine, Error, ErrorKind, ModuleId, PlannedBatch, Registration,
     SymbolScope,
 };
@@ -24,7 +24,7 @@ use autojit_protocol::{autojit::decode_failure, DecodeError, Reader};
 use std::ffi::{c_void, CStr, CString};
 use std::sync::{LazyLock, Mutex};
 
-const PREFIX: &str = "[autojit-runtime]";
+const PREFIX: &str = "[autojit-inprocess]";
 
 /// The engine, made by the first materialization.
 struct InProcess {
@@ -35,7 +35,7 @@ static BACKEND: InProcess = InProcess {
     engine: LazyLock::new(|| {
         Engine::new(
             PREFIX,
-            Box::new(|index| Ok(Box::new(EngineLibrary::new(index)))),
+            Box::new(|index| Ok(Box::new(CompilerLibrary::new(index)))),
         )
     }),
 };
@@ -68,37 +68,37 @@ impl Backend for InProcess {
     }
 }
 
-/// Compiler `index` of `libautojit-engine.so`, the library loaded on first
+/// Compiler `index` of `libautojit-inprocess-compiler.so`, the library loaded on first
 /// use; a failure to load it fails each function that needs compiling.
-struct EngineLibrary {
+struct CompilerLibrary {
     index: usize,
 }
 
-/// The engine library's functions, or why it could not be loaded.
-static ENGINE_LIBRARY: Mutex<Option<Result<EngineFunctions, String>>> = Mutex::new(None);
+/// The compiler library's functions, or why it could not be loaded.
+static COMPILER_LIBRARY: Mutex<Option<Result<CompilerFunctions, String>>> = Mutex::new(None);
 
 #[derive(Clone, Copy)]
-struct EngineFunctions {
+struct CompilerFunctions {
     plan: PlanFn,
     compile: CompileFn,
 }
 
-impl EngineLibrary {
+impl CompilerLibrary {
     fn new(index: usize) -> Self {
-        EngineLibrary { index }
+        CompilerLibrary { index }
     }
 
-    fn functions(&self, module: &Registration, guid: u64) -> Result<EngineFunctions, Error> {
-        ENGINE_LIBRARY
+    fn functions(&self, module: &Registration, guid: u64) -> Result<CompilerFunctions, Error> {
+        COMPILER_LIBRARY
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .get_or_insert_with(load_engine)
+            .get_or_insert_with(load_compiler_library)
             .clone()
             .map_err(|e| module.failure(guid, ErrorKind::Backend(e)))
     }
 }
 
-/// Where the engine library reads the module from, for function `guid`.
+/// Where the compiler library reads the module from, for function `guid`.
 fn lazy_path(module: &Registration, guid: u64) -> Result<CString, Error> {
     CString::new(module.lazy_path.as_str()).map_err(|_| {
         module.failure(
@@ -116,22 +116,22 @@ fn descriptor(module: &Registration) -> *const autojit_abi::ModuleDescriptor {
     }
 }
 
-/// The engine library's result: `decode` of its bytes, or the failure they
+/// The compiler library's result: `decode` of its bytes, or the failure they
 /// hold.
-fn engine_result<T>(
+fn compiler_result<T>(
     ok: bool,
     result: MallocedBytes,
     guid: u64,
     decode: impl FnOnce(&mut Reader<'_>) -> Result<T, DecodeError>,
 ) -> Result<T, Error> {
-    // SAFETY: the engine set malloc'ed bytes, taken once.
+    // SAFETY: the compiler library set malloc'ed bytes, taken once.
     let bytes = unsafe { bytes_from_malloced(result) };
     let mut r = Reader::new(&bytes);
     let unreadable = |e: DecodeError| {
         Failure::new(
             guid,
             ErrorKind::Backend(format!(
-                "the engine's answer for the function with GUID 0x{guid:016x} is unreadable ({e}); reinstall autojit"
+                "the compiler library's answer for the function with GUID 0x{guid:016x} is unreadable ({e}); reinstall autojit"
             )),
         )
     };
@@ -149,7 +149,7 @@ fn no_result() -> MallocedBytes {
     }
 }
 
-impl BatchCompiler for EngineLibrary {
+impl BatchCompiler for CompilerLibrary {
     fn plan(
         &mut self,
         id: ModuleId,
@@ -167,7 +167,7 @@ impl BatchCompiler for EngineLibrary {
         let lazy_path = lazy_path(module, root)?;
         let mut result = no_result();
         let mut wanted = wanted;
-        // SAFETY: the engine's plan with a descriptor this process
+        // SAFETY: the compiler library's plan with a descriptor this process
         // registered as module `id`, a callback and context valid for the
         // call, and a valid out-pointer.
         let ok = unsafe {
@@ -183,7 +183,7 @@ impl BatchCompiler for EngineLibrary {
                 &mut result,
             )
         };
-        engine_result(ok, result, root, PlannedBatch::decode)
+        compiler_result(ok, result, root, PlannedBatch::decode)
     }
 
     fn compile(
@@ -207,17 +207,17 @@ impl BatchCompiler for EngineLibrary {
                 &mut result,
             )
         };
-        engine_result(ok, result, batch[0], CompiledBatch::decode)
+        compiler_result(ok, result, batch[0], CompiledBatch::decode)
     }
 }
 
-fn load_engine() -> Result<EngineFunctions, String> {
-    let path = std::path::Path::new(own_directory()?).join(engine::LIBRARY);
+fn load_compiler_library() -> Result<CompilerFunctions, String> {
+    let path = std::path::Path::new(own_directory()?).join(compiler_library::LIBRARY);
     let fail = |what: String| {
         format!(
-            "cannot load the autojit engine {}: {what}; reinstall autojit ({} must sit next to libautojit-runtime.so)",
+            "cannot load autojit's compiler {}: {what}; reinstall autojit ({} must sit next to libautojit-inprocess.so)",
             path.display(),
-            engine::LIBRARY
+            compiler_library::LIBRARY
         )
     };
     let c_path =
@@ -238,12 +238,12 @@ fn load_engine() -> Result<EngineFunctions, String> {
             Ok(p)
         }
     };
-    // SAFETY: the engine exports these symbols with exactly these types
-    // (autojit_abi::engine is the one definition both sides use).
+    // SAFETY: the compiler library exports these symbols with exactly these types
+    // (autojit_abi::compiler_library is the one definition both sides use).
     unsafe {
-        Ok(EngineFunctions {
-            plan: std::mem::transmute::<*mut c_void, PlanFn>(symbol(engine::PLAN_SYMBOL)?),
-            compile: std::mem::transmute::<*mut c_void, CompileFn>(symbol(engine::COMPILE_SYMBOL)?),
+        Ok(CompilerFunctions {
+            plan: std::mem::transmute::<*mut c_void, PlanFn>(symbol(compiler_library::PLAN_SYMBOL)?),
+            compile: std::mem::transmute::<*mut c_void, CompileFn>(symbol(compiler_library::COMPILE_SYMBOL)?),
         })
     }
 }
@@ -254,13 +254,13 @@ fn own_directory() -> Result<&'static str, String> {
     DIR.get_or_init(|| {
         let mut info = std::mem::MaybeUninit::<libc::Dl_info>::zeroed();
         // SAFETY: dladdr only writes `info`.
-        let found = unsafe { libc::dladdr(load_engine as *const c_void, info.as_mut_ptr()) } != 0;
+        let found = unsafe { libc::dladdr(load_compiler_library as *const c_void, info.as_mut_ptr()) } != 0;
         // SAFETY: filled by dladdr when it returned non-zero.
         let file = found
             .then(|| unsafe { info.assume_init() }.dli_fname)
             .filter(|f| !f.is_null());
         let file = file
-            .ok_or_else(|| "cannot tell where libautojit-runtime.so was loaded from".to_string())?;
+            .ok_or_else(|| "cannot tell where libautojit-inprocess.so was loaded from".to_string())?;
         // SAFETY: dli_fname is a NUL-terminated path owned by the loader.
         let file = unsafe { CStr::from_ptr(file) }
             .to_string_lossy()
@@ -285,7 +285,7 @@ fn dl_error() -> String {
 }
 
 /// `__cxa_atexit`, as the program and every library see it: registrations
-/// of LLVM's and the engine's static objects are dropped, the rest go to the
+/// of LLVM's and the compiler library's static objects are dropped, the rest go to the
 /// C library's. LLVM registers destructors for statics it constructs on first
 /// use, in the middle of a run, and exit runs destructors last-registered-
 /// first; without this, a static destructor of the program that calls a lazy
@@ -319,7 +319,7 @@ pub unsafe extern "C" fn __cxa_atexit(
     unsafe { std::mem::transmute::<usize, CxaAtexit>(next)(destructor, object, dso_handle) }
 }
 
-/// Whether `dso_handle` belongs to libLLVM or the engine. LLVM registers
+/// Whether `dso_handle` belongs to libLLVM or the compiler library. LLVM registers
 /// thousands of destructors while it loads, so this walks the loaded
 /// objects' segments (cheap) rather than asking dladdr, which searches the
 /// symbol table of the object it finds.
@@ -338,7 +338,7 @@ fn is_llvm_object(dso_handle: *mut c_void) -> bool {
             .rsplit(|&b| b == b'/')
             .next()
             .unwrap_or(segment.path);
-        found = file.starts_with(b"libLLVM") || file == engine::LIBRARY.as_bytes();
+        found = file.starts_with(b"libLLVM") || file == compiler_library::LIBRARY.as_bytes();
         false
     });
     found

@@ -1,4 +1,4 @@
-//! libautojit_static: the executor a program links in remote mode.
+//! libautojit-stub.a: the executor a program links in remote mode.
 //!
 //! No LLVM and no C++ runtime: autojitd, a separate process, compiles lazy
 //! functions and links them into this process through LLVM ORC's

@@ -16,7 +16,7 @@ use crate::fault::{self, PREFIX};
 use crate::jitlink::JitLinkLinker;
 use autojit_abi::env::{self, Environment};
 use autojit_compiler::LazyModuleCompiler;
-use autojit_jit::{BatchCompiler, CompilerFactory, Engine};
+use autojit_engine::{BatchCompiler, CompilerFactory, Engine};
 use autojit_llvm_capi::take_message;
 use autojit_protocol::autojit;
 use autojit_protocol::executor;

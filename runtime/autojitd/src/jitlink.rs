@@ -11,7 +11,7 @@
 
 use crate::boundary::autojit_add_remote_scope;
 use autojit_abi::names;
-use autojit_jit::{
+use autojit_engine::{
     missing_symbols, LinkError, Linker, LoadedObject, ModuleId, ObjectImage, ProgramObjects,
     Registration, SymbolScope,
 };

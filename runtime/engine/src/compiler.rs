@@ -1,7 +1,7 @@
 //! What the engine asks of a compiler when the object cache does not hold a
 //! function: which functions to compile with it, then their object. The
 //! compiler is LLVM (`autojit-compiler`): in autojitd's process, or, for the
-//! in-process runtime, in the engine library loaded on the first such
+//! in-process runtime, in the compiler library loaded on the first such
 //! function, so that a warm run never loads LLVM.
 
 use crate::error::Error;
@@ -138,7 +138,7 @@ pub struct CompiledBatch {
     pub compile_time: Duration,
 }
 
-// The engine library's results (`autojit_abi::engine`) carry these in the
+// The compiler library's results (`autojit_abi::compiler_library`) carry these in the
 // encoding of autojit's own calls.
 
 impl PlannedBatch {

@@ -6,7 +6,7 @@
 //! passes the call's index to `autojitd_call`.
 
 use crate::session::{self, Session};
-use autojit_jit::Engine;
+use autojit_engine::Engine;
 use autojit_protocol::autojit::{self, decode_materialize, decode_registrations};
 use autojit_protocol::Writer;
 use std::fmt;

@@ -1,5 +1,5 @@
-//! The interface between `libautojit-runtime.so`, which programs link, and
-//! `libautojit-engine.so`, the compiler it loads when a function must be
+//! The interface between `libautojit-inprocess.so`, which programs link, and
+//! `libautojit-inprocess-compiler.so`, the compiler it loads when a function must be
 //! compiled.
 //!
 //! The split keeps LLVM out of every run whose functions all come from the
@@ -9,13 +9,13 @@
 use crate::ModuleDescriptor;
 use core::ffi::{c_char, c_void};
 
-/// The engine library's file name; it sits next to the runtime library.
-pub const LIBRARY: &str = "libautojit-engine.so";
+/// The compiler library's file name; it sits next to the in-process runtime.
+pub const LIBRARY: &str = "libautojit-inprocess-compiler.so";
 
-pub const PLAN_SYMBOL: &str = "autojit_engine_plan";
-pub const COMPILE_SYMBOL: &str = "autojit_engine_compile";
+pub const PLAN_SYMBOL: &str = "autojit_compiler_plan";
+pub const COMPILE_SYMBOL: &str = "autojit_compiler_compile";
 
-/// Bytes the engine allocated with malloc for the runtime to free.
+/// Bytes the compiler library allocated with malloc for the runtime to free.
 #[repr(C)]
 pub struct MallocedBytes {
     pub data: *mut u8,
@@ -32,7 +32,7 @@ pub type WantedFn = unsafe extern "C" fn(context: *mut c_void, guid: u64) -> boo
 /// `descriptor`, read from `lazy_path`, NUL-terminated: the descriptor's,
 /// or the copy of a module the program carries) of at most `limit`
 /// functions, asking `wanted` about each. Returns true with
-/// `*result` set to the plan (`autojit_jit::PlannedBatch`), or false with
+/// `*result` set to the plan (`autojit_engine::PlannedBatch`), or false with
 /// it set to the `Failure`, encoded as on autojitd's connection
 /// (`autojit_protocol::autojit::encode_failure`).
 pub type PlanFn = unsafe extern "C" fn(
@@ -50,7 +50,7 @@ pub type PlanFn = unsafe extern "C" fn(
 /// With compiler `compiler`, compiles the `count` functions at `batch` of
 /// module `module` (read from `lazy_path`), as planned. Returns true with
 /// `*result` set to the compiled batch
-/// (`autojit_jit::CompiledBatch`), or false with it set to the `Failure`.
+/// (`autojit_engine::CompiledBatch`), or false with it set to the `Failure`.
 pub type CompileFn = unsafe extern "C" fn(
     compiler: usize,
     module: usize,

@@ -1,44 +1,44 @@
-//! libautojit-engine.so: the compiler behind `libautojit-runtime.so`, loaded
+//! libautojit-inprocess-compiler.so: the compiler behind `libautojit-inprocess.so`, loaded
 //! by it when a function must be compiled (`autojit-compiler`, with LLVM).
-//! Its C interface is `autojit_abi::engine`; results and failures go back to
+//! Its C interface is `autojit_abi::compiler_library`; results and failures go back to
 //! the runtime as values.
 
-use autojit_abi::engine::{bytes_to_malloced, MallocedBytes, WantedFn};
+use autojit_abi::compiler_library::{bytes_to_malloced, MallocedBytes, WantedFn};
 use autojit_abi::{ModuleDescriptor, RegisteredModule};
 use autojit_compiler::LazyModuleCompiler;
-use autojit_jit::{BatchCompiler, Error, ErrorKind, ModuleId, Registration};
+use autojit_engine::{BatchCompiler, Error, ErrorKind, ModuleId, Registration};
 use autojit_protocol::{autojit::encode_failure, Writer};
 use std::collections::HashMap;
 use std::ffi::{c_char, c_void, CStr};
 use std::sync::{Arc, Mutex, Once};
 
-const PREFIX: &str = "[autojit-runtime]";
+const PREFIX: &str = "[autojit-inprocess]";
 
 /// One compiler, or why LLVM cannot compile here; with the modules it was
 /// asked about, read from their descriptors once.
-struct Engine {
+struct Compiler {
     compiler: Result<LazyModuleCompiler, String>,
     modules: HashMap<ModuleId, Registration>,
 }
 
 /// The compilers, by number: each thread that compiles uses its own.
-static ENGINES: Mutex<Vec<Arc<Mutex<Engine>>>> = Mutex::new(Vec::new());
+static COMPILERS: Mutex<Vec<Arc<Mutex<Compiler>>>> = Mutex::new(Vec::new());
 
 /// Compiler `index`, made on first use.
-fn engine(index: usize) -> Arc<Mutex<Engine>> {
+fn compiler(index: usize) -> Arc<Mutex<Compiler>> {
     static FATAL_ERROR_HANDLER: Once = Once::new();
     // SAFETY: installs a plain function; LLVM calls it instead of abort().
     FATAL_ERROR_HANDLER.call_once(|| unsafe {
         llvm_sys::error_handling::LLVMInstallFatalErrorHandler(Some(llvm_fatal_error))
     });
-    let mut engines = ENGINES.lock().unwrap_or_else(|e| e.into_inner());
-    while engines.len() <= index {
-        engines.push(Arc::new(Mutex::new(Engine {
+    let mut compilers = COMPILERS.lock().unwrap_or_else(|e| e.into_inner());
+    while compilers.len() <= index {
+        compilers.push(Arc::new(Mutex::new(Compiler {
             compiler: LazyModuleCompiler::new(),
             modules: HashMap::new(),
         })));
     }
-    Arc::clone(&engines[index])
+    Arc::clone(&compilers[index])
 }
 
 /// LLVM cannot go on: say so on one line and end the program (aborting could
@@ -67,9 +67,9 @@ unsafe fn serve(
     result: *mut MallocedBytes,
     call: impl FnOnce(&mut LazyModuleCompiler, &Registration) -> Result<Writer, Error>,
 ) -> bool {
-    let engine = engine(index);
-    let mut engine = engine.lock().unwrap_or_else(|e| e.into_inner());
-    let Engine { compiler, modules } = &mut *engine;
+    let slot = compiler(index);
+    let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
+    let Compiler { compiler, modules } = &mut *slot;
     let outcome = match modules.entry(id) {
         std::collections::hash_map::Entry::Occupied(m) => Ok(m.into_mut()),
         // SAFETY: the caller passes a registered, plugin-emitted descriptor.
@@ -104,12 +104,12 @@ unsafe fn serve(
     ok
 }
 
-/// `autojit_abi::engine::PlanFn`.
+/// `autojit_abi::compiler_library::PlanFn`.
 ///
 /// # Safety
 /// As `serve`; `wanted` is called with `context` during the call only.
 #[no_mangle]
-pub unsafe extern "C" fn autojit_engine_plan(
+pub unsafe extern "C" fn autojit_compiler_plan(
     compiler: usize,
     module: usize,
     descriptor: *const ModuleDescriptor,
@@ -141,12 +141,12 @@ pub unsafe extern "C" fn autojit_engine_plan(
     }
 }
 
-/// `autojit_abi::engine::CompileFn`.
+/// `autojit_abi::compiler_library::CompileFn`.
 ///
 /// # Safety
 /// As `serve`; `batch` must point to `count` GUIDs, at least one.
 #[no_mangle]
-pub unsafe extern "C" fn autojit_engine_compile(
+pub unsafe extern "C" fn autojit_compiler_compile(
     compiler: usize,
     module: usize,
     descriptor: *const ModuleDescriptor,

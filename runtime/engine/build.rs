@@ -1,4 +1,4 @@
-//! Records the version of the LLVM the engine library is built with: the
+//! Records the version of the LLVM the compiler library is built with: the
 //! object cache's keys name it, and a warm run must know it without loading
 //! LLVM (so this crate does not link llvm-sys to ask). CMake sets
 //! AUTOJIT_LLVM_CONFIG to the configured LLVM's llvm-config; LLVM 19's is

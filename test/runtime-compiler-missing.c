@@ -8,18 +8,18 @@
 // UNSUPPORTED: sanitized-autojit
 // RUN: rm -rf %t.lib %t.full %t.store && mkdir -p %t.lib %t.full
 // RUN: export AUTOJIT_CACHE_DIR=%t.store
-// RUN: cp %libdir/libautojit-runtime.so %t.lib/
-// RUN: cp %libdir/libautojit-runtime.so %libdir/libautojit-engine.so %t.full/
+// RUN: cp %libdir/libautojit-inprocess.so %t.lib/
+// RUN: cp %libdir/libautojit-inprocess.so %libdir/libautojit-inprocess-compiler.so %t.full/
 // RUN: %clang -O0 -c %s -o %t.main.o
 // RUN: %clang -O0 -c %autojit -DLAZY %s -o %t.lazy.o
-// RUN: %clang %t.main.o %t.lazy.o -o %t.exe -L%t.lib -lautojit-runtime -Wl,-rpath,%t.lib
+// RUN: %clang %t.main.o %t.lazy.o -o %t.exe -L%t.lib -lautojit-inprocess -Wl,-rpath,%t.lib
 // RUN: not %t.exe call 2>&1 | FileCheck %s
 // RUN: %t.exe | FileCheck --check-prefix=UNUSED %s
 //
 // Compiled once with the engine, then run warm without it.
-// RUN: %clang %t.main.o %t.lazy.o -o %t.full.exe -L%t.full -lautojit-runtime -Wl,-rpath,%t.full
+// RUN: %clang %t.main.o %t.lazy.o -o %t.full.exe -L%t.full -lautojit-inprocess -Wl,-rpath,%t.full
 // RUN: %t.full.exe call | FileCheck --check-prefix=COLD %s
-// RUN: rm %t.full/libautojit-engine.so
+// RUN: rm %t.full/libautojit-inprocess-compiler.so
 // RUN: %t.full.exe call | FileCheck --check-prefix=WARM %s
 
 #define _GNU_SOURCE
@@ -54,7 +54,7 @@ int main(int argc, char **argv) {
 }
 #endif
 
-// CHECK: [autojit-runtime] cannot load the autojit engine {{.*}}libautojit-engine.so: {{.*}}; reinstall autojit (libautojit-engine.so must sit next to libautojit-runtime.so)
+// CHECK: [autojit-inprocess] cannot load autojit's compiler {{.*}}libautojit-inprocess-compiler.so: {{.*}}; reinstall autojit (libautojit-inprocess-compiler.so must sit next to libautojit-inprocess.so)
 // UNUSED: no lazy call
 // COLD: lazy: 1
 // COLD-NEXT: LLVM in the process: yes

@@ -50,6 +50,10 @@ fn main() {
              build LLVM with -DLLVM_BUILD_LLVM_DYLIB=ON -DLLVM_LINK_LLVM_DYLIB=ON"
         );
     }
+    // Read by dependents' build scripts as DEP_AUTOJIT_LLVM_CONFIG and
+    // DEP_AUTOJIT_LLVM_LIBDIR.
+    println!("cargo:config={config}");
+    println!("cargo:libdir={libdir}");
     println!("cargo:rustc-link-search=native={libdir}");
     println!("cargo:rustc-link-lib=dylib=LLVM");
 

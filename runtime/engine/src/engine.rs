@@ -40,15 +40,15 @@ pub struct Engine {
 struct State {
     registry: Registry,
     compilers: Compilers,
-    backend: Option<Backend>,
-    /// The linker of a remote session, until the backend takes it.
+    linking: Option<Linking>,
+    /// The linker of a remote session, until linking starts.
     remote_linker: Option<Box<dyn Linker>>,
 }
 
 /// What materializing needs beyond the registry, made by the first
 /// materialization: programs that never call a lazy function never read
 /// their own symbol tables.
-struct Backend {
+struct Linking {
     /// The body of each function linked, by GUID.
     compiled: FastMap<u64, usize>,
     linker: Box<dyn Linker>,
@@ -80,7 +80,7 @@ impl ModuleKeys {
     }
 }
 
-impl Backend {
+impl Linking {
     /// The function keys of module `id`, read from beside its lazy file on
     /// first use.
     fn function_keys(
@@ -172,7 +172,7 @@ impl Engine {
             state: Mutex::new(State {
                 registry: Registry::default(),
                 compilers: Compilers::new(compilers, config.compile_threads),
-                backend: None,
+                linking: None,
                 remote_linker,
             }),
             config,
@@ -206,7 +206,7 @@ impl Engine {
     /// together with the functions it is likely to call next (`batch.rs`).
     pub fn materialize(&self, guid: u64) -> Result<usize, Error> {
         let mut state = self.lock();
-        let known = state.backend.as_ref().and_then(|b| b.compiled.get(&guid));
+        let known = state.linking.as_ref().and_then(|b| b.compiled.get(&guid));
         if let Some(&address) = known {
             return Ok(address);
         }
@@ -227,17 +227,17 @@ impl Engine {
             self.log(|| format!("copied the lazy module the program carries to {path}"));
             module = state.registry.copied_out(id, path);
         }
-        if state.backend.is_none() {
+        if state.linking.is_none() {
             let remote_linker = state.remote_linker.take();
-            state.backend = Some(self.start_backend(remote_linker));
+            state.linking = Some(self.start_linking(remote_linker));
         }
         let State {
             registry,
             compilers,
-            backend,
+            linking,
             ..
         } = &mut *state;
-        let b = backend.as_mut().expect("just created");
+        let b = linking.as_mut().expect("just created");
         let linked = self.materialize_in(b, compilers, registry, id, &module, guid)?;
         for (member, address) in linked {
             // A link-once body another module's object defined keeps the
@@ -259,7 +259,7 @@ impl Engine {
     #[allow(clippy::too_many_arguments)]
     fn materialize_in(
         &self,
-        b: &mut Backend,
+        b: &mut Linking,
         compilers: &mut Compilers,
         registry: &mut Registry,
         id: ModuleId,
@@ -325,7 +325,7 @@ impl Engine {
     /// now; None (and a log line) if it cannot be used, to compile instead.
     fn link_cached(
         &self,
-        b: &mut Backend,
+        b: &mut Linking,
         id: ModuleId,
         module: &Registration,
         keys: &ModuleKeys,
@@ -419,7 +419,7 @@ impl Engine {
     #[allow(clippy::too_many_arguments)]
     fn compile_and_link(
         &self,
-        b: &mut Backend,
+        b: &mut Linking,
         compilers: &mut Compilers,
         id: ModuleId,
         module: &Registration,
@@ -458,7 +458,7 @@ impl Engine {
     #[allow(clippy::too_many_arguments)]
     fn link_compiled(
         &self,
-        b: &mut Backend,
+        b: &mut Linking,
         id: ModuleId,
         module: &Registration,
         keys: &ModuleKeys,
@@ -495,7 +495,7 @@ impl Engine {
     /// each of `live`.
     fn link(
         &self,
-        b: &mut Backend,
+        b: &mut Linking,
         id: ModuleId,
         module: &Registration,
         object: ObjectImage,
@@ -558,13 +558,13 @@ impl Engine {
         }
     }
 
-    fn start_backend(&self, remote_linker: Option<Box<dyn Linker>>) -> Backend {
+    fn start_linking(&self, remote_linker: Option<Box<dyn Linker>>) -> Linking {
         let linker = remote_linker.unwrap_or_else(|| Box::new(LoaderLinker::new()));
         let (cache, why_disabled) = ObjectCache::open(&self.config.object_cache_root);
         if let Some(why) = why_disabled {
             self.log(|| format!("object cache disabled: {why}"));
         }
-        Backend {
+        Linking {
             compiled: FastMap::default(),
             target: target_key(),
             linker,

@@ -62,16 +62,16 @@ pub trait Backend: Sync {
 /// Every module registered so far, in order. A leaf lock: registration
 /// runs in constructors, under the dynamic loader's lock, and must never
 /// wait for a materializing thread.
-struct Registry {
+struct RegisteredModules {
     lock: ReentrantLock,
     modules: UnsafeCell<Vec<RegisteredModule>>,
 }
 
 // SAFETY: `modules` is only touched with `lock` held, and never while
 // calling out.
-unsafe impl Sync for Registry {}
+unsafe impl Sync for RegisteredModules {}
 
-static REGISTRY: Registry = Registry {
+static REGISTERED: RegisteredModules = RegisteredModules {
     lock: ReentrantLock::new(),
     modules: UnsafeCell::new(Vec::new()),
 };
@@ -138,9 +138,9 @@ pub unsafe fn register(
         );
     }
     {
-        let _guard = REGISTRY.lock.lock();
+        let _guard = REGISTERED.lock.lock();
         // SAFETY: the registry lock is held and nothing else borrows the list.
-        unsafe { (*REGISTRY.modules.get()).push(module) };
+        unsafe { (*REGISTERED.modules.get()).push(module) };
     }
     backend.registered(&module);
 }
@@ -196,9 +196,9 @@ pub fn try_materialize(
 }
 
 fn modules_not_given() -> Vec<RegisteredModule> {
-    let _guard = REGISTRY.lock.lock();
+    let _guard = REGISTERED.lock.lock();
     // SAFETY: the registry lock is held.
-    let modules = unsafe { &*REGISTRY.modules.get() };
+    let modules = unsafe { &*REGISTERED.modules.get() };
     modules
         .get(GIVEN.load(Ordering::Relaxed)..)
         .unwrap_or_default()
@@ -217,17 +217,17 @@ pub struct ForkHandlers {
 /// child's copy of memory.
 pub fn before_fork() {
     MATERIALIZE_LOCK.lock_for_fork();
-    REGISTRY.lock.lock_for_fork();
+    REGISTERED.lock.lock_for_fork();
 }
 
 pub fn after_fork_in_parent() {
-    REGISTRY.lock.unlock_after_fork();
+    REGISTERED.lock.unlock_after_fork();
     MATERIALIZE_LOCK.unlock_after_fork();
 }
 
 /// The child starts over with the backend: it is given every module again.
 pub fn after_fork_in_child(backend: &dyn Backend) {
-    REGISTRY.lock.reset_in_child();
+    REGISTERED.lock.reset_in_child();
     MATERIALIZE_LOCK.reset_in_child();
     backend.forked_child();
     GIVEN.store(0, Ordering::Relaxed);

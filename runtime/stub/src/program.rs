@@ -6,7 +6,7 @@
 
 use crate::connect;
 use crate::executor::{self, Service};
-use crate::session::Session;
+use crate::session::ExecutorSession;
 use crate::sys::{self, debug, report};
 use crate::transport::{Connection, Ended};
 use alloc::boxed::Box;
@@ -22,25 +22,25 @@ use core::ffi::c_void;
 use core::sync::atomic::{AtomicPtr, Ordering};
 
 /// The backend `lib.rs` defines the runtime over.
-pub struct RemoteSession;
-pub static REMOTE: RemoteSession = RemoteSession;
+pub struct RemoteBackend;
+pub static REMOTE: RemoteBackend = RemoteBackend;
 
 /// Held while talking to the daemon; the state below changes only under it.
 static SESSION_LOCK: ReentrantLock = ReentrantLock::new();
-static SESSION: AtomicPtr<Session> = AtomicPtr::new(core::ptr::null_mut());
+static SESSION: AtomicPtr<ExecutorSession> = AtomicPtr::new(core::ptr::null_mut());
 /// The session after the program hung up (`#[used]`: only leak checkers
 /// read it).
 #[used]
-static HUNG_UP: AtomicPtr<Session> = AtomicPtr::new(core::ptr::null_mut());
+static HUNG_UP: AtomicPtr<ExecutorSession> = AtomicPtr::new(core::ptr::null_mut());
 
 /// The program's session, if `ctx` is it (the dispatch context).
-pub fn session_at(ctx: *const c_void) -> Option<&'static Session> {
+pub fn session_at(ctx: *const c_void) -> Option<&'static ExecutorSession> {
     let session = SESSION.load(Ordering::Acquire);
     // SAFETY: a session stays allocated while it is in SESSION.
     (!session.is_null() && session as *const c_void == ctx).then(|| unsafe { &*session })
 }
 
-impl Backend for RemoteSession {
+impl Backend for RemoteBackend {
     fn prefix(&self) -> &'static str {
         sys::PREFIX
     }
@@ -120,7 +120,7 @@ impl Backend for RemoteSession {
     }
 }
 
-fn call_materialize(session: &Session, guid: u64) -> Result<Result<u64, Failure>, Ended> {
+fn call_materialize(session: &ExecutorSession, guid: u64) -> Result<Result<u64, Failure>, Ended> {
     let args = autojit::encode_materialize(guid);
     let result = session.call(executor::tag(Service::Materialize), &args.bytes)?;
     autojit::decode_materialize_result(&result)
@@ -140,7 +140,7 @@ fn describe(ended: Ended, what: &str) -> String {
 
 /// The current session, connecting and setting one up first if needed.
 /// Called with the session lock held.
-fn session_for_call() -> Result<&'static Session, String> {
+fn session_for_call() -> Result<&'static ExecutorSession, String> {
     let current = SESSION.load(Ordering::Acquire);
     if !current.is_null() {
         // SAFETY: sessions stay allocated while they are in SESSION, which
@@ -148,7 +148,7 @@ fn session_for_call() -> Result<&'static Session, String> {
         return Ok(unsafe { &*current });
     }
     let daemon = connect::connect()?;
-    let session = Box::into_raw(Box::new(Session::new(
+    let session = Box::into_raw(Box::new(ExecutorSession::new(
         Connection::new(daemon, daemon),
         &SESSION_LOCK,
     )));
@@ -192,7 +192,7 @@ fn forwarded_settings() -> Vec<(String, Vec<u8>)> {
 
 /// Sends the modules registered since the session last heard of any.
 fn send_registrations(
-    session: &Session,
+    session: &ExecutorSession,
     new: &[RegisteredModule],
 ) -> Result<Result<(), String>, Ended> {
     if new.is_empty() {
@@ -235,11 +235,14 @@ pub fn serve_fds(input: i32, output: i32) -> i32 {
     static SERVE_LOCK: ReentrantLock = ReentrantLock::new();
     // Never freed: JIT'd code on another thread may still hold it as its
     // dispatch context when serving ends.
-    let session: &'static Session = Box::leak(Box::new(Session::new(
+    let session: &'static ExecutorSession = Box::leak(Box::new(ExecutorSession::new(
         Connection::new(input, output),
         &SERVE_LOCK,
     )));
-    SERVED.store(session as *const Session as *mut Session, Ordering::Release);
+    SERVED.store(
+        session as *const ExecutorSession as *mut ExecutorSession,
+        Ordering::Release,
+    );
     let sent = {
         let _guard = SERVE_LOCK.lock();
         session.send_setup(Vec::new())
@@ -262,10 +265,10 @@ pub fn serve_fds(input: i32, output: i32) -> i32 {
 }
 
 /// The session [`serve_fds`] serves.
-static SERVED: AtomicPtr<Session> = AtomicPtr::new(core::ptr::null_mut());
+static SERVED: AtomicPtr<ExecutorSession> = AtomicPtr::new(core::ptr::null_mut());
 
 /// The served session, if `ctx` is it.
-pub fn served_session_at(ctx: *const c_void) -> Option<&'static Session> {
+pub fn served_session_at(ctx: *const c_void) -> Option<&'static ExecutorSession> {
     let session = SERVED.load(Ordering::Acquire);
     // SAFETY: served sessions are never freed.
     (!session.is_null() && session as *const c_void == ctx).then(|| unsafe { &*session })

@@ -13,7 +13,7 @@ use core::cell::{Cell, RefCell};
 
 pub const TARGET_TRIPLE: &str = "x86_64-unknown-linux-gnu";
 
-pub struct Session {
+pub struct ExecutorSession {
     connection: Connection,
     /// Held by whoever reads or writes the connection.
     pub lock: &'static ReentrantLock,
@@ -26,9 +26,9 @@ pub struct Session {
     ready: Cell<bool>,
 }
 
-impl Session {
+impl ExecutorSession {
     pub fn new(connection: Connection, lock: &'static ReentrantLock) -> Self {
-        Session {
+        ExecutorSession {
             connection,
             lock,
             executor: Executor::new(),
@@ -54,7 +54,7 @@ impl Session {
             page_size: crate::sys::page_size() as u64,
             bootstrap_map,
             bootstrap_symbols: executor::bootstrap_symbols(
-                self as *const Session as u64,
+                self as *const ExecutorSession as u64,
                 crate::dispatch_fn_address(),
             ),
         };

@@ -18,10 +18,10 @@
 extern crate alloc;
 
 pub mod arch;
-pub mod descriptor;
-pub mod eh_frame;
 #[cfg(feature = "std")]
 pub mod compiler_library;
+pub mod descriptor;
+pub mod eh_frame;
 pub mod env;
 pub mod failure;
 #[cfg(feature = "std")]

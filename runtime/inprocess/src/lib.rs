@@ -15,11 +15,11 @@
 
 use autojit_abi::compiler_library::{self, bytes_from_malloced, CompileFn, MallocedBytes, PlanFn};
 use autojit_abi::{Failure, RegisteredModule, StatsSnapshot};
-use autojit_frontend::Backend;
 use autojit_engine::{
     BatchCompiler, CompiledBatch, Engine, Error, ErrorKind, ModuleId, PlannedBatch, Registration,
     SymbolScope,
 };
+use autojit_frontend::Backend;
 use autojit_protocol::{autojit::decode_failure, DecodeError, Reader};
 use std::ffi::{c_void, CStr, CString};
 use std::sync::{LazyLock, Mutex};
@@ -242,8 +242,12 @@ fn load_compiler_library() -> Result<CompilerFunctions, String> {
     // (autojit_abi::compiler_library is the one definition both sides use).
     unsafe {
         Ok(CompilerFunctions {
-            plan: std::mem::transmute::<*mut c_void, PlanFn>(symbol(compiler_library::PLAN_SYMBOL)?),
-            compile: std::mem::transmute::<*mut c_void, CompileFn>(symbol(compiler_library::COMPILE_SYMBOL)?),
+            plan: std::mem::transmute::<*mut c_void, PlanFn>(symbol(
+                compiler_library::PLAN_SYMBOL,
+            )?),
+            compile: std::mem::transmute::<*mut c_void, CompileFn>(symbol(
+                compiler_library::COMPILE_SYMBOL,
+            )?),
         })
     }
 }
@@ -254,13 +258,15 @@ fn own_directory() -> Result<&'static str, String> {
     DIR.get_or_init(|| {
         let mut info = std::mem::MaybeUninit::<libc::Dl_info>::zeroed();
         // SAFETY: dladdr only writes `info`.
-        let found = unsafe { libc::dladdr(load_compiler_library as *const c_void, info.as_mut_ptr()) } != 0;
+        let found =
+            unsafe { libc::dladdr(load_compiler_library as *const c_void, info.as_mut_ptr()) } != 0;
         // SAFETY: filled by dladdr when it returned non-zero.
         let file = found
             .then(|| unsafe { info.assume_init() }.dli_fname)
             .filter(|f| !f.is_null());
-        let file = file
-            .ok_or_else(|| "cannot tell where libautojit-inprocess.so was loaded from".to_string())?;
+        let file = file.ok_or_else(|| {
+            "cannot tell where libautojit-inprocess.so was loaded from".to_string()
+        })?;
         // SAFETY: dli_fname is a NUL-terminated path owned by the loader.
         let file = unsafe { CStr::from_ptr(file) }
             .to_string_lossy()

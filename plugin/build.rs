@@ -1,4 +1,6 @@
-//! Compiles the C++ files holding what the LLVM C API has no door for.
+//! Compiles the C++ files holding what the LLVM C API has no door for, and
+//! generates the Rust declarations of the boundary with them
+//! (`cpp/boundary.h`, included by `src/boundary.rs`).
 fn main() {
     autojit_llvm_cxx::compile_llvm_cxx(
         &[
@@ -8,4 +10,5 @@ fn main() {
         ],
         "autojit_register_pass",
     );
+    autojit_llvm_cxx::generate_boundary("cpp/boundary.h");
 }

@@ -29,6 +29,7 @@
 #include "llvm/Support/xxhash.h"
 #include "llvm-c/Core.h"
 #include "autojit/llvm_version.h"
+#include "boundary.h"
 
 using namespace llvm;
 
@@ -187,7 +188,7 @@ private:
   }
 
   // The globals GV's code or initializer refers to that extraction carries
-  // with it (as runtime/jit/cpp/extract_body.cpp does).
+  // with it (as runtime/engine/cpp/extract_body.cpp does).
   void forEachCarried(GlobalValue &GV, function_ref<void(GlobalValue *)> Found) {
     SmallPtrSet<const Constant *, 32> Seen;
     std::function<void(Value *)> Visit = [&](Value *V) {

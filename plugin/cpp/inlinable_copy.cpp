@@ -6,6 +6,7 @@
 #include "llvm/Transforms/Utils/Cloning.h"
 #include "llvm/Transforms/Utils/ValueMapper.h"
 #include "llvm-c/Core.h"
+#include "boundary.h"
 
 using namespace llvm;
 

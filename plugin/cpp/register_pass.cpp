@@ -21,18 +21,9 @@
 #include "llvm-c/Comdat.h"
 #include "llvm-c/Core.h"
 #include "autojit/llvm_version.h"
+#include "boundary.h"
 
 using namespace llvm;
-
-extern "C" {
-// Defined in plugin/src/lib.rs. Returns 1 if the module changed. On failure
-// returns -1 and sets *Error to a message the caller frees with
-// autojit_free_error.
-int autojit_outline_module(LLVMModuleRef M, unsigned OptLevel,
-                           int BeforeCoverage, int AtLinkTime, int Debug,
-                           int Embed, char **Error);
-void autojit_free_error(char *Error);
-}
 
 static cl::opt<bool> AutoJITDebug(
     "autojit-debug",
@@ -176,7 +167,10 @@ static void refuseLateInstrumentation(PassInstrumentationCallbacks &PIC) {
   });
 }
 
-extern "C" void autojit_register_pass_builder_callbacks(PassBuilder &PB) {
+// LLVM's plugin loader calls this, which llvmGetPassPluginInfo (Rust) names,
+// with its PassBuilder.
+extern "C" void autojit_register_pass_builder_callbacks(void *Builder) {
+  PassBuilder &PB = *static_cast<PassBuilder *>(Builder);
   if (PassInstrumentationCallbacks *PIC = PB.getPassInstrumentationCallbacks())
     refuseLateInstrumentation(*PIC);
   PB.registerPipelineStartEPCallback(

@@ -1,21 +1,12 @@
 //! The key of each lazified function, from the lazy module as written
 //! (`cpp/function_key.cpp`; the file format is `autojit_abi::function_keys`).
 
+use crate::boundary::autojit_function_keys;
 use crate::lazy_module::LazyFunction;
 use autojit_abi::function_keys::{FunctionKey, KeyedFunction};
 use autojit_abi::{names, ContentHash};
 use llvm_sys::prelude::LLVMModuleRef;
 use std::ffi::{c_char, CString};
-
-extern "C" {
-    fn autojit_function_keys(
-        lazy: LLVMModuleRef,
-        bodies: *const *const c_char,
-        count: usize,
-        keys: *mut u64,
-        lines: *mut u32,
-    ) -> bool;
-}
 
 pub fn function_keys(
     lazy: LLVMModuleRef,

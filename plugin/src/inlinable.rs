@@ -9,6 +9,7 @@
 //! constant copied into their own body (a string literal), whose address
 //! would then differ between the function and the code that inlined it.
 
+use crate::boundary::{autojit_has_label_addresses, autojit_make_inlinable_copy};
 use crate::ir;
 use crate::lazy_module::LazyFunction;
 use autojit_abi::names;
@@ -19,12 +20,6 @@ use std::collections::HashSet;
 /// Instructions, before any optimization, of the largest function copied:
 /// well above what LLVM's inliner takes at -O2 once the code is cleaned up.
 const MAX_INSTRUCTIONS: usize = 64;
-
-extern "C" {
-    // plugin/cpp/inlinable_copy.cpp
-    fn autojit_make_inlinable_copy(decl: LLVMValueRef, body: LLVMValueRef);
-    fn autojit_has_label_addresses(f: LLVMValueRef) -> i32;
-}
 
 /// Gives each small lazified function of lazy module `l` its copy;
 /// returns how many got one.

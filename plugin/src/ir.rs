@@ -3,25 +3,17 @@
 //! Every function here takes handles that belong to the module being
 //! processed; the pass never keeps a handle past the module's lifetime.
 
+use crate::boundary::{
+    autojit_comdat_name, autojit_copy_call_attributes, autojit_delete_function_body,
+    autojit_erase_global_value, autojit_is_dso_local, autojit_replace_uses_except_label_addresses,
+    autojit_set_dso_local, autojit_slim_lazy_debug_info,
+};
 pub use autojit_llvm_capi::{cstring, OwnedModule};
 use autojit_llvm_capi::{take_buffer, take_message};
 use llvm_sys::core::*;
 use llvm_sys::prelude::*;
 use llvm_sys::{LLVMLinkage, LLVMVisibility};
 use std::ffi::{c_char, CStr};
-
-extern "C" {
-    // plugin/cpp/register_pass.cpp
-    fn autojit_delete_function_body(f: LLVMValueRef);
-    fn autojit_set_dso_local(gv: LLVMValueRef, local: i32);
-    fn autojit_erase_global_value(gv: LLVMValueRef);
-    fn autojit_slim_lazy_debug_info(m: LLVMModuleRef);
-    fn autojit_replace_uses_except_label_addresses(old: LLVMValueRef, new: LLVMValueRef);
-    fn autojit_is_dso_local(gv: LLVMValueRef) -> i32;
-    fn autojit_copy_call_attributes(to: LLVMValueRef, from: LLVMValueRef);
-    // The C API has no getter for a COMDAT's name.
-    fn autojit_comdat_name(comdat: llvm_sys::prelude::LLVMComdatRef) -> *const c_char;
-}
 
 /// Copies `len` bytes LLVM returned at `p` (null for none).
 ///

@@ -20,7 +20,7 @@ pub struct LazyFunction {
 
 pub fn build_lazy_module(
     m: LLVMModuleRef,
-    chosen: &[LazyFunction],
+    lazified: &[LazyFunction],
     opt_level: u32,
 ) -> ir::OwnedModule {
     let lazy = ir::OwnedModule::clone_of(m);
@@ -52,7 +52,7 @@ pub fn build_lazy_module(
             make_variable_declaration(g);
         }
     }
-    for f in chosen {
+    for f in lazified {
         let c = ir::cstring(&f.name);
         // SAFETY: `l` is live; the clone kept every function name.
         let body = unsafe { LLVMGetNamedFunction(l, c.as_ptr()) };

@@ -5,6 +5,7 @@
 //! LTO back ends start (how Rust programs are built); `opt
 //! --load-pass-plugin=autojit.so -passes=autojit` runs it alone. See `docs/design.md` for what it does.
 
+mod boundary;
 mod function_keys;
 mod inlinable;
 mod ir;
@@ -14,24 +15,20 @@ mod lazy_stub;
 mod link_checks;
 mod log;
 mod outline;
+mod plan;
 mod promote;
 mod registration;
 mod select;
 mod thread_locals;
 
-use std::ffi::{c_char, c_int, c_void, CString};
-
-extern "C" {
-    // plugin/cpp/register_pass.cpp; the argument is an llvm::PassBuilder&.
-    fn autojit_register_pass_builder_callbacks(pass_builder: *mut c_void);
-}
+use std::ffi::{c_char, c_int, CString};
 
 #[no_mangle]
 pub extern "C" fn llvmGetPassPluginInfo() -> llvm_sys::pass_plugin::LibraryInfo {
     llvm_sys::pass_plugin::LibraryInfo::new(
         c"autojit".as_ptr(),
         c"0.1.0".as_ptr(),
-        autojit_register_pass_builder_callbacks,
+        boundary::autojit_register_pass_builder_callbacks,
     )
 }
 

@@ -6,8 +6,10 @@ use crate::lazy_module::{build_lazy_module, erase_dead_locals, external_referenc
 use crate::lazy_stub::{replace_with_stubs, Lazified};
 use crate::link_checks;
 use crate::log::DebugLog;
+use crate::plan::plan_module;
+use crate::promote::promote_locals;
 use crate::registration::{add_registration, EmbeddedLazyModule, Registration};
-use crate::select::{check_module, chosen_functions, waits_for_coverage};
+use crate::select::waits_for_coverage;
 use autojit_abi::function_keys;
 use autojit_abi::{arch, content_hash, function_guid, store};
 use llvm_sys::prelude::*;
@@ -82,10 +84,13 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<Outcome, Strin
         log.line(|| format!("deferred module {source} until its coverage counters are placed"));
         return Ok(Outcome::Deferred);
     }
-    if let Err(reason) = check_module(m, opts.at_link_time) {
-        log.line(|| format!("skipped module {source}: {reason}"));
-        return Ok(Outcome::Unchanged);
-    }
+    let plan = match plan_module(m, opts.at_link_time) {
+        Ok(plan) => plan,
+        Err(reason) => {
+            log.line(|| format!("skipped module {source}: {reason}"));
+            return Ok(Outcome::Unchanged);
+        }
+    };
     let destination = Destination::choose(opts.embed, &log)?;
     let dumps = destination.dumps();
     let stem = Path::new(&source)
@@ -99,16 +104,16 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<Outcome, Strin
     // source file in a program, and stable across edits so that unchanged
     // functions keep hitting the object cache.
     let module_id = function_guid(&source, "", false);
-    let labels = crate::labels::analyze(m);
-    for (f, reason) in &labels.pinned {
+    for (f, reason) in &plan.labels.pinned {
         log.line(|| format!("kept {} in the static object: {reason}", ir::name(*f)));
     }
-    for p in crate::promote::promote_locals(m, module_id, &labels) {
+    for p in promote_locals(&plan.promoted, module_id) {
         log.line(|| format!("promoted {} to {}", p.old_name, p.new_name));
     }
 
-    let chosen = chosen_functions(m);
-    let lazy_functions: Vec<LazyFunction> = chosen
+    // Named after promotion: a lazified local goes by its promoted name.
+    let lazy_functions: Vec<LazyFunction> = plan
+        .lazified
         .iter()
         .map(|&f| {
             let name = ir::name(f);
@@ -175,7 +180,7 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<Outcome, Strin
     // drops or internalizes any symbol no IR refers to (it does not see the
     // link checks' relocations, which are assembly). Lazified functions are
     // stubs in assembly, always defined.
-    let lazified: HashSet<LLVMValueRef> = chosen.iter().copied().collect();
+    let lazified: HashSet<LLVMValueRef> = plan.lazified.iter().copied().collect();
     let keep_alive: Vec<_> = referenced
         .iter()
         .copied()
@@ -214,7 +219,8 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<Outcome, Strin
         .iter()
         .map(|names| names.iter().map(String::as_str).collect())
         .collect();
-    let stubs: Vec<Lazified> = chosen
+    let stubs: Vec<Lazified> = plan
+        .lazified
         .iter()
         .zip(&guids)
         .zip(&checks)

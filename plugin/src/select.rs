@@ -1,6 +1,8 @@
-//! Which modules the pass touches and which functions it lazifies.
+//! The rules of which modules the pass touches and which functions it
+//! lazifies, which `plan.rs` applies to a module once.
 
 use crate::ir;
+use crate::labels::LabelAddresses;
 use autojit_abi::{arch, names};
 use llvm_sys::core::*;
 use llvm_sys::prelude::*;
@@ -40,7 +42,8 @@ impl std::fmt::Display for SkipReason {
     }
 }
 
-/// Checks the rules that leave a module untouched, before anything changes.
+/// Checks the rules that leave a module untouched, but for having nothing
+/// to lazify (`plan.rs`), before anything changes.
 pub fn check_module(m: LLVMModuleRef, at_link_time: bool) -> Result<(), SkipReason> {
     let triple = ir::target_triple(m);
     if !autojit_abi::arch::supports_triple(&triple) {
@@ -60,13 +63,6 @@ pub fn check_module(m: LLVMModuleRef, at_link_time: bool) -> Result<(), SkipReas
     // module is the whole program's: outlined once, it registers once.
     if !at_link_time && ir::has_module_flag(m, "ThinLTO") {
         return Err(SkipReason::FullLto);
-    }
-    let pinned = pinned_functions(m);
-    if !ir::functions(m)
-        .into_iter()
-        .any(|f| will_be_lazified(f, &pinned))
-    {
-        return Err(SkipReason::NothingToLazify);
     }
     Ok(())
 }
@@ -112,7 +108,7 @@ pub fn waits_for_coverage(m: LLVMModuleRef) -> bool {
 /// (callers expect a body to inline; lazy code gets a copy), functions
 /// whose label addresses cannot move with their bodies (`labels.rs`) and
 /// functions whose stub assembly cannot define (`unstubbable`).
-pub fn pinned_functions(m: LLVMModuleRef) -> HashSet<LLVMValueRef> {
+pub fn pinned_functions(m: LLVMModuleRef, labels: &LabelAddresses) -> HashSet<LLVMValueRef> {
     let mut pinned = HashSet::new();
     for list in ["llvm.global_ctors", "llvm.global_dtors"] {
         let Some(g) = ir::named_global(m, list) else {
@@ -140,7 +136,7 @@ pub fn pinned_functions(m: LLVMModuleRef) -> HashSet<LLVMValueRef> {
             pinned.insert(resolver);
         }
     }
-    pinned.extend(crate::labels::analyze(m).pinned.into_iter().map(|(f, _)| f));
+    pinned.extend(labels.pinned.iter().map(|&(f, _)| f));
     for f in ir::functions(m) {
         if ir::has_fn_attr(f, "naked") || ir::has_fn_attr(f, "alwaysinline") {
             pinned.insert(f);
@@ -188,29 +184,12 @@ fn aliased_functions(v: LLVMValueRef, found: &mut Vec<LLVMValueRef>) {
     }
 }
 
-pub fn is_static_initializer(name: &str) -> bool {
+fn is_static_initializer(name: &str) -> bool {
     name.starts_with("_GLOBAL__sub_I") || name.starts_with("__cxx_global_var_init")
 }
 
-/// The functions to lazify, after local promotion: externally visible
-/// definitions that are not pinned, not static initializers and not
-/// available_externally (those are copies of bodies defined elsewhere).
-pub fn chosen_functions(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
-    let pinned = pinned_functions(m);
-    ir::functions(m)
-        .into_iter()
-        .filter(|&f| is_candidate(f, &pinned) && !ir::is_local(ir::linkage(f)))
-        .collect()
-}
-
-/// Whether `f` will be lazified, as one body, once promotion has made the
-/// local functions it lazifies external.
-pub fn will_be_lazified(f: LLVMValueRef, pinned: &HashSet<LLVMValueRef>) -> bool {
-    is_candidate(f, pinned) && (!ir::is_local(ir::linkage(f)) || lazifies(f, pinned))
-}
-
 /// A definition with a body of its own that nothing pins in the program.
-fn is_candidate(f: LLVMValueRef, pinned: &HashSet<LLVMValueRef>) -> bool {
+pub fn is_candidate(f: LLVMValueRef, pinned: &HashSet<LLVMValueRef>) -> bool {
     !ir::is_declaration(f)
         && ir::linkage(f) != LLVMLinkage::LLVMAvailableExternallyLinkage
         && !pinned.contains(&f)

@@ -20,8 +20,8 @@ endif()
 file(GLOB_RECURSE AUTOJIT_CARGO_SOURCES CONFIGURE_DEPENDS
   "${PROJECT_SOURCE_DIR}/plugin/*.rs" "${PROJECT_SOURCE_DIR}/plugin/*.cpp" "${PROJECT_SOURCE_DIR}/plugin/*.h"
   "${PROJECT_SOURCE_DIR}/runtime/*.rs" "${PROJECT_SOURCE_DIR}/runtime/*.cpp" "${PROJECT_SOURCE_DIR}/runtime/*.h"
-  "${PROJECT_SOURCE_DIR}/llvm-capi/*.rs" "${PROJECT_SOURCE_DIR}/llvm-cxx/*.rs"
-  "${PROJECT_SOURCE_DIR}/llvm-cxx/*.h" "${PROJECT_SOURCE_DIR}/llvm-sys/*.rs"
+  "${PROJECT_SOURCE_DIR}/llvm-capi/*.rs" "${PROJECT_SOURCE_DIR}/cxx-build/*.rs"
+  "${PROJECT_SOURCE_DIR}/cxx-build/*.h" "${PROJECT_SOURCE_DIR}/llvm-sys/*.rs"
   "${PROJECT_SOURCE_DIR}/*Cargo.toml")
 list(FILTER AUTOJIT_CARGO_SOURCES EXCLUDE REGEX "/(fuzz|target)/")
 

@@ -49,7 +49,7 @@ struct __llvm_autojit_module {
  * unit. Records the module; reads nothing from disk. */
 void __llvm_autojit_register(const struct __llvm_autojit_module *module);
 
-/* Every lazified function f is a stub in the program:
+/* Every lazified function f is a trampoline in the program:
  *       f:  jmp *record(%rip)
  *   entry:  lea record(%rip), %r11
  *           jmp *__llvm_autojit_resolve@GOTPCREL(%rip)
@@ -61,9 +61,9 @@ void __llvm_autojit_register(const struct __llvm_autojit_module *module);
  * runtime/abi/src/arch/x86_64.rs). */
 
 /* Called by the resolver the first time a lazified function runs: returns the address of
- * its compiled body, which the resolver stores in the function's stub record
- * and jumps to. `function` is an address inside the function's stub, for
- * messages. On failure the runtime prints one line starting with
+ * its compiled body, which the resolver stores in the function's trampoline
+ * record and jumps to. `function` is an address inside the function's
+ * trampoline, for messages. On failure the runtime prints one line starting with
  * "[autojit-inprocess]" (or "[autojit-stub]") and exits with a non-zero
  * status. */
 void *__llvm_autojit_materialize(uint64_t guid, const void *function);

@@ -2,7 +2,7 @@
 //! generates the Rust declarations of the boundary with them
 //! (`cpp/boundary.h`, included by `src/boundary.rs`).
 fn main() {
-    autojit_llvm_cxx::compile_llvm_cxx(
+    autojit_cxx_build::compile_cxx(
         &[
             "cpp/register_pass.cpp",
             "cpp/inlinable_copy.cpp",
@@ -10,5 +10,5 @@ fn main() {
         ],
         "autojit_register_pass",
     );
-    autojit_llvm_cxx::generate_boundary("cpp/boundary.h");
+    autojit_cxx_build::generate_boundary("cpp/boundary.h");
 }

@@ -1,8 +1,8 @@
 // Arguments passed in memory (structs over 16 bytes, long double, structs
 // holding one), __int128, varargs and AVX vectors reach lazified bodies
 // intact, called from regular code and from lazy code, at -O0 and -O2: the
-// stub never touches the stack or an argument register, and the resolver
-// saves the whole vector state.
+// trampoline never touches the stack or an argument register, and the
+// resolver saves the whole vector state.
 // RUN: %clang -O0 %autojit -c %s -o %t.lazy0.o
 // RUN: %clang -O0 -DCALLER -c %s -o %t.main0.o
 // RUN: %clang %t.main0.o %t.lazy0.o -o %t.O0.exe %rt

@@ -63,8 +63,8 @@ void reset(void) { hits = 0; }
 // CHECK-DAG: attributes #[[RESETATTR]] = { {{.*}}"autojit-name"="reset"
 // CHECK-DAG: !{i32 2, !"autojit-opt-level", i32 1}
 
-// The static module: stubs in module assembly jumping to the resolver, the
-// lazified functions declared, the promoted variable defined, the
+// The static module: trampolines in module assembly jumping to the resolver,
+// the lazified functions declared, the promoted variable defined, the
 // descriptor naming the lazy module the log named.
 // CHECK-LABEL: ; ModuleID =
 // CHECK: module asm "\22tick\22:"

@@ -1,7 +1,8 @@
 // A call from lazy code to a lazy function whose body is already linked
 // goes straight to the body, as the regular build's call does, not through
-// the function's stub; the function's address stays the stub's everywhere.
-// In-process only: remote mode's calls go through the stubs.
+// the function's trampoline; the function's address stays the trampoline's
+// everywhere.
+// In-process only: remote mode's calls go through the trampolines.
 // REQUIRES: inprocess
 // RUN: rm -rf %t.store
 // RUN: export AUTOJIT_CACHE_DIR=%t.store
@@ -12,32 +13,32 @@
 #include <stdio.h>
 #include <string.h>
 
-int other_through_stub(void);
+int other_through_trampoline(void);
 int other_calls_back(void);
 
 // Whether the call that reached here went to the function's address (its
-// stub), read from the caller's call instruction (call rel32).
-__attribute__((noinline)) int through_stub(void) {
+// trampoline), read from the caller's call instruction (call rel32).
+__attribute__((noinline)) int through_trampoline(void) {
   unsigned char *back = __builtin_return_address(0);
   int displacement;
   memcpy(&displacement, back - 4, 4);
-  return back + displacement == (unsigned char *)through_stub;
+  return back + displacement == (unsigned char *)through_trampoline;
 }
 
-int (*lazy_address(void))(void) { return through_stub; }
+int (*lazy_address(void))(void) { return through_trampoline; }
 
 int main(void) {
   // main's module is linked first, in one object.
-  printf("same object: %s\n", through_stub() ? "stub" : "body");
-  // Not linked yet when main's object was: through the stub.
-  printf("not linked yet: %s\n", other_through_stub() ? "stub" : "body");
+  printf("same object: %s\n", through_trampoline() ? "trampoline" : "body");
+  // Not linked yet when main's object was: through the trampoline.
+  printf("not linked yet: %s\n", other_through_trampoline() ? "trampoline" : "body");
   // The other module, linked after this one, calls back.
-  printf("linked before: %s\n", other_calls_back() ? "stub" : "body");
-  printf("address: %s\n", lazy_address() == through_stub ? "same" : "different");
+  printf("linked before: %s\n", other_calls_back() ? "trampoline" : "body");
+  printf("address: %s\n", lazy_address() == through_trampoline ? "same" : "different");
   return 0;
 }
 
 // CHECK: same object: body
-// CHECK-NEXT: not linked yet: stub
+// CHECK-NEXT: not linked yet: trampoline
 // CHECK-NEXT: linked before: body
 // CHECK-NEXT: address: same

@@ -1,6 +1,6 @@
-// gdb walks from the runtime through the resolver to the lazified
-// function's caller (the stub jumped, so it is not on the stack), and
-// `break f` still stops in the stub and then in the compiled body.
+// gdb walks from the runtime through the resolver to the lazified function's
+// caller (the trampoline jumped, so it is not on the stack), and `break f`
+// still stops in the trampoline and then in the compiled body.
 // REQUIRES: gdb
 // RUN: rm -rf %t.store
 // RUN: export AUTOJIT_CACHE_DIR=%t.store

@@ -1,6 +1,7 @@
 // A link-once function with an inlinable copy (a template) that lazy code
 // still refers to after optimization, here by its address, is kept in the
-// program, whose linker would otherwise drop a stub no static code uses.
+// program, whose linker would otherwise drop a trampoline no static code
+// uses.
 // RUN: rm -rf %t.store
 // RUN: export AUTOJIT_CACHE_DIR=%t.store
 // RUN: %clangxx -O2 %autojit %s -o %t.exe %rt

@@ -10,7 +10,7 @@
 // RUN: FileCheck --check-prefix=OUT %s < %t.out
 // The engine's log lines go to the daemon's log when a shared daemon serves.
 // RUN: FileCheck --check-prefixes=ERR%if daemon %{%} %else %{,ERR-LOG%} %s < %t.err
-// One stub survives the link.
+// One trampoline survives the link.
 // RUN: llvm-nm %t.exe | FileCheck --check-prefix=NM %s
 
 #include <cstdio>

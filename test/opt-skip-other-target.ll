@@ -1,5 +1,6 @@
-; A module for a target without a lazy function stub (anything but x86-64
-; ELF) is left untouched, with one line saying why under AUTOJIT_DEBUG=1.
+; A module for a target without a lazy function trampoline (anything but
+; x86-64 ELF) is left untouched, with one line saying why under
+; AUTOJIT_DEBUG=1.
 ; RUN: rm -rf %t.store
 ; RUN: export AUTOJIT_CACHE_DIR=%t.store
 ; RUN: %opt -S %s -o %t.ref.ll
@@ -8,7 +9,7 @@
 ; RUN: count 1 < %t.err
 ; RUN: FileCheck %s --input-file %t.err -DFILE=%s
 
-; CHECK: {{^}}autojit-plugin: skipped module [[FILE]]: its target aarch64-unknown-linux-gnu has no lazy function stub (x86-64 ELF only){{$}}
+; CHECK: {{^}}autojit-plugin: skipped module [[FILE]]: its target aarch64-unknown-linux-gnu has no lazy function trampoline (x86-64 ELF only){{$}}
 
 target triple = "aarch64-unknown-linux-gnu"
 

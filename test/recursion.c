@@ -1,4 +1,4 @@
-// Recursion and mutual recursion through lazy function stubs.
+// Recursion and mutual recursion through trampolines.
 // RUN: rm -rf %t.store
 // RUN: export AUTOJIT_CACHE_DIR=%t.store
 // RUN: %clang -O0 %autojit %s -o %t.exe %rt

@@ -1,10 +1,10 @@
-// ThinLTO: the pass runs in each file's pre-link compile, and stubs are
-// module assembly, which the link compiles as it is. What only lazy code
+// ThinLTO: the pass runs in each file's pre-link compile, and trampolines
+// are module assembly, which the link compiles as it is. What only lazy code
 // refers to (a variable another file defines, a link-once function) is in
 // llvm.compiler.used: the link sees no other reference (the link checks are
 // assembly too) and would otherwise internalize or drop it. Full LTO would
-// merge the files' stubs into one module, each link-once one defined as
-// often as files had it: under -flto a module stays regular, with a
+// merge the files' trampolines into one module, each link-once one defined
+// as often as files had it: under -flto a module stays regular, with a
 // debug-log line saying why.
 // REQUIRES: lld
 // RUN: rm -rf %t && mkdir %t

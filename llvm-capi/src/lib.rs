@@ -3,10 +3,9 @@
 //! and errors turned into Rust strings. The C++ files of both return their
 //! messages made with `LLVMCreateMessage`, so [`take_message`] frees them all.
 //!
-//! Like the plugin's and the engine's own wrappers, these take the handles
-//! and messages LLVM has just given the caller, and trust them to be live
-//! and the caller's to dispose of: that is their whole contract.
-#![allow(clippy::not_unsafe_ptr_arg_deref)]
+//! The functions that take a handle or a message LLVM has just given the
+//! caller are `unsafe fn`s: they trust it to be live and theirs to dispose
+//! of, which only the caller can know.
 
 use llvm_sys::core::*;
 use llvm_sys::error::*;
@@ -19,7 +18,10 @@ pub fn cstring(s: &str) -> CString {
 }
 
 /// Consumes an LLVMErrorRef: Ok for success, the message otherwise.
-pub fn check(err: LLVMErrorRef) -> Result<(), String> {
+///
+/// # Safety
+/// `err` is null or a live error the caller owns and does not use again.
+pub unsafe fn check(err: LLVMErrorRef) -> Result<(), String> {
     if err.is_null() {
         return Ok(());
     }
@@ -42,7 +44,11 @@ pub fn string_error(message: &str) -> LLVMErrorRef {
 }
 
 /// Copies and frees a message LLVM (or our C++) allocated; null is empty.
-pub fn take_message(msg: *mut c_char) -> String {
+///
+/// # Safety
+/// `msg` is null or a NUL-terminated string made by `LLVMCreateMessage` (or
+/// given by LLVM to be freed with `LLVMDisposeMessage`), not used again.
+pub unsafe fn take_message(msg: *mut c_char) -> String {
     if msg.is_null() {
         return String::new();
     }
@@ -68,7 +74,10 @@ pub fn buffer_copy(bytes: &[u8], name: &CStr) -> LLVMMemoryBufferRef {
 }
 
 /// Copies a memory buffer's bytes and disposes it.
-pub fn take_buffer(buf: LLVMMemoryBufferRef) -> Vec<u8> {
+///
+/// # Safety
+/// `buf` is a live buffer the caller owns and does not use again.
+pub unsafe fn take_buffer(buf: LLVMMemoryBufferRef) -> Vec<u8> {
     // SAFETY: `buf` is live and owned by us; it is disposed after copying.
     unsafe {
         let start = LLVMGetBufferStart(buf) as *const u8;
@@ -79,12 +88,29 @@ pub fn take_buffer(buf: LLVMMemoryBufferRef) -> Vec<u8> {
 }
 
 /// An LLVM module we must dispose of.
-pub struct OwnedModule(pub LLVMModuleRef);
+pub struct OwnedModule(LLVMModuleRef);
 
 impl OwnedModule {
-    pub fn clone_of(m: LLVMModuleRef) -> Self {
-        // SAFETY: `m` is live; the clone is a new module we own.
+    /// Takes ownership of `m`.
+    ///
+    /// # Safety
+    /// `m` is a live module that nothing else disposes of.
+    pub unsafe fn from_raw(m: LLVMModuleRef) -> Self {
+        OwnedModule(m)
+    }
+
+    /// A copy of `m`, ours to dispose of.
+    ///
+    /// # Safety
+    /// `m` is a live module.
+    pub unsafe fn clone_of(m: LLVMModuleRef) -> Self {
+        // SAFETY: `m` is live (the caller's promise); the clone is new.
         OwnedModule(unsafe { LLVMCloneModule(m) })
+    }
+
+    /// The module, still owned by `self`.
+    pub fn as_raw(&self) -> LLVMModuleRef {
+        self.0
     }
 
     /// The module as textual IR. Unlike bitcode, the text depends only on
@@ -92,7 +118,7 @@ impl OwnedModule {
     /// has seen, which grows as code generation runs.
     pub fn text(&self) -> String {
         // SAFETY: the module is live; the message is ours to free.
-        take_message(unsafe { LLVMPrintModuleToString(self.0) })
+        unsafe { take_message(LLVMPrintModuleToString(self.0)) }
     }
 }
 

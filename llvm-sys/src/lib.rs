@@ -2,7 +2,7 @@
 //! llvm-sys's bindings of its C API, re-exported whole so that every crate
 //! writes `llvm_sys::core::…` whichever it is, and, in [`pass_plugin`], what
 //! differs between the two on the Rust side. (The C++ side's differences
-//! are in `llvm-cxx/include/autojit/llvm_version.h`.)
+//! are in `cxx-build/include/autojit/llvm_version.h`.)
 #![no_std]
 
 #[cfg(all(feature = "llvm19", feature = "llvm22"))]

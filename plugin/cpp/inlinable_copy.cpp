@@ -26,7 +26,7 @@ extern "C" void autojit_make_inlinable_copy(LLVMValueRef DeclRef, LLVMValueRef B
   CloneFunctionInto(Decl, Body, VMap, CloneFunctionChangeType::GlobalChanges, Returns);
   Decl->setLinkage(GlobalValue::AvailableExternallyLinkage);
   // What the clone took from the body but a copy must not have: lazy code
-  // reaches the function's stub through the GOT or a PLT stub, as any
+  // reaches the function's trampoline through the GOT or a PLT entry, as any
   // declaration, and the body alone carries the source name.
   Decl->setDSOLocal(false);
   Decl->removeFnAttr("autojit-name");

@@ -243,8 +243,8 @@ extern "C" void autojit_slim_lazy_debug_info(LLVMModuleRef LazyModule) {
       GV.eraseMetadata(LLVMContext::MD_dbg);
 }
 
-// The C API can get and set a function's COMDAT but not read its name, which
-// a stub's record needs to join the function's section group.
+// The C API can get and set a function's COMDAT but not read its name, which a
+// trampoline's record needs to join the function's section group.
 extern "C" const char *autojit_comdat_name(LLVMComdatRef C) {
   return unwrap(C)->getName().data();
 }

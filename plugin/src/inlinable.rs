@@ -1,8 +1,8 @@
 //! Inlinable copies: above -O0, a small lazified function keeps an
 //! available_externally copy of its code in the lazy module, under the name
-//! lazy code calls it by, so the optimizer of each lazy body can inline it
-//! as the regular build would. Calls it does not inline still go through
-//! the function's stub, and the copy is never emitted.
+//! lazy code calls it by, so the optimizer of each lazy body can inline it as
+//! the regular build would. Calls it does not inline still go through the
+//! function's trampoline, and the copy is never emitted.
 //!
 //! Not copied: functions the optimizer may not inline (`noinline`,
 //! `optnone`), functions with label addresses, and functions that use a

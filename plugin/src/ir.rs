@@ -585,18 +585,16 @@ pub fn print_module_to_file(m: LLVMModuleRef, path: &std::path::Path) -> Result<
     let mut err = std::ptr::null_mut();
     // SAFETY: `m` is live; `err` receives an LLVM-allocated message on failure.
     if unsafe { LLVMPrintModuleToFile(m, c.as_ptr(), &mut err) } != 0 {
-        return Err(format!(
-            "cannot write {}: {}",
-            path.display(),
-            take_message(err)
-        ));
+        // SAFETY: LLVM made the message for us to free.
+        let why = unsafe { take_message(err) };
+        return Err(format!("cannot write {}: {why}", path.display()));
     }
     Ok(())
 }
 
 pub fn write_bitcode(m: LLVMModuleRef) -> Vec<u8> {
-    // SAFETY: `m` is live; the buffer is ours.
-    take_buffer(unsafe { llvm_sys::bit_writer::LLVMWriteBitcodeToMemoryBuffer(m) })
+    // SAFETY: `m` is live; the buffer is ours, taken once.
+    unsafe { take_buffer(llvm_sys::bit_writer::LLVMWriteBitcodeToMemoryBuffer(m)) }
 }
 
 /// True when `f` is used other than as the callee of a direct call.

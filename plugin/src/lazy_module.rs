@@ -23,8 +23,9 @@ pub fn build_lazy_module(
     lazified: &[LazyFunction],
     opt_level: u32,
 ) -> ir::OwnedModule {
-    let lazy = ir::OwnedModule::clone_of(m);
-    let l = lazy.0;
+    // SAFETY: `m` is the live module the pass runs on.
+    let lazy = unsafe { ir::OwnedModule::clone_of(m) };
+    let l = lazy.as_raw();
     for list in [
         "llvm.global_ctors",
         "llvm.global_dtors",
@@ -84,9 +85,9 @@ pub fn build_lazy_module(
     lazy
 }
 
-/// Names the lazy code refers to but does not define: declarations, and
-/// the inlinable copies of lazified functions (a call the optimizer does not
-/// inline, or an address, still needs the program's stub).
+/// Names the lazy code refers to but does not define: declarations, and the
+/// inlinable copies of lazified functions (a call the optimizer does not
+/// inline, or an address, still needs the program's trampoline).
 pub fn external_references(l: LLVMModuleRef) -> Vec<String> {
     ir::global_values(l)
         .into_iter()

@@ -11,7 +11,6 @@ mod inlinable;
 mod ir;
 mod labels;
 mod lazy_module;
-mod lazy_stub;
 mod link_checks;
 mod log;
 mod outline;
@@ -20,6 +19,7 @@ mod promote;
 mod registration;
 mod select;
 mod thread_locals;
+mod trampoline;
 
 use std::ffi::{c_char, c_int, CString};
 

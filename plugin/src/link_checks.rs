@@ -8,7 +8,7 @@
 //! every function) and fail at its first call. So each lazified function's
 //! record carries a relocation per symbol its body refers to that the
 //! object does not define (`autojit_abi::arch::module_link_check_asm` and
-//! `StubSections::link_checks`), which the linker checks as it checks a
+//! `TrampolineSections::link_checks`), which the linker checks as it checks a
 //! call: strong stays strong, weak stays weak, hidden stays hidden, and a
 //! record the linker drops (a discarded COMDAT group, a section garbage
 //! collected) checks nothing, as the dropped body would not have.
@@ -122,8 +122,8 @@ fn operands(v: LLVMValueRef, seen: &mut HashSet<LLVMValueRef>, found: &mut BTree
         if op.is_null() || unsafe { LLVMIsAConstant(op) }.is_null() {
             continue;
         }
-        // An available_externally copy stands for a definition the program
-        // has (an inlinable copy's stub, an always-inline function).
+        // An available_externally copy stands for a definition the program has
+        // (an inlinable copy's trampoline, an always-inline function).
         let defined_in_the_program =
             ir::is_global_value(op) && !ir::is_declaration(op) && !ir::is_local(ir::linkage(op));
         if !defined_in_the_program {

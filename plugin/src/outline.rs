@@ -3,13 +3,13 @@
 
 use crate::ir;
 use crate::lazy_module::{build_lazy_module, erase_dead_locals, external_references, LazyFunction};
-use crate::lazy_stub::{replace_with_stubs, Lazified};
 use crate::link_checks;
 use crate::log::DebugLog;
 use crate::plan::plan_module;
 use crate::promote::promote_locals;
 use crate::registration::{add_registration, EmbeddedLazyModule, Registration};
 use crate::select::waits_for_coverage;
+use crate::trampoline::{replace_with_trampolines, Lazified};
 use autojit_abi::function_keys;
 use autojit_abi::{arch, content_hash, function_guid, store};
 use llvm_sys::prelude::*;
@@ -123,18 +123,18 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<Outcome, Strin
         .collect();
     let lazy = build_lazy_module(m, &lazy_functions, opts.opt_level);
     if opts.opt_level > 0 {
-        let copied = crate::inlinable::add_inlinable_copies(lazy.0, &lazy_functions);
+        let copied = crate::inlinable::add_inlinable_copies(lazy.as_raw(), &lazy_functions);
         log.line(|| format!("gave {copied} small lazified functions an inlinable copy"));
     }
-    let thread_locals = crate::thread_locals::reach_through_accessors(lazy.0, m);
+    let thread_locals = crate::thread_locals::reach_through_accessors(lazy.as_raw(), m);
     if thread_locals > 0 {
         log.line(|| {
             format!("lazy code reaches {thread_locals} thread-local variables through accessors")
         });
     }
-    log.dump(lazy.0, dumps, &stem, "")?;
-    let keys = crate::function_keys::function_keys(lazy.0, &lazy_functions)?;
-    let bitcode = ir::write_bitcode(lazy.0);
+    log.dump(lazy.as_raw(), dumps, &stem, "")?;
+    let keys = crate::function_keys::function_keys(lazy.as_raw(), &lazy_functions)?;
+    let bitcode = ir::write_bitcode(lazy.as_raw());
     let hash = content_hash(&bitcode);
     let keys = function_keys::encode(&keys).into_bytes();
     let (lazy_path, embedded) = match &destination {
@@ -168,18 +168,19 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<Outcome, Strin
         .into_iter()
         .map(|gv| (ir::name(gv), gv))
         .collect();
-    let referenced: Vec<LLVMValueRef> = external_references(lazy.0)
+    let referenced: Vec<LLVMValueRef> = external_references(lazy.as_raw())
         .iter()
         .filter_map(|name| static_symbols.get(name).copied())
         .collect();
-    let undefined = link_checks::undefined_references(lazy.0, &static_symbols, &lazy_functions);
+    let undefined =
+        link_checks::undefined_references(lazy.as_raw(), &static_symbols, &lazy_functions);
     drop(lazy);
 
     // What lazy code refers to may have no other reference left: the
     // optimizer drops unused link-once definitions, and a ThinLTO link
     // drops or internalizes any symbol no IR refers to (it does not see the
     // link checks' relocations, which are assembly). Lazified functions are
-    // stubs in assembly, always defined.
+    // trampolines in assembly, always defined.
     let lazified: HashSet<LLVMValueRef> = plan.lazified.iter().copied().collect();
     let keep_alive: Vec<_> = referenced
         .iter()
@@ -214,12 +215,12 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<Outcome, Strin
         },
     );
 
-    // Last: the lists above hold handles to aliases the stubs replace.
+    // Last: the lists above hold handles to aliases the trampolines replace.
     let checks: Vec<Vec<&str>> = undefined
         .iter()
         .map(|names| names.iter().map(String::as_str).collect())
         .collect();
-    let stubs: Vec<Lazified> = plan
+    let trampolines: Vec<Lazified> = plan
         .lazified
         .iter()
         .zip(&guids)
@@ -234,8 +235,11 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<Outcome, Strin
         log.line(|| format!("lazified {} guid 0x{:016x}", f.name, f.guid));
     }
     // Read while the functions still have their COMDAT groups.
-    let checks_asm = link_check_asm(&stubs, &static_symbols);
-    ir::append_module_asm(m, &(checks_asm + &replace_with_stubs(m, &stubs)));
+    let checks_asm = link_check_asm(&trampolines, &static_symbols);
+    ir::append_module_asm(
+        m,
+        &(checks_asm + &replace_with_trampolines(m, &trampolines)),
+    );
     erase_dead_locals(m);
     log.dump(m, dumps, &stem, "_static")?;
     Ok(Outcome::Outlined)
@@ -244,13 +248,13 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<Outcome, Strin
 /// The link checks the records do not carry: those of functions without a
 /// COMDAT group, which share one section (records in a group carry their
 /// function's), with the binding and visibility of each checked symbol.
-fn link_check_asm(stubs: &[Lazified], symbols: &link_checks::StaticSymbols) -> String {
+fn link_check_asm(lazified: &[Lazified], symbols: &link_checks::StaticSymbols) -> String {
     let mut shared = BTreeSet::new();
     let mut all = BTreeSet::new();
-    for stub in stubs {
-        all.extend(stub.link_checks.iter().copied());
-        if ir::comdat_name(stub.function).is_none() {
-            shared.extend(stub.link_checks.iter().copied());
+    for l in lazified {
+        all.extend(l.link_checks.iter().copied());
+        if ir::comdat_name(l.function).is_none() {
+            shared.extend(l.link_checks.iter().copied());
         }
     }
     let shared: Vec<&str> = shared.into_iter().collect();

@@ -15,8 +15,8 @@ pub enum SkipReason {
     Reserved(String),
     /// Built with an instrumentation lazy code does not get yet (its flag).
     Instrumented(&'static str),
-    /// Full LTO merges modules, and the stubs of link-once functions, which
-    /// are assembly, would be defined once per module that had them.
+    /// Full LTO merges modules, and the trampolines of link-once functions,
+    /// which are assembly, would be defined once per module that had them.
     FullLto,
     NothingToLazify,
 }
@@ -26,7 +26,7 @@ impl std::fmt::Display for SkipReason {
         match self {
             SkipReason::UnsupportedTarget(t) => write!(
                 f,
-                "its target {t} has no lazy function stub (x86-64 ELF only)"
+                "its target {t} has no lazy function trampoline (x86-64 ELF only)"
             ),
             SkipReason::Reserved(n) => write!(f, "it already uses the reserved name {n}"),
             SkipReason::Instrumented(flag) => write!(
@@ -35,7 +35,7 @@ impl std::fmt::Display for SkipReason {
             ),
             SkipReason::FullLto => write!(
                 f,
-                "it is built for full LTO (-flto), which would merge the stubs of several files into one module; -flto=thin works"
+                "it is built for full LTO (-flto), which would merge the trampolines of several files into one module; -flto=thin works"
             ),
             SkipReason::NothingToLazify => write!(f, "it defines no function to lazify"),
         }
@@ -105,9 +105,9 @@ pub fn waits_for_coverage(m: LLVMModuleRef) -> bool {
 /// destructors (they run at start-up anyway, some before registration), ifunc
 /// resolvers (the dynamic loader calls them before any constructor), naked
 /// functions (no frame may stand in front of them), always-inline functions
-/// (callers expect a body to inline; lazy code gets a copy), functions
-/// whose label addresses cannot move with their bodies (`labels.rs`) and
-/// functions whose stub assembly cannot define (`unstubbable`).
+/// (callers expect a body to inline; lazy code gets a copy), functions whose
+/// label addresses cannot move with their bodies (`labels.rs`) and functions
+/// whose trampoline assembly cannot define (`cannot_be_trampolined`).
 pub fn pinned_functions(m: LLVMModuleRef, labels: &LabelAddresses) -> HashSet<LLVMValueRef> {
     let mut pinned = HashSet::new();
     for list in ["llvm.global_ctors", "llvm.global_dtors"] {
@@ -142,15 +142,15 @@ pub fn pinned_functions(m: LLVMModuleRef, labels: &LabelAddresses) -> HashSet<LL
             pinned.insert(f);
         }
     }
-    pinned.extend(unstubbable(m));
+    pinned.extend(cannot_be_trampolined(m));
     pinned.extend(crate::thread_locals::pinned_users(m));
     pinned
 }
 
 /// Functions whose symbol, or an alias of it, assembly cannot spell, and
 /// functions aliased through an expression (an offset, a cast), which a
-/// stub's alias in assembly does not reproduce.
-fn unstubbable(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
+/// trampoline's alias in assembly does not reproduce.
+fn cannot_be_trampolined(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
     let mut found: Vec<LLVMValueRef> = ir::functions(m)
         .into_iter()
         .filter(|&f| {

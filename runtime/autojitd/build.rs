@@ -2,7 +2,7 @@
 //! generates the Rust declarations of the boundary with them
 //! (`cpp/boundary.h`, included by `src/boundary.rs`).
 fn main() {
-    autojit_llvm_cxx::compile_llvm_cxx(
+    autojit_cxx_build::compile_cxx(
         &[
             "cpp/remote_jit.cpp",
             "cpp/remote_lookup.cpp",
@@ -11,5 +11,5 @@ fn main() {
         ],
         "autojitd_cxx",
     );
-    autojit_llvm_cxx::generate_boundary("cpp/boundary.h");
+    autojit_cxx_build::generate_boundary("cpp/boundary.h");
 }

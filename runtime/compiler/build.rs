@@ -1,6 +1,8 @@
-//! Compiles the C++ files holding what the LLVM C API has no door for.
+//! Compiles the C++ files holding what the LLVM C API has no door for, and
+//! generates the Rust declarations of the boundary with them
+//! (`cpp/boundary.h`, included by `src/boundary.rs`).
 fn main() {
-    autojit_llvm_cxx::compile_llvm_cxx(
+    autojit_cxx_build::compile_cxx(
         &[
             "cpp/extract_body.cpp",
             "cpp/sanitizers.cpp",
@@ -8,4 +10,5 @@ fn main() {
         ],
         "autojit_compiler_cxx",
     );
+    autojit_cxx_build::generate_boundary("cpp/boundary.h");
 }

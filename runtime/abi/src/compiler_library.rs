@@ -98,10 +98,8 @@ mod tests {
     #[test]
     fn bytes_round_trip() {
         // SAFETY: the bytes come from bytes_to_malloced, taken once.
-        assert_eq!(
-            unsafe { bytes_from_malloced(bytes_to_malloced(b"ab\0c")) },
-            b"ab\0c"
-        );
+        let bytes = unsafe { bytes_from_malloced(bytes_to_malloced(b"ab\0c")) };
+        assert_eq!(bytes, b"ab\0c");
         // SAFETY: as above.
         assert!(unsafe { bytes_from_malloced(bytes_to_malloced(b"")) }.is_empty());
     }

@@ -6,8 +6,8 @@ use alloc::string::String;
 
 /// `void __llvm_autojit_register(const struct __llvm_autojit_module *)`.
 pub const REGISTER_FN: &str = "__llvm_autojit_register";
-/// The resolver every lazy function stub jumps to on its first call
-/// (`arch/`); it calls the runtime's `__llvm_autojit_materialize`.
+/// The resolver every trampoline jumps to on its first call (`arch/`); it
+/// calls the runtime's `__llvm_autojit_materialize`.
 pub const RESOLVE_FN: &str = "__llvm_autojit_resolve";
 /// The lazily compiled body of a function, named after its GUID.
 pub const BODY_PREFIX: &str = "__autojit_fn_";

@@ -5,7 +5,7 @@
 //!
 //! Each lazy module gets a JITDylib of its own: its hidden symbols are defined
 //! there from the descriptor, and everything else resolves against the
-//! running program (its `SymbolScope`), so lazy stubs, globals and
+//! running program (its `SymbolScope`), so trampolines, globals and
 //! libraries are shared. Hidden definitions of other objects of the module's
 //! executable or library come from that file's symbol table, first.
 
@@ -75,8 +75,8 @@ impl JitLinkLinker {
     /// `jit` must stay live for as long as the linker is used, and be
     /// disposed before the linker is dropped.
     unsafe fn over(jit: LLVMOrcLLJITRef, objects: ProgramObjects) -> Self {
-        // SAFETY: `jit` is live (the caller's promise).
-        let debug_support_error = check(unsafe { LLVMOrcLLJITEnableDebugSupport(jit) }).err();
+        // SAFETY: `jit` is live (the caller's promise); the error is ours.
+        let debug_support_error = unsafe { check(LLVMOrcLLJITEnableDebugSupport(jit)) }.err();
         // SAFETY: as above.
         let session = unsafe { LLVMOrcLLJITGetExecutionSession(jit) };
         // ORC would print session errors itself; collect them instead.
@@ -155,8 +155,8 @@ impl JitLinkLinker {
                 // found nowhere may still be in the object.
                 let object = self.objects.containing(descriptor);
                 add_generator(jd, HiddenDefinitions(Arc::clone(&object)));
-                // SAFETY: `session` and `jd` are live.
-                check(unsafe { autojit_add_remote_scope(self.session, jd, library) })?;
+                // SAFETY: `session` and `jd` are live; the error is ours.
+                unsafe { check(autojit_add_remote_scope(self.session, jd, library)) }?;
                 add_generator(
                     jd,
                     ReportMissing {
@@ -188,8 +188,9 @@ impl JitLinkLinker {
 
     fn add_object(&self, jd: Dylib, object: &[u8]) -> Result<(), String> {
         let buf = buffer_copy(object, c"autojit-object");
-        // SAFETY: `jit` and `jd` are live; ORC takes ownership of `buf`.
-        check(unsafe { LLVMOrcLLJITAddObjectFile(self.jit, jd, buf) })
+        // SAFETY: `jit` and `jd` are live; ORC takes ownership of `buf`, and
+        // the error is ours.
+        unsafe { check(LLVMOrcLLJITAddObjectFile(self.jit, jd, buf)) }
     }
 
     /// Looks `name` up in `jd`, linking whatever object defines it.
@@ -250,7 +251,7 @@ impl Linker for JitLinkLinker {
         object: ObjectImage,
         members: &[u64],
         live: &[u64],
-        // Calls between lazy functions go through their stubs: the daemon
+        // Calls between lazy functions go through their trampolines: the daemon
         // reads no code of the program.
         _bodies: &dyn Fn(u64) -> Option<usize>,
     ) -> Result<Vec<usize>, LinkError> {
@@ -272,7 +273,9 @@ impl Linker for JitLinkLinker {
 extern "C" fn collect_session_error(ctx: *mut c_void, err: LLVMErrorRef) {
     // SAFETY: `ctx` is the collection registered in `new`.
     let errors = unsafe { &*(ctx as *const Mutex<Vec<String>>) };
-    if let (Err(message), Ok(mut errors)) = (check(err), errors.lock()) {
+    // SAFETY: ORC hands the error over to this reporter.
+    let outcome = unsafe { check(err) };
+    if let (Err(message), Ok(mut errors)) = (outcome, errors.lock()) {
         errors.push(message);
     }
 }
@@ -463,7 +466,8 @@ extern "C" fn deliver_lookup(
 ) {
     // SAFETY: `ctx` is the sender boxed by `lookup`, handed over once.
     let tx = unsafe { Box::from_raw(ctx as *mut mpsc::Sender<Result<usize, String>>) };
-    let outcome = check(err).and_then(|()| {
+    // SAFETY: ORC hands the error over with the result.
+    let outcome = unsafe { check(err) }.and_then(|()| {
         if n == 0 || result.is_null() {
             return Err("symbol not found".to_string());
         }

@@ -108,7 +108,8 @@ impl Session {
             match go_on {
                 1 => continue,
                 0 => return None,
-                _ => return Some(take_message(error)),
+                // SAFETY: the C++ made the message for us to free.
+                _ => return Some(unsafe { take_message(error) }),
             }
         }
     }

@@ -160,7 +160,8 @@ pub fn serve(input: File, output: File, pid: Option<u32>, label: String) -> Resu
         )
     };
     let outcome = if jit.is_null() {
-        let why = take_message(error);
+        // SAFETY: the C++ made the message for us to free.
+        let why = unsafe { take_message(error) };
         Err(format!(
             "cannot start a session: {why}; is the program linked with this autojit's stub?"
         ))
@@ -260,7 +261,8 @@ impl Session {
             // SAFETY: `jit` is live; the wrapper name is NUL-terminated.
             let refused = unsafe { boundary::autojitd_session_ready(jit, ready.as_ptr()) };
             if !refused.is_null() {
-                let why = take_message(refused);
+                // SAFETY: the C++ made the message for us to free.
+                let why = unsafe { take_message(refused) };
                 return Err(format!("the program did not start its session: {why}"));
             }
         }

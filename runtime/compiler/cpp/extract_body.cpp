@@ -11,6 +11,7 @@
 #include "llvm/Transforms/Utils/Cloning.h"
 #include "llvm/Transforms/Utils/ValueMapper.h"
 #include "llvm-c/Core.h"
+#include "boundary.h"
 
 using namespace llvm;
 
@@ -141,11 +142,9 @@ shareDebugInfo(Module &M,
     VMap.MD()[S].reset(S);
 }
 
-// Returns the module holding the Count bodies named by BodyNames, or null
-// with *ErrorMessage set (a message for LLVMDisposeMessage).
-// Only what the bodies carry is copied, once however many of them use it;
-// everything else they refer to becomes a declaration, so the cost follows
-// the bodies, not the module.
+// Declared and described in boundary.h. Only what the bodies carry is
+// copied, once however many of them use it; everything else they refer to
+// becomes a declaration, so the cost follows the bodies, not the module.
 extern "C" LLVMModuleRef autojit_extract_functions(LLVMModuleRef LazyModule,
                                                    const char *const *BodyNames,
                                                    size_t Count, char **ErrorMessage) {
@@ -219,10 +218,7 @@ extern "C" LLVMModuleRef autojit_extract_functions(LLVMModuleRef LazyModule,
   return wrap(Extracted.release());
 }
 
-// Calls Found(Context, Name, Length) for each function that the body named
-// BodyName, or what it carries, refers to without compiling it, in
-// first-reference order. Returns false with *ErrorMessage set if the body
-// cannot be read.
+// Declared and described in boundary.h.
 extern "C" bool autojit_referenced_declarations(
     LLVMModuleRef LazyModule, const char *BodyName,
     void (*Found)(void *Context, const char *Name, size_t Length), void *Context,
@@ -242,7 +238,7 @@ extern "C" bool autojit_referenced_declarations(
   return true;
 }
 
-// The integer value of module flag Key, or -1 if absent.
+// Declared and described in boundary.h.
 extern "C" int autojit_module_flag_int(LLVMModuleRef M, const char *Key) {
   auto *C = mdconst::extract_or_null<ConstantInt>(unwrap(M)->getModuleFlag(Key));
   return C ? static_cast<int>(C->getZExtValue()) : -1;

@@ -11,6 +11,7 @@
 #include "llvm/Transforms/Instrumentation/ThreadSanitizer.h"
 #include "llvm-c/Core.h"
 #include "llvm-c/TargetMachine.h"
+#include "boundary.h"
 
 using namespace llvm;
 
@@ -21,7 +22,7 @@ static bool anyFunctionHas(const Module &M, Attribute::AttrKind Kind) {
   return false;
 }
 
-// Runs the sanitizer passes the module's functions ask for, if any.
+// Declared and described in boundary.h.
 extern "C" void autojit_instrument_for_sanitizers(LLVMModuleRef Module,
                                                  LLVMTargetMachineRef Machine) {
   llvm::Module &M = *unwrap(Module);

@@ -3,9 +3,11 @@
 // have no door for it.
 #include "llvm/Target/TargetMachine.h"
 #include "llvm-c/TargetMachine.h"
+#include "boundary.h"
 
 using namespace llvm;
 
+// Declared and described in boundary.h.
 extern "C" void autojit_use_section_per_symbol(LLVMTargetMachineRef Machine) {
   // The C API's handle is the TargetMachine itself (TargetMachineC.cpp).
   TargetMachine *TM = reinterpret_cast<TargetMachine *>(Machine);

@@ -6,25 +6,19 @@
 //! generation (at -O0 that is the always-inliner and little else), then the
 //! sanitizers' instrumentation where the functions ask for it.
 
+use crate::boundary::{autojit_instrument_for_sanitizers, autojit_use_section_per_symbol};
 use autojit_llvm_capi::{check, take_buffer, take_message, OwnedModule};
 use llvm_sys::core::LLVMDisposeMessage;
 use llvm_sys::core::{
     LLVMContextSetDiagnosticHandler, LLVMGetDiagInfoDescription, LLVMGetDiagInfoSeverity,
 };
-use llvm_sys::prelude::{LLVMContextRef, LLVMDiagnosticInfoRef, LLVMModuleRef};
+use llvm_sys::prelude::{LLVMContextRef, LLVMDiagnosticInfoRef};
 use llvm_sys::target_machine::*;
 use llvm_sys::transforms::pass_builder::*;
 use llvm_sys::LLVMDiagnosticSeverity;
 use std::collections::HashMap;
 use std::ffi::{c_void, CString};
 use std::sync::Mutex;
-
-extern "C" {
-    // runtime/compiler/cpp/section_per_symbol.cpp
-    fn autojit_use_section_per_symbol(machine: LLVMTargetMachineRef);
-    // runtime/compiler/cpp/sanitizers.cpp
-    fn autojit_instrument_for_sanitizers(module: LLVMModuleRef, machine: LLVMTargetMachineRef);
-}
 
 pub struct Compiler {
     /// Errors LLVM reported through the context's diagnostic handler while
@@ -65,8 +59,8 @@ impl Compiler {
                 autojit_engine::LLVM_VERSION
             ));
         }
-        // SAFETY: returns a message we own.
-        let triple = take_message(unsafe { LLVMGetDefaultTargetTriple() });
+        // SAFETY: returns a message we own, taken once.
+        let triple = unsafe { take_message(LLVMGetDefaultTargetTriple()) };
         Ok(Compiler {
             diagnostics: Box::default(),
             triple,
@@ -144,11 +138,11 @@ impl Compiler {
             // for the static linker; JIT code has no use for it, and its
             // section's REL relocations JITLink refuses.
             LLVMPassBuilderOptionsSetCallGraphProfile(opts, 0);
-            let result = check(LLVMRunPasses(module.0, pipeline.as_ptr(), tm, opts));
+            let result = check(LLVMRunPasses(module.as_raw(), pipeline.as_ptr(), tm, opts));
             LLVMDisposePassBuilderOptions(opts);
             result?;
             // Where clang instruments: after the optimization pipeline.
-            autojit_instrument_for_sanitizers(module.0, tm);
+            autojit_instrument_for_sanitizers(module.as_raw(), tm);
         }
         let mut buf = std::ptr::null_mut();
         let mut err = std::ptr::null_mut();
@@ -156,16 +150,18 @@ impl Compiler {
         if unsafe {
             LLVMTargetMachineEmitToMemoryBuffer(
                 tm,
-                module.0,
+                module.as_raw(),
                 LLVMCodeGenFileType::LLVMObjectFile,
                 &mut err,
                 &mut buf,
             )
         } != 0
         {
-            return Err(take_message(err));
+            // SAFETY: LLVM made the message for us to free.
+            return Err(unsafe { take_message(err) });
         }
-        let object = take_buffer(buf);
+        // SAFETY: on success the buffer is ours, taken once.
+        let object = unsafe { take_buffer(buf) };
         let errors: Vec<String> = self
             .diagnostics
             .lock()
@@ -190,8 +186,8 @@ extern "C" fn collect_diagnostic(info: LLVMDiagnosticInfoRef, sink: *mut c_void)
     if severity != LLVMDiagnosticSeverity::LLVMDSError {
         return;
     }
-    // SAFETY: returns a message we own.
-    let message = take_message(unsafe { LLVMGetDiagInfoDescription(info) });
+    // SAFETY: returns a message we own, taken once.
+    let message = unsafe { take_message(LLVMGetDiagInfoDescription(info)) };
     // Errors are reported on one line: the first says what is wrong (an
     // inline asm error goes on with the source line and a caret).
     let message = message

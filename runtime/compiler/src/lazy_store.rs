@@ -4,6 +4,9 @@
 //! carries before LLVM sees a byte of it, then loaded lazily: only the bodies
 //! that get extracted are ever parsed.
 
+use crate::boundary::{
+    autojit_extract_functions, autojit_module_flag_int, autojit_referenced_declarations,
+};
 use crate::compile::DiagnosticSink;
 use autojit_abi::{content_hash, names, store, ABI_VERSION};
 use autojit_engine::{Error, ErrorKind};
@@ -12,26 +15,8 @@ use autojit_llvm_capi::{buffer_copy, take_message, OwnedContext, OwnedModule};
 use llvm_sys::bit_reader::LLVMGetBitcodeModuleInContext2;
 use llvm_sys::prelude::*;
 use std::collections::HashMap;
-use std::ffi::{c_char, c_int, c_void, CStr, CString};
+use std::ffi::{c_char, c_void, CStr, CString};
 use std::path::Path;
-
-extern "C" {
-    // runtime/compiler/cpp/extract_body.cpp
-    fn autojit_extract_functions(
-        lazy: LLVMModuleRef,
-        bodies: *const *const c_char,
-        count: usize,
-        error: *mut *mut c_char,
-    ) -> LLVMModuleRef;
-    fn autojit_referenced_declarations(
-        lazy: LLVMModuleRef,
-        body: *const c_char,
-        found: extern "C" fn(context: *mut c_void, name: *const c_char, len: usize),
-        context: *mut c_void,
-        error: *mut *mut c_char,
-    ) -> bool;
-    fn autojit_module_flag_int(m: LLVMModuleRef, key: *const c_char) -> c_int;
-}
 
 pub struct LazyModuleStore {
     diagnostics: DiagnosticSink,
@@ -121,17 +106,19 @@ impl LazyModuleStore {
         // SAFETY: `lazy` is live, in its own context; the names outlive the
         // call; `msg` receives a message on failure.
         let extracted = unsafe {
-            autojit_extract_functions(lazy.0, pointers.as_ptr(), pointers.len(), &mut msg)
+            autojit_extract_functions(lazy.as_raw(), pointers.as_ptr(), pointers.len(), &mut msg)
         };
         if extracted.is_null() {
-            return Err(fail(ErrorKind::MissingBody(take_message(msg))));
+            // SAFETY: the C++ made the message for us to free.
+            return Err(fail(ErrorKind::MissingBody(unsafe { take_message(msg) })));
         }
-        let module = OwnedModule(extracted);
+        // SAFETY: the extracted module is new and ours.
+        let module = unsafe { OwnedModule::from_raw(extracted) };
         let opt_level = opt_level(&module);
         let source_names = bodies
             .iter()
             .map(|body| {
-                source_name(module.0, body).unwrap_or_else(|| body.to_string_lossy().into())
+                source_name(module.as_raw(), body).unwrap_or_else(|| body.to_string_lossy().into())
             })
             .collect();
         Ok(Extracted {
@@ -151,7 +138,7 @@ impl LazyModuleStore {
     ) -> Result<Vec<u64>, Error> {
         let fail = |kind| module.failure(guid, kind);
         let loaded = self.loaded(id, module).map_err(fail)?;
-        let lazy = loaded.module.0;
+        let lazy = loaded.module.as_raw();
         let lazified = loaded.lazified.get_or_insert_with(|| {
             module
                 .guids
@@ -171,13 +158,14 @@ impl LazyModuleStore {
             autojit_referenced_declarations(
                 lazy,
                 body.as_ptr(),
-                collect_name,
+                Some(collect_name),
                 &mut names as *mut Vec<String> as *mut c_void,
                 &mut msg,
             )
         };
         if !ok {
-            return Err(fail(ErrorKind::MissingBody(take_message(msg))));
+            // SAFETY: the C++ made the message for us to free.
+            return Err(fail(ErrorKind::MissingBody(unsafe { take_message(msg) })));
         }
         Ok(names
             .iter()
@@ -202,7 +190,7 @@ extern "C" fn collect_name(context: *mut c_void, name: *const c_char, len: usize
 fn opt_level(module: &OwnedModule) -> u32 {
     let flag = CString::new(names::OPT_LEVEL_FLAG).expect("no NUL");
     // SAFETY: the module is live.
-    unsafe { autojit_module_flag_int(module.0, flag.as_ptr()) }.max(0) as u32
+    unsafe { autojit_module_flag_int(module.as_raw(), flag.as_ptr()) }.max(0) as u32
 }
 
 fn load(context: LLVMContextRef, module: &Registration) -> Result<OwnedModule, ErrorKind> {
@@ -223,7 +211,8 @@ fn load(context: LLVMContextRef, module: &Registration) -> Result<OwnedModule, E
     if unsafe { LLVMGetBitcodeModuleInContext2(context, buf, &mut m) } != 0 || m.is_null() {
         return Err(ErrorKind::LazyFileInvalid("LLVM cannot read it".into()));
     }
-    Ok(OwnedModule(m))
+    // SAFETY: the module LLVM just read is ours.
+    Ok(unsafe { OwnedModule::from_raw(m) })
 }
 
 /// The source name the plugin recorded on the body.

@@ -6,6 +6,7 @@
 //! compiler library it loads on the first such function.
 
 mod batch;
+mod boundary;
 mod compile;
 mod lazy_store;
 

@@ -350,7 +350,7 @@ impl Engine {
             })
             .collect();
         // Members whose function changed since are linked but never used
-        // (calls to them go to their stubs, and from there to what is
+        // (calls to them go to their trampolines, and from there to what is
         // current); their lines are erased, so that a debugger places no
         // breakpoint in them. The cache keeps them: an edit undone makes
         // them current again.

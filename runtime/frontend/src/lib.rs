@@ -3,7 +3,7 @@
 //!
 //! The plugin's code calls two entry points: `__llvm_autojit_register` (a
 //! constructor per lazified translation unit) and, through the resolver a
-//! lazy function stub jumps to, `__llvm_autojit_materialize`. This crate
+//! trampoline jumps to, `__llvm_autojit_materialize`. This crate
 //! implements them once over a [`Backend`]: the in-process engine
 //! (`runtime/inprocess`) or a session with autojitd (`runtime/stub`). It
 //! owns the registry (with the ABI check at registration), the reentrancy
@@ -46,8 +46,8 @@ pub trait Backend: Sync {
     /// The counters for AUTOJIT_STATS, if the backend ever ran.
     fn stats(&self) -> Option<StatsSnapshot>;
 
-    /// The name of the function whose stub contains `address`, where the
-    /// dynamic symbol table does not have it.
+    /// The name of the function whose trampoline contains `address`, where
+    /// the dynamic symbol table does not have it.
     fn function_name(&self, _address: usize) -> Option<String> {
         None
     }
@@ -146,7 +146,7 @@ pub unsafe fn register(
 }
 
 /// The address of the body of `guid`; `function` lies in the function's
-/// stub. On failure, prints one line and exits.
+/// trampoline. On failure, prints one line and exits.
 pub fn materialize(backend: &dyn Backend, guid: u64, function: usize) -> usize {
     let prefix = backend.prefix();
     if process::failed() {
@@ -287,10 +287,10 @@ pub fn write_stats(prefix: &str, destination: &StatsDestination, line: &str) {
     }
 }
 
-/// Defines a runtime's C entry points over `$backend` (a `static` of a
-/// type implementing [`Backend`]): `__llvm_autojit_register`,
-/// `__llvm_autojit_materialize`, the resolver the stubs jump to, the fork
-/// handlers and the exit hook (a `.fini_array` entry, which runs after
+/// Defines a runtime's C entry points over `$backend` (a `static` of a type
+/// implementing [`Backend`]): `__llvm_autojit_register`,
+/// `__llvm_autojit_materialize`, the resolver the trampolines jump to, the
+/// fork handlers and the exit hook (a `.fini_array` entry, which runs after
 /// every atexit handler and static destructor of the program).
 #[macro_export]
 macro_rules! define_runtime {
@@ -322,7 +322,7 @@ macro_rules! define_runtime {
         }
 
         /// The address of the compiled body of `guid`; `function` lies in
-        /// its stub. See `include/llvm-autojit.h`.
+        /// its trampoline. See `include/llvm-autojit.h`.
         #[no_mangle]
         pub extern "C" fn __llvm_autojit_materialize(guid: u64, function: usize) -> usize {
             $crate::materialize(&$backend, guid, function)

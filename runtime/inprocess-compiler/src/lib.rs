@@ -72,10 +72,10 @@ unsafe fn serve(
     let Compiler { compiler, modules } = &mut *slot;
     let outcome = match modules.entry(id) {
         std::collections::hash_map::Entry::Occupied(m) => Ok(m.into_mut()),
-        // SAFETY: the caller passes a registered, plugin-emitted descriptor.
         std::collections::hash_map::Entry::Vacant(v) => {
             // SAFETY: the caller passes a NUL-terminated string.
             let lazy_path = unsafe { CStr::from_ptr(lazy_path) }.to_string_lossy();
+            // SAFETY: the caller passes a registered, plugin-emitted descriptor.
             unsafe { RegisteredModule::from_raw(descriptor) }
                 .map(|m| {
                     v.insert(Registration {

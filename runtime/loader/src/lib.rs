@@ -33,9 +33,9 @@ pub trait Resolve {
     fn address(&mut self, name: &str) -> Option<usize>;
 
     /// Where calls to the symbol found at `address` may go instead, because
-    /// the code there only jumps on (a lazy function's stub whose body is
-    /// known); None: to `address`. References that take the symbol's
-    /// address keep `address`.
+    /// the code there only jumps on (a lazy function's trampoline whose
+    /// body is known); None: to `address`. References that take the
+    /// symbol's address keep `address`.
     fn call_target(&mut self, _address: usize) -> Option<CallTarget> {
         None
     }
@@ -98,7 +98,8 @@ pub struct LoadedObject {
 impl Loader {
     /// Code is placed within ±2 GiB of `near` when the address space allows
     /// (the program or library the code calls into), so calls and
-    /// PC-relative references to it need no stub. With `near` 0, anywhere.
+    /// PC-relative references to it need no call thunk. With `near` 0,
+    /// anywhere.
     pub fn new(near: usize) -> Self {
         Loader {
             near,
@@ -127,7 +128,7 @@ impl Loader {
         let parsed = elf::parse(data)?;
         let targets = symbols::resolve(&parsed, &self.shared, resolve)?;
         let slots = Slots::plan(&parsed, &targets);
-        let layout = Layout::new(&parsed.sections, slots.stubs.len(), slots.got.len())?;
+        let layout = Layout::new(&parsed.sections, slots.thunks.len(), slots.got.len())?;
         let size = layout.size as usize;
         let mut mapping = Mapping::near(self.near, size, layout.align as usize)?;
         let base = mapping.base();

@@ -1,7 +1,7 @@
 //! Where an object's sections go: one anonymous mapping per object, its
-//! executable, read-only and writable parts each starting on a page,
-//! placed within ±2 GiB of the code it calls so that calls and PC-relative
-//! references reach without stubs. The mapping is written while it is
+//! executable, read-only and writable parts each starting on a page, placed
+//! within ±2 GiB of the code it calls so that calls and PC-relative
+//! references reach without call thunks. The mapping is written while it is
 //! read-write and protected once relocated; it is never writable and
 //! executable at once.
 
@@ -18,8 +18,8 @@ const LIMIT: u64 = 1 << 30;
 const REACH: usize = 1 << 31;
 /// The distance between two placements tried.
 const STEP: usize = 1 << 20;
-/// A stub: `jmp *[rip+2]`, two `int3`, then the 8-byte target.
-pub(crate) const STUB_SIZE: u64 = 16;
+/// A call thunk: `jmp *[rip+2]`, two `int3`, then the 8-byte target.
+pub(crate) const THUNK_SIZE: u64 = 16;
 pub(crate) const GOT_SLOT_SIZE: u64 = 8;
 
 /// Where the last mapping ended, in any loader of the process.
@@ -31,7 +31,7 @@ const PERMISSIONS: [Permission; 3] = [Permission::Execute, Permission::Read, Per
 pub(crate) struct Layout {
     /// Per loaded section (positions of `Object::sections`).
     pub sections: Vec<u64>,
-    pub stubs: u64,
+    pub thunks: u64,
     pub got: u64,
     /// Start and end of the executable, read-only and writable parts.
     pub regions: [(u64, u64); 3],
@@ -51,18 +51,18 @@ pub(crate) fn page_size() -> u64 {
 }
 
 impl Layout {
-    /// Lays out `sections` by permission, with `stubs` stubs after the code
-    /// and `got` GOT slots after the read-only data (read-only once
-    /// relocated, like a linker's RELRO). Each `.eh_frame` gets 4 zero bytes
-    /// after it: the unwinders take it as a null-terminated list.
-    pub fn new(sections: &[Section], stubs: usize, got: usize) -> Result<Layout, LoadError> {
+    /// Lays out `sections` by permission, with `thunks` call thunks after
+    /// the code and `got` GOT slots after the read-only data (read-only
+    /// once relocated, like a linker's RELRO). Each `.eh_frame` gets 4 zero
+    /// bytes after it: the unwinders take it as a null-terminated list.
+    pub fn new(sections: &[Section], thunks: usize, got: usize) -> Result<Layout, LoadError> {
         let page = page_size();
         let too_large = |what: &str, value: u64| {
             LoadError::Unsupported(format!("{what} of {value} bytes is too large"))
         };
         let mut layout = Layout {
             sections: vec![0; sections.len()],
-            stubs: 0,
+            thunks: 0,
             got: 0,
             regions: [(0, 0); 3],
             size: 0,
@@ -86,9 +86,9 @@ impl Layout {
             }
             match permission {
                 Permission::Execute => {
-                    cursor = align_up(cursor, STUB_SIZE);
-                    layout.stubs = cursor;
-                    cursor += stubs as u64 * STUB_SIZE;
+                    cursor = align_up(cursor, THUNK_SIZE);
+                    layout.thunks = cursor;
+                    cursor += thunks as u64 * THUNK_SIZE;
                 }
                 Permission::Read => {
                     cursor = align_up(cursor, GOT_SLOT_SIZE);
@@ -119,7 +119,7 @@ impl Mapping {
     /// first where the previous object's mapping ended (usually free, and
     /// it keeps objects together), then places at increasing distances
     /// below and above `near`. Falls back to anywhere: position-independent
-    /// code still works there, through its GOT and stubs.
+    /// code still works there, through its GOT and call thunks.
     pub fn near(near: usize, len: usize, align: usize) -> Result<Mapping, LoadError> {
         let reaches = |start: usize| {
             start.abs_diff(near) < REACH && start.saturating_add(len).abs_diff(near) < REACH

@@ -1,5 +1,5 @@
 //! Relocation arithmetic for x86-64 (the psABI's S + A - P and friends),
-//! the GOT slots and call stubs an object needs, and overflow checks: a
+//! the GOT slots and call thunks an object needs, and overflow checks: a
 //! value that does not fit its field is an error, never truncated.
 
 use autojit_abi::fast_map::FastMap;
@@ -7,14 +7,14 @@ use autojit_abi::fast_map::FastMap;
 use object::elf;
 
 use crate::elf::{Definition, Object, Relocation};
-use crate::memory::{Layout, GOT_SLOT_SIZE, STUB_SIZE};
+use crate::memory::{Layout, GOT_SLOT_SIZE, THUNK_SIZE};
 use crate::symbols::{Target, Targets};
 use crate::LoadError;
 
-/// The GOT slot and stub each symbol gets, by symbol index.
+/// The GOT slot and call thunk each symbol gets, by symbol index.
 pub(crate) struct Slots {
     pub got: FastMap<usize, usize>,
-    pub stubs: FastMap<usize, usize>,
+    pub thunks: FastMap<usize, usize>,
 }
 
 fn uses_got(kind: u32) -> bool {
@@ -29,13 +29,13 @@ fn uses_got(kind: u32) -> bool {
 }
 
 impl Slots {
-    /// A GOT slot per symbol reached through the GOT, and a stub per symbol
-    /// called from outside this object (used only if the call cannot
+    /// A GOT slot per symbol reached through the GOT, and a call thunk per
+    /// symbol called from outside this object (used only if the call cannot
     /// reach it directly).
     pub fn plan(object: &Object, targets: &Targets) -> Slots {
         let mut slots = Slots {
             got: FastMap::default(),
-            stubs: FastMap::default(),
+            thunks: FastMap::default(),
         };
         for relocation in object.relocations.iter().flatten() {
             let symbol = relocation.symbol;
@@ -45,8 +45,8 @@ impl Slots {
             }
             let external = matches!(targets.call(symbol), Some(Target::External(_)));
             if relocation.kind == elf::R_X86_64_PLT32 && external {
-                let next = slots.stubs.len();
-                slots.stubs.entry(symbol).or_insert(next);
+                let next = slots.thunks.len();
+                slots.thunks.entry(symbol).or_insert(next);
             }
         }
         slots
@@ -69,10 +69,10 @@ struct Context<'a> {
     /// Load address of each loaded section.
     sections: Vec<u64>,
     got: u64,
-    stubs: u64,
+    thunks: u64,
 }
 
-/// Writes the GOT slots and stubs, then applies every relocation of every
+/// Writes the GOT slots and call thunks, then applies every relocation of every
 /// loaded section. `memory` is the whole mapping, at `base`.
 pub(crate) fn apply(
     object: &Object,
@@ -88,7 +88,7 @@ pub(crate) fn apply(
         slots,
         sections: layout.sections.iter().map(|offset| base + offset).collect(),
         got: base + layout.got,
-        stubs: base + layout.stubs,
+        thunks: base + layout.thunks,
     };
     context.write_slots(layout, memory)?;
     for (position, relocations) in object.relocations.iter().enumerate() {
@@ -124,8 +124,8 @@ impl Context<'_> {
         self.got + self.slots.got[&symbol] as u64 * GOT_SLOT_SIZE
     }
 
-    fn stub(&self, index: usize) -> u64 {
-        self.stubs + index as u64 * STUB_SIZE
+    fn thunk(&self, index: usize) -> u64 {
+        self.thunks + index as u64 * THUNK_SIZE
     }
 
     fn size(&self, symbol: usize) -> Result<u64, LoadError> {
@@ -139,16 +139,16 @@ impl Context<'_> {
         }
     }
 
-    /// Fills each GOT slot with its symbol's address, and each stub with a
-    /// jump to its symbol.
+    /// Fills each GOT slot with its symbol's address, and each call thunk
+    /// with a jump to its symbol.
     fn write_slots(&self, layout: &Layout, memory: &mut [u8]) -> Result<(), LoadError> {
         let base = self.got - layout.got;
         for &symbol in self.slots.got.keys() {
             let at = (self.got_slot(symbol) - base) as usize;
             memory[at..at + 8].copy_from_slice(&self.symbol(symbol)?.to_le_bytes());
         }
-        for (&symbol, &stub) in &self.slots.stubs {
-            let at = (self.stub(stub) - base) as usize;
+        for (&symbol, &thunk) in &self.slots.thunks {
+            let at = (self.thunk(thunk) - base) as usize;
             // jmp *[rip+2]; int3; int3; then the target.
             memory[at..at + 8].copy_from_slice(&[0xff, 0x25, 0x02, 0, 0, 0, 0xcc, 0xcc]);
             memory[at + 8..at + 16].copy_from_slice(&self.call_address(symbol)?.to_le_bytes());
@@ -232,11 +232,11 @@ impl Context<'_> {
     }
 
     /// A call reaches its target directly when a rel32 can, otherwise
-    /// through the symbol's stub (which then reaches anything).
+    /// through the symbol's call thunk (which then reaches anything).
     fn call(&self, symbol: usize, a: i128, p: i128) -> Result<i128, LoadError> {
         let direct = self.call_address(symbol).map(i128::from)? + a - p;
-        Ok(match self.slots.stubs.get(&symbol) {
-            Some(&stub) if i32::try_from(direct).is_err() => i128::from(self.stub(stub)) + a - p,
+        Ok(match self.slots.thunks.get(&symbol) {
+            Some(&thunk) if i32::try_from(direct).is_err() => i128::from(self.thunk(thunk)) + a - p,
             _ => direct,
         })
     }

@@ -47,7 +47,7 @@ fn check_basic(flags: &[&str]) {
         return;
     };
     let loaded = load(&mut loader(), &object);
-    // SAFETY (all below): the signatures of tests/sources/basic.c.
+    // SAFETY: the signatures of tests/sources/basic.c.
     unsafe {
         let greeting: extern "C" fn() -> *const c_char = function(address(&loaded, "greeting"));
         let text = CStr::from_ptr(greeting());
@@ -165,7 +165,8 @@ fn position_independent_code_runs_anywhere() {
     let Some(object) = compile("basic.c", FLAGS) else {
         return;
     };
-    // Near nothing: the program and libc are reached through GOT and stubs.
+    // Near nothing: the program and libc are reached through GOT and call
+    // thunks.
     let loaded = load(&mut Loader::new(0), &object);
     // SAFETY: the signature of `call_program` in tests/sources/basic.c.
     let call: extern "C" fn(i32, i32) -> i32 =

@@ -1,9 +1,9 @@
-//! x86-64 (System V): the lazy function stub the plugin emits and the
-//! resolver both runtimes link. Everything the two sides must agree on at
-//! the instruction level is in this file.
+//! x86-64 (System V): the trampoline the plugin emits in place of each
+//! lazified function's body and the resolver both runtimes link. Everything
+//! the two sides must agree on at the instruction level is in this file.
 //!
 //! A lazified function `f` becomes a declaration in the static module, and
-//! module-level assembly defines its symbol:
+//! module-level assembly defines its symbol, the function's trampoline:
 //!
 //! ```text
 //!         .globl f                     ; f's binding, visibility, section,
@@ -17,20 +17,21 @@
 //!         .quad GUID
 //! ```
 //!
-//! The stub never touches an argument register, the stack or the flags the
-//! caller set up, so every calling convention, `byval`, `sret`, varargs and
-//! vector arguments reach the compiled body exactly as the caller passed
-//! them. `r11` carries the record: the ABI makes it a scratch register that
-//! no convention passes anything in. Because a lazily bound PLT entry may
-//! clobber `r11`, the stub jumps to the resolver through its GOT entry, which
-//! the dynamic loader fills at load time (the static linker turns it into a
-//! direct jump when the resolver is linked into the program).
+//! The trampoline never touches an argument register, the stack or the
+//! flags the caller set up, so every calling convention, `byval`, `sret`,
+//! varargs and vector arguments reach the compiled body exactly as the
+//! caller passed them. `r11` carries the record: the ABI makes it a scratch
+//! register that no convention passes anything in. Because a lazily bound
+//! PLT entry may clobber `r11`, the trampoline jumps to the resolver through
+//! its GOT entry, which the dynamic loader fills at load time (the static
+//! linker turns it into a direct jump when the resolver is linked into the
+//! program).
 
 use alloc::format;
 use alloc::string::String;
 
-/// Whether modules for `triple` can get lazy function stubs: x86-64 ELF
-/// (the stub's sections and relocations are ELF's). A module without a
+/// Whether modules for `triple` can get trampolines: x86-64 ELF (the
+/// trampoline's sections and relocations are ELF's). A module without a
 /// triple is compiled for the host, this one.
 pub fn supports_triple(triple: &str) -> bool {
     if triple.is_empty() {
@@ -74,9 +75,9 @@ pub enum Visibility {
     Protected,
 }
 
-/// The symbol a stub defines: what the function's definition told the
-/// assembler and the linker.
-pub struct StubSymbol<'a> {
+/// The symbol a trampoline defines: what the function's definition told
+/// the assembler and the linker.
+pub struct TrampolineSymbol<'a> {
     pub name: &'a str,
     pub binding: Binding,
     pub visibility: Visibility,
@@ -90,14 +91,15 @@ pub struct StubSymbol<'a> {
     /// `__attribute__((retain))`).
     pub retain: bool,
     /// Unwinders get an FDE for it, as LLVM gives one to a function that
-    /// may throw, so a backtrace from inside the stub reaches its caller.
+    /// may throw, so a backtrace from inside the trampoline reaches its
+    /// caller.
     pub unwind_info: bool,
 }
 
-/// How the plugin places a stub's code and record.
-pub struct StubSections<'a> {
-    /// The COMDAT group of the function, if it has one: the stub and its
-    /// record must be kept or discarded with the group.
+/// How the plugin places a trampoline's code and record.
+pub struct TrampolineSections<'a> {
+    /// The COMDAT group of the function, if it has one: the trampoline and
+    /// its record must be kept or discarded with the group.
     pub comdat: Option<&'a str>,
     /// Whether indirect branches must land on `endbr64` (the module was
     /// built with `-fcf-protection=branch`): at the symbol, and at the
@@ -110,13 +112,17 @@ pub struct StubSections<'a> {
     pub link_checks: &'a [&'a str],
 }
 
-/// Module-level assembly (AT&T syntax) defining a stub: its symbol, as the
-/// function's definition would have, its code and its record. Local
+/// Module-level assembly (AT&T syntax) defining a trampoline: its symbol,
+/// as the function's definition would have, its code and its record. Local
 /// numeric labels keep the record out of the symbol table and its
 /// relocation section-relative, so a preempted or interposed symbol can
 /// never redirect it; each use (`2f`, `1b`) comes right before or after its
-/// label, so the stubs of one module never see each other's.
-pub fn stub_asm(guid: u64, symbol: &StubSymbol, sections: &StubSections) -> String {
+/// label, so the trampolines of one module never see each other's.
+pub fn trampoline_asm(
+    guid: u64,
+    symbol: &TrampolineSymbol,
+    sections: &TrampolineSections,
+) -> String {
     let name = symbol.name;
     let landing = if sections.branch_protection {
         "endbr64\n"
@@ -166,17 +172,17 @@ pub fn stub_asm(guid: u64, symbol: &StubSymbol, sections: &StubSections) -> Stri
     )
 }
 
-/// How many bytes at a stub's start name its record: an optional
+/// How many bytes at a trampoline's start name its record: an optional
 /// `endbr64`, then `jmp *record(%rip)`.
-pub const STUB_HEAD_LEN: usize = 10;
-/// A stub's record: where the stub jumps (its entry, until the body is
-/// published), then the function's GUID.
+pub const TRAMPOLINE_HEAD_LEN: usize = 10;
+/// A trampoline's record: where the trampoline jumps (its entry, until the
+/// body is published), then the function's GUID.
 pub const RECORD_SIZE: usize = 16;
 pub const RECORD_GUID_OFFSET: usize = 8;
 
-/// The address of the record of the stub whose first bytes, at `address`,
-/// are `head`; None if they do not start a stub.
-pub fn stub_record(address: usize, head: &[u8; STUB_HEAD_LEN]) -> Option<usize> {
+/// The address of the record of the trampoline whose first bytes, at
+/// `address`, are `head`; None if they do not start a trampoline.
+pub fn trampoline_record(address: usize, head: &[u8; TRAMPOLINE_HEAD_LEN]) -> Option<usize> {
     const ENDBR64: [u8; 4] = [0xf3, 0x0f, 0x1e, 0xfa];
     let at = if head[..4] == ENDBR64 { 4 } else { 0 };
     if head[at..at + 2] != [0xff, 0x25] {
@@ -225,14 +231,14 @@ fn symbol_directives(name: &str, binding: Binding, visibility: Visibility) -> St
     binding + &visibility
 }
 
-/// The section of a stub's code, as LLVM would have placed the function:
-/// its explicit section, else `.text.<name>` if it needs a section of its
-/// own (a COMDAT group, or SHF_GNU_RETAIN), else `.text`. `.text` even
-/// under -ffunction-sections (which the IR does not record): the records
-/// of a module refer to all its stubs, so --gc-sections could not drop one
-/// alone, and a section per stub would cost a section header and a
-/// relocation section each.
-fn text_section(symbol: &StubSymbol, comdat: Option<&str>) -> String {
+/// The section of a trampoline's code, as LLVM would have placed the
+/// function: its explicit section, else `.text.<name>` if it needs a
+/// section of its own (a COMDAT group, or SHF_GNU_RETAIN), else `.text`.
+/// `.text` even under -ffunction-sections (which the IR does not record):
+/// the records of a module refer to all its trampolines, so --gc-sections
+/// could not drop one alone, and a section per trampoline would cost a
+/// section header and a relocation section each.
+fn text_section(symbol: &TrampolineSymbol, comdat: Option<&str>) -> String {
     let name = match symbol.section {
         Some(section) => String::from(section),
         None if comdat.is_some() || symbol.retain => format!(".text.{}", symbol.name),
@@ -249,8 +255,8 @@ fn text_section(symbol: &StubSymbol, comdat: Option<&str>) -> String {
     }
 }
 
-/// The section of a stub's record: the function's COMDAT group, if any,
-/// else one section the module's records share.
+/// The section of a trampoline's record: the function's COMDAT group, if
+/// any, else one section the module's records share.
 fn record_section(comdat: Option<&str>) -> String {
     match comdat {
         Some(group) => {
@@ -262,7 +268,8 @@ fn record_section(comdat: Option<&str>) -> String {
 
 /// Module-level assembly that puts the link checks of the functions without
 /// a COMDAT group into the section their records share, so the linker
-/// checks them exactly when it keeps those records (and so their stubs).
+/// checks them exactly when it keeps those records (and so their
+/// trampolines).
 pub fn module_link_check_asm(symbols: &[&str]) -> String {
     if symbols.is_empty() {
         return String::new();
@@ -295,9 +302,10 @@ fn link_check_asm(symbols: &[&str]) -> String {
     asm
 }
 
-/// Defines `__llvm_autojit_resolve`, the one resolver behind every stub, in
-/// the runtime that invokes it with its materialize function (a macro, so
-/// that only the runtimes, which define that function, contain it).
+/// Defines `__llvm_autojit_resolve`, the one resolver behind every
+/// trampoline, in the runtime that invokes it with its materialize function
+/// (a macro, so that only the runtimes, which define that function, contain
+/// it).
 ///
 /// Register contract: on entry `r11` holds the record's address and the
 /// stack is exactly as the caller left it for `f` (return address on top).
@@ -305,11 +313,12 @@ fn link_check_asm(symbols: &[&str]) -> String {
 /// rcx, r8, r9; rax, whose low byte counts vector registers for varargs;
 /// r10, the static chain; the whole vector state, AVX and AVX-512 included,
 /// with XSAVE, or FXSAVE where the system has none), calls
-/// `materialize(guid, entry)` (the entry lies inside the stub) with an aligned stack, publishes the
-/// returned address in the record, restores everything and jumps there.
-/// The body then runs as if `f` had been it all along. Concurrent first
-/// calls each reach the runtime, which compiles once and hands every caller
-/// the same address. `materialize` never returns on failure.
+/// `materialize(guid, entry)` (the entry lies inside the trampoline) with
+/// an aligned stack, publishes the returned address in the record, restores
+/// everything and jumps there. The body then runs as if `f` had been it all
+/// along. Concurrent first calls each reach the runtime, which compiles
+/// once and hands every caller the same address. `materialize` never
+/// returns on failure.
 #[macro_export]
 macro_rules! define_resolver {
     ($materialize:path) => {
@@ -321,7 +330,7 @@ macro_rules! define_resolver {
         static mut RESOLVER_SAVE_MASK: u32 = 0;
 
         /// # Safety
-        /// Only lazy function stubs jump here, with `r11` holding their
+        /// Only trampolines jump here, with `r11` holding their
         /// record.
         #[unsafe(naked)]
         #[no_mangle]
@@ -404,7 +413,7 @@ macro_rules! define_resolver {
                 "7:",
                 "mov r11, [rbp - 72]",
                 "mov rdi, [r11 + 8]",
-                "mov rsi, [r11]", // the entry, inside the stub
+                "mov rsi, [r11]", // the entry, inside the trampoline
                 "call {materialize}@PLT",
                 // Publish (a plain store is a release on x86-64) and keep
                 // the target where r11 is restored from.
@@ -449,19 +458,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn stub_records_are_read_from_the_jump() {
-        // jmp *0x100(%rip), as at a stub without and with branch protection.
+    fn trampoline_records_are_read_from_the_jump() {
+        // jmp *0x100(%rip), as at a trampoline without and with branch protection.
         let plain = [0xff, 0x25, 0x00, 0x01, 0, 0, 0x4c, 0x8d, 0x1d, 0xf3];
-        assert_eq!(stub_record(0x1000, &plain), Some(0x1000 + 6 + 0x100));
+        assert_eq!(trampoline_record(0x1000, &plain), Some(0x1000 + 6 + 0x100));
         let protected = [0xf3, 0x0f, 0x1e, 0xfa, 0xff, 0x25, 0xf0, 0xff, 0xff, 0xff];
-        assert_eq!(stub_record(0x1000, &protected), Some(0x1000 + 10 - 0x10));
-        // push %rbp; mov %rsp,%rbp: a function, not a stub.
+        assert_eq!(
+            trampoline_record(0x1000, &protected),
+            Some(0x1000 + 10 - 0x10)
+        );
+        // push %rbp; mov %rsp,%rbp: a function, not a trampoline.
         let function = [0x55, 0x48, 0x89, 0xe5, 0, 0, 0, 0, 0, 0];
-        assert_eq!(stub_record(0x1000, &function), None);
+        assert_eq!(trampoline_record(0x1000, &function), None);
     }
 
-    fn symbol(name: &str) -> StubSymbol<'_> {
-        StubSymbol {
+    fn symbol(name: &str) -> TrampolineSymbol<'_> {
+        TrampolineSymbol {
             name,
             binding: Binding::Global,
             visibility: Visibility::Default,
@@ -472,7 +484,7 @@ mod tests {
         }
     }
 
-    const PLAIN: StubSections = StubSections {
+    const PLAIN: TrampolineSections = TrampolineSections {
         comdat: None,
         branch_protection: false,
         link_checks: &[],
@@ -489,8 +501,8 @@ mod tests {
     }
 
     #[test]
-    fn a_plain_stub_is_a_global_function_in_text() {
-        let asm = stub_asm(0x1f, &symbol("f"), &PLAIN);
+    fn a_plain_trampoline_is_a_global_function_in_text() {
+        let asm = trampoline_asm(0x1f, &symbol("f"), &PLAIN);
         assert!(asm.starts_with(
             ".pushsection .text\n.globl \"f\"\n.type \"f\",@function\n\"f\":\n\
              jmp *2f(%rip)\n1:\nlea 2f(%rip), %r11\n\
@@ -509,18 +521,18 @@ mod tests {
     }
 
     #[test]
-    fn a_stub_keeps_the_properties_of_its_function() {
-        let member = StubSymbol {
+    fn a_trampoline_keeps_the_properties_of_its_function() {
+        let member = TrampolineSymbol {
             binding: Binding::Weak,
             visibility: Visibility::Hidden,
             align: 2,
             unwind_info: true,
             ..symbol("_ZN1SC2Ei")
         };
-        let asm = stub_asm(
+        let asm = trampoline_asm(
             1,
             &member,
-            &StubSections {
+            &TrampolineSections {
                 comdat: Some("_ZN1SC5Ei"),
                 branch_protection: true,
                 link_checks: &[],
@@ -539,27 +551,27 @@ mod tests {
 
     #[test]
     fn explicit_and_retained_sections() {
-        let in_section = StubSymbol {
+        let in_section = TrampolineSymbol {
             section: Some("hot code"),
             visibility: Visibility::Protected,
             ..symbol("f")
         };
-        let asm = stub_asm(1, &in_section, &PLAIN);
+        let asm = trampoline_asm(1, &in_section, &PLAIN);
         assert!(asm.starts_with(".pushsection \"hot code\",\"ax\",@progbits\n"));
         assert!(asm.contains(".protected \"f\"\n"));
-        let retained = StubSymbol {
+        let retained = TrampolineSymbol {
             retain: true,
             ..symbol("f")
         };
-        let asm = stub_asm(1, &retained, &PLAIN);
+        let asm = trampoline_asm(1, &retained, &PLAIN);
         assert!(asm.starts_with(".pushsection \".text.f\",\"axR\",@progbits\n"));
-        let grouped = stub_asm(
+        let grouped = trampoline_asm(
             1,
-            &StubSymbol {
+            &TrampolineSymbol {
                 section: Some("s"),
                 ..retained
             },
-            &StubSections {
+            &TrampolineSections {
                 comdat: Some("g"),
                 ..PLAIN
             },
@@ -569,10 +581,10 @@ mod tests {
 
     #[test]
     fn link_checks_go_with_the_record() {
-        let plain = stub_asm(
+        let plain = trampoline_asm(
             1,
             &symbol("f"),
-            &StubSections {
+            &TrampolineSections {
                 link_checks: &["puts"],
                 ..PLAIN
             },
@@ -581,10 +593,10 @@ mod tests {
             !plain.contains("puts"),
             "the module's shared list checks it"
         );
-        let grouped = stub_asm(
+        let grouped = trampoline_asm(
             1,
             &symbol("f"),
-            &StubSections {
+            &TrampolineSections {
                 comdat: Some("f"),
                 branch_protection: false,
                 link_checks: &["malloc", "a$b"],

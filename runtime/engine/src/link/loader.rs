@@ -7,7 +7,7 @@
 //! own references (`program_symbols.rs`), after the hidden definitions the
 //! module's descriptor carries.
 
-use super::lazy_stubs::LazyStubs;
+use super::trampolines::Trampolines;
 use super::{missing_symbols, LinkError, Linker};
 use crate::elf_symbols::ProgramObjects;
 use crate::program_symbols::SymbolResolver;
@@ -64,7 +64,7 @@ impl Linker for LoaderLinker {
         let mut symbols = ModuleSymbols {
             hidden: &m.hidden,
             resolver: &m.resolver,
-            stubs: LazyStubs::of_this_process(),
+            trampolines: Trampolines::of_this_process(),
             bodies,
             live,
         };
@@ -92,7 +92,7 @@ impl Linker for LoaderLinker {
 struct ModuleSymbols<'a> {
     hidden: &'a FastMap<String, usize>,
     resolver: &'a SymbolResolver,
-    stubs: LazyStubs,
+    trampolines: Trampolines,
     bodies: &'a dyn Fn(u64) -> Option<usize>,
     live: &'a [u64],
 }
@@ -106,7 +106,7 @@ impl Resolve for ModuleSymbols<'_> {
     }
 
     fn call_target(&mut self, address: usize) -> Option<CallTarget> {
-        let guid = self.stubs.guid(address)?;
+        let guid = self.trampolines.guid(address)?;
         match (self.bodies)(guid) {
             Some(body) => Some(CallTarget::Address(body)),
             None => self

@@ -3,8 +3,8 @@
 //! loader (no LLVM); autojitd links them with ORC's JITLink into the process
 //! behind a remote session (`autojitd`'s `jitlink.rs`).
 
-mod lazy_stubs;
 mod loader;
+mod trampolines;
 
 pub use loader::LoaderLinker;
 
@@ -18,7 +18,7 @@ pub trait Linker: Send {
     /// `id`, and returns the address of each body of `live` (members whose
     /// function did not change since the object was compiled). `bodies`
     /// gives the body of each function linked before, which calls to its
-    /// stub may go straight to.
+    /// trampoline may go straight to.
     fn link(
         &mut self,
         id: ModuleId,

@@ -372,14 +372,17 @@ impl Executor {
                 "{call}: 0x{function:x} is not in JIT'd code of this executor"
             ));
         }
-        // SAFETY (all three): `function` lies in code this executor
-        // finalized executable, linked by the controller with the signature
-        // its call names; no borrow of the executor is held while it runs.
+        // In each arm: `function` lies in code this executor finalized
+        // executable, linked by the controller with the signature its call
+        // names; no borrow of the executor is held while it runs.
         Ok(match arguments {
+            // SAFETY: as above, `main`'s signature.
             Arguments::Main(argv) => unsafe { run::main(function, &argv) }.to_le_bytes().to_vec(),
+            // SAFETY: as above, `int()`.
             Arguments::Void => unsafe { run::void_function(function) }
                 .to_le_bytes()
                 .to_vec(),
+            // SAFETY: as above, `int(int)`.
             Arguments::Int(arg) => unsafe { run::int_function(function, arg) }
                 .to_le_bytes()
                 .to_vec(),

@@ -1,9 +1,10 @@
 // In a shared library built with -fno-semantic-interposition, a definition's
 // dso_local means "bind to my own local alias", which a declaration cannot
-// say: there a stub's declaration loses dso_local, so static code takes the
-// function's address through the GOT. GNU ld and lld refuse the
-// PC-relative reference a dso_local declaration would get; with it gone the
-// library links, and static code, lazy code and the program see one address.
+// say: there a lazified function's declaration loses dso_local, so static
+// code takes the function's address through the GOT. GNU ld and lld refuse
+// the PC-relative reference a dso_local declaration would get; with it gone
+// the library links, and static code, lazy code and the program see one
+// address.
 // With AUTOJIT_SANITIZE: the program is linked without the sanitizer runtime its libraries need.
 // UNSUPPORTED: sanitized-autojit
 // RUN: rm -rf %t && mkdir %t

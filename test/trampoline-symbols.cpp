@@ -1,26 +1,27 @@
-// A stub, module-level assembly, defines its function's symbol as the
+// A trampoline, module-level assembly, defines its function's symbol as the
 // definition did: the same binding, visibility, type and section as in the
 // regular object (one set of checks for both), a size, the function's COMDAT
 // group (its record with it) and its explicit alignment: C++ member
 // functions have 2, since the Itanium ABI marks virtual member function
-// pointers with the low bit. With -fcf-protection=branch the stub and its
-// entry start with endbr64. gdb's `break` on a lazified member function stops
-// in the stub, backtraces from there, then stops in the compiled body.
+// pointers with the low bit. With -fcf-protection=branch the trampoline and
+// its entry start with endbr64. gdb's `break` on a lazified member function
+// stops in the trampoline, backtraces from there, then stops in the compiled
+// body.
 // RUN: rm -rf %t && mkdir %t
 // RUN: export AUTOJIT_CACHE_DIR=%t/store
 // RUN: %clangxx -O0 -c %s -o %t/regular.o
-// RUN: %clangxx -O0 -g %autojit -c %s -o %t/stubs.o
+// RUN: %clangxx -O0 -g %autojit -c %s -o %t/trampolines.o
 // RUN: llvm-objdump -t %t/regular.o | FileCheck --check-prefix=SYM %s
-// RUN: llvm-objdump -t %t/stubs.o | FileCheck --check-prefix=SYM %s
-// RUN: llvm-objdump -t %t/stubs.o | FileCheck --check-prefix=ALIGN %s
-// RUN: llvm-readelf -S -g %t/stubs.o | FileCheck --check-prefix=SECTION %s
-// RUN: %clangxx %t/stubs.o -o %t/stubs %rt
-// RUN: %t/stubs | FileCheck %s
+// RUN: llvm-objdump -t %t/trampolines.o | FileCheck --check-prefix=SYM %s
+// RUN: llvm-objdump -t %t/trampolines.o | FileCheck --check-prefix=ALIGN %s
+// RUN: llvm-readelf -S -g %t/trampolines.o | FileCheck --check-prefix=SECTION %s
+// RUN: %clangxx %t/trampolines.o -o %t/trampolines %rt
+// RUN: %t/trampolines | FileCheck %s
 // RUN: %clangxx -O0 -fcf-protection=branch %autojit -c %s -o %t/cet.o
 // RUN: llvm-objdump -d --no-show-raw-insn %t/cet.o | FileCheck --check-prefix=CET %s
 // RUN: %clangxx %t/cet.o -o %t/cet %rt
 // RUN: %t/cet | FileCheck %s
-// RUN: %if gdb %{ gdb -batch -nx -ex "break Shape::perimeter" -ex run -ex bt -ex continue %t/stubs 2>&1 | FileCheck --check-prefix=GDB %s %}
+// RUN: %if gdb %{ gdb -batch -nx -ex "break Shape::perimeter" -ex run -ex bt -ex continue %t/trampolines 2>&1 | FileCheck --check-prefix=GDB %s %}
 
 #include <cstdio>
 
@@ -93,6 +94,6 @@ int main() {
 
 // GDB: Breakpoint 1{{(\.[12])?}}, 0x{{[0-9a-f]+}} in Shape::perimeter() const ()
 // GDB-NEXT: #0  0x{{[0-9a-f]+}} in Shape::perimeter() const ()
-// GDB-NEXT: #1  {{.*}} in main () at {{.*}}stub-symbols.cpp
-// GDB: Breakpoint 1.{{[12]}}, Shape::perimeter (this={{.*}}) at {{.*}}stub-symbols.cpp:{{[0-9]+}}
+// GDB-NEXT: #1  {{.*}} in main () at {{.*}}trampoline-symbols.cpp
+// GDB: Breakpoint 1.{{[12]}}, Shape::perimeter (this={{.*}}) at {{.*}}trampoline-symbols.cpp:{{[0-9]+}}
 // GDB-NEXT: int Shape::perimeter() const { return 4 * side; }

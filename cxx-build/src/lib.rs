@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 /// Compiles `files` (relative to the crate) into the static library `name`.
 /// The calling crate must depend on `llvm-sys` (`autojit-llvm-sys`).
-pub fn compile_llvm_cxx(files: &[&str], name: &str) {
+pub fn compile_cxx(files: &[&str], name: &str) {
     let mut build = cc::Build::new();
     build.includes(std::env::split_paths(&dep("INCLUDEDIRS")));
     build

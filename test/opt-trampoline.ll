@@ -1,8 +1,9 @@
 ; The pass through opt: every externally visible body becomes a declaration
-; whose symbol module-level assembly defines (the stub that jumps through its
-; record), and a priority-100 constructor registers the module. Optimizing
-; the result leaves the stubs and their static callers alone: a declaration
-; cannot be inlined, and nothing is inferred from a body it no longer has.
+; whose symbol module-level assembly defines (the trampoline that jumps
+; through its record), and a priority-100 constructor registers the module.
+; Optimizing the result leaves the trampolines and their static callers
+; alone: a declaration cannot be inlined, and nothing is inferred from a body
+; it no longer has.
 ; RUN: %opt --load-pass-plugin=%plugin -passes=autojit -S %s -o - | FileCheck %s
 ; RUN: %opt --load-pass-plugin=%plugin -passes='autojit,default<O2>' -S %s -o - | FileCheck --check-prefix=O2 %s
 
@@ -13,7 +14,7 @@ target triple = "x86_64-pc-linux-gnu"
 
 $inl = comdat any
 
-; What the body was (a pure function) says nothing about the stub.
+; What the body was (a pure function) says nothing about the trampoline.
 define i32 @square(i32 %x) nounwind willreturn memory(none) {
   %r = mul i32 %x, %x
   ret i32 %r
@@ -54,9 +55,9 @@ define internal void @init() {
 
 @llvm.global_ctors = appending global [1 x { i32, ptr, ptr }] [{ i32, ptr, ptr } { i32 65535, ptr @init, ptr null }]
 
-; The stub: its symbol as the definition had it, the jump, the entry that
-; hands the record to the resolver, and the record (target, GUID) in a data
-; section the module's records share.
+; The trampoline: its symbol as the definition had it, the jump, the entry
+; that hands the record to the resolver, and the record (target, GUID) in a
+; data section the module's records share.
 ; CHECK:      module asm ".pushsection .text"
 ; CHECK-NEXT: module asm ".globl \22square\22"
 ; CHECK-NEXT: module asm ".type \22square\22,@function"
@@ -82,8 +83,8 @@ define internal void @init() {
 ; level for the pass) it is promoted and lazified on its own.
 ; CHECK:      module asm ".hidden \22helper.autojit.{{[0-9a-f]+}}\22"
 
-; A COMDAT function's stub and record are in its group: kept or discarded
-; with it.
+; A COMDAT function's trampoline and record are in its group: kept or
+; discarded with it.
 ; CHECK:      module asm ".pushsection \22.text.inl\22,\22axG\22,@progbits,\22inl\22,comdat"
 ; CHECK-NEXT: module asm ".weak \22inl\22"
 ; CHECK:      module asm ".pushsection .data.rel.local.__llvm_autojit,\22awG\22,@progbits,\22inl\22,comdat"

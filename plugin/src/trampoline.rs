@@ -1,24 +1,25 @@
-//! The lazy function stub: what stays in the program in place of a
-//! lazified body.
+//! The trampoline: what stays in the program in place of a lazified body.
 //!
 //! The function becomes a declaration, and module-level assembly
-//! (`autojit_abi::arch::stub_asm`) defines its symbol with everything the
-//! definition had: binding, visibility, section, COMDAT group, alignment.
-//! The stub costs code generation no machine function, and static callers
-//! see an opaque declaration: nothing inlines it or infers anything from a
-//! body it lacks, and no reference to its record can end up outside its
-//! COMDAT group. It carries no debug info: a debugger resolves a line
-//! breakpoint to the compiled body, and the program keeps no debug info for
-//! code it lacks. Aliases of lazified functions (IR cannot point one at a
-//! declaration) become assembly too.
+//! (`autojit_abi::arch::trampoline_asm`) defines its symbol with everything
+//! the definition had: binding, visibility, section, COMDAT group,
+//! alignment. The trampoline costs code generation no machine function, and
+//! static callers see an opaque declaration: nothing inlines it or infers
+//! anything from a body it lacks, and no reference to its record can end up
+//! outside its COMDAT group. It carries no debug info: a debugger resolves
+//! a line breakpoint to the compiled body, and the program keeps no debug
+//! info for code it lacks. Aliases of lazified functions (IR cannot point
+//! one at a declaration) become assembly too.
 
 use crate::ir;
-use autojit_abi::arch::{self, AliasSymbol, Binding, StubSections, StubSymbol, Visibility};
+use autojit_abi::arch::{
+    self, AliasSymbol, Binding, TrampolineSections, TrampolineSymbol, Visibility,
+};
 use llvm_sys::prelude::*;
 use llvm_sys::{LLVMLinkage, LLVMVisibility};
 use std::collections::HashSet;
 
-/// Attributes that describe the body, not a stub that jumps to it.
+/// Attributes that describe the body, not a trampoline that jumps to it.
 const BODY_ONLY_ATTRS: [&str; 9] = [
     "memory",
     "nosync",
@@ -31,7 +32,7 @@ const BODY_ONLY_ATTRS: [&str; 9] = [
     "optnone",
 ];
 
-/// A function to replace with its stub.
+/// A function to replace with its trampoline.
 pub struct Lazified<'a> {
     pub function: LLVMValueRef,
     pub guid: u64,
@@ -40,7 +41,7 @@ pub struct Lazified<'a> {
     pub link_checks: &'a [&'a str],
 }
 
-/// What the module says about all its stubs.
+/// What the module says about all its trampolines.
 struct ModuleTraits {
     /// `llvm.used`: symbols the linker must keep.
     retained: HashSet<LLVMValueRef>,
@@ -54,7 +55,7 @@ struct ModuleTraits {
 /// Replaces each lazified function with a declaration and its aliases with
 /// declarations of their own; returns the module-level assembly that
 /// defines them all.
-pub fn replace_with_stubs(m: LLVMModuleRef, lazified: &[Lazified]) -> String {
+pub fn replace_with_trampolines(m: LLVMModuleRef, lazified: &[Lazified]) -> String {
     let traits = ModuleTraits {
         retained: ir::used_values(m, "llvm.used"),
         branch_protection: ir::has_module_flag(m, "cf-protection-branch"),
@@ -65,7 +66,7 @@ pub fn replace_with_stubs(m: LLVMModuleRef, lazified: &[Lazified]) -> String {
     let aliases = aliases_of(m, &functions);
     let mut asm = String::new();
     for l in lazified {
-        asm.push_str(&replace_body_with_stub(l, &traits));
+        asm.push_str(&replace_body_with_trampoline(l, &traits));
     }
     for (alias, function) in aliases {
         asm.push_str(&replace_alias(m, alias, function, &traits));
@@ -73,12 +74,12 @@ pub fn replace_with_stubs(m: LLVMModuleRef, lazified: &[Lazified]) -> String {
     asm
 }
 
-/// The stub's assembly; `f` becomes its declaration.
-fn replace_body_with_stub(l: &Lazified, traits: &ModuleTraits) -> String {
+/// The trampoline's assembly; `f` becomes its declaration.
+fn replace_body_with_trampoline(l: &Lazified, traits: &ModuleTraits) -> String {
     let f = l.function;
     let name = ir::name(f);
     let section = ir::section(f);
-    let symbol = StubSymbol {
+    let symbol = TrampolineSymbol {
         name: &name,
         binding: binding(ir::linkage(f)),
         visibility: visibility(f),
@@ -89,10 +90,10 @@ fn replace_body_with_stub(l: &Lazified, traits: &ModuleTraits) -> String {
         unwind_info: !ir::has_fn_attr(f, "nounwind"),
     };
     let comdat = ir::comdat_name(f);
-    let asm = arch::stub_asm(
+    let asm = arch::trampoline_asm(
         l.guid,
         &symbol,
-        &StubSections {
+        &TrampolineSections {
             comdat: comdat.as_deref(),
             branch_protection: traits.branch_protection,
             link_checks: l.link_checks,

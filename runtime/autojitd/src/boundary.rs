@@ -2,7 +2,7 @@
 //! `cpp/boundary.h`: build.rs generates their Rust declarations from it,
 //! with LLVM's C types as llvm-sys's. Rust calls the ones C++ defines
 //! through these declarations; the ones Rust defines (`callbacks.rs`) are
-//! checked against them below.
+//! checked against them there.
 
 pub use generated::*;
 
@@ -16,24 +16,6 @@ mod generated {
 
     include!(concat!(env!("OUT_DIR"), "/boundary.rs"));
 }
-
-/// Fails to compile unless each Rust definition has the header's type: the
-/// declaration and the definition only make one array if their types agree.
-macro_rules! defined_as_declared {
-    ($($name:ident),* $(,)?) => {
-        $(const _: () = {
-            let _ = [$name, crate::callbacks::$name];
-        };)*
-    };
-}
-
-defined_as_declared!(
-    autojitd_start,
-    autojitd_send,
-    autojitd_setting,
-    autojitd_disconnect,
-    autojitd_call,
-);
 
 #[cfg(test)]
 mod tests {

@@ -129,3 +129,21 @@ unsafe fn bytes_at<'a>(p: *const c_char, len: usize) -> &'a [u8] {
     // SAFETY: the caller's promise.
     unsafe { std::slice::from_raw_parts(p.cast(), len) }
 }
+
+/// Fails to compile unless each Rust definition has the header's type: the
+/// declaration and the definition only make one array if their types agree.
+macro_rules! defined_as_declared {
+    ($($name:ident),* $(,)?) => {
+        $(const _: () = {
+            let _ = [crate::boundary::$name, $name];
+        };)*
+    };
+}
+
+defined_as_declared!(
+    autojitd_start,
+    autojitd_send,
+    autojitd_setting,
+    autojitd_disconnect,
+    autojitd_call,
+);

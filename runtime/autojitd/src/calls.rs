@@ -1,66 +1,11 @@
-//! The program's autojit calls (`autojit_protocol::autojit`): which there
-//! are, and how the session answers each with its engine.
-//!
-//! The program makes a call by its tag, a bootstrap symbol; the session's
-//! JIT binds each tag, in the order of [`Call::ALL`], to a handler that
-//! passes the call's index to `autojitd_call`.
+//! How the session answers each of the program's calls ([`Call`]) with its
+//! engine.
 
+use crate::call::Call;
 use crate::session::{self, Session};
 use autojit_engine::Engine;
 use autojit_protocol::autojit::{self, decode_materialize, decode_registrations};
 use autojit_protocol::Writer;
-use std::fmt;
-
-/// A call the program makes, as result(arguments).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Call {
-    /// `Error(Sequence<ModuleRegistration>)`: the program's modules.
-    Register,
-    /// `MaterializeResult(u64 guid)`: a function's address, or why not.
-    Materialize,
-    /// `StatsSnapshot()`: the AUTOJIT_STATS counters.
-    Stats,
-}
-
-impl Call {
-    /// Every call, at its index.
-    pub const ALL: [Call; 3] = [Call::Register, Call::Materialize, Call::Stats];
-
-    /// The bootstrap symbol the program makes the call by.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Call::Register => autojit::REGISTER_TAG,
-            Call::Materialize => autojit::MATERIALIZE_TAG,
-            Call::Stats => autojit::STATS_TAG,
-        }
-    }
-}
-
-/// An index the JIT passed that names no [`Call`].
-#[derive(Debug, PartialEq, Eq)]
-pub struct UnknownCall(pub u32);
-
-impl fmt::Display for UnknownCall {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "autojit call {} is none of the {} this autojitd binds",
-            self.0,
-            Call::ALL.len()
-        )
-    }
-}
-
-impl TryFrom<u32> for Call {
-    type Error = UnknownCall;
-
-    fn try_from(index: u32) -> Result<Self, UnknownCall> {
-        usize::try_from(index)
-            .ok()
-            .and_then(|i| Call::ALL.get(i).copied())
-            .ok_or(UnknownCall(index))
-    }
-}
 
 impl Session {
     /// The result bytes of call `which` with argument bytes `args`. An
@@ -143,21 +88,12 @@ fn not_running(call: Call) -> Writer {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::session::tests::{session_without_jit, tear_down};
     use autojit_protocol::{Header, Opcode, Reader, HEADER_SIZE};
     use std::io::Read;
 
     #[test]
-    fn each_call_is_at_its_index() {
-        for (index, call) in Call::ALL.into_iter().enumerate() {
-            assert_eq!(Call::try_from(index as u32), Ok(call));
-        }
-    }
-
-    #[test]
     fn an_unknown_call_ends_the_session_naming_it() {
-        assert_eq!(Call::try_from(3), Err(UnknownCall(3)));
         let (session, mut program) = session_without_jit();
         assert!(session.answer(7, &[]).is_empty());
         assert!(!session.is_open());

@@ -6,6 +6,7 @@
 //! serves every program of its user.
 
 mod boundary;
+mod call;
 mod callbacks;
 mod calls;
 mod executor_bridge;

@@ -10,7 +10,7 @@
 //! panic on any of these threads fails this session only (`fault.rs`).
 
 use crate::boundary;
-use crate::calls::Call;
+use crate::call::Call;
 use crate::executor_bridge::ExecutorBridge;
 use crate::fault::{self, PREFIX};
 use crate::jitlink::JitLinkLinker;

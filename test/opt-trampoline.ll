@@ -6,6 +6,8 @@
 ; it no longer has.
 ; RUN: %opt --load-pass-plugin=%plugin -passes=autojit -S %s -o - | FileCheck %s
 ; RUN: %opt --load-pass-plugin=%plugin -passes='autojit,default<O2>' -S %s -o - | FileCheck --check-prefix=O2 %s
+; The case study's spelling of the pass's name works too.
+; RUN: %opt --load-pass-plugin=%plugin -passes=AutoJIT -S %s -o - | FileCheck %s
 
 target triple = "x86_64-pc-linux-gnu"
 

@@ -26,6 +26,11 @@ if mode != "inprocess":
 # The LLVM autojit is built against.
 config.available_features.add("llvm-%d" % config.llvm_version_major)
 
+# A test that hangs fails after ten minutes instead of stopping the suite
+# (lit needs psutil for this; scripts/install-deps.sh installs it).
+if lit_config.maxIndividualTestTimeIsSupported[0]:
+    lit_config.maxIndividualTestTime = 600
+
 tools = config.llvm_tools_dir
 lib = config.autojit_lib_dir
 plugin = os.path.join(lib, "autojit.so")

@@ -2,7 +2,7 @@
 # Installs what building and testing autojit needs on Debian 12, and only what
 # is missing: LLVM 19 and 22 from Debian, CMake, Ninja, gdb, pkg-config, autoconf (for
 # the configure-probe tests), fmt (for the corpus's spdlog); lit comes with
-# llvm-19-tools (PyPI's lit is the fallback). Rust (cargo) must be installed.
+# llvm-19-tools (PyPI's lit is the fallback), psutil from PyPI. Rust (cargo) must be installed.
 set -euo pipefail
 
 packages=(clang-19 llvm-19-dev llvm-19-tools lld-19 libclang-rt-19-dev
@@ -24,6 +24,8 @@ fi
 if ! command -v lit >/dev/null && [[ ! -f /usr/lib/llvm-19/build/utils/lit/lit.py ]]; then
   python3 -m pip install --quiet lit
 fi
+# lit's per-test timeout needs psutil.
+python3 -c "import psutil" 2>/dev/null || python3 -m pip install --quiet psutil
 
 if ! command -v cargo >/dev/null; then
   [[ -x $HOME/.cargo/bin/cargo ]] && export PATH="$HOME/.cargo/bin:$PATH"

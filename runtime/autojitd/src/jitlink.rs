@@ -16,6 +16,7 @@ use autojit_engine::{
     Registration, SymbolScope,
 };
 use autojit_llvm_capi::{buffer_copy, check, string_error};
+use autojit_loader::undefined_symbols;
 use llvm_sys::error::LLVMErrorRef;
 use llvm_sys::orc2::lljit::*;
 use llvm_sys::orc2::*;
@@ -44,6 +45,9 @@ pub struct JitLinkLinker {
 }
 
 type Dylib = LLVMOrcJITDylibRef;
+
+/// The symbol JITLink defines in every ELF graph that refers to it.
+const GOT_SYMBOL: &str = "_GLOBAL_OFFSET_TABLE_";
 
 /// A module's JITDylib and the bodies linked into it: one body defined
 /// twice in a JITDylib would fail the link.
@@ -193,19 +197,32 @@ impl JitLinkLinker {
         unsafe { check(LLVMOrcLLJITAddObjectFile(self.jit, jd, buf)) }
     }
 
-    /// Looks `name` up in `jd`, linking whatever object defines it.
-    fn lookup(&self, jd: Dylib, name: &str) -> Result<usize, LinkError> {
-        let c = CString::new(name).map_err(|e| e.to_string())?;
-        let (tx, rx) = mpsc::channel::<Result<usize, String>>();
+    /// Looks `wanted` up in `jd`, linking whatever objects define them:
+    /// the address of each symbol found, by name (a weak one may be
+    /// missing).
+    fn lookup(&self, jd: Dylib, wanted: &[Wanted]) -> Result<HashMap<String, usize>, LinkError> {
+        if wanted.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let mut symbols = Vec::with_capacity(wanted.len());
+        for symbol in wanted {
+            let c = CString::new(symbol.name).map_err(|e| e.to_string())?;
+            symbols.push(LLVMOrcCLookupSetElement {
+                // SAFETY: `jit` is live; the lookup takes ownership of the
+                // name.
+                Name: unsafe { LLVMOrcLLJITMangleAndIntern(self.jit, c.as_ptr()) },
+                LookupFlags: if symbol.weak {
+                    LLVMOrcSymbolLookupFlags::LLVMOrcSymbolLookupFlagsWeaklyReferencedSymbol
+                } else {
+                    LLVMOrcSymbolLookupFlags::LLVMOrcSymbolLookupFlagsRequiredSymbol
+                },
+            });
+        }
         let mut order = [LLVMOrcCJITDylibSearchOrderElement {
             JD: jd,
             JDLookupFlags: LLVMOrcJITDylibLookupFlags::LLVMOrcJITDylibLookupFlagsMatchAllSymbols,
         }];
-        let mut symbols = [LLVMOrcCLookupSetElement {
-            // SAFETY: `jit` is live; the lookup takes ownership of the name.
-            Name: unsafe { LLVMOrcLLJITMangleAndIntern(self.jit, c.as_ptr()) },
-            LookupFlags: LLVMOrcSymbolLookupFlags::LLVMOrcSymbolLookupFlagsRequiredSymbol,
-        }];
+        let (tx, rx) = mpsc::channel::<LookupResult>();
         let ctx = Box::into_raw(Box::new(tx)) as *mut c_void;
         // SAFETY: the arrays live across the call; `ctx` is reclaimed exactly
         // once by `deliver_lookup`.
@@ -216,7 +233,7 @@ impl JitLinkLinker {
                 order.as_mut_ptr(),
                 1,
                 symbols.as_mut_ptr(),
-                1,
+                symbols.len(),
                 deliver_lookup,
                 ctx,
             );
@@ -238,10 +255,19 @@ impl JitLinkLinker {
             Err(_) if !undefined.is_empty() => Err(LinkError::Undefined(undefined)),
             Err(e) if reported.is_empty() => Err(e.into()),
             Err(_) => Err(reported.join("; ").into()),
-            Ok(address) => Ok(address),
+            Ok(found) => Ok(found),
         }
     }
 }
+
+/// A symbol to look up.
+struct Wanted<'a> {
+    name: &'a str,
+    /// May stay undefined.
+    weak: bool,
+}
+
+type LookupResult = Result<HashMap<String, usize>, String>;
 
 impl Linker for JitLinkLinker {
     fn link(
@@ -256,12 +282,39 @@ impl Linker for JitLinkLinker {
         _bodies: &dyn Fn(u64) -> Option<usize>,
     ) -> Result<Vec<usize>, LinkError> {
         let jd = self.dylib_for(id, module, members)?.jd;
+        // Everything the object needs is found before JITLink sees it: a
+        // link that fails inside JITLink leaves its session unreliable (on
+        // LLVM 22 the debug-object plugin's failure handling can deadlock),
+        // while a lookup that fails only fails. JITLink defines the GOT
+        // symbol itself.
+        let references = undefined_symbols(object.bytes()).map_err(|e| e.to_string())?;
+        let needed: Vec<Wanted> = references
+            .iter()
+            .filter(|r| r.name != GOT_SYMBOL)
+            .map(|r| Wanted {
+                name: r.name,
+                weak: r.weak,
+            })
+            .collect();
+        self.lookup(jd, &needed)?;
         self.add_object(jd, object.bytes())?;
         if let Some(dylib) = self.dylibs.get_mut(&id) {
             dylib.defined.extend(members);
         }
-        live.iter()
-            .map(|&guid| self.lookup(jd, &names::body_name(guid)))
+        let bodies: Vec<String> = live.iter().map(|&guid| names::body_name(guid)).collect();
+        let wanted: Vec<Wanted> = bodies
+            .iter()
+            .map(|name| Wanted { name, weak: false })
+            .collect();
+        let found = self.lookup(jd, &wanted)?;
+        bodies
+            .iter()
+            .map(|name| {
+                found
+                    .get(name)
+                    .copied()
+                    .ok_or_else(|| LinkError::Other(format!("{name} not found after linking")))
+            })
             .collect()
     }
 
@@ -465,14 +518,27 @@ extern "C" fn deliver_lookup(
     ctx: *mut c_void,
 ) {
     // SAFETY: `ctx` is the sender boxed by `lookup`, handed over once.
-    let tx = unsafe { Box::from_raw(ctx as *mut mpsc::Sender<Result<usize, String>>) };
+    let tx = unsafe { Box::from_raw(ctx as *mut mpsc::Sender<LookupResult>) };
     // SAFETY: ORC hands the error over with the result.
-    let outcome = unsafe { check(err) }.and_then(|()| {
+    let outcome = unsafe { check(err) }.map(|()| {
         if n == 0 || result.is_null() {
-            return Err("symbol not found".to_string());
+            return HashMap::new();
         }
         // SAFETY: on success `result` holds `n` pairs.
-        Ok(unsafe { (*result).Sym.Address } as usize)
+        let pairs = unsafe { std::slice::from_raw_parts(result, n) };
+        pairs
+            .iter()
+            .map(|pair| {
+                // SAFETY: the name is a live pool entry; its string is
+                // NUL-terminated.
+                let name =
+                    unsafe { std::ffi::CStr::from_ptr(LLVMOrcSymbolStringPoolEntryStr(pair.Name)) };
+                (
+                    name.to_string_lossy().into_owned(),
+                    pair.Sym.Address as usize,
+                )
+            })
+            .collect()
     });
     let _ = tx.send(outcome);
 }

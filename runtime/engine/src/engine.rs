@@ -278,7 +278,10 @@ impl Engine {
         };
         // A function whose key did not change maps straight to its object:
         // no parsing.
-        if let Some(cached) = b.cache.lookup(keys.index, this.key) {
+        if let Some(cached) = b
+            .cache
+            .lookup(keys.index, this.key, |m| keys.current(m).is_some())
+        {
             if let Some(linked) = self.link_cached(b, id, module, &keys, cached, start) {
                 return Ok(linked);
             }
@@ -406,7 +409,13 @@ impl Engine {
             }
             Err(e) => {
                 self.log(|| format!("cached object {} failed to link: {e}", key.to_hex()));
-                b.cache.reject(key);
+                // Broken if all its functions are this program's; else it
+                // may be right for the build it came from.
+                if live.len() == members.len() {
+                    b.cache.reject(key);
+                } else {
+                    b.cache.refuse(key);
+                }
                 b.linker.forget(id);
                 None
             }

@@ -11,17 +11,20 @@
 //! for each other. The
 //! index of a source file (`<hash of its path and the target>.index`, one
 //! `<function key> <object key>` line per function compiled) names the
-//! object each function key compiled into: after an edit, every function
+//! objects each function key compiled into: after an edit, every function
 //! whose key did not change still finds its object, and a warm run reads the
 //! index once, then the member list and object of each batch it calls into,
-//! and never parses IR.
+//! and never parses IR. A function may be in several objects: two programs
+//! built from one source file with different options share its unchanged
+//! functions but not their batch-mates, and each takes the object whose
+//! members are all its own.
 //!
 //! Objects and member lists are written atomically (temporary + rename), and
 //! index lines appended in one write per batch, so any number of processes
 //! may share the cache: a reader sees a whole file or none, and skips a line
 //! cut short.
 
-use autojit_abi::fast_map::FastMap;
+use autojit_abi::fast_map::{FastMap, FastSet};
 use autojit_abi::function_keys::FunctionKey;
 use autojit_abi::{content_hash, store, ContentHash};
 use autojit_loader::ObjectImage;
@@ -37,8 +40,18 @@ const FORMAT_VERSION: &str = "autojit-object-v5";
 pub struct ObjectCache {
     dir: Option<PathBuf>,
     /// The index of each source file read so far, by its key.
-    indexes: FastMap<ContentHash, FastMap<FunctionKey, ContentHash>>,
+    indexes: FastMap<ContentHash, Index>,
+    /// Objects that did not link into this program, though they may into
+    /// another: not offered again in this run.
+    refused: FastSet<ContentHash>,
 }
+
+/// A source file's index: the objects each function key compiled into, the
+/// latest last.
+type Index = FastMap<FunctionKey, Vec<ContentHash>>;
+
+/// How many objects a function's index entry remembers.
+const OBJECTS_PER_FUNCTION: usize = 4;
 
 /// A body an object defines.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +91,7 @@ impl ObjectCache {
         ObjectCache {
             dir,
             indexes: FastMap::default(),
+            refused: FastSet::default(),
         }
     }
 
@@ -109,8 +123,20 @@ impl ObjectCache {
     /// The object and member list stored under `key`, if both are whole and
     /// belong together.
     pub fn load(&self, key: ContentHash) -> Option<CachedBatch> {
-        let dir = self.dir.as_ref()?;
-        let list = std::fs::read_to_string(dir.join(members_file(key))).ok()?;
+        let (object_hash, members) = self.members(key)?;
+        let object = read_object(self.dir.as_ref()?, key)
+            .filter(|o| content_hash(o.bytes()) == object_hash)?;
+        Some(CachedBatch {
+            key,
+            members,
+            object,
+        })
+    }
+
+    /// The member list stored under `key`, after the hash of the object it
+    /// belongs to.
+    fn members(&self, key: ContentHash) -> Option<(ContentHash, Vec<Member>)> {
+        let list = std::fs::read_to_string(self.dir.as_ref()?.join(members_file(key))).ok()?;
         let mut lines = list.lines();
         let object_hash = ContentHash::from_hex(lines.next()?.strip_prefix("object ")?)?;
         let members = lines
@@ -124,40 +150,66 @@ impl ObjectCache {
                 })
             })
             .collect::<Option<Vec<_>>>()?;
-        let object = read_object(dir, key).filter(|o| content_hash(o.bytes()) == object_hash)?;
-        Some(CachedBatch {
-            key,
-            members,
-            object,
-        })
+        Some((object_hash, members))
     }
 
-    /// The object the function of key `function` compiled into, by index
-    /// `index` (read on first use).
-    pub fn lookup(&mut self, index: ContentHash, function: FunctionKey) -> Option<CachedBatch> {
+    /// An object the function of key `function` compiled into, by index
+    /// `index` (read on first use): the latest whose members are all
+    /// `current`, else the latest there is.
+    pub fn lookup(
+        &mut self,
+        index: ContentHash,
+        function: FunctionKey,
+        current: impl Fn(&Member) -> bool,
+    ) -> Option<CachedBatch> {
         let dir = self.dir.as_ref()?;
         let entries = self
             .indexes
             .entry(index)
             .or_insert_with(|| read_index(&dir.join(index_file(index))));
-        let key = *entries.get(&function)?;
-        let batch = self.load(key);
-        if batch.is_none() {
-            // Gone or damaged: its functions are not in an object after
-            // all, and may join the batch that compiles them again.
-            if let Some(entries) = self.indexes.get_mut(&index) {
-                entries.retain(|_, object| *object != key);
+        let candidates = entries.get(&function)?.clone();
+        let mut gone = Vec::new();
+        let mut chosen = None;
+        for &key in candidates.iter().rev() {
+            if self.refused.contains(&key) {
+                continue;
             }
+            match self.members(key) {
+                Some((_, members)) if members.iter().all(&current) => {
+                    chosen = Some(key);
+                    break;
+                }
+                Some(_) => {
+                    chosen.get_or_insert(key);
+                }
+                None => gone.push(key),
+            }
+        }
+        let batch = chosen.and_then(|key| {
+            let batch = self.load(key);
+            if batch.is_none() {
+                gone.push(key);
+            }
+            batch
+        });
+        // Gone or damaged: their functions are not in those objects after
+        // all, and may join the batch that compiles them again.
+        if let (false, Some(entries)) = (gone.is_empty(), self.indexes.get_mut(&index)) {
+            for objects in entries.values_mut() {
+                objects.retain(|object| !gone.contains(object));
+            }
+            entries.retain(|_, objects| !objects.is_empty());
         }
         batch
     }
 
-    /// Whether the function of key `function` is in some object, by index
-    /// `index` as read before.
+    /// Whether the function of key `function` is in some object this run
+    /// may use, by index `index` as read before.
     pub fn is_indexed(&self, index: ContentHash, function: FunctionKey) -> bool {
         self.indexes
             .get(&index)
-            .is_some_and(|e| e.contains_key(&function))
+            .and_then(|e| e.get(&function))
+            .is_some_and(|objects| objects.iter().any(|o| !self.refused.contains(o)))
     }
 
     /// Keeps an object that linked: stores it under `key` with its member
@@ -177,7 +229,7 @@ impl ObjectCache {
         let entries = self.indexes.entry(index).or_default();
         let mut lines = String::new();
         for member in members {
-            entries.insert(member.key, key);
+            index_object(entries.entry(member.key).or_default(), key);
             lines.push_str(&format!("{} {}\n", member.key.to_hex(), key.to_hex()));
         }
         std::fs::OpenOptions::new()
@@ -219,6 +271,14 @@ impl ObjectCache {
             .map_err(|e| cannot_write(dir, e))
     }
 
+    /// Leaves out, for the rest of this run, an object that did not link
+    /// because of its members compiled from other versions of their
+    /// functions (a build with other options, or before an edit): it may
+    /// still be right for the program it was compiled for.
+    pub fn refuse(&mut self, key: ContentHash) {
+        self.refused.insert(key);
+    }
+
     /// Removes an object that failed to link, with its member list.
     pub fn reject(&self, key: ContentHash) {
         if let Some(dir) = &self.dir {
@@ -233,18 +293,31 @@ fn cannot_write(dir: &Path, e: std::io::Error) -> String {
 }
 
 /// An index file's entries; a line cut short (a writer that died) is
-/// skipped, and a later line for a function wins.
-fn read_index(path: &Path) -> FastMap<FunctionKey, ContentHash> {
+/// skipped, and a later line for a function comes later in its list.
+fn read_index(path: &Path) -> Index {
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    text.lines()
-        .filter_map(|line| {
-            let (function, key) = line.split_once(' ')?;
-            Some((
-                FunctionKey::from_hex(function)?,
-                ContentHash::from_hex(key)?,
-            ))
-        })
-        .collect()
+    let mut index = Index::default();
+    for line in text.lines() {
+        let Some((function, key)) = line.split_once(' ') else {
+            continue;
+        };
+        if let (Some(function), Some(key)) =
+            (FunctionKey::from_hex(function), ContentHash::from_hex(key))
+        {
+            index_object(index.entry(function).or_default(), key);
+        }
+    }
+    index
+}
+
+/// Records that a function compiled into object `key`, the latest of
+/// `objects`; the oldest beyond `OBJECTS_PER_FUNCTION` are forgotten.
+fn index_object(objects: &mut Vec<ContentHash>, key: ContentHash) {
+    objects.retain(|&object| object != key);
+    if objects.len() == OBJECTS_PER_FUNCTION {
+        objects.remove(0);
+    }
+    objects.push(key);
 }
 
 fn read_object(dir: &Path, key: ContentHash) -> Option<ObjectImage> {
@@ -316,7 +389,7 @@ mod tests {
                 std::slice::from_ref(&member),
             )
             .unwrap();
-        let loaded = cache.lookup(index, fk(9)).expect("stored");
+        let loaded = cache.lookup(index, fk(9), |_| true).expect("stored");
         assert_eq!(
             (loaded.object.bytes(), loaded.members),
             (&b"\x7fELF one"[..], vec![member.clone()])
@@ -351,7 +424,50 @@ mod tests {
         let index = read_index(&path);
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(index.len(), 2);
-        assert_eq!(index[&fk(1)], k2);
-        assert_eq!(index[&fk(2)], k1);
+        assert_eq!(index[&fk(1)], [k1, k2]);
+        assert_eq!(index[&fk(2)], [k1]);
+    }
+
+    #[test]
+    fn a_function_in_two_objects_finds_the_one_whose_members_are_current() {
+        let dir = std::env::temp_dir().join(format!("autojit-variants-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut cache = ObjectCache::at(Some(dir.clone()));
+        let member = |guid, key| Member {
+            guid,
+            key: fk(key),
+            line: 0,
+            name: format!("f{guid}"),
+        };
+        // One function (guid 1, key 10) batched with two versions of
+        // another (guid 2): keys 20 and 21, as two builds would have it.
+        let index = ContentHash(1);
+        let (first, second) = (ContentHash(2), ContentHash(3));
+        let first_members = [member(1, 10), member(2, 20)];
+        let second_members = [member(1, 10), member(2, 21)];
+        cache
+            .commit(index, first, Some(b"\x7fELF 1"), &first_members)
+            .unwrap();
+        cache
+            .commit(index, second, Some(b"\x7fELF 2"), &second_members)
+            .unwrap();
+        let current = |keys: [u128; 2]| move |m: &Member| m.key == fk(keys[m.guid as usize - 1]);
+        for cache in [&mut cache, &mut ObjectCache::at(Some(dir.clone()))] {
+            let found = |cache: &mut ObjectCache, keys| cache.lookup(index, fk(10), current(keys));
+            assert_eq!(found(cache, [10, 20]).unwrap().key, first);
+            assert_eq!(found(cache, [10, 21]).unwrap().key, second);
+            // Neither is all current (an edit since): the latest.
+            assert_eq!(found(cache, [10, 22]).unwrap().key, second);
+        }
+        // A removed object is forgotten; the other is still found.
+        cache.reject(second);
+        assert_eq!(
+            cache.lookup(index, fk(10), current([10, 21])).unwrap().key,
+            first
+        );
+        // What was only in it may be compiled again.
+        assert!(!cache.is_indexed(index, fk(21)));
+        assert!(cache.is_indexed(index, fk(20)));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

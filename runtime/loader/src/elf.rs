@@ -198,6 +198,42 @@ pub(crate) fn parse(data: &[u8]) -> Result<Object<'_>, LoadError> {
     })
 }
 
+/// A symbol an object needs from elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference<'a> {
+    pub name: &'a str,
+    /// A weak reference may stay undefined.
+    pub weak: bool,
+}
+
+/// The undefined global and weak symbols of the ELF object `data`: what a
+/// linker must find elsewhere. Unlike `parse`, this accepts whatever the
+/// object uses (thread-local symbols too).
+pub fn undefined_symbols(data: &[u8]) -> Result<Vec<Reference<'_>>, LoadError> {
+    let header = Header::parse(data).map_err(malformed)?;
+    let table = header.sections(ENDIAN, data).map_err(malformed)?;
+    let symbols = table
+        .symbols(ENDIAN, data, elf::SHT_SYMTAB)
+        .map_err(malformed)?;
+    let mut references = Vec::new();
+    for symbol in symbols.iter() {
+        let binding = symbol.st_bind();
+        if symbol.st_shndx(ENDIAN) != elf::SHN_UNDEF
+            || !matches!(binding, elf::STB_GLOBAL | elf::STB_WEAK)
+        {
+            continue;
+        }
+        let name = text(symbols.symbol_name(ENDIAN, symbol).map_err(malformed)?)?;
+        if !name.is_empty() {
+            references.push(Reference {
+                name,
+                weak: binding == elf::STB_WEAK,
+            });
+        }
+    }
+    Ok(references)
+}
+
 /// The section at `index` if it is loaded: allocated, and not meant to be
 /// dropped by a linker.
 fn loaded_section<'a>(

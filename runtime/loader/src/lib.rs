@@ -20,6 +20,7 @@ mod symbols;
 use autojit_abi::fast_map::FastMap;
 use std::fmt;
 
+pub use elf::{undefined_symbols, Reference};
 pub use image::ObjectImage;
 use memory::{Layout, Mapping};
 use relocate::Slots;

@@ -5,7 +5,9 @@ mod common;
 use std::ffi::{c_char, CStr};
 use std::ptr::addr_of_mut;
 
-use autojit_loader::{CallTarget, LoadError, LoadedObject, Loader, ObjectImage, Resolve};
+use autojit_loader::{
+    undefined_symbols, CallTarget, LoadError, LoadedObject, Loader, ObjectImage, Reference, Resolve,
+};
 use common::{compile, dlsym, function, load_libstdcxx, FLAGS};
 
 /// Read and written by loaded code, through its GOT.
@@ -267,6 +269,30 @@ fn undefined_symbols_are_reported() {
             "no_such_function_anywhere".into()
         ]))
     );
+}
+
+#[test]
+fn undefined_symbols_are_listed_with_their_binding() {
+    let Some(object) = compile("references.c", FLAGS) else {
+        return;
+    };
+    let mut references = undefined_symbols(&object).unwrap();
+    references.sort_by_key(|r| r.name);
+    let reference = |name, weak| Reference { name, weak };
+    assert_eq!(
+        references,
+        [
+            // The general-dynamic TLS model's helper, which the object calls.
+            reference("__tls_get_addr", false),
+            reference("optional_function", true),
+            reference("per_thread_elsewhere", false),
+            reference("required_function", false),
+        ]
+    );
+    assert!(matches!(
+        undefined_symbols(b"not an object"),
+        Err(LoadError::Malformed(_))
+    ));
 }
 
 #[test]

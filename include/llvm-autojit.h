@@ -62,11 +62,18 @@ void __llvm_autojit_register(const struct __llvm_autojit_module *module);
 
 /* Called by the resolver the first time a lazified function runs: returns the address of
  * its compiled body, which the resolver stores in the function's trampoline
- * record and jumps to. `function` is an address inside the function's
- * trampoline, for messages. On failure the runtime prints one line starting with
- * "[autojit-inprocess]" (or "[autojit-stub]") and exits with a non-zero
- * status. */
-void *__llvm_autojit_materialize(uint64_t guid, const void *function);
+ * record (unless the runtime stored a newer body there meanwhile) and jumps
+ * to. `function` is an address inside the function's trampoline, for
+ * messages; `record` is the record, where the runtime may later store a
+ * better body of the same function (an optimized one). On failure the
+ * runtime prints one line starting with "[autojit-inprocess]" (or
+ * "[autojit-stub]") and exits with a non-zero status. */
+void *__llvm_autojit_materialize(uint64_t guid, const void *function, void *record);
+
+/* Called by first-tier code of an optimized build when the function has run
+ * often (calls and loop trips): the in-process runtime optimizes it in the
+ * background and stores the optimized body in its records. */
+void __llvm_autojit_hot(uint64_t guid);
 
 /* Remote mode (libautojit-stub.a) only: serves an LLVM ORC
  * controller, such as llvm-jitlink -oop-executor=, over SimpleRemoteEPC,

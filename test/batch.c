@@ -14,8 +14,8 @@
 // RUN: %clang -O2 -g %autojit %s -o %t.O2.exe %rt
 // RUN: env AUTOJIT_STATS=1 %t.O2.exe 2>&1 | FileCheck --check-prefix=O2 %s -DRT=%rtprefix
 // RUN: rm -rf %t.store/objects
-// RUN: env AUTOJIT_STATS=1 AUTOJIT_BATCH=1 %t.O2.exe 2>&1 | FileCheck --check-prefix=O2-ALONE %s -DRT=%rtprefix
-// RUN: env AUTOJIT_STATS=1 AUTOJIT_BATCH=1 %t.O2.exe indirect 2>&1 | FileCheck --check-prefix=O2-INDIRECT %s -DRT=%rtprefix
+// RUN: env AUTOJIT_STATS=1 AUTOJIT_BATCH=1 AUTOJIT_TIER=2 %t.O2.exe 2>&1 | FileCheck --check-prefix=O2-ALONE %s -DRT=%rtprefix
+// RUN: env AUTOJIT_STATS=1 AUTOJIT_BATCH=1 AUTOJIT_TIER=2 %t.O2.exe indirect 2>&1 | FileCheck --check-prefix=O2-INDIRECT %s -DRT=%rtprefix
 
 #include <stdio.h>
 
@@ -43,7 +43,8 @@ int main(int argc, char **argv) {
 // ALONE-DAG: [[RT]] stats: materialized=4 compiled=4 cache-hits=0 modules-loaded=1 objects=4
 // O2-DAG: result=16
 // O2-DAG: [[RT]] stats: materialized=5 compiled=5 cache-hits=0 modules-loaded=1 objects=1
-// At -O2 main inlines the other three.
+// In optimized code (AUTOJIT_TIER=2: no first-tier code) main inlines the
+// other three.
 // O2-ALONE-DAG: result=16
 // O2-ALONE-DAG: [[RT]] stats: materialized=1 compiled=1 cache-hits=0 modules-loaded=1 objects=1
 // O2-INDIRECT-DAG: result=116

@@ -48,7 +48,8 @@ pub type PlanFn = unsafe extern "C" fn(
 ) -> bool;
 
 /// With compiler `compiler`, compiles the `count` functions at `batch` of
-/// module `module` (read from `lazy_path`), as planned. Returns true with
+/// module `module` (read from `lazy_path`), as planned, as code of tier
+/// `tier` (`Tier::number`). Returns true with
 /// `*result` set to the compiled batch
 /// (`autojit_engine::CompiledBatch`), or false with it set to the `Failure`.
 pub type CompileFn = unsafe extern "C" fn(
@@ -58,6 +59,7 @@ pub type CompileFn = unsafe extern "C" fn(
     lazy_path: *const c_char,
     batch: *const u64,
     count: usize,
+    tier: u8,
     result: *mut MallocedBytes,
 ) -> bool;
 

@@ -11,6 +11,9 @@ pub const EMBED: &str = "AUTOJIT_EMBED";
 pub const BATCH: &str = "AUTOJIT_BATCH";
 /// How many threads compile one batch, each a part of it (1: one thread).
 pub const THREADS: &str = "AUTOJIT_THREADS";
+/// Only one tier of code (`tier.rs`): 1, first-tier code only; 2,
+/// optimized code only; unset, both.
+pub const TIER: &str = "AUTOJIT_TIER";
 /// Write what perf reads about lazily compiled code: a perf map and a
 /// jitdump (`runtime/engine/src/perf/`).
 pub const PERF: &str = "AUTOJIT_PERF";
@@ -60,10 +63,14 @@ pub fn jitdump_path<S: AsRef<str>>(
 
 /// Truthy values: 1, on, true, yes, in any case.
 pub fn is_truthy(value: &str) -> bool {
-    matches!(
-        value.trim().to_ascii_lowercase().as_str(),
-        "1" | "on" | "true" | "yes"
-    )
+    is_one_of(value, &["1", "on", "true", "yes"])
+}
+
+/// Whether `value`, without surrounding white space, is one of `words` in
+/// any case (no allocation: the stub reads settings too).
+fn is_one_of(value: &str, words: &[&str]) -> bool {
+    let value = value.trim_ascii();
+    words.iter().any(|word| value.eq_ignore_ascii_case(word))
 }
 
 /// Where AUTOJIT_STATS sends the summary line at exit.
@@ -88,10 +95,7 @@ pub fn stats_destination(value: Option<&str>) -> StatsDestination<'_> {
 }
 
 pub fn is_falsy(value: &str) -> bool {
-    matches!(
-        value.trim().to_ascii_lowercase().as_str(),
-        "0" | "off" | "false" | "no"
-    )
+    is_one_of(value, &["0", "off", "false", "no"])
 }
 
 #[cfg(feature = "std")]

@@ -36,6 +36,7 @@ pub mod names;
 pub mod stats;
 #[cfg(feature = "std")]
 pub mod store;
+pub mod tier;
 
 pub use descriptor::{
     EmbeddedModule, ModuleDescriptor, ProgramBytes, RegisteredModule, SymbolEntry, ABI_VERSION,
@@ -44,3 +45,4 @@ pub use failure::{Failure, FailureKind};
 #[cfg(feature = "std")]
 pub use guid::{content_hash, function_guid, ContentHash};
 pub use stats::StatsSnapshot;
+pub use tier::Tier;

@@ -9,6 +9,9 @@ pub const REGISTER_FN: &str = "__llvm_autojit_register";
 /// The resolver every trampoline jumps to on its first call (`arch/`); it
 /// calls the runtime's `__llvm_autojit_materialize`.
 pub const RESOLVE_FN: &str = "__llvm_autojit_resolve";
+/// `void __llvm_autojit_hot(uint64_t guid)`: first-tier code calls it once
+/// its function has run often (`tier.rs`).
+pub const HOT_FN: &str = "__llvm_autojit_hot";
 /// The lazily compiled body of a function, named after its GUID.
 pub const BODY_PREFIX: &str = "__autojit_fn_";
 /// The per-module descriptor and its registration constructor.

@@ -22,6 +22,23 @@ pub struct StatsSnapshot {
     pub objects: u64,
     pub compile_nanos: u64,
     pub materialize_nanos: u64,
+    /// The tiers' counters (`tier.rs`): only the in-process runtime has two
+    /// tiers, and the stub, whose size is budgeted, no code for them.
+    #[cfg(feature = "std")]
+    pub tiers: TierStats,
+}
+
+/// The counters of the tiers.
+#[cfg(feature = "std")]
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct TierStats {
+    /// Functions whose first code was first-tier code.
+    pub first_tier: u64,
+    /// Functions optimized in the background and swapped in.
+    pub optimized: u64,
+    /// Time the background spent optimizing them, linking included.
+    pub background_nanos: u64,
 }
 
 impl StatsSnapshot {
@@ -32,8 +49,21 @@ impl StatsSnapshot {
             let tenths = nanos.saturating_add(50_000) / 100_000;
             format!("{}.{}", tenths / 10, tenths % 10)
         };
+        #[cfg(feature = "std")]
+        let tiers = if self.tiers.first_tier + self.tiers.optimized > 0 {
+            format!(
+                " first-tier={} optimized={} background-ms={}",
+                self.tiers.first_tier,
+                self.tiers.optimized,
+                ms(self.tiers.background_nanos)
+            )
+        } else {
+            String::new()
+        };
+        #[cfg(not(feature = "std"))]
+        let tiers = "";
         format!(
-            "stats: materialized={} compiled={} cache-hits={} modules-loaded={} objects={} compile-ms={} materialize-ms={}",
+            "stats: materialized={} compiled={} cache-hits={} modules-loaded={} objects={} compile-ms={} materialize-ms={}{tiers}",
             self.materialized,
             self.compiled,
             self.cache_hits,
@@ -55,6 +85,9 @@ pub struct Stats {
     objects: AtomicU64,
     compile_nanos: AtomicU64,
     materialize_nanos: AtomicU64,
+    first_tier: AtomicU64,
+    optimized: AtomicU64,
+    background_nanos: AtomicU64,
 }
 
 #[cfg(feature = "std")]
@@ -74,6 +107,18 @@ impl Stats {
             .fetch_add(total.as_nanos() as u64, Relaxed);
     }
 
+    /// `functions` of an object just linked are first-tier code.
+    pub fn first_tier(&self, functions: u64) {
+        self.first_tier.fetch_add(functions, Relaxed);
+    }
+
+    /// `functions` optimized in the background and swapped in, in `time`.
+    pub fn optimized(&self, functions: u64, time: Duration) {
+        self.optimized.fetch_add(functions, Relaxed);
+        self.background_nanos
+            .fetch_add(time.as_nanos() as u64, Relaxed);
+    }
+
     pub fn module_loaded(&self) {
         self.modules_loaded.fetch_add(1, Relaxed);
     }
@@ -87,6 +132,11 @@ impl Stats {
             objects: self.objects.load(Relaxed),
             compile_nanos: self.compile_nanos.load(Relaxed),
             materialize_nanos: self.materialize_nanos.load(Relaxed),
+            tiers: TierStats {
+                first_tier: self.first_tier.load(Relaxed),
+                optimized: self.optimized.load(Relaxed),
+                background_nanos: self.background_nanos.load(Relaxed),
+            },
         }
     }
 }
@@ -105,11 +155,23 @@ mod tests {
             objects: 2,
             compile_nanos: 1_249_999,
             materialize_nanos: 15_950_000,
+            ..StatsSnapshot::default()
         };
         assert_eq!(
             stats.summary(),
             "stats: materialized=3 compiled=2 cache-hits=1 modules-loaded=1 objects=2 compile-ms=1.2 materialize-ms=16.0"
         );
+        let tiered = StatsSnapshot {
+            tiers: TierStats {
+                first_tier: 3,
+                optimized: 1,
+                background_nanos: 2_000_000,
+            },
+            ..stats
+        };
+        assert!(tiered
+            .summary()
+            .ends_with("materialize-ms=16.0 first-tier=3 optimized=1 background-ms=2.0"));
         assert!(StatsSnapshot::default()
             .summary()
             .ends_with("compile-ms=0.0 materialize-ms=0.0"));

@@ -59,7 +59,7 @@ impl Session {
 fn materialize(engine: &Engine, args: &[u8]) -> Writer {
     match decode_materialize(args) {
         Ok(guid) => {
-            let result = engine.materialize(guid).map(|address| address as u64);
+            let result = engine.materialize(guid, None).map(|address| address as u64);
             autojit::encode_materialize_result(&result)
         }
         Err(e) => {

@@ -12,8 +12,8 @@
 use crate::boundary::autojit_add_remote_scope;
 use autojit_abi::names;
 use autojit_engine::{
-    missing_symbols, LinkError, Linker, LoadedObject, ModuleId, ObjectImage, ProgramObjects,
-    Registration, SymbolScope,
+    missing_symbols, DirectCalls, LinkError, Linker, LoadedObject, ModuleId, ObjectImage,
+    ProgramObjects, Registration, SymbolScope,
 };
 use autojit_llvm_capi::{buffer_copy, check, string_error};
 use autojit_loader::undefined_symbols;
@@ -279,7 +279,7 @@ impl Linker for JitLinkLinker {
         live: &[u64],
         // Calls between lazy functions go through their trampolines: the daemon
         // reads no code of the program.
-        _bodies: &dyn Fn(u64) -> Option<usize>,
+        _direct: DirectCalls<'_>,
     ) -> Result<Vec<usize>, LinkError> {
         let jd = self.dylib_for(id, module, members)?.jd;
         // Everything the object needs is found before JITLink sees it: a

@@ -8,10 +8,12 @@
 mod batch;
 mod boundary;
 mod compile;
+mod counters;
 mod lazy_store;
 
 pub use compile::initialize_native_target;
 
+use autojit_abi::Tier;
 use autojit_engine::{
     BatchCompiler, CompiledBatch, Error, ErrorKind, ModuleId, PlannedBatch, Registration,
 };
@@ -74,12 +76,22 @@ impl BatchCompiler for LazyModuleCompiler {
         id: ModuleId,
         module: &Registration,
         batch: &[u64],
+        tier: Tier,
     ) -> Result<CompiledBatch, Error> {
         let start = Instant::now();
         let extracted = self.lazy.extract(id, module, batch)?;
+        // A build at -O0 has one tier, its own.
+        let (tier, opt_level) = match (tier, extracted.opt_level) {
+            (_, 0) => (Tier::Optimized, 0),
+            (Tier::Quick, _) => {
+                counters::count_runs(&extracted.module, batch);
+                (Tier::Quick, 0)
+            }
+            (Tier::Optimized, level) => (Tier::Optimized, level),
+        };
         let object = self
             .compiler
-            .compile(&extracted.module, extracted.opt_level)
+            .compile(&extracted.module, opt_level)
             .map_err(|e| {
                 module.named_failure(batch[0], &extracted.source_names[0], ErrorKind::Compile(e))
             })?;
@@ -87,6 +99,7 @@ impl BatchCompiler for LazyModuleCompiler {
             object,
             names: extracted.source_names,
             compile_time: start.elapsed(),
+            tier,
         })
     }
 }

@@ -6,6 +6,7 @@
 
 use crate::error::Error;
 use crate::registry::{ModuleId, Registration};
+use autojit_abi::Tier;
 use autojit_protocol::{DecodeError, Reader, Writer};
 use std::time::Duration;
 
@@ -36,12 +37,15 @@ pub trait BatchCompiler: Send {
         wanted: &mut dyn FnMut(u64) -> bool,
     ) -> Result<PlannedBatch, Error>;
 
-    /// Extracts `batch` (planned above) and compiles it into one object.
+    /// Extracts `batch` (planned above) and compiles it into one object,
+    /// as code of `tier` (a build at -O0 has only `Tier::Optimized`, its
+    /// own level).
     fn compile(
         &mut self,
         id: ModuleId,
         module: &Registration,
         batch: &[u64],
+        tier: Tier,
     ) -> Result<CompiledBatch, Error>;
 }
 
@@ -81,6 +85,13 @@ impl Compilers {
         Ok(&mut *self.made[0])
     }
 
+    /// A compiler for the background thread that optimizes hot functions,
+    /// numbered after every thread that compiles batches: it compiles
+    /// while they do.
+    pub fn background(&mut self) -> Result<Box<dyn BatchCompiler>, String> {
+        (self.make)(self.threads)
+    }
+
     /// How `batch` is compiled: in consecutive parts, one per thread, as
     /// many as there are compilers (made now if needed) and as the batch is
     /// big enough for.
@@ -103,15 +114,18 @@ impl Compilers {
         id: ModuleId,
         module: &Registration,
         parts: &[&[u64]],
+        tier: Tier,
     ) -> Vec<Result<CompiledBatch, Error>> {
         let (first, others) = self.made.split_first_mut().expect("the planner made one");
         std::thread::scope(|scope| {
             let helpers: Vec<_> = parts[1..]
                 .iter()
                 .zip(others.iter_mut())
-                .map(|(&part, compiler)| scope.spawn(move || compiler.compile(id, module, part)))
+                .map(|(&part, compiler)| {
+                    scope.spawn(move || compiler.compile(id, module, part, tier))
+                })
                 .collect();
-            let mut results = vec![first.compile(id, module, parts[0])];
+            let mut results = vec![first.compile(id, module, parts[0], tier)];
             for (helper, &part) in helpers.into_iter().zip(&parts[1..]) {
                 results.push(helper.join().unwrap_or_else(|_| {
                     Err(module.failure(
@@ -136,6 +150,8 @@ pub struct CompiledBatch {
     /// The source name of each function, in the batch's order.
     pub names: Vec<String>,
     pub compile_time: Duration,
+    /// The tier the code is of.
+    pub tier: Tier,
 }
 
 // The compiler library's results (`autojit_abi::compiler_library`) carry these in the
@@ -166,6 +182,7 @@ impl CompiledBatch {
     pub fn encode(&self, w: &mut Writer) {
         w.byte_sequence(&self.object)
             .u64(self.compile_time.as_nanos() as u64)
+            .u8(self.tier.number())
             .u64(self.names.len() as u64);
         for name in &self.names {
             w.string(name);
@@ -176,6 +193,7 @@ impl CompiledBatch {
     pub fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         let object = r.byte_sequence()?.to_vec();
         let compile_time = Duration::from_nanos(r.u64()?);
+        let tier = Tier::from_number(r.u8()?).ok_or_else(|| r.fail("unknown tier"))?;
         let count = r.count(8)?;
         let names = (0..count).map(|_| r.string()).collect::<Result<_, _>>()?;
         r.finish()?;
@@ -183,6 +201,7 @@ impl CompiledBatch {
             object,
             names,
             compile_time,
+            tier,
         })
     }
 }
@@ -206,6 +225,7 @@ mod tests {
             object: b"\x7fELF".to_vec(),
             names: vec!["main".into(), "f".into()],
             compile_time: Duration::from_micros(1500),
+            tier: Tier::Quick,
         };
         let mut w = Writer::new();
         compiled.encode(&mut w);
@@ -213,6 +233,7 @@ mod tests {
         assert_eq!(back.object, compiled.object);
         assert_eq!(back.names, compiled.names);
         assert_eq!(back.compile_time, compiled.compile_time);
+        assert_eq!(back.tier, compiled.tier);
         // A truncated result is an error, not a short batch.
         assert!(CompiledBatch::decode(&mut Reader::new(&w.bytes[..w.bytes.len() - 1])).is_err());
     }

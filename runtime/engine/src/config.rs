@@ -3,7 +3,7 @@
 //! program forwarded for its session. Nothing deeper reads the environment.
 
 use autojit_abi::env::{self, Environment};
-use autojit_abi::store;
+use autojit_abi::{store, Tier};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -31,10 +31,48 @@ pub struct EngineConfig {
     /// store root's `modules/`, else (no HOME, as in some containers) a
     /// private directory under the temporary one.
     pub embedded_copies_root: PathBuf,
+    /// `AUTOJIT_TIER`: the tiers of code the engine makes and takes from the
+    /// cache (`autojit_abi::tier`).
+    pub tiers: Tiers,
     /// With `AUTOJIT_PERF`: the variables the jitdump's place depends on
     /// (`env::jitdump_path`), `JITDUMPDIR` made absolute against the
     /// program's working directory.
     pub perf: Option<HashMap<&'static str, String>>,
+}
+
+/// Which tiers of code a run uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tiers {
+    /// First-tier code first, optimized code for what turns out hot.
+    Both,
+    /// One tier only, for benchmarks and for telling a tier's bug.
+    Only(Tier),
+}
+
+impl Tiers {
+    pub fn allows(self, tier: Tier) -> bool {
+        match self {
+            Tiers::Both => true,
+            Tiers::Only(only) => only == tier,
+        }
+    }
+
+    /// The tier a function's first code is of.
+    pub fn first(self) -> Tier {
+        match self {
+            Tiers::Both => Tier::Quick,
+            Tiers::Only(only) => only,
+        }
+    }
+
+    /// `AUTOJIT_TIER`'s value: 1 or 2, else both.
+    fn parse(value: Option<&str>) -> Tiers {
+        match value.map(str::trim) {
+            Some("1") => Tiers::Only(Tier::Quick),
+            Some("2") => Tiers::Only(Tier::Optimized),
+            _ => Tiers::Both,
+        }
+    }
 }
 
 impl EngineConfig {
@@ -64,6 +102,7 @@ impl EngineConfig {
             perf,
             embedded_copies_root,
             debug: environment.flag(env::DEBUG),
+            tiers: Tiers::parse(environment.var(env::TIER).as_deref()),
             batch_limit: environment
                 .var(env::BATCH)
                 .and_then(|v| v.trim().parse::<usize>().ok())
@@ -80,5 +119,21 @@ impl EngineConfig {
                 ),
             object_cache_root,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tier_settings() {
+        assert_eq!(Tiers::parse(None), Tiers::Both);
+        assert_eq!(Tiers::parse(Some("")), Tiers::Both);
+        assert_eq!(Tiers::parse(Some("1")), Tiers::Only(Tier::Quick));
+        assert_eq!(Tiers::parse(Some(" 2")), Tiers::Only(Tier::Optimized));
+        assert_eq!(Tiers::Both.first(), Tier::Quick);
+        assert!(Tiers::Only(Tier::Quick).allows(Tier::Quick));
+        assert!(!Tiers::Only(Tier::Quick).allows(Tier::Optimized));
     }
 }

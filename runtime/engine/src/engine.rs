@@ -5,11 +5,16 @@
 //! Materialization is serialized by one lock: every function is compiled at
 //! most once per process, and a thread that asks for a function another
 //! thread is compiling waits and then gets the same address.
+//!
+//! In an optimized build a function's first code is first-tier code
+//! (`autojit_abi::tier`); first-tier code reports the functions that turn
+//! out hot (`Engine::hot`), which a background thread compiles again at
+//! the build's level and publishes in their trampolines' records.
 
-use crate::compiler::{target_key, CompiledBatch, CompilerFactory, Compilers};
-use crate::config::EngineConfig;
+use crate::compiler::{target_key, BatchCompiler, CompiledBatch, CompilerFactory, Compilers};
+use crate::config::{EngineConfig, Tiers};
 use crate::error::{Error, ErrorKind};
-use crate::link::{LinkError, Linker, LoaderLinker};
+use crate::link::{DirectCalls, LinkError, Linker, LoaderLinker};
 use crate::object_cache::{CachedBatch, Member, ObjectCache};
 use crate::perf::PerfOutput;
 use crate::program::Program;
@@ -18,12 +23,13 @@ use autojit_abi::env::Environment;
 use autojit_abi::fast_map::{FastMap, FastSet};
 use autojit_abi::function_keys::{self, FunctionKey, KeyedFunction};
 use autojit_abi::stats::Stats;
-use autojit_abi::{names, ContentHash, RegisteredModule};
+use autojit_abi::{names, ContentHash, RegisteredModule, Tier};
 use autojit_line_shift::{shift_lines, LineMove, Shift, ShiftError};
 use autojit_loader::ObjectImage;
 use std::borrow::Cow;
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 pub struct Engine {
@@ -34,7 +40,33 @@ pub struct Engine {
     /// What perf reads about linked code, with AUTOJIT_PERF.
     perf: Option<PerfOutput>,
     state: Mutex<State>,
+    /// Hot first-tier functions, for the background thread to optimize.
+    hot: HotFunctions,
     pub stats: Stats,
+}
+
+/// The queue between first-tier code reporting hot functions and the
+/// background thread that optimizes them.
+#[derive(Default)]
+struct HotFunctions {
+    queue: Mutex<HotQueue>,
+    /// Signalled when functions are reported.
+    reported: Condvar,
+    /// Signalled when the background thread has optimized what it took.
+    done: Condvar,
+}
+
+#[derive(Default)]
+struct HotQueue {
+    pending: Vec<u64>,
+    /// Whether the background thread is optimizing what it took.
+    busy: bool,
+    /// Whether the background thread gave up (it has no compiler): hot
+    /// functions stay first-tier code.
+    stopped: bool,
+    /// The process whose background thread serves the queue: a forked
+    /// child has none until it reports a function.
+    served_in: Option<u32>,
 }
 
 struct State {
@@ -50,7 +82,10 @@ struct State {
 /// their own symbol tables.
 struct Linking {
     /// The body of each function linked, by GUID.
-    compiled: FastMap<u64, usize>,
+    compiled: FastMap<u64, Body>,
+    /// The trampoline records each function was first called through:
+    /// where an optimized body is published.
+    records: FastMap<u64, Vec<usize>>,
     linker: Box<dyn Linker>,
     cache: ObjectCache,
     /// The target and compiler objects are made for, for cache keys.
@@ -60,6 +95,27 @@ struct Linking {
     /// Functions of a batch that failed, compiled alone from then on: the
     /// one to blame fails only its own callers, and only once.
     solo: FastSet<u64>,
+}
+
+/// A function's linked code.
+#[derive(Clone, Copy)]
+struct Body {
+    address: usize,
+    tier: Tier,
+}
+
+/// What a link is for, for the stats: a call's materialization (its time
+/// measured from `Some` start, by its last link), or the background.
+#[derive(Clone, Copy)]
+enum LinkFor {
+    Call(Option<Instant>),
+    Background,
+}
+
+/// The bodies an object linked, all of one tier.
+struct Linked {
+    tier: Tier,
+    bodies: Vec<(u64, usize)>,
 }
 
 /// What the object cache knows a module's functions by.
@@ -80,7 +136,53 @@ impl ModuleKeys {
     }
 }
 
+/// Hot functions of one module, to optimize into one object.
+struct HotGroup {
+    id: ModuleId,
+    module: Arc<Registration>,
+    keys: Arc<ModuleKeys>,
+    functions: Vec<u64>,
+}
+
 impl Linking {
+    fn note_record(&mut self, guid: u64, record: usize) {
+        let records = self.records.entry(guid).or_default();
+        if !records.contains(&record) {
+            records.push(record);
+        }
+    }
+
+    /// Keeps the bodies an object linked: those of functions not linked
+    /// before, and better code for those linked as first-tier code, which
+    /// is published in every record they were called through. (A link-once
+    /// body another module's object defined keeps the address callers
+    /// already have.)
+    fn keep(&mut self, linked: &Linked) {
+        for &(guid, address) in &linked.bodies {
+            let body = Body {
+                address,
+                tier: linked.tier,
+            };
+            match self.compiled.get_mut(&guid) {
+                None => {
+                    self.compiled.insert(guid, body);
+                }
+                Some(old) if old.tier < linked.tier => {
+                    *old = body;
+                    for &record in self.records.get(&guid).into_iter().flatten() {
+                        // SAFETY: `record` is the record of a trampoline of
+                        // this function, as the resolver reported it: an
+                        // aligned, writable word of a loaded file, which
+                        // the resolver and the trampolines read atomically.
+                        let target = unsafe { AtomicUsize::from_ptr(record as *mut usize) };
+                        target.store(address, Ordering::Release);
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+    }
+
     /// The function keys of module `id`, read from beside its lazy file on
     /// first use.
     fn function_keys(
@@ -137,13 +239,19 @@ impl Engine {
         compilers: CompilerFactory,
         linker: Box<dyn Linker>,
     ) -> Self {
-        let engine = Engine::with_environment(
+        let mut engine = Engine::with_environment(
             log_prefix,
             environment,
             Program::Remote(pid),
             compilers,
             Some(linker),
         );
+        // The stub has no background thread to report hot functions to:
+        // remote programs get optimized code from the start.
+        if engine.config.tiers != Tiers::Only(Tier::Optimized) {
+            engine.log(|| "remote mode: optimized code only (one tier)".into());
+            engine.config.tiers = Tiers::Only(Tier::Optimized);
+        }
         // The stub maps the jitdump once its session is ready, which comes
         // after this.
         if let Some(perf) = &engine.perf {
@@ -176,6 +284,7 @@ impl Engine {
                 remote_linker,
             }),
             config,
+            hot: HotFunctions::default(),
             stats: Stats::default(),
         }
     }
@@ -204,11 +313,21 @@ impl Engine {
 
     /// The address of the compiled body of `guid`, compiling it if needed,
     /// together with the functions it is likely to call next (`batch.rs`).
-    pub fn materialize(&self, guid: u64) -> Result<usize, Error> {
+    /// `record` is the trampoline record the caller will publish it in, if
+    /// any: an optimized body is published there later.
+    pub fn materialize(&self, guid: u64, record: Option<usize>) -> Result<usize, Error> {
         let mut state = self.lock();
-        let known = state.linking.as_ref().and_then(|b| b.compiled.get(&guid));
-        if let Some(&address) = known {
-            return Ok(address);
+        if let Some(b) = state.linking.as_mut() {
+            if let Some(record) = record {
+                b.note_record(guid, record);
+            }
+            if let Some(body) = b.compiled.get(&guid).copied() {
+                // First-tier code stays unless an optimized object is in
+                // the cache: a warm run starts from the best code there is.
+                if body.tier == Tier::Optimized || !self.optimized_in_cache(b, guid) {
+                    return Ok(body.address);
+                }
+            }
         }
         let (id, mut module) = state
             .registry
@@ -238,17 +357,176 @@ impl Engine {
             ..
         } = &mut *state;
         let b = linking.as_mut().expect("just created");
-        let linked = self.materialize_in(b, compilers, registry, id, &module, guid)?;
-        for (member, address) in linked {
-            // A link-once body another module's object defined keeps the
-            // address callers already have.
-            b.compiled.entry(member).or_insert(address);
+        if let Some(record) = record {
+            b.note_record(guid, record);
         }
+        let linked = self.materialize_in(b, compilers, registry, id, &module, guid)?;
+        b.keep(&linked);
         // Every path above links an object that defines `guid`.
         b.compiled
             .get(&guid)
-            .copied()
+            .map(|body| body.address)
             .ok_or_else(|| Error::new(guid, ErrorKind::UnknownFunction))
+    }
+
+    /// Whether the object cache holds optimized code for `guid`, linked now
+    /// as first-tier code.
+    fn optimized_in_cache(&self, b: &Linking, guid: u64) -> bool {
+        if !self.config.tiers.allows(Tier::Optimized) {
+            return false;
+        }
+        b.keys.values().any(|keys| {
+            keys.functions.get(&guid).is_some_and(|f| {
+                b.cache
+                    .is_indexed(keys.index, f.key, |tier| tier == Tier::Optimized)
+            })
+        })
+    }
+
+    /// Called by first-tier code when function `guid` has run often: the
+    /// background thread (started now if this process has none) optimizes
+    /// it and publishes the optimized body in its trampolines' records.
+    pub fn hot(&'static self, guid: u64) {
+        if !self.config.tiers.allows(Tier::Optimized) {
+            return;
+        }
+        let mut queue = self.hot.queue.lock().unwrap_or_else(|e| e.into_inner());
+        if queue.stopped {
+            return;
+        }
+        queue.pending.push(guid);
+        let pid = std::process::id();
+        if queue.served_in != Some(pid) {
+            let started = std::thread::Builder::new()
+                .name("autojit-optimize".into())
+                .spawn(move || self.optimize_hot_functions());
+            match started {
+                Ok(_) => queue.served_in = Some(pid),
+                Err(e) => self.log(|| format!("cannot start the thread that optimizes: {e}")),
+            }
+        }
+        self.hot.reported.notify_one();
+    }
+
+    /// The background thread: optimizes hot functions as they are reported,
+    /// with a compiler of its own, for the rest of the process.
+    fn optimize_hot_functions(&self) {
+        let made = self.lock().compilers.background();
+        let mut compiler = match made {
+            Ok(compiler) => compiler,
+            Err(e) => {
+                self.log(|| format!("hot functions stay first-tier code: {e}"));
+                self.hot
+                    .queue
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .stopped = true;
+                self.hot.done.notify_all();
+                return;
+            }
+        };
+        loop {
+            let hot = {
+                let queue = self.hot.queue.lock().unwrap_or_else(|e| e.into_inner());
+                let mut queue = self
+                    .hot
+                    .reported
+                    .wait_while(queue, |q| q.pending.is_empty())
+                    .unwrap_or_else(|e| e.into_inner());
+                queue.busy = true;
+                std::mem::take(&mut queue.pending)
+            };
+            self.optimize(&mut *compiler, hot);
+            self.hot
+                .queue
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .busy = false;
+            self.hot.done.notify_all();
+        }
+    }
+
+    /// At exit: waits until the background thread has optimized every
+    /// function reported, so that the next run starts from its objects.
+    pub fn finish_optimizing(&self) {
+        let queue = self.hot.queue.lock().unwrap_or_else(|e| e.into_inner());
+        // A forked child has no background thread of its own.
+        if queue.served_in != Some(std::process::id()) {
+            return;
+        }
+        let _idle = self
+            .hot
+            .done
+            .wait_while(queue, |q| !q.stopped && (q.busy || !q.pending.is_empty()))
+            .unwrap_or_else(|e| e.into_inner());
+    }
+
+    /// Compiles the first-tier functions among `hot` at their build's
+    /// level, one object per module, links them and publishes them.
+    fn optimize(&self, compiler: &mut dyn BatchCompiler, hot: Vec<u64>) {
+        let start = Instant::now();
+        let groups = {
+            let mut state = self.lock();
+            let State {
+                registry, linking, ..
+            } = &mut *state;
+            let Some(b) = linking.as_mut() else { return };
+            let mut groups: Vec<HotGroup> = Vec::new();
+            for guid in hot {
+                let first_tier = b
+                    .compiled
+                    .get(&guid)
+                    .is_some_and(|body| body.tier == Tier::Quick);
+                let Some((id, module)) = registry.find(guid).filter(|_| first_tier) else {
+                    continue;
+                };
+                match groups.iter_mut().find(|g| g.id == id) {
+                    Some(group) => group.functions.push(guid),
+                    None => match b.function_keys(id, &module) {
+                        Ok(keys) => groups.push(HotGroup {
+                            id,
+                            module,
+                            keys,
+                            functions: vec![guid],
+                        }),
+                        Err(kind) => self.log(|| module.failure(guid, kind).to_string()),
+                    },
+                }
+            }
+            groups
+        };
+        for group in groups {
+            let HotGroup {
+                id,
+                module,
+                keys,
+                functions,
+            } = group;
+            let compiled = compiler.compile(id, &module, &functions, Tier::Optimized);
+            let mut state = self.lock();
+            let Some(b) = state.linking.as_mut() else {
+                return;
+            };
+            let linked = compiled.and_then(|compiled| {
+                self.link_compiled(
+                    b,
+                    id,
+                    &module,
+                    &keys,
+                    &functions,
+                    compiled,
+                    LinkFor::Background,
+                )
+            });
+            match linked {
+                Ok(linked) => {
+                    self.stats
+                        .optimized(linked.bodies.len() as u64, start.elapsed());
+                    b.keep(&linked);
+                }
+                Err(e) => self.log(|| format!("stays first-tier code: {e}")),
+            }
+        }
     }
 
     /// Links the object that holds `guid`: the cached one the index names
@@ -265,8 +543,9 @@ impl Engine {
         id: ModuleId,
         module: &Registration,
         guid: u64,
-    ) -> Result<Vec<(u64, usize)>, Error> {
+    ) -> Result<Linked, Error> {
         let start = Instant::now();
+        let tiers = self.config.tiers;
         let keys = b
             .function_keys(id, module)
             .map_err(|kind| module.failure(guid, kind))?;
@@ -278,10 +557,12 @@ impl Engine {
         };
         // A function whose key did not change maps straight to its object:
         // no parsing.
-        if let Some(cached) = b
-            .cache
-            .lookup(keys.index, this.key, |m| keys.current(m).is_some())
-        {
+        if let Some(cached) = b.cache.lookup(
+            keys.index,
+            this.key,
+            |m| keys.current(m).is_some(),
+            |tier| tiers.allows(tier),
+        ) {
             if let Some(linked) = self.link_cached(b, id, module, &keys, cached, start) {
                 return Ok(linked);
             }
@@ -300,7 +581,7 @@ impl Engine {
                 && keys
                     .functions
                     .get(&g)
-                    .is_some_and(|k| !b.cache.is_indexed(keys.index, k.key))
+                    .is_some_and(|k| !b.cache.is_indexed(keys.index, k.key, |t| tiers.allows(t)))
                 && registry.find(g).is_some_and(|(owner, _)| owner == id)
         })?;
         if planned.loaded_module {
@@ -308,7 +589,8 @@ impl Engine {
             self.log(|| format!("loaded lazy module {}", module.lazy_path));
         }
         let batch = planned.functions;
-        match self.compile_and_link(b, compilers, id, module, &keys, &batch, start) {
+        let tier = tiers.first();
+        match self.compile_and_link(b, compilers, id, module, &keys, &batch, tier, start) {
             Err(e) if batch.len() > 1 => {
                 self.log(|| {
                     format!(
@@ -318,7 +600,7 @@ impl Engine {
                 });
                 b.linker.forget(id);
                 b.solo.extend(&batch);
-                self.compile_and_link(b, compilers, id, module, &keys, &[guid], start)
+                self.compile_and_link(b, compilers, id, module, &keys, &[guid], tier, start)
             }
             result => result,
         }
@@ -334,9 +616,10 @@ impl Engine {
         keys: &ModuleKeys,
         cached: CachedBatch,
         start: Instant,
-    ) -> Option<Vec<(u64, usize)>> {
+    ) -> Option<Linked> {
         let CachedBatch {
             key,
+            tier,
             members,
             object: image,
         } = cached;
@@ -394,7 +677,7 @@ impl Engine {
                     ..m.clone()
                 })
                 .collect();
-            if let Err(e) = b.cache.update(key, moved, &updated) {
+            if let Err(e) = b.cache.update(key, tier, moved, &updated) {
                 self.log(|| e);
             }
         }
@@ -402,9 +685,9 @@ impl Engine {
             (Some(bytes), _) | (None, Some(bytes)) => ObjectImage::from(bytes),
             (None, None) => image,
         };
-        match self.link(b, id, module, object, &members, &live) {
+        match self.link(b, id, module, object, tier, &members, &live) {
             Ok(linked) => {
-                self.report(&live, &linked, None, Some(start));
+                self.report(&live, &linked, None, LinkFor::Call(Some(start)));
                 Some(linked)
             }
             Err(e) => {
@@ -423,8 +706,9 @@ impl Engine {
     }
 
     /// Finds the object of `batch` in the cache or extracts and compiles
-    /// it, in parts on as many threads as it is big enough for, links each
-    /// part's object, and then stores and indexes it under each member.
+    /// it as code of `tier`, in parts on as many threads as it is big
+    /// enough for, links each part's object, and then stores and indexes it
+    /// under each member.
     #[allow(clippy::too_many_arguments)]
     fn compile_and_link(
         &self,
@@ -434,13 +718,14 @@ impl Engine {
         module: &Registration,
         keys: &ModuleKeys,
         batch: &[u64],
+        tier: Tier,
         start: Instant,
-    ) -> Result<Vec<(u64, usize)>, Error> {
-        let key = object_key(keys, batch, &b.target);
+    ) -> Result<Linked, Error> {
+        let key = object_key(keys, batch, &b.target, tier);
         if let Some(cached) = b.cache.load(key) {
             let members = cached.members.clone();
             if let Some(linked) = self.link_cached(b, id, module, keys, cached, start) {
-                if let Err(e) = b.cache.commit(keys.index, key, None, &members) {
+                if let Err(e) = b.cache.commit(keys.index, key, tier, None, &members) {
                     self.log(|| e);
                 }
                 return Ok(linked);
@@ -448,17 +733,23 @@ impl Engine {
         }
         let parts = compilers.split(batch);
         let compiled = compilers
-            .compile(id, module, &parts)
+            .compile(id, module, &parts, tier)
             .into_iter()
             .collect::<Result<Vec<_>, Error>>()?;
         // The last parts first: calls from the first part, which holds the
         // function called, then go straight to what the others define.
-        let mut linked = Vec::with_capacity(batch.len());
+        let mut linked = Linked {
+            tier,
+            bodies: Vec::with_capacity(batch.len()),
+        };
         for (i, (part, compiled)) in parts.iter().zip(compiled).enumerate().rev() {
             // The materialization's time is counted once, with the part
             // linked last.
-            let start = (i == 0).then_some(start);
-            linked.extend(self.link_compiled(b, id, module, keys, part, compiled, start)?);
+            let link_for = LinkFor::Call((i == 0).then_some(start));
+            let part = self.link_compiled(b, id, module, keys, part, compiled, link_for)?;
+            // A build at -O0 has one tier, whatever was asked.
+            linked.tier = part.tier;
+            linked.bodies.extend(part.bodies);
         }
         Ok(linked)
     }
@@ -473,8 +764,8 @@ impl Engine {
         keys: &ModuleKeys,
         batch: &[u64],
         compiled: CompiledBatch,
-        start: Option<Instant>,
-    ) -> Result<Vec<(u64, usize)>, Error> {
+        link_for: LinkFor,
+    ) -> Result<Linked, Error> {
         let members: Vec<Member> = batch
             .iter()
             .zip(compiled.names)
@@ -486,37 +777,55 @@ impl Engine {
             })
             .collect();
         let object = compiled.object;
+        let tier = compiled.tier;
         let all: Vec<&Member> = members.iter().collect();
         // The loader keeps what it links; the cache gets a copy.
         let linked = self
-            .link(b, id, module, object.clone().into(), &members, &all)
+            .link(b, id, module, object.clone().into(), tier, &members, &all)
             .map_err(|e| module.named_failure(batch[0], &members[0].name, e.into()))?;
         // Only an object that linked is kept and indexed.
-        let key = object_key(keys, batch, &b.target);
-        if let Err(e) = b.cache.commit(keys.index, key, Some(&object), &members) {
+        let key = object_key(keys, batch, &b.target, tier);
+        if let Err(e) = b
+            .cache
+            .commit(keys.index, key, tier, Some(&object), &members)
+        {
             self.log(|| e);
         }
-        self.report(&all, &linked, Some(compiled.compile_time), start);
+        self.report(&all, &linked, Some(compiled.compile_time), link_for);
         Ok(linked)
     }
 
-    /// Links `object`, which defines `members`, and returns the address of
-    /// each of `live`.
+    /// Links `object`, code of `tier` which defines `members`, and returns
+    /// the address of each of `live`.
+    #[allow(clippy::too_many_arguments)]
     fn link(
         &self,
         b: &mut Linking,
         id: ModuleId,
         module: &Registration,
         object: ObjectImage,
+        tier: Tier,
         members: &[Member],
         live: &[&Member],
-    ) -> Result<Vec<(u64, usize)>, LinkError> {
+    ) -> Result<Linked, LinkError> {
         let all: Vec<u64> = members.iter().map(|m| m.guid).collect();
         let wanted: Vec<u64> = live.iter().map(|m| m.guid).collect();
         // The linker keeps the object; perf reads a copy.
         let for_perf = self.perf.as_ref().map(|_| object.bytes().to_vec());
-        let bodies = |guid| b.compiled.get(&guid).copied();
-        let addresses = b.linker.link(id, module, object, &all, &wanted, &bodies)?;
+        // Calls may go straight to optimized bodies, from optimized code
+        // only: first-tier code calls through the trampolines, where a
+        // function's optimized body is published.
+        let bodies = |guid| {
+            b.compiled
+                .get(&guid)
+                .filter(|body| body.tier == Tier::Optimized)
+                .map(|body| body.address)
+        };
+        let direct = match tier {
+            Tier::Quick => DirectCalls::Never,
+            Tier::Optimized => DirectCalls::ToBodies(&bodies),
+        };
+        let addresses = b.linker.link(id, module, object, &all, &wanted, direct)?;
         let linked: Vec<(u64, usize)> = wanted.into_iter().zip(addresses).collect();
         // perf: every member's address is known now.
         if let (Some(perf), Some(object)) = (&self.perf, for_perf) {
@@ -525,24 +834,33 @@ impl Engine {
                 self.log(|| format!("perf: {e}"));
             }
         }
-        Ok(linked)
+        Ok(Linked {
+            tier,
+            bodies: linked,
+        })
     }
 
     fn report(
         &self,
         members: &[&Member],
-        linked: &[(u64, usize)],
+        linked: &Linked,
         compile_time: Option<Duration>,
-        start: Option<Instant>,
+        link_for: LinkFor,
     ) {
         let from_cache = compile_time.is_none();
         let compile_time = compile_time.unwrap_or(Duration::ZERO);
-        self.stats.record(
-            members.len() as u64,
-            from_cache,
-            compile_time,
-            start.map_or(Duration::ZERO, |start| start.elapsed()),
-        );
+        // What the background optimizes is counted apart, when swapped in.
+        if let LinkFor::Call(start) = link_for {
+            self.stats.record(
+                members.len() as u64,
+                from_cache,
+                compile_time,
+                start.map_or(Duration::ZERO, |start| start.elapsed()),
+            );
+        }
+        if linked.tier == Tier::Quick {
+            self.stats.first_tier(members.len() as u64);
+        }
         if !self.config.debug {
             return;
         }
@@ -551,9 +869,14 @@ impl Engine {
         } else {
             format!("compiled in {:.2} ms", compile_time.as_secs_f64() * 1e3)
         };
-        for (&Member { guid, name, .. }, (_, address)) in members.iter().zip(linked) {
+        let tier = linked.tier.number();
+        let verb = match link_for {
+            LinkFor::Call(_) => "materialized",
+            LinkFor::Background => "optimized",
+        };
+        for (&Member { guid, name, .. }, (_, address)) in members.iter().zip(&linked.bodies) {
             self.log(|| {
-                format!("materialized {name} (guid 0x{guid:016x}) at 0x{address:x}, {how}")
+                format!("{verb} {name} (guid 0x{guid:016x}) at 0x{address:x}, {how}, tier {tier}")
             });
         }
         if members.len() > 1 {
@@ -575,6 +898,7 @@ impl Engine {
         }
         Linking {
             compiled: FastMap::default(),
+            records: FastMap::default(),
             target: target_key(),
             linker,
             cache,
@@ -584,10 +908,10 @@ impl Engine {
     }
 }
 
-/// The object cache's key of the object compiled for `batch`.
-fn object_key(keys: &ModuleKeys, batch: &[u64], target: &str) -> ContentHash {
+/// The object cache's key of the object of `tier` compiled for `batch`.
+fn object_key(keys: &ModuleKeys, batch: &[u64], target: &str, tier: Tier) -> ContentHash {
     let batch_keys: Vec<FunctionKey> = batch.iter().map(|g| keys.functions[g].key).collect();
-    ObjectCache::key(&batch_keys, target)
+    ObjectCache::key(&batch_keys, target, tier)
 }
 
 /// `object` with the lines of each member's body moved as said.

@@ -22,5 +22,5 @@ pub use compiler::{BatchCompiler, CompiledBatch, CompilerFactory, PlannedBatch, 
 pub use elf_symbols::{LoadedObject, ProgramObjects};
 pub use engine::Engine;
 pub use error::{Error, ErrorKind};
-pub use link::{missing_symbols, LinkError, Linker};
+pub use link::{missing_symbols, DirectCalls, LinkError, Linker};
 pub use registry::{ModuleId, Registration, SymbolScope};

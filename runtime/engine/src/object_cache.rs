@@ -3,15 +3,15 @@
 //! An object holds a batch of functions compiled together. Its key hashes
 //! the batch's function keys (`autojit_abi::function_keys`: what decides
 //! each function's code, its lines counted from its first line) with the
-//! target (`ObjectCache::key`); its member list (`<key>.members`, one
-//! `<guid> <function key> <first line> <name>` line each) says which bodies
-//! it defines and where each one's lines are in the object, after a first
-//! line with the object's content hash, so that a list and an object
-//! rewritten apart (lines moved by `ObjectCache::update`) are never taken
-//! for each other. The
+//! target and the code's tier (`ObjectCache::key`); its member list
+//! (`<key>.members`, one `<guid> <function key> <first line> <name>` line
+//! each) says which bodies it defines and where each one's lines are in the
+//! object, after a first line with the object's content hash and tier, so
+//! that a list and an object rewritten apart (lines moved by
+//! `ObjectCache::update`) are never taken for each other. The
 //! index of a source file (`<hash of its path and the target>.index`, one
-//! `<function key> <object key>` line per function compiled) names the
-//! objects each function key compiled into: after an edit, every function
+//! `<function key> <object key> <tier>` line per function compiled) names
+//! the objects each function key compiled into, optimized ones first: after an edit, every function
 //! whose key did not change still finds its object, and a warm run reads the
 //! index once, then the member list and object of each batch it calls into,
 //! and never parses IR. A function may be in several objects: two programs
@@ -26,14 +26,14 @@
 
 use autojit_abi::fast_map::{FastMap, FastSet};
 use autojit_abi::function_keys::FunctionKey;
-use autojit_abi::{content_hash, store, ContentHash};
+use autojit_abi::{content_hash, store, ContentHash, Tier};
 use autojit_loader::ObjectImage;
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 /// Bumped when the engine changes how it compiles, to retire old objects.
-const FORMAT_VERSION: &str = "autojit-object-v5";
+const FORMAT_VERSION: &str = "autojit-object-v6";
 
 /// The engine's one door to compiled objects on disk: look up what an index
 /// names, commit an object that linked, reject one that did not.
@@ -48,7 +48,14 @@ pub struct ObjectCache {
 
 /// A source file's index: the objects each function key compiled into, the
 /// latest last.
-type Index = FastMap<FunctionKey, Vec<ContentHash>>;
+type Index = FastMap<FunctionKey, Vec<Indexed>>;
+
+/// An object an index names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Indexed {
+    object: ContentHash,
+    tier: Tier,
+}
 
 /// How many objects a function's index entry remembers.
 const OBJECTS_PER_FUNCTION: usize = 4;
@@ -68,6 +75,7 @@ pub struct Member {
 /// A cached object and the functions it defines.
 pub struct CachedBatch {
     pub key: ContentHash,
+    pub tier: Tier,
     /// The first is the one whose call compiled the batch.
     pub members: Vec<Member>,
     pub object: ObjectImage,
@@ -95,18 +103,19 @@ impl ObjectCache {
         }
     }
 
-    /// The key of the object compiled for `target` from the functions of
-    /// keys `members`, in that order.
+    /// The key of the object of `tier` compiled for `target` from the
+    /// functions of keys `members`, in that order.
     ///
     /// A function key covers everything the function carries and declares
     /// (the optimization level too), so nothing is printed or hashed again
     /// at run time.
-    pub fn key(members: &[FunctionKey], target: &str) -> ContentHash {
+    pub fn key(members: &[FunctionKey], target: &str, tier: Tier) -> ContentHash {
         let members: Vec<u8> = members.iter().flat_map(|k| k.0 .0.to_le_bytes()).collect();
         keyed(&[
             FORMAT_VERSION.as_bytes(),
             target.as_bytes(),
             b"batch",
+            &[tier.number()],
             &members,
         ])
     }
@@ -123,22 +132,28 @@ impl ObjectCache {
     /// The object and member list stored under `key`, if both are whole and
     /// belong together.
     pub fn load(&self, key: ContentHash) -> Option<CachedBatch> {
-        let (object_hash, members) = self.members(key)?;
+        let (object_hash, tier, members) = self.members(key)?;
         let object = read_object(self.dir.as_ref()?, key)
             .filter(|o| content_hash(o.bytes()) == object_hash)?;
         Some(CachedBatch {
             key,
+            tier,
             members,
             object,
         })
     }
 
-    /// The member list stored under `key`, after the hash of the object it
-    /// belongs to.
-    fn members(&self, key: ContentHash) -> Option<(ContentHash, Vec<Member>)> {
+    /// The member list stored under `key`, after the hash and tier of the
+    /// object it belongs to.
+    fn members(&self, key: ContentHash) -> Option<(ContentHash, Tier, Vec<Member>)> {
         let list = std::fs::read_to_string(self.dir.as_ref()?.join(members_file(key))).ok()?;
         let mut lines = list.lines();
-        let object_hash = ContentHash::from_hex(lines.next()?.strip_prefix("object ")?)?;
+        let (object_hash, tier) = lines
+            .next()?
+            .strip_prefix("object ")?
+            .split_once(" tier ")?;
+        let object_hash = ContentHash::from_hex(object_hash)?;
+        let tier = Tier::from_number(tier.parse().ok()?)?;
         let members = lines
             .map(|line| {
                 let mut fields = line.splitn(4, ' ');
@@ -150,32 +165,44 @@ impl ObjectCache {
                 })
             })
             .collect::<Option<Vec<_>>>()?;
-        Some((object_hash, members))
+        Some((object_hash, tier, members))
     }
 
     /// An object the function of key `function` compiled into, by index
-    /// `index` (read on first use): the latest whose members are all
-    /// `current`, else the latest there is.
+    /// `index` (read on first use), of a tier `allowed` allows: of the
+    /// highest tier there is, the latest whose members are all `current`,
+    /// else the latest.
     pub fn lookup(
         &mut self,
         index: ContentHash,
         function: FunctionKey,
         current: impl Fn(&Member) -> bool,
+        allowed: impl Fn(Tier) -> bool,
     ) -> Option<CachedBatch> {
         let dir = self.dir.as_ref()?;
         let entries = self
             .indexes
             .entry(index)
             .or_insert_with(|| read_index(&dir.join(index_file(index))));
-        let candidates = entries.get(&function)?.clone();
+        let mut candidates: Vec<Indexed> = entries
+            .get(&function)?
+            .iter()
+            .rev()
+            .filter(|c| allowed(c.tier) && !self.refused.contains(&c.object))
+            .copied()
+            .collect();
+        // Stable: the latest first within a tier.
+        candidates.sort_by_key(|c| std::cmp::Reverse(c.tier));
+        let best_tier = candidates.first()?.tier;
         let mut gone = Vec::new();
         let mut chosen = None;
-        for &key in candidates.iter().rev() {
-            if self.refused.contains(&key) {
-                continue;
-            }
+        for key in candidates
+            .iter()
+            .take_while(|c| c.tier == best_tier)
+            .map(|c| c.object)
+        {
             match self.members(key) {
-                Some((_, members)) if members.iter().all(&current) => {
+                Some((_, _, members)) if members.iter().all(&current) => {
                     chosen = Some(key);
                     break;
                 }
@@ -196,41 +223,59 @@ impl ObjectCache {
         // all, and may join the batch that compiles them again.
         if let (false, Some(entries)) = (gone.is_empty(), self.indexes.get_mut(&index)) {
             for objects in entries.values_mut() {
-                objects.retain(|object| !gone.contains(object));
+                objects.retain(|o| !gone.contains(&o.object));
             }
             entries.retain(|_, objects| !objects.is_empty());
         }
         batch
     }
 
-    /// Whether the function of key `function` is in some object this run
-    /// may use, by index `index` as read before.
-    pub fn is_indexed(&self, index: ContentHash, function: FunctionKey) -> bool {
+    /// Whether the function of key `function` is in some object of a tier
+    /// `allowed` allows that this run may use, by index `index` as read
+    /// before.
+    pub fn is_indexed(
+        &self,
+        index: ContentHash,
+        function: FunctionKey,
+        allowed: impl Fn(Tier) -> bool,
+    ) -> bool {
         self.indexes
             .get(&index)
             .and_then(|e| e.get(&function))
-            .is_some_and(|objects| objects.iter().any(|o| !self.refused.contains(o)))
+            .is_some_and(|objects| {
+                objects
+                    .iter()
+                    .any(|o| allowed(o.tier) && !self.refused.contains(&o.object))
+            })
     }
 
-    /// Keeps an object that linked: stores it under `key` with its member
-    /// list if it was compiled now (`compiled`), and indexes each member
-    /// under it in index `index`. A failure only costs a compile next time.
+    /// Keeps an object of `tier` that linked: stores it under `key` with its
+    /// member list if it was compiled now (`compiled`), and indexes each
+    /// member under it in index `index`. A failure only costs a compile
+    /// next time.
     pub fn commit(
         &mut self,
         index: ContentHash,
         key: ContentHash,
+        tier: Tier,
         compiled: Option<&[u8]>,
         members: &[Member],
     ) -> Result<(), String> {
         if let Some(object) = compiled {
-            self.store(key, object, members)?;
+            self.store(key, tier, object, members)?;
         }
         let Some(dir) = &self.dir else { return Ok(()) };
         let entries = self.indexes.entry(index).or_default();
         let mut lines = String::new();
         for member in members {
-            index_object(entries.entry(member.key).or_default(), key);
-            lines.push_str(&format!("{} {}\n", member.key.to_hex(), key.to_hex()));
+            let indexed = Indexed { object: key, tier };
+            index_object(entries.entry(member.key).or_default(), indexed);
+            lines.push_str(&format!(
+                "{} {} {}\n",
+                member.key.to_hex(),
+                key.to_hex(),
+                tier.number()
+            ));
         }
         std::fs::OpenOptions::new()
             .append(true)
@@ -247,15 +292,26 @@ impl ObjectCache {
     pub fn update(
         &self,
         key: ContentHash,
+        tier: Tier,
         object: &[u8],
         members: &[Member],
     ) -> Result<(), String> {
-        self.store(key, object, members)
+        self.store(key, tier, object, members)
     }
 
-    fn store(&self, key: ContentHash, object: &[u8], members: &[Member]) -> Result<(), String> {
+    fn store(
+        &self,
+        key: ContentHash,
+        tier: Tier,
+        object: &[u8],
+        members: &[Member],
+    ) -> Result<(), String> {
         let Some(dir) = &self.dir else { return Ok(()) };
-        let mut list = format!("object {}\n", content_hash(object).to_hex());
+        let mut list = format!(
+            "object {} tier {}\n",
+            content_hash(object).to_hex(),
+            tier.number()
+        );
         for m in members {
             list.push_str(&format!(
                 "{:016x} {} {} {}\n",
@@ -298,26 +354,28 @@ fn read_index(path: &Path) -> Index {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let mut index = Index::default();
     for line in text.lines() {
-        let Some((function, key)) = line.split_once(' ') else {
-            continue;
-        };
-        if let (Some(function), Some(key)) =
-            (FunctionKey::from_hex(function), ContentHash::from_hex(key))
-        {
-            index_object(index.entry(function).or_default(), key);
+        let mut fields = line.split(' ');
+        let parsed = (|| {
+            let function = FunctionKey::from_hex(fields.next()?)?;
+            let object = ContentHash::from_hex(fields.next()?)?;
+            let tier = Tier::from_number(fields.next()?.parse().ok()?)?;
+            Some((function, Indexed { object, tier }))
+        })();
+        if let Some((function, indexed)) = parsed {
+            index_object(index.entry(function).or_default(), indexed);
         }
     }
     index
 }
 
-/// Records that a function compiled into object `key`, the latest of
+/// Records that a function compiled into `indexed`, the latest of
 /// `objects`; the oldest beyond `OBJECTS_PER_FUNCTION` are forgotten.
-fn index_object(objects: &mut Vec<ContentHash>, key: ContentHash) {
-    objects.retain(|&object| object != key);
+fn index_object(objects: &mut Vec<Indexed>, indexed: Indexed) {
+    objects.retain(|o| o.object != indexed.object);
     if objects.len() == OBJECTS_PER_FUNCTION {
         objects.remove(0);
     }
-    objects.push(key);
+    objects.push(indexed);
 }
 
 fn read_object(dir: &Path, key: ContentHash) -> Option<ObjectImage> {
@@ -357,12 +415,14 @@ mod tests {
     }
 
     #[test]
-    fn keys_tell_batches_and_targets_apart() {
-        let key = ObjectCache::key(&[fk(1), fk(2)], "t");
-        assert_eq!(key, ObjectCache::key(&[fk(1), fk(2)], "t"));
-        assert_ne!(key, ObjectCache::key(&[fk(2), fk(1)], "t"));
-        assert_ne!(key, ObjectCache::key(&[fk(1)], "t"));
-        assert_ne!(key, ObjectCache::key(&[fk(1), fk(2)], "u"));
+    fn keys_tell_batches_targets_and_tiers_apart() {
+        let key = |members: &[FunctionKey], target, tier| ObjectCache::key(members, target, tier);
+        let k = key(&[fk(1), fk(2)], "t", Tier::Optimized);
+        assert_eq!(k, key(&[fk(1), fk(2)], "t", Tier::Optimized));
+        assert_ne!(k, key(&[fk(2), fk(1)], "t", Tier::Optimized));
+        assert_ne!(k, key(&[fk(1)], "t", Tier::Optimized));
+        assert_ne!(k, key(&[fk(1), fk(2)], "u", Tier::Optimized));
+        assert_ne!(k, key(&[fk(1), fk(2)], "t", Tier::Quick));
         assert_ne!(
             ObjectCache::index_key("/a.c", "t"),
             ObjectCache::index_key("/b.c", "t")
@@ -385,11 +445,15 @@ mod tests {
             .commit(
                 index,
                 key,
+                Tier::Quick,
                 Some(b"\x7fELF one"),
                 std::slice::from_ref(&member),
             )
             .unwrap();
-        let loaded = cache.lookup(index, fk(9), |_| true).expect("stored");
+        let loaded = cache
+            .lookup(index, fk(9), |_| true, |_| true)
+            .expect("stored");
+        assert_eq!(loaded.tier, Tier::Quick);
         assert_eq!(
             (loaded.object.bytes(), loaded.members),
             (&b"\x7fELF one"[..], vec![member.clone()])
@@ -399,7 +463,12 @@ mod tests {
         assert!(cache.load(key).is_none());
         let moved = Member { line: 15, ..member };
         cache
-            .update(key, b"\x7fELF two", std::slice::from_ref(&moved))
+            .update(
+                key,
+                Tier::Quick,
+                b"\x7fELF two",
+                std::slice::from_ref(&moved),
+            )
             .unwrap();
         assert_eq!(cache.load(key).expect("whole again").members, vec![moved]);
         std::fs::remove_dir_all(&dir).unwrap();
@@ -412,20 +481,31 @@ mod tests {
         let path = dir.join("x.index");
         let (k1, k2) = (ContentHash(0x11), ContentHash(0x22));
         let text = format!(
-            "{} {}\n{} {}\n{} {}\n00000000000000",
+            "{} {} 1\n{} {} 1\n{} {} 2\n{} {} 3\n00000000000000",
             fk(1).to_hex(),
             k1.to_hex(),
             fk(2).to_hex(),
             k1.to_hex(),
             fk(1).to_hex(),
-            k2.to_hex()
+            k2.to_hex(),
+            fk(3).to_hex(),
+            k2.to_hex(),
         );
         std::fs::write(&path, text).unwrap();
         let index = read_index(&path);
         std::fs::remove_dir_all(&dir).unwrap();
+        let quick = |object| Indexed {
+            object,
+            tier: Tier::Quick,
+        };
+        let optimized = Indexed {
+            object: k2,
+            tier: Tier::Optimized,
+        };
+        // The line of an unknown tier is skipped too.
         assert_eq!(index.len(), 2);
-        assert_eq!(index[&fk(1)], [k1, k2]);
-        assert_eq!(index[&fk(2)], [k1]);
+        assert_eq!(index[&fk(1)], [quick(k1), optimized]);
+        assert_eq!(index[&fk(2)], [quick(k1)]);
     }
 
     #[test]
@@ -445,15 +525,16 @@ mod tests {
         let (first, second) = (ContentHash(2), ContentHash(3));
         let first_members = [member(1, 10), member(2, 20)];
         let second_members = [member(1, 10), member(2, 21)];
-        cache
-            .commit(index, first, Some(b"\x7fELF 1"), &first_members)
-            .unwrap();
-        cache
-            .commit(index, second, Some(b"\x7fELF 2"), &second_members)
-            .unwrap();
+        for (key, members) in [(first, &first_members), (second, &second_members)] {
+            cache
+                .commit(index, key, Tier::Quick, Some(b"\x7fELF"), members)
+                .unwrap();
+        }
         let current = |keys: [u128; 2]| move |m: &Member| m.key == fk(keys[m.guid as usize - 1]);
         for cache in [&mut cache, &mut ObjectCache::at(Some(dir.clone()))] {
-            let found = |cache: &mut ObjectCache, keys| cache.lookup(index, fk(10), current(keys));
+            let found = |cache: &mut ObjectCache, keys| {
+                cache.lookup(index, fk(10), current(keys), |_| true)
+            };
             assert_eq!(found(cache, [10, 20]).unwrap().key, first);
             assert_eq!(found(cache, [10, 21]).unwrap().key, second);
             // Neither is all current (an edit since): the latest.
@@ -462,12 +543,65 @@ mod tests {
         // A removed object is forgotten; the other is still found.
         cache.reject(second);
         assert_eq!(
-            cache.lookup(index, fk(10), current([10, 21])).unwrap().key,
+            cache
+                .lookup(index, fk(10), current([10, 21]), |_| true)
+                .unwrap()
+                .key,
             first
         );
         // What was only in it may be compiled again.
-        assert!(!cache.is_indexed(index, fk(21)));
-        assert!(cache.is_indexed(index, fk(20)));
+        assert!(!cache.is_indexed(index, fk(21), |_| true));
+        assert!(cache.is_indexed(index, fk(20), |_| true));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_optimized_object_of_a_function_comes_first_unless_not_allowed() {
+        let dir = std::env::temp_dir().join(format!("autojit-tiers-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut cache = ObjectCache::at(Some(dir.clone()));
+        let member = |guid, key| Member {
+            guid,
+            key: fk(key),
+            line: 0,
+            name: format!("f{guid}"),
+        };
+        let index = ContentHash(1);
+        let (optimized, quick) = (ContentHash(2), ContentHash(3));
+        // The hot function alone, optimized; later, its batch at tier 1.
+        cache
+            .commit(
+                index,
+                optimized,
+                Tier::Optimized,
+                Some(b"\x7fELF 2"),
+                &[member(1, 10)],
+            )
+            .unwrap();
+        cache
+            .commit(
+                index,
+                quick,
+                Tier::Quick,
+                Some(b"\x7fELF 1"),
+                &[member(1, 10), member(2, 20)],
+            )
+            .unwrap();
+        let found = |cache: &mut ObjectCache, allowed: fn(Tier) -> bool| {
+            cache
+                .lookup(index, fk(10), |_| true, allowed)
+                .map(|b| (b.key, b.tier))
+        };
+        assert_eq!(
+            found(&mut cache, |_| true),
+            Some((optimized, Tier::Optimized))
+        );
+        assert_eq!(
+            found(&mut cache, |t| t == Tier::Quick),
+            Some((quick, Tier::Quick))
+        );
+        assert!(cache.is_indexed(index, fk(20), |t| t == Tier::Quick));
+        assert!(!cache.is_indexed(index, fk(20), |t| t == Tier::Optimized));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

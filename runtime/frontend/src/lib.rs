@@ -38,10 +38,17 @@ pub trait Backend: Sync {
     /// loader's lock: it must not wait for a materializing thread.
     fn registered(&self, _module: &RegisteredModule) {}
 
-    /// The address of the compiled body of `guid`. `new_modules` are the
-    /// modules registered since the previous call (all of them on the
-    /// first call, and on the first call after [`Backend::forked_child`]).
-    fn materialize(&self, guid: u64, new_modules: &[RegisteredModule]) -> Result<usize, Failure>;
+    /// The address of the compiled body of `guid`, which the resolver
+    /// publishes in `record`, the trampoline's record (where a later,
+    /// better body may be published too). `new_modules` are the modules
+    /// registered since the previous call (all of them on the first call,
+    /// and on the first call after [`Backend::forked_child`]).
+    fn materialize(
+        &self,
+        guid: u64,
+        record: usize,
+        new_modules: &[RegisteredModule],
+    ) -> Result<usize, Failure>;
 
     /// The counters for AUTOJIT_STATS, if the backend ever ran.
     fn stats(&self) -> Option<StatsSnapshot>;
@@ -54,6 +61,12 @@ pub trait Backend: Sync {
 
     /// In the child of a fork, which has this thread only.
     fn forked_child(&self) {}
+
+    /// After every static destructor, before the stats line: the work the
+    /// backend does on its own for the run finishes (the in-process
+    /// runtime's optimizing of hot functions, whose objects the next run
+    /// starts from).
+    fn finish_work(&self) {}
 
     /// After every static destructor, which may still call lazy functions.
     fn at_exit(&self) {}
@@ -146,15 +159,16 @@ pub unsafe fn register(
 }
 
 /// The address of the body of `guid`; `function` lies in the function's
-/// trampoline. On failure, prints one line and exits.
-pub fn materialize(backend: &dyn Backend, guid: u64, function: usize) -> usize {
+/// trampoline, whose record is at `record`. On failure, prints one line and
+/// exits.
+pub fn materialize(backend: &dyn Backend, guid: u64, function: usize, record: usize) -> usize {
     let prefix = backend.prefix();
     if process::failed() {
         // An exit handler after the reported failure: the line is out.
         // SAFETY: ends the process at once.
         unsafe { libc::_exit(process::EXIT_STATUS) };
     }
-    match try_materialize(backend, guid, function) {
+    match try_materialize(backend, guid, function, record) {
         Ok(address) => address,
         Err(failure) if failure.kind == FailureKind::Reentered => {
             // Nothing more that allocates: the interrupted code may hold
@@ -172,6 +186,7 @@ pub fn try_materialize(
     backend: &dyn Backend,
     guid: u64,
     function: usize,
+    record: usize,
 ) -> Result<usize, Failure> {
     if MATERIALIZE_LOCK.held_by_current_thread() {
         // Waiting would wait for this very thread.
@@ -180,7 +195,7 @@ pub fn try_materialize(
     let result = {
         let _guard = MATERIALIZE_LOCK.lock();
         let new_modules = modules_not_given();
-        let result = backend.materialize(guid, &new_modules);
+        let result = backend.materialize(guid, record, &new_modules);
         if result.is_ok() {
             GIVEN.fetch_add(new_modules.len(), Ordering::Relaxed);
         }
@@ -241,6 +256,7 @@ pub fn at_exit(backend: &dyn Backend) {
         return;
     }
     let _guard = MATERIALIZE_LOCK.lock();
+    backend.finish_work();
     let destination = env::stats_destination(process::var(env::STATS));
     if destination != StatsDestination::Nowhere {
         let line = backend.stats().unwrap_or_default().summary();
@@ -322,10 +338,15 @@ macro_rules! define_runtime {
         }
 
         /// The address of the compiled body of `guid`; `function` lies in
-        /// its trampoline. See `include/llvm-autojit.h`.
+        /// its trampoline, whose record is at `record`. See
+        /// `include/llvm-autojit.h`.
         #[no_mangle]
-        pub extern "C" fn __llvm_autojit_materialize(guid: u64, function: usize) -> usize {
-            $crate::materialize(&$backend, guid, function)
+        pub extern "C" fn __llvm_autojit_materialize(
+            guid: u64,
+            function: usize,
+            record: usize,
+        ) -> usize {
+            $crate::materialize(&$backend, guid, function, record)
         }
 
         autojit_abi::define_resolver!(__llvm_autojit_materialize);

@@ -24,13 +24,18 @@ impl Backend for FakeBackend {
         "[fake]"
     }
 
-    fn materialize(&self, guid: u64, new_modules: &[RegisteredModule]) -> Result<usize, Failure> {
+    fn materialize(
+        &self,
+        guid: u64,
+        _record: usize,
+        new_modules: &[RegisteredModule],
+    ) -> Result<usize, Failure> {
         self.given
             .lock()
             .unwrap()
             .push(new_modules.iter().map(|m| m.guids()[0]).collect());
         if *self.reenter.lock().unwrap() {
-            *self.inner.lock().unwrap() = Some(try_materialize(self, guid + 1, 0));
+            *self.inner.lock().unwrap() = Some(try_materialize(self, guid + 1, 0, 0));
         }
         match self.fail_with.lock().unwrap().clone() {
             Some(kind) => Err(Failure::new(guid, kind)),
@@ -87,7 +92,7 @@ fn register_one(backend: &FakeBackend, guid: u64) {
 /// Gives the backend every module registered so far, so that a test sees
 /// only its own.
 fn catch_up(backend: &FakeBackend) {
-    try_materialize(backend, 1, 0).unwrap();
+    try_materialize(backend, 1, 0, 0).unwrap();
     backend.given.lock().unwrap().clear();
 }
 
@@ -98,10 +103,10 @@ fn each_module_is_given_to_the_backend_once() {
     catch_up(&backend);
     register_one(&backend, 10);
     register_one(&backend, 11);
-    assert_eq!(try_materialize(&backend, 7, 0), Ok(0x1007));
+    assert_eq!(try_materialize(&backend, 7, 0, 0), Ok(0x1007));
     register_one(&backend, 12);
-    try_materialize(&backend, 7, 0).unwrap();
-    try_materialize(&backend, 7, 0).unwrap();
+    try_materialize(&backend, 7, 0, 0).unwrap();
+    try_materialize(&backend, 7, 0, 0).unwrap();
     assert_eq!(
         *backend.given.lock().unwrap(),
         [vec![10, 11], vec![12], vec![]]
@@ -115,9 +120,9 @@ fn modules_are_given_again_after_a_failed_call() {
     catch_up(&backend);
     register_one(&backend, 20);
     *backend.fail_with.lock().unwrap() = Some(FailureKind::Backend("no daemon".into()));
-    assert!(try_materialize(&backend, 7, 0).is_err());
+    assert!(try_materialize(&backend, 7, 0, 0).is_err());
     *backend.fail_with.lock().unwrap() = None;
-    try_materialize(&backend, 7, 0).unwrap();
+    try_materialize(&backend, 7, 0, 0).unwrap();
     assert_eq!(*backend.given.lock().unwrap(), [vec![20], vec![20]]);
 }
 
@@ -129,7 +134,7 @@ fn a_forked_child_gives_every_module_again() {
     catch_up(&backend);
     before_fork();
     after_fork_in_child(&backend);
-    try_materialize(&backend, 7, 0).unwrap();
+    try_materialize(&backend, 7, 0, 0).unwrap();
     assert_eq!(*backend.forked.lock().unwrap(), 1);
     let given = backend.given.lock().unwrap();
     assert!(given[0].contains(&30), "{given:?}");
@@ -140,7 +145,7 @@ fn a_thread_that_comes_back_while_materializing_is_refused() {
     let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
     let backend = FakeBackend::default();
     *backend.reenter.lock().unwrap() = true;
-    assert_eq!(try_materialize(&backend, 7, 0), Ok(0x1007));
+    assert_eq!(try_materialize(&backend, 7, 0, 0), Ok(0x1007));
     let inner = backend.inner.lock().unwrap().clone().unwrap();
     assert_eq!(inner, Err(Failure::new(8, FailureKind::Reentered)));
     assert_eq!(
@@ -154,7 +159,7 @@ fn failures_name_the_function_from_the_symbol_tables() {
     let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
     let backend = FakeBackend::default();
     *backend.fail_with.lock().unwrap() = Some(FailureKind::UnknownFunction);
-    let failure = try_materialize(&backend, 0xab, 0x42).unwrap_err();
+    let failure = try_materialize(&backend, 0xab, 0x42, 0).unwrap_err();
     assert_eq!(failure.function.as_deref(), Some("named_by_backend"));
     assert_eq!(
         failure.to_string(),
@@ -162,7 +167,7 @@ fn failures_name_the_function_from_the_symbol_tables() {
     );
     // An exported function is named by the dynamic symbol table.
     let exported = libc::malloc as *const () as usize;
-    let failure = try_materialize(&backend, 0xab, exported).unwrap_err();
+    let failure = try_materialize(&backend, 0xab, exported, 0).unwrap_err();
     assert_eq!(failure.function.as_deref(), Some("malloc"));
 }
 

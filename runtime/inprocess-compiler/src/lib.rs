@@ -4,6 +4,7 @@
 //! the runtime as values.
 
 use autojit_abi::compiler_library::{bytes_to_malloced, MallocedBytes, WantedFn};
+use autojit_abi::Tier;
 use autojit_abi::{ModuleDescriptor, RegisteredModule};
 use autojit_compiler::LazyModuleCompiler;
 use autojit_engine::{BatchCompiler, Error, ErrorKind, ModuleId, Registration};
@@ -153,10 +154,13 @@ pub unsafe extern "C" fn autojit_compiler_compile(
     lazy_path: *const c_char,
     batch: *const u64,
     count: usize,
+    tier: u8,
     result: *mut MallocedBytes,
 ) -> bool {
     // SAFETY: the caller passes `count` GUIDs.
     let batch = unsafe { std::slice::from_raw_parts(batch, count) };
+    // The runtime sends only tiers it knows, which this library knows too.
+    let tier = Tier::from_number(tier).unwrap_or(Tier::Optimized);
     // SAFETY: the caller's promises, passed on.
     unsafe {
         serve(
@@ -167,7 +171,7 @@ pub unsafe extern "C" fn autojit_compiler_compile(
             batch[0],
             result,
             |compiler, registration| {
-                let compiled = compiler.compile(module, registration, batch)?;
+                let compiled = compiler.compile(module, registration, batch, tier)?;
                 let mut w = Writer::new();
                 compiled.encode(&mut w);
                 Ok(w)

@@ -14,7 +14,7 @@
 //! those registrations.
 
 use autojit_abi::compiler_library::{self, bytes_from_malloced, CompileFn, MallocedBytes, PlanFn};
-use autojit_abi::{Failure, RegisteredModule, StatsSnapshot};
+use autojit_abi::{Failure, RegisteredModule, StatsSnapshot, Tier};
 use autojit_engine::{
     BatchCompiler, CompiledBatch, Engine, Error, ErrorKind, ModuleId, PlannedBatch, Registration,
     SymbolScope,
@@ -42,6 +42,13 @@ static BACKEND: InProcess = InProcess {
 
 autojit_frontend::define_runtime!(BACKEND);
 
+/// First-tier code's report that function `guid` has run often; see
+/// `include/llvm-autojit.h`.
+#[no_mangle]
+pub extern "C" fn __llvm_autojit_hot(guid: u64) {
+    BACKEND.engine.hot(guid);
+}
+
 impl Backend for InProcess {
     fn prefix(&self) -> &'static str {
         PREFIX
@@ -50,11 +57,23 @@ impl Backend for InProcess {
     /// Modules are given here rather than as they register: registration
     /// runs under the dynamic loader's lock, which loading the engine
     /// library takes while materializing.
-    fn materialize(&self, guid: u64, new_modules: &[RegisteredModule]) -> Result<usize, Failure> {
+    fn materialize(
+        &self,
+        guid: u64,
+        record: usize,
+        new_modules: &[RegisteredModule],
+    ) -> Result<usize, Failure> {
         for module in new_modules {
             self.engine.register_descriptor(*module);
         }
-        self.engine.materialize(guid)
+        self.engine
+            .materialize(guid, (record != 0).then_some(record))
+    }
+
+    fn finish_work(&self) {
+        if let Some(engine) = LazyLock::get(&self.engine) {
+            engine.finish_optimizing();
+        }
     }
 
     fn stats(&self) -> Option<StatsSnapshot> {
@@ -191,6 +210,7 @@ impl BatchCompiler for CompilerLibrary {
         id: ModuleId,
         module: &Registration,
         batch: &[u64],
+        tier: Tier,
     ) -> Result<CompiledBatch, Error> {
         let compile = self.functions(module, batch[0])?.compile;
         let lazy_path = lazy_path(module, batch[0])?;
@@ -204,6 +224,7 @@ impl BatchCompiler for CompilerLibrary {
                 lazy_path.as_ptr(),
                 batch.as_ptr(),
                 batch.len(),
+                tier.number(),
                 &mut result,
             )
         };

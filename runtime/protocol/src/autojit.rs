@@ -212,6 +212,8 @@ pub fn decode_stats(bytes: &[u8]) -> Result<StatsSnapshot, DecodeError> {
         objects: r.u64()?,
         compile_nanos: r.u64()?,
         materialize_nanos: r.u64()?,
+        // Remote programs run optimized code only: one tier.
+        ..StatsSnapshot::default()
     };
     r.finish()?;
     Ok(stats)
@@ -283,6 +285,7 @@ mod tests {
             objects: 3,
             compile_nanos: 5,
             materialize_nanos: 6,
+            ..StatsSnapshot::default()
         };
         assert_eq!(decode_stats(&encode_stats(&stats).bytes), Ok(stats));
     }

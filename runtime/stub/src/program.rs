@@ -45,7 +45,12 @@ impl Backend for RemoteBackend {
         sys::PREFIX
     }
 
-    fn materialize(&self, guid: u64, new_modules: &[RegisteredModule]) -> Result<usize, Failure> {
+    fn materialize(
+        &self,
+        guid: u64,
+        _record: usize,
+        new_modules: &[RegisteredModule],
+    ) -> Result<usize, Failure> {
         let _guard = SESSION_LOCK.lock();
         let what = || format!("materializing the function with GUID 0x{guid:016x}");
         let session =

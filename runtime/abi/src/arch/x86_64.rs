@@ -313,9 +313,10 @@ fn link_check_asm(symbols: &[&str]) -> String {
 /// rcx, r8, r9; rax, whose low byte counts vector registers for varargs;
 /// r10, the static chain; the whole vector state, AVX and AVX-512 included,
 /// with XSAVE, or FXSAVE where the system has none), calls
-/// `materialize(guid, entry)` (the entry lies inside the trampoline) with
-/// an aligned stack, publishes the returned address in the record, restores
-/// everything and jumps there. The body then runs as if `f` had been it all
+/// `materialize(guid, entry, record)` (the entry lies inside the
+/// trampoline) with an aligned stack, publishes the returned address in the
+/// record unless the record no longer holds the entry (the runtime
+/// published a newer body since), restores everything and jumps there. The body then runs as if `f` had been it all
 /// along. Concurrent first calls each reach the runtime, which compiles
 /// once and hands every caller the same address. `materialize` never
 /// returns on failure.
@@ -414,12 +415,18 @@ macro_rules! define_resolver {
                 "mov r11, [rbp - 72]",
                 "mov rdi, [r11 + 8]",
                 "mov rsi, [r11]", // the entry, inside the trampoline
+                "mov rdx, r11",   // the record
+                "mov rbx, rsi",   // callee-saved: the entry, after the call
                 "call {materialize}@PLT",
-                // Publish (a plain store is a release on x86-64) and keep
-                // the target where r11 is restored from.
+                // Publish unless the runtime has published a newer body in
+                // the meantime (a hot function's optimized one), and keep
+                // the target where r11 is restored from. A locked
+                // compare-exchange is a release.
                 "mov r11, [rbp - 72]",
-                "mov [r11], rax",
                 "mov [rbp - 72], rax",
+                "mov rcx, rax",
+                "mov rax, rbx",
+                "lock cmpxchg [r11], rcx",
                 "mov r9d, dword ptr [rip + {mask}]",
                 "test r9d, r9d",
                 "jz 8f",

@@ -8,7 +8,7 @@
 //! module's descriptor carries.
 
 use super::trampolines::Trampolines;
-use super::{missing_symbols, LinkError, Linker};
+use super::{missing_symbols, DirectCalls, LinkError, Linker};
 use crate::elf_symbols::ProgramObjects;
 use crate::program_symbols::SymbolResolver;
 use crate::registry::{ModuleId, Registration, SymbolScope};
@@ -58,14 +58,14 @@ impl Linker for LoaderLinker {
         object: ObjectImage,
         _members: &[u64],
         live: &[u64],
-        bodies: &dyn Fn(u64) -> Option<usize>,
+        direct: DirectCalls<'_>,
     ) -> Result<Vec<usize>, LinkError> {
         let m = self.module(id, module)?;
         let mut symbols = ModuleSymbols {
             hidden: &m.hidden,
             resolver: &m.resolver,
             trampolines: Trampolines::of_this_process(),
-            bodies,
+            direct,
             live,
         };
         let loaded = m.loader.load(object, &mut symbols).map_err(|e| match e {
@@ -93,7 +93,7 @@ struct ModuleSymbols<'a> {
     hidden: &'a FastMap<String, usize>,
     resolver: &'a SymbolResolver,
     trampolines: Trampolines,
-    bodies: &'a dyn Fn(u64) -> Option<usize>,
+    direct: DirectCalls<'a>,
     live: &'a [u64],
 }
 
@@ -106,8 +106,11 @@ impl Resolve for ModuleSymbols<'_> {
     }
 
     fn call_target(&mut self, address: usize) -> Option<CallTarget> {
+        let DirectCalls::ToBodies(bodies) = self.direct else {
+            return None;
+        };
         let guid = self.trampolines.guid(address)?;
-        match (self.bodies)(guid) {
+        match bodies(guid) {
             Some(body) => Some(CallTarget::Address(body)),
             None => self
                 .live

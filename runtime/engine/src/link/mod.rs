@@ -16,9 +16,8 @@ use autojit_loader::ObjectImage;
 pub trait Linker: Send {
     /// Links `object`, which defines the bodies of `members`, for module
     /// `id`, and returns the address of each body of `live` (members whose
-    /// function did not change since the object was compiled). `bodies`
-    /// gives the body of each function linked before, which calls to its
-    /// trampoline may go straight to.
+    /// function did not change since the object was compiled). `direct`
+    /// says where calls to a lazy function's trampoline may go instead.
     fn link(
         &mut self,
         id: ModuleId,
@@ -26,11 +25,23 @@ pub trait Linker: Send {
         object: ObjectImage,
         members: &[u64],
         live: &[u64],
-        bodies: &dyn Fn(u64) -> Option<usize>,
+        direct: DirectCalls<'_>,
     ) -> Result<Vec<usize>, LinkError>;
 
     /// After a failed link: the module's next object links afresh.
     fn forget(&mut self, id: ModuleId);
+}
+
+/// Where an object's calls to a lazy function may go instead of its
+/// trampoline.
+#[derive(Clone, Copy)]
+pub enum DirectCalls<'a> {
+    /// Nowhere: first-tier code calls through the trampolines, where a
+    /// function's optimized body is published.
+    Never,
+    /// To the body of a function linked before, as the function says, or to
+    /// one the object itself defines for a live member.
+    ToBodies(&'a dyn Fn(u64) -> Option<usize>),
 }
 
 /// Why linking an object failed.

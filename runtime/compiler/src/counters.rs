@@ -9,9 +9,7 @@
 use autojit_abi::{names, tier::HOT_COUNT};
 use autojit_llvm_capi::{cstring, OwnedModule};
 use llvm_sys::core::*;
-use llvm_sys::debuginfo::{
-    LLVMDIBuilderCreateDebugLocation, LLVMDISubprogramGetLine, LLVMGetSubprogram,
-};
+use llvm_sys::debuginfo::{LLVMDIBuilderCreateDebugLocation, LLVMGetSubprogram};
 use llvm_sys::prelude::*;
 use llvm_sys::{LLVMIntPredicate, LLVMLinkage, LLVMOpcode};
 
@@ -113,13 +111,14 @@ impl Counts {
                 LLVMInsertIntoBuilder(self.builder, alloca);
             }
             // The report is a call: in a function with debug info it needs
-            // a location, the function's first line.
+            // a location. Line 0, code of no line: a debugger's breakpoint
+            // on the function skips it, to the body's first line, which
+            // every call reaches.
             let subprogram = LLVMGetSubprogram(body);
             if !subprogram.is_null() {
-                let line = LLVMDISubprogramGetLine(subprogram);
                 let location = LLVMDIBuilderCreateDebugLocation(
                     self.ctx,
-                    line,
+                    0,
                     0,
                     subprogram,
                     std::ptr::null_mut(),

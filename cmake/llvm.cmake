@@ -78,8 +78,8 @@ if(NOT LLVM_INCLUDE_TOOLS OR NOT LLVM_INCLUDE_UTILS)
   message(FATAL_ERROR "the autojit suite runs LLVM's tools and FileCheck: configure the tree with "
                       "LLVM_INCLUDE_TOOLS and LLVM_INCLUDE_UTILS on (the defaults)")
 endif()
-set(AUTOJIT_TOOL_DEPENDS opt FileCheck not count llvm-ar llvm-cov llvm-dis llvm-jitlink llvm-nm
-    llvm-objdump llvm-profdata llvm-readelf llvm-strip)
+set(AUTOJIT_TOOL_DEPENDS opt FileCheck not count llvm-ar llvm-cov llvm-dis llvm-jitlink
+    llvm-jitlink-executor llvm-nm llvm-objdump llvm-profdata llvm-readelf llvm-strip)
 
 if("clang" IN_LIST LLVM_ENABLE_PROJECTS)
   set(AUTOJIT_CLANG_DIR "${tree_bin_dir}")

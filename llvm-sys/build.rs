@@ -65,4 +65,9 @@ fn main() {
         .filter_map(|flag| flag.strip_prefix("-I"));
     let includes = std::env::join_paths(includes).expect("LLVM's include directories hold no ':'");
     println!("cargo:includedirs={}", includes.to_string_lossy());
+
+    // An LLVM built without RTTI (a build tree's default) has no type
+    // information for its classes, which C++ compiled with RTTI needs for
+    // any class deriving from one. Read as DEP_AUTOJIT_LLVM_RTTI.
+    println!("cargo:rtti={}", ask("--has-rtti"));
 }

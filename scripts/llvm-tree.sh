@@ -127,7 +127,7 @@ prefix=$(grep '^CMAKE_INSTALL_PREFIX:' "$tree/CMakeCache.txt" | cut -d= -f2)
 
 # What the suite and the crates need is built before them.
 inputs=$(ninja -C "$tree" -t inputs check-autojit | sed "s|^$tree/||")
-needed="bin/llvm-config bin/opt bin/FileCheck bin/not bin/llvm-jitlink bin/llvm-objdump"
+needed="bin/llvm-config bin/opt bin/FileCheck bin/not bin/llvm-jitlink bin/llvm-jitlink-executor bin/llvm-objdump"
 [[ -n $projects ]] && needed+=" bin/clang bin/lld"
 for path in $needed; do
   grep -qxE "(\./)?$path" <<<"$inputs" || fail "check-autojit does not depend on $path"

@@ -25,6 +25,11 @@ pub fn compile_cxx(files: &[&str], name: &str) {
         .flag("-fno-exceptions")
         .flag("-Wno-unused-parameter")
         .flag("-Wno-redundant-move");
+    // As LLVM was built: C++ deriving from LLVM's classes needs their type
+    // information, which an LLVM built without RTTI does not have.
+    if dep("RTTI") == "NO" {
+        build.flag("-fno-rtti");
+    }
     println!(
         "cargo:rerun-if-changed={}",
         concat!(env!("CARGO_MANIFEST_DIR"), "/include")
@@ -37,7 +42,7 @@ pub fn compile_cxx(files: &[&str], name: &str) {
 }
 
 /// What `autojit-llvm-sys`'s build script told about the LLVM: `key` is
-/// CONFIG, LIBDIR or INCLUDEDIRS.
+/// CONFIG, LIBDIR, INCLUDEDIRS or RTTI.
 fn dep(key: &str) -> String {
     std::env::var(format!("DEP_AUTOJIT_LLVM_{key}")).unwrap_or_else(|_| {
         panic!("DEP_AUTOJIT_LLVM_{key} is not set: the crate must depend on llvm-sys")

@@ -161,6 +161,7 @@ mod tests {
             stats.summary(),
             "stats: materialized=3 compiled=2 cache-hits=1 modules-loaded=1 objects=2 compile-ms=1.2 materialize-ms=16.0"
         );
+        #[cfg(feature = "std")]
         let tiered = StatsSnapshot {
             tiers: TierStats {
                 first_tier: 3,
@@ -169,6 +170,7 @@ mod tests {
             },
             ..stats
         };
+        #[cfg(feature = "std")]
         assert!(tiered
             .summary()
             .ends_with("materialize-ms=16.0 first-tier=3 optimized=1 background-ms=2.0"));

@@ -20,10 +20,13 @@ extern "C" {
 // (src/lazy_store.rs). Error messages are for LLVMDisposeMessage.
 
 // Returns a module, in LazyModule's context, holding the Count bodies named
-// by BodyNames and what they carry, or null with *ErrorMessage set.
+// by BodyNames and what they carry (the inlinable copies of other functions
+// too if InlinableCopies, else only the always-inline ones), or null with
+// *ErrorMessage set.
 LLVMModuleRef autojit_extract_functions(LLVMModuleRef LazyModule,
                                         const char *const *BodyNames,
-                                        size_t Count, char **ErrorMessage);
+                                        size_t Count, bool InlinableCopies,
+                                        char **ErrorMessage);
 
 // Calls Found(Context, name, its length) for each function that the body
 // named BodyName, or what it carries, refers to without compiling it, in

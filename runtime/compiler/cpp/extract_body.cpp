@@ -22,10 +22,13 @@ namespace {
 // The transitive closure of what bodies refer to that they must carry along:
 // local symbols, and available_externally bodies (always-inline functions the
 // program defines itself, and copies of small lazified functions above -O0)
-// for the inliner. It also collects the functions the carried code refers to
+// for the inliner; code compiled without optimization (first-tier code)
+// carries only the always-inline ones, the only ones its inliner inlines.
+// It also collects the functions the carried code refers to
 // that it does not compile (declarations, available_externally copies), in
 // first-reference order.
 class LocalClosure {
+  bool InlinableCopies;
   SetVector<GlobalValue *> Members;
   SmallVector<GlobalValue *, 16> Work;
   SmallPtrSet<const Constant *, 32> SeenConstants;
@@ -33,8 +36,10 @@ class LocalClosure {
 
   void visit(Value *V) {
     if (auto *GV = dyn_cast<GlobalValue>(V)) {
+      auto *Copy = dyn_cast<Function>(GV);
       bool Carried = GV->hasLocalLinkage() ||
-                     (GV->hasAvailableExternallyLinkage() && isa<Function>(GV));
+                     (Copy && Copy->hasAvailableExternallyLinkage() &&
+                      (InlinableCopies || Copy->hasFnAttribute(Attribute::AlwaysInline)));
       if (Carried && Members.insert(GV))
         Work.push_back(GV);
       // A lazified function is called by a declaration, or by an inlinable
@@ -51,6 +56,8 @@ class LocalClosure {
   }
 
 public:
+  explicit LocalClosure(bool InlinableCopies) : InlinableCopies(InlinableCopies) {}
+
   Error add(Function *Root) {
     Members.insert(Root);
     Work.push_back(Root);
@@ -147,9 +154,10 @@ shareDebugInfo(Module &M,
 // becomes a declaration, so the cost follows the bodies, not the module.
 extern "C" LLVMModuleRef autojit_extract_functions(LLVMModuleRef LazyModule,
                                                    const char *const *BodyNames,
-                                                   size_t Count, char **ErrorMessage) {
+                                                   size_t Count, bool InlinableCopies,
+                                                   char **ErrorMessage) {
   Module &M = *unwrap(LazyModule);
-  LocalClosure Closure;
+  LocalClosure Closure(InlinableCopies);
   for (size_t I = 0; I < Count; ++I) {
     Function *Body = M.getFunction(BodyNames[I]);
     if (!Body || Body->isDeclaration()) {
@@ -228,7 +236,8 @@ extern "C" bool autojit_referenced_declarations(
     *ErrorMessage = copyMessage("the lazy module has no body for it");
     return false;
   }
-  LocalClosure Closure;
+  // What optimized code would reach, through inlinable copies too.
+  LocalClosure Closure(/*InlinableCopies=*/true);
   if (Error E = Closure.add(Body)) {
     *ErrorMessage = copyMessage(toString(std::move(E)));
     return false;

@@ -88,12 +88,14 @@ impl LazyModuleStore {
         Ok(self.loaded.get_mut(&id).expect("just inserted"))
     }
 
-    /// Extracts the bodies of `guids` from module `id` into one module.
+    /// Extracts the bodies of `guids` from module `id` into one module, with
+    /// the inlinable copies of other functions if `inlinable_copies`.
     pub fn extract(
         &mut self,
         id: ModuleId,
         module: &Registration,
         guids: &[u64],
+        inlinable_copies: bool,
     ) -> Result<Extracted, Error> {
         let fail = |kind| module.failure(guids[0], kind);
         let lazy = &self.loaded(id, module).map_err(fail)?.module;
@@ -106,7 +108,13 @@ impl LazyModuleStore {
         // SAFETY: `lazy` is live, in its own context; the names outlive the
         // call; `msg` receives a message on failure.
         let extracted = unsafe {
-            autojit_extract_functions(lazy.as_raw(), pointers.as_ptr(), pointers.len(), &mut msg)
+            autojit_extract_functions(
+                lazy.as_raw(),
+                pointers.as_ptr(),
+                pointers.len(),
+                inlinable_copies,
+                &mut msg,
+            )
         };
         if extracted.is_null() {
             // SAFETY: the C++ made the message for us to free.

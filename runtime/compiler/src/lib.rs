@@ -79,7 +79,10 @@ impl BatchCompiler for LazyModuleCompiler {
         tier: Tier,
     ) -> Result<CompiledBatch, Error> {
         let start = Instant::now();
-        let extracted = self.lazy.extract(id, module, batch)?;
+        // First-tier code inlines nothing but always-inline functions.
+        let extracted = self
+            .lazy
+            .extract(id, module, batch, tier == Tier::Optimized)?;
         // A build at -O0 has one tier, its own.
         let (tier, opt_level) = match (tier, extracted.opt_level) {
             (_, 0) => (Tier::Optimized, 0),

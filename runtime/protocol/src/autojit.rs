@@ -204,17 +204,20 @@ pub fn encode_stats(stats: &StatsSnapshot) -> Writer {
 /// Decodes a stats call's result bytes completely.
 pub fn decode_stats(bytes: &[u8]) -> Result<StatsSnapshot, DecodeError> {
     let mut r = Reader::new(bytes);
-    let stats = StatsSnapshot {
-        materialized: r.u64()?,
-        compiled: r.u64()?,
-        cache_hits: r.u64()?,
-        modules_loaded: r.u64()?,
-        objects: r.u64()?,
-        compile_nanos: r.u64()?,
-        materialize_nanos: r.u64()?,
-        // Remote programs run optimized code only: one tier.
-        ..StatsSnapshot::default()
-    };
+    // Remote programs run optimized code only: no tiers' counters (which
+    // only a build of the contract with std has).
+    let mut stats = StatsSnapshot::default();
+    for counter in [
+        &mut stats.materialized,
+        &mut stats.compiled,
+        &mut stats.cache_hits,
+        &mut stats.modules_loaded,
+        &mut stats.objects,
+        &mut stats.compile_nanos,
+        &mut stats.materialize_nanos,
+    ] {
+        *counter = r.u64()?;
+    }
     r.finish()?;
     Ok(stats)
 }
@@ -277,16 +280,21 @@ mod tests {
 
     #[test]
     fn stats_round_trip() {
-        let stats = StatsSnapshot {
-            materialized: 1,
-            compiled: 2,
-            cache_hits: 3,
-            modules_loaded: 4,
-            objects: 3,
-            compile_nanos: 5,
-            materialize_nanos: 6,
-            ..StatsSnapshot::default()
-        };
+        let mut stats = StatsSnapshot::default();
+        for (value, counter) in [
+            &mut stats.materialized,
+            &mut stats.compiled,
+            &mut stats.cache_hits,
+            &mut stats.modules_loaded,
+            &mut stats.objects,
+            &mut stats.compile_nanos,
+            &mut stats.materialize_nanos,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            *counter = value as u64 + 1;
+        }
         assert_eq!(decode_stats(&encode_stats(&stats).bytes), Ok(stats));
     }
 }

@@ -6,8 +6,10 @@
 ; RUN: %opt -S %s -o %t.ref.ll
 ; RUN: env AUTOJIT_DEBUG=1 %opt --load-pass-plugin=%plugin -passes=autojit -S %s -o %t.out.ll 2> %t.err
 ; RUN: diff %t.ref.ll %t.out.ll
-; RUN: count 1 < %t.err
-; RUN: FileCheck %s --input-file %t.err -DFILE=%s
+; An LLVM built without the target's backend (an X86-only tree) adds opt's
+; own warnings about it; the plugin says one line.
+; RUN: grep autojit-plugin %t.err | count 1
+; RUN: grep autojit-plugin %t.err | FileCheck %s -DFILE=%s
 
 ; CHECK: {{^}}autojit-plugin: skipped module [[FILE]]: its target aarch64-unknown-linux-gnu has no lazy function trampoline (x86-64 ELF only){{$}}
 

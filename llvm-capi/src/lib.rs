@@ -151,3 +151,35 @@ impl Drop for OwnedContext {
         unsafe { LLVMContextDispose(self.0) }
     }
 }
+
+/// The blocks of function `f`, in layout order.
+///
+/// # Safety
+/// `f` must be a live function; the walk only reads it.
+pub unsafe fn basic_blocks(f: LLVMValueRef) -> Vec<LLVMBasicBlockRef> {
+    let mut blocks = Vec::new();
+    // SAFETY: the caller's promise.
+    let mut block = unsafe { LLVMGetFirstBasicBlock(f) };
+    while !block.is_null() {
+        blocks.push(block);
+        // SAFETY: `block` is a live block of `f`.
+        block = unsafe { LLVMGetNextBasicBlock(block) };
+    }
+    blocks
+}
+
+/// The instructions of `block`, in order.
+///
+/// # Safety
+/// `block` must be a live block; the walk only reads it.
+pub unsafe fn block_instructions(block: LLVMBasicBlockRef) -> Vec<LLVMValueRef> {
+    let mut instructions = Vec::new();
+    // SAFETY: the caller's promise.
+    let mut instruction = unsafe { LLVMGetFirstInstruction(block) };
+    while !instruction.is_null() {
+        instructions.push(instruction);
+        // SAFETY: `instruction` is a live instruction of `block`.
+        instruction = unsafe { LLVMGetNextInstruction(instruction) };
+    }
+    instructions
+}

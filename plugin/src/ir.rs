@@ -8,8 +8,8 @@ use crate::boundary::{
     autojit_erase_global_value, autojit_is_dso_local, autojit_replace_uses_except_label_addresses,
     autojit_set_dso_local, autojit_slim_lazy_debug_info,
 };
+use autojit_llvm_capi::{basic_blocks, block_instructions, take_buffer, take_message};
 pub use autojit_llvm_capi::{cstring, OwnedModule};
-use autojit_llvm_capi::{take_buffer, take_message};
 use llvm_sys::core::*;
 use llvm_sys::prelude::*;
 use llvm_sys::{LLVMLinkage, LLVMVisibility};
@@ -70,40 +70,28 @@ fn collect(
 
 /// The instructions of function `f`, block by block.
 pub fn instructions(f: LLVMValueRef) -> Vec<LLVMValueRef> {
-    let mut out = Vec::new();
     // SAFETY: `f` is a live function; its blocks and instructions are only
     // read.
     unsafe {
-        let mut block = LLVMGetFirstBasicBlock(f);
-        while !block.is_null() {
-            out.extend(collect(
-                LLVMGetFirstInstruction(block),
-                LLVMGetNextInstruction,
-            ));
-            block = LLVMGetNextBasicBlock(block);
-        }
+        basic_blocks(f)
+            .into_iter()
+            .flat_map(|block| block_instructions(block))
+            .collect()
     }
-    out
 }
 
 /// The `blockaddress` constants of `f`'s blocks. They are users of the
 /// blocks, not of the function (LLVM 22 drops the function operand).
 pub fn block_addresses(f: LLVMValueRef) -> Vec<LLVMValueRef> {
-    let mut out = Vec::new();
     // SAFETY: `f` is a live function; its blocks and their uses are only
     // read.
     unsafe {
-        let mut block = LLVMGetFirstBasicBlock(f);
-        while !block.is_null() {
-            out.extend(
-                users(LLVMBasicBlockAsValue(block))
-                    .into_iter()
-                    .filter(|&u| !LLVMIsABlockAddress(u).is_null()),
-            );
-            block = LLVMGetNextBasicBlock(block);
-        }
+        basic_blocks(f)
+            .into_iter()
+            .flat_map(|block| users(LLVMBasicBlockAsValue(block)))
+            .filter(|&u| !LLVMIsABlockAddress(u).is_null())
+            .collect()
     }
-    out
 }
 
 pub fn functions(m: LLVMModuleRef) -> Vec<LLVMValueRef> {

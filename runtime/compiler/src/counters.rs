@@ -7,7 +7,7 @@
 //! loads and stores: a count lost to a race only delays the report.
 
 use autojit_abi::{names, tier::HOT_COUNT};
-use autojit_llvm_capi::{cstring, OwnedModule};
+use autojit_llvm_capi::{basic_blocks, block_instructions, cstring, OwnedModule};
 use llvm_sys::core::*;
 use llvm_sys::debuginfo::{LLVMDIBuilderCreateDebugLocation, LLVMGetSubprogram};
 use llvm_sys::prelude::*;
@@ -175,41 +175,20 @@ impl Counts {
     }
 }
 
-/// The blocks of `function`, in layout order.
-///
-/// # Safety
-/// `function` must be a live, defined function.
-unsafe fn basic_blocks(function: LLVMValueRef) -> Vec<LLVMBasicBlockRef> {
-    let mut blocks = Vec::new();
-    // SAFETY: the caller's promise; the walk only reads.
-    unsafe {
-        let mut block = LLVMGetFirstBasicBlock(function);
-        while !block.is_null() {
-            blocks.push(block);
-            block = LLVMGetNextBasicBlock(block);
-        }
-    }
-    blocks
-}
-
 /// The allocas of `block` of constant size: the static ones, if `block` is
 /// a function's entry.
 ///
 /// # Safety
 /// `block` must be a live block.
 unsafe fn static_allocas(block: LLVMBasicBlockRef) -> Vec<LLVMValueRef> {
-    let mut allocas = Vec::new();
     // SAFETY: the caller's promise; the walk only reads.
     unsafe {
-        let mut instruction = LLVMGetFirstInstruction(block);
-        while !instruction.is_null() {
-            if LLVMGetInstructionOpcode(instruction) == LLVMOpcode::LLVMAlloca
-                && !LLVMIsAConstant(LLVMGetOperand(instruction, 0)).is_null()
-            {
-                allocas.push(instruction);
-            }
-            instruction = LLVMGetNextInstruction(instruction);
-        }
+        block_instructions(block)
+            .into_iter()
+            .filter(|&i| {
+                LLVMGetInstructionOpcode(i) == LLVMOpcode::LLVMAlloca
+                    && !LLVMIsAConstant(LLVMGetOperand(i, 0)).is_null()
+            })
+            .collect()
     }
-    allocas
 }

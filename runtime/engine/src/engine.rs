@@ -383,6 +383,11 @@ impl Engine {
         })
     }
 
+    fn hot_queue(&self) -> MutexGuard<'_, HotQueue> {
+        // As for the state: keep serving after a panic.
+        self.hot.queue.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Called by first-tier code when function `guid` has run often: the
     /// background thread (started now if this process has none) optimizes
     /// it and publishes the optimized body in its trampolines' records.
@@ -390,7 +395,7 @@ impl Engine {
         if !self.config.tiers.allows(Tier::Optimized) {
             return;
         }
-        let mut queue = self.hot.queue.lock().unwrap_or_else(|e| e.into_inner());
+        let mut queue = self.hot_queue();
         if queue.stopped {
             return;
         }
@@ -427,7 +432,7 @@ impl Engine {
         };
         loop {
             let hot = {
-                let queue = self.hot.queue.lock().unwrap_or_else(|e| e.into_inner());
+                let queue = self.hot_queue();
                 let mut queue = self
                     .hot
                     .reported
@@ -449,7 +454,7 @@ impl Engine {
     /// At exit: waits until the background thread has optimized every
     /// function reported, so that the next run starts from its objects.
     pub fn finish_optimizing(&self) {
-        let queue = self.hot.queue.lock().unwrap_or_else(|e| e.into_inner());
+        let queue = self.hot_queue();
         // A forked child has no background thread of its own.
         if queue.served_in != Some(std::process::id()) {
             return;

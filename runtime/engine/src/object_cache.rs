@@ -414,6 +414,24 @@ mod tests {
         FunctionKey(ContentHash(n))
     }
 
+    /// Function `guid` compiled from key `key`.
+    fn member(guid: u64, key: u128) -> Member {
+        Member {
+            guid,
+            key: fk(key),
+            line: 0,
+            name: format!("f{guid}"),
+        }
+    }
+
+    /// A directory of this test process's own, empty.
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("autojit-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
     #[test]
     fn keys_tell_batches_targets_and_tiers_apart() {
         let key = |members: &[FunctionKey], target, tier| ObjectCache::key(members, target, tier);
@@ -431,8 +449,7 @@ mod tests {
 
     #[test]
     fn an_object_and_a_member_list_written_apart_are_not_taken_together() {
-        let dir = std::env::temp_dir().join(format!("autojit-members-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch("members");
         let mut cache = ObjectCache::at(Some(dir.clone()));
         let member = Member {
             guid: 7,
@@ -476,8 +493,7 @@ mod tests {
 
     #[test]
     fn index_lines_cut_short_are_skipped_and_later_lines_win() {
-        let dir = std::env::temp_dir().join(format!("autojit-index-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch("index");
         let path = dir.join("x.index");
         let (k1, k2) = (ContentHash(0x11), ContentHash(0x22));
         let text = format!(
@@ -510,15 +526,8 @@ mod tests {
 
     #[test]
     fn a_function_in_two_objects_finds_the_one_whose_members_are_current() {
-        let dir = std::env::temp_dir().join(format!("autojit-variants-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch("variants");
         let mut cache = ObjectCache::at(Some(dir.clone()));
-        let member = |guid, key| Member {
-            guid,
-            key: fk(key),
-            line: 0,
-            name: format!("f{guid}"),
-        };
         // One function (guid 1, key 10) batched with two versions of
         // another (guid 2): keys 20 and 21, as two builds would have it.
         let index = ContentHash(1);
@@ -557,15 +566,8 @@ mod tests {
 
     #[test]
     fn the_optimized_object_of_a_function_comes_first_unless_not_allowed() {
-        let dir = std::env::temp_dir().join(format!("autojit-tiers-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch("tiers");
         let mut cache = ObjectCache::at(Some(dir.clone()));
-        let member = |guid, key| Member {
-            guid,
-            key: fk(key),
-            line: 0,
-            name: format!("f{guid}"),
-        };
         let index = ContentHash(1);
         let (optimized, quick) = (ContentHash(2), ContentHash(3));
         // The hot function alone, optimized; later, its batch at tier 1.

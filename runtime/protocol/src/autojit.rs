@@ -201,13 +201,9 @@ pub fn encode_stats(stats: &StatsSnapshot) -> Writer {
     w
 }
 
-/// Decodes a stats call's result bytes completely.
-pub fn decode_stats(bytes: &[u8]) -> Result<StatsSnapshot, DecodeError> {
-    let mut r = Reader::new(bytes);
-    // Remote programs run optimized code only: no tiers' counters (which
-    // only a build of the contract with std has).
-    let mut stats = StatsSnapshot::default();
-    for counter in [
+/// The counters a stats call's result carries, in its order.
+fn sent_counters(stats: &mut StatsSnapshot) -> [&mut u64; 7] {
+    [
         &mut stats.materialized,
         &mut stats.compiled,
         &mut stats.cache_hits,
@@ -215,7 +211,16 @@ pub fn decode_stats(bytes: &[u8]) -> Result<StatsSnapshot, DecodeError> {
         &mut stats.objects,
         &mut stats.compile_nanos,
         &mut stats.materialize_nanos,
-    ] {
+    ]
+}
+
+/// Decodes a stats call's result bytes completely.
+pub fn decode_stats(bytes: &[u8]) -> Result<StatsSnapshot, DecodeError> {
+    let mut r = Reader::new(bytes);
+    // Remote programs run optimized code only: no tiers' counters (which
+    // only a build of the contract with std has).
+    let mut stats = StatsSnapshot::default();
+    for counter in sent_counters(&mut stats) {
         *counter = r.u64()?;
     }
     r.finish()?;
@@ -281,18 +286,7 @@ mod tests {
     #[test]
     fn stats_round_trip() {
         let mut stats = StatsSnapshot::default();
-        for (value, counter) in [
-            &mut stats.materialized,
-            &mut stats.compiled,
-            &mut stats.cache_hits,
-            &mut stats.modules_loaded,
-            &mut stats.objects,
-            &mut stats.compile_nanos,
-            &mut stats.materialize_nanos,
-        ]
-        .into_iter()
-        .enumerate()
-        {
+        for (value, counter) in sent_counters(&mut stats).into_iter().enumerate() {
             *counter = value as u64 + 1;
         }
         assert_eq!(decode_stats(&encode_stats(&stats).bytes), Ok(stats));

@@ -7,6 +7,7 @@ fn main() {
             "cpp/extract_body.cpp",
             "cpp/sanitizers.cpp",
             "cpp/section_per_symbol.cpp",
+            "cpp/split_block.cpp",
         ],
         "autojit_compiler_cxx",
     );

@@ -53,6 +53,11 @@ void autojit_instrument_for_sanitizers(LLVMModuleRef Module,
 // per global.
 void autojit_use_section_per_symbol(LLVMTargetMachineRef Machine);
 
+// cpp/split_block.cpp: moves Instruction and what follows it in its block
+// into a new block after it, which the old one branches to; returns the new
+// block.
+LLVMBasicBlockRef autojit_split_block_before(LLVMValueRef Instruction);
+
 #ifdef __cplusplus
 }
 #endif

@@ -5,7 +5,7 @@
 //! `collect_name`) crosses as a pointer, so the call passing it checks its
 //! type against the header's.
 
-use llvm_sys::prelude::LLVMModuleRef;
+use llvm_sys::prelude::{LLVMBasicBlockRef, LLVMModuleRef, LLVMValueRef};
 use llvm_sys::target_machine::LLVMTargetMachineRef;
 
 include!(concat!(env!("OUT_DIR"), "/boundary.rs"));

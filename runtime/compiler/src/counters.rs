@@ -1,17 +1,19 @@
 //! First-tier code counts how often each of its functions runs
-//! (`autojit_abi::tier`): a counter per function, bumped on entry and on
-//! every back edge (a branch to a block laid out no later than its own,
-//! which every loop has), and compared with `HOT_COUNT` on entry. Once
+//! (`autojit_abi::tier`): a counter per function, bumped at the end of its
+//! entry block and before every back edge (a branch to a block laid out no
+//! later than its own, which every loop has), and compared with `HOT_COUNT`
+//! in the entry block. Once
 //! reached, the function calls `__llvm_autojit_hot(guid)` and its counter
 //! drops far below zero, so that it reports once. The counters are plain
 //! loads and stores: a count lost to a race only delays the report.
 
+use crate::boundary::autojit_split_block_before;
 use autojit_abi::{names, tier::HOT_COUNT};
-use autojit_llvm_capi::{basic_blocks, block_instructions, cstring, OwnedModule};
+use autojit_llvm_capi::{basic_blocks, cstring, OwnedModule};
 use llvm_sys::core::*;
 use llvm_sys::debuginfo::{LLVMDIBuilderCreateDebugLocation, LLVMGetSubprogram};
 use llvm_sys::prelude::*;
-use llvm_sys::{LLVMIntPredicate, LLVMLinkage, LLVMOpcode};
+use llvm_sys::{LLVMIntPredicate, LLVMLinkage};
 
 /// Adds the counters to the bodies of `guids` in `module`.
 pub fn count_runs(module: &OwnedModule, guids: &[u64]) {
@@ -100,16 +102,17 @@ impl Counts {
                 }
             }
 
-            // A new entry block counts the call and reports once; the old
-            // entry's static allocas move into it, so that they stay static.
-            let counting =
-                LLVMInsertBasicBlockInContext(self.ctx, entry, c"autojit.count".as_ptr());
-            let report = LLVMInsertBasicBlockInContext(self.ctx, entry, c"autojit.hot".as_ptr());
-            LLVMPositionBuilderAtEnd(self.builder, counting);
-            for alloca in static_allocas(entry) {
-                LLVMInstructionRemoveFromParent(alloca);
-                LLVMInsertIntoBuilder(self.builder, alloca);
-            }
+            // The entry block counts the call at its end and reports once:
+            // its terminator moves to a block of its own. The entry's code
+            // (the arguments' stores and their debug records) stays in the
+            // entry block, where code generation keeps the arguments'
+            // locations for the whole function.
+            let rest = autojit_split_block_before(LLVMGetBasicBlockTerminator(entry));
+            // The split ended the entry with a branch to `rest`: the count
+            // takes its place.
+            LLVMInstructionEraseFromParent(LLVMGetBasicBlockTerminator(entry));
+            let report = LLVMAppendBasicBlockInContext(self.ctx, body, c"autojit.hot".as_ptr());
+            LLVMPositionBuilderAtEnd(self.builder, entry);
             // The report is a call: in a function with debug info it needs
             // a location. Line 0, code of no line: a debugger's breakpoint
             // on the function skips it, to the body's first line, which
@@ -133,7 +136,7 @@ impl Counts {
                 LLVMConstInt(self.i64, HOT_COUNT as u64, 1),
                 c"autojit.is_hot".as_ptr(),
             );
-            LLVMBuildCondBr(self.builder, hot, report, entry);
+            LLVMBuildCondBr(self.builder, hot, report, rest);
             LLVMPositionBuilderAtEnd(self.builder, report);
             LLVMBuildStore(
                 self.builder,
@@ -150,7 +153,7 @@ impl Counts {
                 1,
                 c"".as_ptr(),
             );
-            LLVMBuildBr(self.builder, entry);
+            LLVMBuildBr(self.builder, rest);
             LLVMSetCurrentDebugLocation2(self.builder, std::ptr::null_mut());
         }
     }
@@ -172,23 +175,5 @@ impl Counts {
             LLVMBuildStore(self.builder, new, counter);
             new
         }
-    }
-}
-
-/// The allocas of `block` of constant size: the static ones, if `block` is
-/// a function's entry.
-///
-/// # Safety
-/// `block` must be a live block.
-unsafe fn static_allocas(block: LLVMBasicBlockRef) -> Vec<LLVMValueRef> {
-    // SAFETY: the caller's promise; the walk only reads.
-    unsafe {
-        block_instructions(block)
-            .into_iter()
-            .filter(|&i| {
-                LLVMGetInstructionOpcode(i) == LLVMOpcode::LLVMAlloca
-                    && !LLVMIsAConstant(LLVMGetOperand(i, 0)).is_null()
-            })
-            .collect()
     }
 }

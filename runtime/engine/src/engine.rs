@@ -136,6 +136,21 @@ impl ModuleKeys {
     }
 }
 
+/// While the background thread optimizes what it took; dropped, even by a
+/// panic, it lets an exit that waits for the thread go on (after a panic,
+/// the thread is gone and hot functions stay first-tier code).
+struct Busy<'e>(&'e Engine);
+
+impl Drop for Busy<'_> {
+    fn drop(&mut self) {
+        let mut queue = self.0.hot_queue();
+        queue.busy = false;
+        queue.stopped |= std::thread::panicking();
+        drop(queue);
+        self.0.hot.done.notify_all();
+    }
+}
+
 /// Hot functions of one module, to optimize into one object.
 struct HotGroup {
     id: ModuleId,
@@ -421,11 +436,7 @@ impl Engine {
             Ok(compiler) => compiler,
             Err(e) => {
                 self.log(|| format!("hot functions stay first-tier code: {e}"));
-                self.hot
-                    .queue
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .stopped = true;
+                self.hot_queue().stopped = true;
                 self.hot.done.notify_all();
                 return;
             }
@@ -441,13 +452,8 @@ impl Engine {
                 queue.busy = true;
                 std::mem::take(&mut queue.pending)
             };
+            let _busy = Busy(self);
             self.optimize(&mut *compiler, hot);
-            self.hot
-                .queue
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .busy = false;
-            self.hot.done.notify_all();
         }
     }
 

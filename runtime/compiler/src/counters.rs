@@ -39,23 +39,29 @@ pub fn count_runs(module: &OwnedModule, guids: &[u64]) {
     }
 }
 
+/// `void __llvm_autojit_hot(i64)` in a module.
+struct Hook {
+    ty: LLVMTypeRef,
+    function: LLVMValueRef,
+}
+
 /// `void __llvm_autojit_hot(i64)`, declared once per module.
 ///
 /// # Safety
 /// `m` must be a live module of context `ctx`.
-unsafe fn hook(m: LLVMModuleRef, ctx: LLVMContextRef) -> (LLVMTypeRef, LLVMValueRef) {
+unsafe fn hook(m: LLVMModuleRef, ctx: LLVMContextRef) -> Hook {
     let name = cstring(names::HOT_FN);
     // SAFETY: the caller's promise.
     unsafe {
         let mut params = [LLVMInt64TypeInContext(ctx)];
         let ty = LLVMFunctionType(LLVMVoidTypeInContext(ctx), params.as_mut_ptr(), 1, 0);
         let existing = LLVMGetNamedFunction(m, name.as_ptr());
-        let hook = if existing.is_null() {
+        let function = if existing.is_null() {
             LLVMAddFunction(m, name.as_ptr(), ty)
         } else {
             existing
         };
-        (ty, hook)
+        Hook { ty, function }
     }
 }
 
@@ -63,7 +69,7 @@ struct Counts {
     ctx: LLVMContextRef,
     builder: LLVMBuilderRef,
     i64: LLVMTypeRef,
-    hook: (LLVMTypeRef, LLVMValueRef),
+    hook: Hook,
 }
 
 impl Counts {
@@ -143,12 +149,11 @@ impl Counts {
                 LLVMConstInt(self.i64, i64::MIN as u64, 1),
                 counter,
             );
-            let (hook_type, hook) = self.hook;
             let mut args = [LLVMConstInt(self.i64, guid, 0)];
             LLVMBuildCall2(
                 self.builder,
-                hook_type,
-                hook,
+                self.hook.ty,
+                self.hook.function,
                 args.as_mut_ptr(),
                 1,
                 c"".as_ptr(),

@@ -332,14 +332,17 @@ impl Engine {
     /// any: an optimized body is published there later.
     pub fn materialize(&self, guid: u64, record: Option<usize>) -> Result<usize, Error> {
         let mut state = self.lock();
-        if let Some(b) = state.linking.as_mut() {
+        let State {
+            registry, linking, ..
+        } = &mut *state;
+        if let Some(b) = linking.as_mut() {
             if let Some(record) = record {
                 b.note_record(guid, record);
             }
             if let Some(body) = b.compiled.get(&guid).copied() {
                 // First-tier code stays unless an optimized object is in
                 // the cache: a warm run starts from the best code there is.
-                if body.tier == Tier::Optimized || !self.optimized_in_cache(b, guid) {
+                if body.tier == Tier::Optimized || !self.optimized_in_cache(b, registry, guid) {
                     return Ok(body.address);
                 }
             }
@@ -385,16 +388,17 @@ impl Engine {
     }
 
     /// Whether the object cache holds optimized code for `guid`, linked now
-    /// as first-tier code.
-    fn optimized_in_cache(&self, b: &Linking, guid: u64) -> bool {
+    /// as first-tier code (so its module's keys are read).
+    fn optimized_in_cache(&self, b: &Linking, registry: &mut Registry, guid: u64) -> bool {
         if !self.config.tiers.allows(Tier::Optimized) {
             return false;
         }
-        b.keys.values().any(|keys| {
-            keys.functions.get(&guid).is_some_and(|f| {
-                b.cache
-                    .is_indexed(keys.index, f.key, |tier| tier == Tier::Optimized)
-            })
+        let Some(keys) = registry.find(guid).and_then(|(id, _)| b.keys.get(&id)) else {
+            return false;
+        };
+        keys.functions.get(&guid).is_some_and(|f| {
+            b.cache
+                .is_indexed(keys.index, f.key, |tier| tier == Tier::Optimized)
         })
     }
 
@@ -475,7 +479,6 @@ impl Engine {
     /// Compiles the first-tier functions among `hot` at their build's
     /// level, one object per module, links them and publishes them.
     fn optimize(&self, compiler: &mut dyn BatchCompiler, hot: Vec<u64>) {
-        let start = Instant::now();
         let groups = {
             let mut state = self.lock();
             let State {
@@ -513,6 +516,7 @@ impl Engine {
                 keys,
                 functions,
             } = group;
+            let start = Instant::now();
             let compiled = compiler.compile(id, &module, &functions, Tier::Optimized);
             let mut state = self.lock();
             let Some(b) = state.linking.as_mut() else {

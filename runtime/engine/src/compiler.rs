@@ -236,5 +236,12 @@ mod tests {
         assert_eq!(back.tier, compiled.tier);
         // A truncated result is an error, not a short batch.
         assert!(CompiledBatch::decode(&mut Reader::new(&w.bytes[..w.bytes.len() - 1])).is_err());
+        // So is a tier this engine does not know (after the object and the
+        // compile time).
+        let mut unknown_tier = w.bytes.clone();
+        let tier_at = 8 + compiled.object.len() + 8;
+        assert_eq!(unknown_tier[tier_at], Tier::Quick.number());
+        unknown_tier[tier_at] = 7;
+        assert!(CompiledBatch::decode(&mut Reader::new(&unknown_tier)).is_err());
     }
 }

@@ -16,7 +16,7 @@ use autojit_engine::{
     ProgramObjects, Registration, SymbolScope,
 };
 use autojit_llvm_capi::{buffer_copy, check, string_error};
-use autojit_loader::undefined_symbols;
+use autojit_loader::{undefined_symbols, Reference};
 use llvm_sys::error::LLVMErrorRef;
 use llvm_sys::orc2::lljit::*;
 use llvm_sys::orc2::*;
@@ -200,7 +200,11 @@ impl JitLinkLinker {
     /// Looks `wanted` up in `jd`, linking whatever objects define them:
     /// the address of each symbol found, by name (a weak one may be
     /// missing).
-    fn lookup(&self, jd: Dylib, wanted: &[Wanted]) -> Result<HashMap<String, usize>, LinkError> {
+    fn lookup(
+        &self,
+        jd: Dylib,
+        wanted: &[Reference<'_>],
+    ) -> Result<HashMap<String, usize>, LinkError> {
         if wanted.is_empty() {
             return Ok(HashMap::new());
         }
@@ -260,13 +264,6 @@ impl JitLinkLinker {
     }
 }
 
-/// A symbol to look up.
-struct Wanted<'a> {
-    name: &'a str,
-    /// May stay undefined.
-    weak: bool,
-}
-
 type LookupResult = Result<HashMap<String, usize>, String>;
 
 impl Linker for JitLinkLinker {
@@ -287,24 +284,17 @@ impl Linker for JitLinkLinker {
         // LLVM 22 the debug-object plugin's failure handling can deadlock),
         // while a lookup that fails only fails. JITLink defines the GOT
         // symbol itself.
-        let references = undefined_symbols(object.bytes()).map_err(|e| e.to_string())?;
-        let needed: Vec<Wanted> = references
-            .iter()
-            .filter(|r| r.name != GOT_SYMBOL)
-            .map(|r| Wanted {
-                name: r.name,
-                weak: r.weak,
-            })
-            .collect();
+        let mut needed = undefined_symbols(object.bytes()).map_err(|e| e.to_string())?;
+        needed.retain(|r| r.name != GOT_SYMBOL);
         self.lookup(jd, &needed)?;
         self.add_object(jd, object.bytes())?;
         if let Some(dylib) = self.dylibs.get_mut(&id) {
             dylib.defined.extend(members);
         }
         let bodies: Vec<String> = live.iter().map(|&guid| names::body_name(guid)).collect();
-        let wanted: Vec<Wanted> = bodies
+        let wanted: Vec<Reference> = bodies
             .iter()
-            .map(|name| Wanted { name, weak: false })
+            .map(|name| Reference { name, weak: false })
             .collect();
         let found = self.lookup(jd, &wanted)?;
         bodies

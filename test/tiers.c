@@ -4,18 +4,20 @@
 // program prints what the regular build prints. The next run starts from
 // the optimized objects. AUTOJIT_TIER=1 keeps first-tier code, =2 compiles
 // optimized code from the start; a build at -O0 has one tier. Remote
-// programs run optimized code only.
+// programs do the same, autojitd optimizing; what it has not linked when
+// the program exits it keeps for the next run (the first run waits for
+// that here, with AUTOJITD_FULL_SHUTDOWN, so that the second is warm).
 // RUN: rm -rf %t.store
 // RUN: export AUTOJIT_CACHE_DIR=%t.store
 // RUN: %clang -O2 -g %s -o %t.regular
 // RUN: %t.regular > %t.expected
 // RUN: %clang -O2 -g %autojit %s -o %t.exe %rt
-// RUN: env AUTOJIT_DEBUG=1 AUTOJIT_STATS=1 %t.exe > %t.out 2> %t.log
+// RUN: env AUTOJIT_DEBUG=1 AUTOJIT_STATS=1 AUTOJITD_FULL_SHUTDOWN=1 %t.exe > %t.out 2> %t.log
 // RUN: diff %t.expected %t.out
-// RUN: FileCheck --check-prefix=%if inprocess %{COLD%} %else %{%if spawn %{REMOTE%} %else %{DAEMON%}%} %s < %t.log
-// RUN: env AUTOJIT_DEBUG=1 AUTOJIT_STATS=1 %t.exe 2>&1 > %t.out | FileCheck --check-prefix=%if inprocess %{WARM%} %else %{REMOTE-WARM%} %s
+// RUN: FileCheck --check-prefixes=%if inprocess %{COLD,COLD-STATS%} %else %{%if spawn %{COLD%} %else %{DAEMON%}%} %s < %t.log
+// RUN: env AUTOJIT_DEBUG=1 AUTOJIT_STATS=1 %t.exe 2>&1 > %t.out | FileCheck --check-prefixes=%if inprocess %{WARM,WARM-STATS%} %else %{%if spawn %{WARM,REMOTE-WARM%} %else %{REMOTE-WARM%}%} %s
 // RUN: diff %t.expected %t.out
-// RUN: env AUTOJIT_STATS=1 AUTOJIT_TIER=1 AUTOJIT_DISABLE_OBJECT_CACHE=1 %t.exe 2>&1 > %t.out | FileCheck --check-prefix=%if inprocess %{FIRST%} %else %{REMOTE-ONLY%} %s
+// RUN: env AUTOJIT_STATS=1 AUTOJIT_TIER=1 AUTOJIT_DISABLE_OBJECT_CACHE=1 %t.exe 2>&1 > %t.out | FileCheck --check-prefix=%if inprocess %{FIRST%} %else %{REMOTE-FIRST%} %s
 // RUN: diff %t.expected %t.out
 // RUN: env AUTOJIT_DEBUG=1 AUTOJIT_STATS=1 AUTOJIT_TIER=2 AUTOJIT_DISABLE_OBJECT_CACHE=1 %t.exe 2>&1 > %t.out | FileCheck --check-prefix=%if daemon %{DAEMON%} %else %{OPTIMIZED%} %s
 // RUN: diff %t.expected %t.out
@@ -45,25 +47,26 @@ int main(void) {
   return 0;
 }
 
+// The optimized objects are linked during the run, or, when the program
+// exits first, kept for the next run: either way, "compiled in".
 // COLD-DAG: materialized main (guid {{.*}}, compiled in {{.*}}, tier 1
 // COLD-DAG: materialized square (guid {{.*}}, compiled in {{.*}}, tier 1
 // COLD-DAG: optimized square (guid {{.*}}, compiled in {{.*}}, tier 2
 // COLD-DAG: optimized sum_of_squares (guid {{.*}}, compiled in {{.*}}, tier 2
-// COLD-DAG: stats: materialized=4 compiled=4 cache-hits=0 {{.*}} first-tier=4 optimized=2 background-ms=
+// COLD-STATS: stats: materialized=4 compiled=4 cache-hits=0 {{.*}} first-tier=4 optimized=2 background-ms=
 // WARM-DAG: materialized once (guid {{.*}}, from cache, tier 1
 // WARM-DAG: materialized square (guid {{.*}}, from cache, tier 2
 // WARM-DAG: materialized sum_of_squares (guid {{.*}}, from cache, tier 2
-// WARM-DAG: stats: materialized=6 compiled=0 cache-hits=6 {{.*}} first-tier=4 optimized=0
+// WARM-STATS: stats: materialized=6 compiled=0 cache-hits=6 {{.*}} first-tier=4 optimized=0
+// The stub's stats line has no tiers' counters.
+// REMOTE-WARM: stats: materialized=6 compiled=0 cache-hits=6
+// REMOTE-WARM-NOT: first-tier=
 // FIRST: stats: materialized=4 compiled=4 cache-hits=0 {{.*}} first-tier=4 optimized=0 background-ms=0.0
+// REMOTE-FIRST: stats: materialized=4 compiled=4 cache-hits=0
 // OPTIMIZED-NOT: tier 1
 // OPTIMIZED: materialized {{.*}}, tier 2
 // OPTIMIZED-NOT: tier 1
 // OPTIMIZED-NOT: first-tier=
-// REMOTE: remote mode: optimized code only (one tier)
-// REMOTE: tier 2
-// REMOTE-NOT: tier 1
-// REMOTE-WARM-NOT: tier 1
-// REMOTE-ONLY-NOT: first-tier=
 // A shared daemon logs to its own log.
 // DAEMON: stats: materialized=
 // DAEMON-NOT: first-tier=

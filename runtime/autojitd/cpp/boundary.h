@@ -32,9 +32,11 @@ LLVMOrcLLJITRef autojitd_session_create(void *Ctx, const char *const *CallTags,
                                         const char *DeregisterEHFrame,
                                         char **ErrorMessage);
 
-// Tells the program its session is ready: from now on it makes its calls.
-// Null, or the error (a message).
-char *autojitd_session_ready(LLVMOrcLLJITRef JIT, const char *ReadyWrapper);
+// Calls the program's wrapper Wrapper (a bootstrap symbol of its setup
+// message) with the Len encoded argument bytes at Args; the wrapper returns
+// an SPS Error. Null, or the error (a message).
+char *autojitd_call_program(LLVMOrcLLJITRef JIT, const char *Wrapper,
+                            const char *Args, size_t Len);
 
 // Hands one checked message to the session. Returns 1 to go on reading, 0
 // when the message ended the session, -1 with *ErrorMessage (a message) when

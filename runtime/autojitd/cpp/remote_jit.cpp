@@ -194,14 +194,20 @@ autojitd_session_create(void *Ctx, const char *const *CallTags, uint32_t NumCall
   return reinterpret_cast<LLVMOrcLLJITRef>(J->release());
 }
 
-extern "C" char *autojitd_session_ready(LLVMOrcLLJITRef JIT, const char *ReadyWrapper) {
+extern "C" char *autojitd_call_program(LLVMOrcLLJITRef JIT, const char *Wrapper,
+                                       const char *Args, size_t Len) {
   ExecutorProcessControl &Program =
       reinterpret_cast<LLJIT *>(JIT)->getExecutionSession().getExecutorProcessControl();
-  ExecutorAddr Ready;
-  if (Error E = Program.getBootstrapSymbols({{Ready, ReadyWrapper}}))
+  ExecutorAddr Function;
+  if (Error E = Program.getBootstrapSymbols({{Function, Wrapper}}))
     return copyMessage(std::move(E));
+  // The arguments come encoded; the caller sends them as they are, and
+  // WrapperFunction decodes the Error result (or the out-of-band error).
+  auto SendEncoded = [&](const char *, size_t) {
+    return Program.callWrapper(Function, ArrayRef<char>(Args, Len));
+  };
   Error Refused = Error::success();
-  if (Error E = Program.callSPSWrapper<shared::SPSError()>(Ready, Refused))
+  if (Error E = shared::WrapperFunction<shared::SPSError()>::call(SendEncoded, Refused))
     return copyMessage(std::move(E));
   if (Refused)
     return copyMessage(std::move(Refused));

@@ -15,11 +15,21 @@ pub enum Call {
     Materialize,
     /// `StatsSnapshot()`: the AUTOJIT_STATS counters.
     Stats,
+    /// `()(Sequence<u64> guids)`: first-tier code reports its functions hot.
+    Hot,
+    /// `()()`: the program exits; nothing more is linked into it.
+    Leaving,
 }
 
 impl Call {
     /// Every call, at its index.
-    pub const ALL: [Call; 3] = [Call::Register, Call::Materialize, Call::Stats];
+    pub const ALL: [Call; 5] = [
+        Call::Register,
+        Call::Materialize,
+        Call::Stats,
+        Call::Hot,
+        Call::Leaving,
+    ];
 
     /// The bootstrap symbol the program makes the call by.
     pub fn tag(self) -> &'static str {
@@ -27,6 +37,8 @@ impl Call {
             Call::Register => autojit::REGISTER_TAG,
             Call::Materialize => autojit::MATERIALIZE_TAG,
             Call::Stats => autojit::STATS_TAG,
+            Call::Hot => autojit::HOT_TAG,
+            Call::Leaving => autojit::LEAVING_TAG,
         }
     }
 }
@@ -66,6 +78,6 @@ mod tests {
         for (index, call) in Call::ALL.into_iter().enumerate() {
             assert_eq!(Call::try_from(index as u32), Ok(call));
         }
-        assert_eq!(Call::try_from(3), Err(UnknownCall(3)));
+        assert_eq!(Call::try_from(5), Err(UnknownCall(5)));
     }
 }

@@ -4,7 +4,8 @@
 use crate::call::Call;
 use crate::session::{self, Session};
 use autojit_engine::Engine;
-use autojit_protocol::autojit::{self, decode_materialize, decode_registrations};
+use autojit_protocol::autojit::{self, decode_hot, decode_materialize, decode_registrations};
+use std::sync::Arc;
 use autojit_protocol::Writer;
 
 impl Session {
@@ -30,6 +31,11 @@ impl Session {
             Call::Register => self.register(engine, args),
             Call::Materialize => materialize(engine, args),
             Call::Stats => autojit::encode_stats(&engine.stats.snapshot()),
+            Call::Hot => hot(engine, args),
+            Call::Leaving => {
+                engine.stop_linking();
+                Writer::new()
+            }
         };
         answer.bytes
     }
@@ -54,12 +60,13 @@ impl Session {
     }
 }
 
-/// `MaterializeResult(u64 guid)`: the address, or the failure as a value
-/// for the program's front end to report.
+/// `MaterializeResult(u64 guid, u64 record)`: the address, or the failure
+/// as a value for the program's front end to report.
 fn materialize(engine: &Engine, args: &[u8]) -> Writer {
     match decode_materialize(args) {
-        Ok(guid) => {
-            let result = engine.materialize(guid, None).map(|address| address as u64);
+        Ok((guid, record)) => {
+            let record = (record != 0).then_some(record as usize);
+            let result = engine.materialize(guid, record).map(|address| address as u64);
             autojit::encode_materialize_result(&result)
         }
         Err(e) => {
@@ -68,6 +75,17 @@ fn materialize(engine: &Engine, args: &[u8]) -> Writer {
             w
         }
     }
+}
+
+/// `()(Sequence<u64> guids)`: queued for the background thread. A
+/// malformed call is only logged: the program waits on its answer for
+/// nothing.
+fn hot(engine: &Arc<Engine>, args: &[u8]) -> Writer {
+    match decode_hot(args) {
+        Ok(guids) => guids.into_iter().for_each(|guid| engine.hot(guid)),
+        Err(e) => engine.log(|| format!("autojitd cannot read the program's hot call ({e})")),
+    }
+    Writer::new()
 }
 
 /// The answer to `call` when the session is not serving.
@@ -82,6 +100,7 @@ fn not_running(call: Call) -> Writer {
             w.unexpected(why);
         }
         Call::Stats => w = autojit::encode_stats(&Default::default()),
+        Call::Hot | Call::Leaving => {}
     }
     w
 }

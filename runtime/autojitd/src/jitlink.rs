@@ -15,7 +15,9 @@ use autojit_engine::{
     missing_symbols, DirectCalls, LinkError, Linker, LoadedObject, ModuleId, ObjectImage,
     ProgramObjects, Registration, SymbolScope,
 };
+use crate::program_calls::call_program;
 use autojit_llvm_capi::{buffer_copy, check, string_error};
+use autojit_protocol::autojit::{encode_publications, Publication, PUBLISH_WRAPPER};
 use autojit_loader::{undefined_symbols, Reference};
 use llvm_sys::error::LLVMErrorRef;
 use llvm_sys::orc2::lljit::*;
@@ -310,6 +312,14 @@ impl Linker for JitLinkLinker {
 
     fn forget(&mut self, id: ModuleId) {
         self.dylibs.remove(&id);
+    }
+
+    /// The stub checks each record against those the program sent and each
+    /// body against the code linked into it, then stores them.
+    fn publish(&mut self, publications: &[Publication]) -> Result<(), String> {
+        let args = encode_publications(publications);
+        // SAFETY: the linker's JIT is live while it is used (`remote`).
+        unsafe { call_program(self.jit, PUBLISH_WRAPPER, &args.bytes) }
     }
 }
 

@@ -13,6 +13,7 @@ mod executor_bridge;
 mod fault;
 mod jitlink;
 mod listener;
+mod program_calls;
 mod reader;
 mod session;
 

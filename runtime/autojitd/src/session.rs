@@ -14,6 +14,7 @@ use crate::call::Call;
 use crate::executor_bridge::ExecutorBridge;
 use crate::fault::{self, PREFIX};
 use crate::jitlink::JitLinkLinker;
+use crate::program_calls::call_program;
 use autojit_abi::env::{self, Environment};
 use autojit_compiler::LazyModuleCompiler;
 use autojit_engine::{BatchCompiler, CompilerFactory, Engine};
@@ -257,12 +258,9 @@ impl Session {
         });
         if serving {
             // The program makes its calls once told; the engine is there first.
-            let ready = CString::new(autojit::SESSION_READY_WRAPPER).expect("no NUL");
-            // SAFETY: `jit` is live; the wrapper name is NUL-terminated.
-            let refused = unsafe { boundary::autojitd_session_ready(jit, ready.as_ptr()) };
-            if !refused.is_null() {
-                // SAFETY: the C++ made the message for us to free.
-                let why = unsafe { take_message(refused) };
+            // SAFETY: `jit` is live.
+            let ready = unsafe { call_program(jit, autojit::SESSION_READY_WRAPPER, &[]) };
+            if let Err(why) = ready {
                 return Err(format!("the program did not start its session: {why}"));
             }
         }
@@ -308,7 +306,17 @@ impl Session {
         while state.calls > 0 {
             state = self.idle.wait(state).unwrap_or_else(|e| e.into_inner());
         }
+        let engine = match &state.phase {
+            Phase::Ending { engine, .. } => engine.clone(),
+            _ => None,
+        };
         drop(state);
+        if let Some(engine) = engine {
+            // The background thread links nothing more into the program,
+            // which is gone; what it was given is optimized for the next run.
+            engine.stop_linking();
+            engine.finish_optimizing();
+        }
         if !jit.is_null() {
             // SAFETY: created by `serve`; no call runs or can start.
             unsafe { llvm_sys::orc2::lljit::LLVMOrcDisposeLLJIT(jit) };
@@ -390,7 +398,7 @@ pub struct RunningCall<'a> {
 }
 
 impl RunningCall<'_> {
-    pub fn engine(&self) -> &Engine {
+    pub fn engine(&self) -> &Arc<Engine> {
         self.engine.as_ref().expect("taken only when dropped")
     }
 }

@@ -12,7 +12,7 @@
 //! the build's level and publishes in their trampolines' records.
 
 use crate::compiler::{target_key, BatchCompiler, CompiledBatch, CompilerFactory, Compilers};
-use crate::config::{EngineConfig, Tiers};
+use crate::config::EngineConfig;
 use crate::error::{Error, ErrorKind};
 use crate::link::{DirectCalls, LinkError, Linker, LoaderLinker};
 use crate::object_cache::{CachedBatch, Member, ObjectCache};
@@ -26,10 +26,11 @@ use autojit_abi::stats::Stats;
 use autojit_abi::{names, ContentHash, RegisteredModule, Tier};
 use autojit_line_shift::{shift_lines, LineMove, Shift, ShiftError};
 use autojit_loader::ObjectImage;
+use autojit_protocol::autojit::Publication;
 use std::borrow::Cow;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 pub struct Engine {
@@ -50,23 +51,25 @@ pub struct Engine {
 #[derive(Default)]
 struct HotFunctions {
     queue: Mutex<HotQueue>,
-    /// Signalled when functions are reported.
+    /// Signalled when functions are reported, and when the thread is to
+    /// end.
     reported: Condvar,
-    /// Signalled when the background thread has optimized what it took.
-    done: Condvar,
 }
 
 #[derive(Default)]
 struct HotQueue {
     pending: Vec<u64>,
-    /// Whether the background thread is optimizing what it took.
-    busy: bool,
-    /// Whether the background thread gave up (it has no compiler): hot
-    /// functions stay first-tier code.
+    /// Whether the background thread gave up (it has no compiler, or
+    /// panicked): hot functions stay first-tier code.
     stopped: bool,
     /// The process whose background thread serves the queue: a forked
     /// child has none until it reports a function.
     served_in: Option<u32>,
+    /// The program is exiting: optimized objects go to the cache only.
+    leaving: bool,
+    /// The background thread ends once the queue is empty.
+    closing: bool,
+    thread: Option<JoinHandle<()>>,
 }
 
 struct State {
@@ -136,18 +139,15 @@ impl ModuleKeys {
     }
 }
 
-/// While the background thread optimizes what it took; dropped, even by a
-/// panic, it lets an exit that waits for the thread go on (after a panic,
-/// the thread is gone and hot functions stay first-tier code).
-struct Busy<'e>(&'e Engine);
+/// Held by the background thread: after a panic (which fails only the
+/// daemon's session), hot functions are no longer queued for it.
+struct StopsOnPanic<'e>(&'e Engine);
 
-impl Drop for Busy<'_> {
+impl Drop for StopsOnPanic<'_> {
     fn drop(&mut self) {
-        let mut queue = self.0.hot_queue();
-        queue.busy = false;
-        queue.stopped |= std::thread::panicking();
-        drop(queue);
-        self.0.hot.done.notify_all();
+        if std::thread::panicking() {
+            self.0.hot_queue().stopped = true;
+        }
     }
 }
 
@@ -171,8 +171,9 @@ impl Linking {
     /// before, and better code for those linked as first-tier code, which
     /// is published in every record they were called through. (A link-once
     /// body another module's object defined keeps the address callers
-    /// already have.)
-    fn keep(&mut self, linked: &Linked) {
+    /// already have.) An error says why the records were not updated.
+    fn keep(&mut self, linked: &Linked) -> Result<(), String> {
+        let mut publications = Vec::new();
         for &(guid, address) in &linked.bodies {
             let body = Body {
                 address,
@@ -184,18 +185,19 @@ impl Linking {
                 }
                 Some(old) if old.tier < linked.tier => {
                     *old = body;
-                    for &record in self.records.get(&guid).into_iter().flatten() {
-                        // SAFETY: `record` is the record of a trampoline of
-                        // this function, as the resolver reported it: an
-                        // aligned, writable word of a loaded file, which
-                        // the resolver and the trampolines read atomically.
-                        let target = unsafe { AtomicUsize::from_ptr(record as *mut usize) };
-                        target.store(address, Ordering::Release);
-                    }
+                    let records = self.records.get(&guid).into_iter().flatten();
+                    publications.extend(records.map(|&record| Publication {
+                        record: record as u64,
+                        body: address as u64,
+                    }));
                 }
                 Some(_) => {}
             }
         }
+        if publications.is_empty() {
+            return Ok(());
+        }
+        self.linker.publish(&publications)
     }
 
     /// The function keys of module `id`, read from beside its lazy file on
@@ -254,19 +256,13 @@ impl Engine {
         compilers: CompilerFactory,
         linker: Box<dyn Linker>,
     ) -> Self {
-        let mut engine = Engine::with_environment(
+        let engine = Engine::with_environment(
             log_prefix,
             environment,
             Program::Remote(pid),
             compilers,
             Some(linker),
         );
-        // The stub has no background thread to report hot functions to:
-        // remote programs get optimized code from the start.
-        if engine.config.tiers != Tiers::Only(Tier::Optimized) {
-            engine.log(|| "remote mode: optimized code only (one tier)".into());
-            engine.config.tiers = Tiers::Only(Tier::Optimized);
-        }
         // The stub maps the jitdump once its session is ready, which comes
         // after this.
         if let Some(perf) = &engine.perf {
@@ -379,7 +375,9 @@ impl Engine {
             b.note_record(guid, record);
         }
         let linked = self.materialize_in(b, compilers, registry, id, &module, guid)?;
-        b.keep(&linked);
+        if let Err(e) = b.keep(&linked) {
+            self.log(|| format!("optimized bodies stay unpublished: {e}"));
+        }
         // Every path above links an object that defines `guid`.
         b.compiled
             .get(&guid)
@@ -410,22 +408,26 @@ impl Engine {
     /// Called by first-tier code when function `guid` has run often: the
     /// background thread (started now if this process has none) optimizes
     /// it and publishes the optimized body in its trampolines' records.
-    pub fn hot(&'static self, guid: u64) {
+    pub fn hot(self: &Arc<Self>, guid: u64) {
         if !self.config.tiers.allows(Tier::Optimized) {
             return;
         }
         let mut queue = self.hot_queue();
-        if queue.stopped {
+        if queue.stopped || queue.closing {
             return;
         }
         queue.pending.push(guid);
         let pid = std::process::id();
         if queue.served_in != Some(pid) {
+            let engine = Arc::clone(self);
             let started = std::thread::Builder::new()
                 .name("autojit-optimize".into())
-                .spawn(move || self.optimize_hot_functions());
+                .spawn(move || engine.optimize_hot_functions());
             match started {
-                Ok(_) => queue.served_in = Some(pid),
+                Ok(thread) => {
+                    queue.served_in = Some(pid);
+                    queue.thread = Some(thread);
+                }
                 Err(e) => self.log(|| format!("cannot start the thread that optimizes: {e}")),
             }
         }
@@ -433,15 +435,15 @@ impl Engine {
     }
 
     /// The background thread: optimizes hot functions as they are reported,
-    /// with a compiler of its own, for the rest of the process.
+    /// with a compiler of its own, until the program exits.
     fn optimize_hot_functions(&self) {
+        let _stops = StopsOnPanic(self);
         let made = self.lock().compilers.background();
         let mut compiler = match made {
             Ok(compiler) => compiler,
             Err(e) => {
                 self.log(|| format!("hot functions stay first-tier code: {e}"));
                 self.hot_queue().stopped = true;
-                self.hot.done.notify_all();
                 return;
             }
         };
@@ -451,29 +453,45 @@ impl Engine {
                 let mut queue = self
                     .hot
                     .reported
-                    .wait_while(queue, |q| q.pending.is_empty())
+                    .wait_while(queue, |q| q.pending.is_empty() && !q.closing)
                     .unwrap_or_else(|e| e.into_inner());
-                queue.busy = true;
+                if queue.pending.is_empty() {
+                    return;
+                }
                 std::mem::take(&mut queue.pending)
             };
-            let _busy = Busy(self);
             self.optimize(&mut *compiler, hot);
         }
     }
 
+    /// The program is exiting: nothing more is linked into it (a link
+    /// under way finishes first); what the background thread optimizes
+    /// from now on goes to the cache only, for the next run.
+    pub fn stop_linking(&self) {
+        self.hot_queue().leaving = true;
+        // The background thread links under the state's lock and reads
+        // `leaving` there.
+        drop(self.lock());
+    }
+
     /// At exit: waits until the background thread has optimized every
-    /// function reported, so that the next run starts from its objects.
+    /// function reported, so that the next run starts from its objects,
+    /// and ends the thread.
     pub fn finish_optimizing(&self) {
-        let queue = self.hot_queue();
+        let mut queue = self.hot_queue();
         // A forked child has no background thread of its own.
         if queue.served_in != Some(std::process::id()) {
             return;
         }
-        let _idle = self
-            .hot
-            .done
-            .wait_while(queue, |q| !q.stopped && (q.busy || !q.pending.is_empty()))
-            .unwrap_or_else(|e| e.into_inner());
+        queue.closing = true;
+        let thread = queue.thread.take();
+        drop(queue);
+        self.hot.reported.notify_all();
+        if let Some(thread) = thread {
+            // A panic of the thread was logged by the panic hook; its
+            // functions stay first-tier code.
+            let _ = thread.join();
+        }
     }
 
     /// Compiles the first-tier functions among `hot` at their build's
@@ -522,25 +540,60 @@ impl Engine {
             let Some(b) = state.linking.as_mut() else {
                 return;
             };
-            let linked = compiled.and_then(|compiled| {
-                self.link_compiled(
-                    b,
-                    id,
-                    &module,
-                    &keys,
-                    &functions,
-                    compiled,
-                    LinkFor::Background,
-                )
-            });
+            let compiled = match compiled {
+                Ok(compiled) => compiled,
+                Err(e) => {
+                    self.log(|| format!("stays first-tier code: {e}"));
+                    continue;
+                }
+            };
+            if self.hot_queue().leaving {
+                self.stats.optimized(functions.len() as u64, start.elapsed());
+                self.store_compiled(b, &keys, &functions, compiled);
+                continue;
+            }
+            let linked =
+                self.link_compiled(b, id, &module, &keys, &functions, compiled, LinkFor::Background);
             match linked {
                 Ok(linked) => {
                     self.stats
                         .optimized(linked.bodies.len() as u64, start.elapsed());
-                    b.keep(&linked);
+                    if let Err(e) = b.keep(&linked) {
+                        self.log(|| format!("optimized bodies stay unpublished: {e}"));
+                    }
                 }
                 Err(e) => self.log(|| format!("stays first-tier code: {e}")),
             }
+        }
+    }
+
+    /// Stores and indexes the optimized object compiled for `batch`
+    /// without linking it: the program is exiting, and the next run starts
+    /// from it.
+    fn store_compiled(
+        &self,
+        b: &mut Linking,
+        keys: &ModuleKeys,
+        batch: &[u64],
+        compiled: CompiledBatch,
+    ) {
+        let members = members(keys, batch, compiled.names);
+        let key = object_key(keys, batch, &b.target, compiled.tier);
+        if let Err(e) = b.cache.commit(
+            keys.index,
+            key,
+            compiled.tier,
+            Some(&compiled.object),
+            &members,
+        ) {
+            self.log(|| e);
+        }
+        let ms = compiled.compile_time.as_secs_f64() * 1e3;
+        let tier = compiled.tier.number();
+        for Member { guid, name, .. } in &members {
+            self.log(|| {
+                format!("optimized {name} (guid 0x{guid:016x}) for the next run, compiled in {ms:.2} ms, tier {tier}")
+            });
         }
     }
 
@@ -781,16 +834,7 @@ impl Engine {
         compiled: CompiledBatch,
         link_for: LinkFor,
     ) -> Result<Linked, Error> {
-        let members: Vec<Member> = batch
-            .iter()
-            .zip(compiled.names)
-            .map(|(&guid, name)| Member {
-                guid,
-                key: keys.functions[&guid].key,
-                line: keys.functions[&guid].line,
-                name,
-            })
-            .collect();
+        let members = members(keys, batch, compiled.names);
         let object = compiled.object;
         let tier = compiled.tier;
         let all: Vec<&Member> = members.iter().collect();
@@ -921,6 +965,21 @@ impl Engine {
             solo: FastSet::default(),
         }
     }
+}
+
+/// The members of the object compiled for `batch`, whose functions' names
+/// are `names`.
+fn members(keys: &ModuleKeys, batch: &[u64], names: Vec<String>) -> Vec<Member> {
+    batch
+        .iter()
+        .zip(names)
+        .map(|(&guid, name)| Member {
+            guid,
+            key: keys.functions[&guid].key,
+            line: keys.functions[&guid].line,
+            name,
+        })
+        .collect()
 }
 
 /// The object cache's key of the object of `tier` compiled for `batch`.

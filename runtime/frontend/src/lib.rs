@@ -50,6 +50,11 @@ pub trait Backend: Sync {
         new_modules: &[RegisteredModule],
     ) -> Result<usize, Failure>;
 
+    /// First-tier code reports function `guid` hot (once): its optimized
+    /// body is to be published in the records it was materialized for.
+    /// Called on any thread, and must not wait for a compile.
+    fn hot(&self, guid: u64);
+
     /// The counters for AUTOJIT_STATS, if the backend ever ran.
     fn stats(&self) -> Option<StatsSnapshot>;
 
@@ -305,8 +310,8 @@ pub fn write_stats(prefix: &str, destination: &StatsDestination, line: &str) {
 
 /// Defines a runtime's C entry points over `$backend` (a `static` of a type
 /// implementing [`Backend`]): `__llvm_autojit_register`,
-/// `__llvm_autojit_materialize`, the resolver the trampolines jump to, the
-/// fork handlers and the exit hook (a `.fini_array` entry, which runs after
+/// `__llvm_autojit_materialize`, the resolver the trampolines jump to,
+/// `__llvm_autojit_hot`, the fork handlers and the exit hook (a `.fini_array` entry, which runs after
 /// every atexit handler and static destructor of the program).
 #[macro_export]
 macro_rules! define_runtime {
@@ -350,6 +355,13 @@ macro_rules! define_runtime {
         }
 
         autojit_abi::define_resolver!(__llvm_autojit_materialize);
+
+        /// First-tier code's report that function `guid` has run often; see
+        /// `include/llvm-autojit.h`.
+        #[no_mangle]
+        pub extern "C" fn __llvm_autojit_hot(guid: u64) {
+            $crate::Backend::hot(&$backend, guid)
+        }
 
         #[used]
         #[link_section = ".fini_array"]

@@ -50,6 +50,20 @@ impl ReentrantLock {
         Guard(self)
     }
 
+    /// The lock, unless another thread holds it.
+    pub fn try_lock(&self) -> Option<Guard<'_>> {
+        if !self.held_by_current_thread() {
+            // SAFETY: as in `lock`.
+            if unsafe { libc::pthread_mutex_trylock(self.mutex.get()) } != 0 {
+                return None;
+            }
+            self.owner.store(current_thread(), Ordering::Relaxed);
+        }
+        // SAFETY: this thread holds the mutex.
+        unsafe { *self.depth.get() += 1 };
+        Some(Guard(self))
+    }
+
     /// For `pthread_atfork`: takes the lock without a guard...
     pub fn lock_for_fork(&self) {
         core::mem::forget(self.lock());

@@ -43,6 +43,8 @@ impl Backend for FakeBackend {
         }
     }
 
+    fn hot(&self, _guid: u64) {}
+
     fn stats(&self) -> Option<StatsSnapshot> {
         None
     }

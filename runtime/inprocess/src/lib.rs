@@ -22,32 +22,25 @@ use autojit_engine::{
 use autojit_frontend::Backend;
 use autojit_protocol::{autojit::decode_failure, DecodeError, Reader};
 use std::ffi::{c_void, CStr, CString};
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 const PREFIX: &str = "[autojit-inprocess]";
 
 /// The engine, made by the first materialization.
 struct InProcess {
-    engine: LazyLock<Engine>,
+    engine: LazyLock<Arc<Engine>>,
 }
 
 static BACKEND: InProcess = InProcess {
     engine: LazyLock::new(|| {
-        Engine::new(
+        Arc::new(Engine::new(
             PREFIX,
             Box::new(|index| Ok(Box::new(CompilerLibrary::new(index)))),
-        )
+        ))
     }),
 };
 
 autojit_frontend::define_runtime!(BACKEND);
-
-/// First-tier code's report that function `guid` has run often; see
-/// `include/llvm-autojit.h`.
-#[no_mangle]
-pub extern "C" fn __llvm_autojit_hot(guid: u64) {
-    BACKEND.engine.hot(guid);
-}
 
 impl Backend for InProcess {
     fn prefix(&self) -> &'static str {
@@ -68,6 +61,10 @@ impl Backend for InProcess {
         }
         self.engine
             .materialize(guid, (record != 0).then_some(record))
+    }
+
+    fn hot(&self, guid: u64) {
+        self.engine.hot(guid);
     }
 
     fn finish_work(&self) {

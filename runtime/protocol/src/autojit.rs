@@ -5,14 +5,22 @@
 //! stub's tag bytes, which the stub advertises as bootstrap symbols and the
 //! daemon binds to its handlers:
 //! - [`REGISTER_TAG`] takes `Error(Sequence<ModuleRegistration>)`;
-//! - [`MATERIALIZE_TAG`] takes `MaterializeResult(u64 guid)`: the address of
-//!   the compiled body, or the [`Failure`] as a value, which the program's
-//!   front end alone turns into its message;
-//! - [`STATS_TAG`] takes `StatsSnapshot()`, the AUTOJIT_STATS counters.
+//! - [`MATERIALIZE_TAG`] takes `MaterializeResult(u64 guid, u64 record)`:
+//!   the address of the compiled body, or the [`Failure`] as a value, which
+//!   the program's front end alone turns into its message; `record` is the
+//!   trampoline record the body is published in (0: none);
+//! - [`STATS_TAG`] takes `StatsSnapshot()`, the AUTOJIT_STATS counters;
+//! - [`HOT_TAG`] takes `()(Sequence<u64> guids)`: first-tier code reports
+//!   its functions hot;
+//! - [`LEAVING_TAG`] takes `()()`: the program exits, and nothing more may
+//!   be linked into it; answered once no link is under way.
 //!
-//! Daemon to stub: [`SESSION_READY_WRAPPER`], `Error()`, called once the
-//! daemon's JIT for the session is set up and its handlers are bound; until
-//! then the stub only serves the daemon's calls.
+//! Daemon to stub:
+//! - [`SESSION_READY_WRAPPER`], `Error()`, called once the daemon's JIT for
+//!   the session is set up and its handlers are bound; until then the stub
+//!   only serves the daemon's calls;
+//! - [`PUBLISH_WRAPPER`], `Error(Sequence<Publication>)`: optimized bodies,
+//!   for trampoline records the program sent with its materialize calls.
 
 use crate::sps::{DecodeError, Reader, Writer};
 use alloc::string::String;
@@ -22,7 +30,18 @@ use autojit_abi::{Failure, FailureKind, StatsSnapshot};
 pub const REGISTER_TAG: &str = "__autojit_register_tag";
 pub const MATERIALIZE_TAG: &str = "__autojit_materialize_tag";
 pub const STATS_TAG: &str = "__autojit_stats_tag";
+pub const HOT_TAG: &str = "__autojit_hot_tag";
+pub const LEAVING_TAG: &str = "__autojit_leaving_tag";
 pub const SESSION_READY_WRAPPER: &str = "__autojit_session_ready_wrapper";
+pub const PUBLISH_WRAPPER: &str = "__autojit_publish_wrapper";
+
+/// A better body for a function, published in one of its trampolines'
+/// records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Publication {
+    pub record: u64,
+    pub body: u64,
+}
 
 /// One module descriptor, as the stub found it in its process.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -112,18 +131,66 @@ pub fn decode_registrations(bytes: &[u8]) -> Result<Vec<ModuleRegistration>, Dec
 }
 
 /// The argument bytes of a materialize call.
-pub fn encode_materialize(guid: u64) -> Writer {
+pub fn encode_materialize(guid: u64, record: u64) -> Writer {
     let mut w = Writer::new();
-    w.u64(guid);
+    w.u64(guid).u64(record);
     w
 }
 
-/// Decodes a materialize call's argument bytes completely: the GUID.
-pub fn decode_materialize(bytes: &[u8]) -> Result<u64, DecodeError> {
+/// Decodes a materialize call's argument bytes completely: the GUID and
+/// the trampoline record (0: none).
+pub fn decode_materialize(bytes: &[u8]) -> Result<(u64, u64), DecodeError> {
     let mut r = Reader::new(bytes);
     let guid = r.u64()?;
+    let record = r.u64()?;
     r.finish()?;
-    Ok(guid)
+    Ok((guid, record))
+}
+
+/// The argument bytes of a hot call.
+pub fn encode_hot(guids: &[u64]) -> Writer {
+    let mut w = Writer::new();
+    w.u64(guids.len() as u64);
+    for &guid in guids {
+        w.u64(guid);
+    }
+    w
+}
+
+/// Decodes a hot call's argument bytes completely: the GUIDs.
+pub fn decode_hot(bytes: &[u8]) -> Result<Vec<u64>, DecodeError> {
+    let mut r = Reader::new(bytes);
+    let n = r.count(8)?;
+    let mut guids = Vec::with_capacity(n);
+    for _ in 0..n {
+        guids.push(r.u64()?);
+    }
+    r.finish()?;
+    Ok(guids)
+}
+
+/// The argument bytes of a publish call.
+pub fn encode_publications(publications: &[Publication]) -> Writer {
+    let mut w = Writer::new();
+    w.u64(publications.len() as u64);
+    for p in publications {
+        w.u64(p.record).u64(p.body);
+    }
+    w
+}
+
+/// Decodes a publish call's argument bytes completely.
+pub fn decode_publications(bytes: &[u8]) -> Result<Vec<Publication>, DecodeError> {
+    let mut r = Reader::new(bytes);
+    let n = r.count(16)?;
+    let mut publications = Vec::with_capacity(n);
+    for _ in 0..n {
+        let record = r.u64()?;
+        let body = r.u64()?;
+        publications.push(Publication { record, body });
+    }
+    r.finish()?;
+    Ok(publications)
 }
 
 /// The result bytes of a materialize call: 0 and the address, or 1 and the
@@ -259,13 +326,45 @@ mod tests {
     }
 
     #[test]
-    fn materialize_payload_round_trips_exactly() {
-        let w = encode_materialize(7);
-        assert_eq!(decode_materialize(&w.bytes), Ok(7));
+    fn materialize_and_hot_payloads_round_trip_exactly() {
+        let w = encode_materialize(7, 0x5555_0000_3008);
+        assert_eq!(decode_materialize(&w.bytes), Ok((7, 0x5555_0000_3008)));
         let mut longer = w.bytes.clone();
         longer.push(0);
         assert!(decode_materialize(&longer).is_err());
         assert!(decode_materialize(&w.bytes[..w.bytes.len() - 1]).is_err());
+        let w = encode_hot(&[9, 10]);
+        assert_eq!(decode_hot(&w.bytes), Ok(alloc::vec![9, 10]));
+        for len in 0..w.bytes.len() {
+            assert!(decode_hot(&w.bytes[..len]).is_err(), "{len}");
+        }
+        let mut longer = w.bytes.clone();
+        longer.push(0);
+        assert!(decode_hot(&longer).is_err());
+    }
+
+    #[test]
+    fn publications_round_trip_and_truncations_fail() {
+        let publications = [
+            Publication {
+                record: 0x5555_0000_3008,
+                body: 0x7f00_0000_1000,
+            },
+            Publication {
+                record: 0x5555_0000_3010,
+                body: 0x7f00_0000_2000,
+            },
+        ];
+        let w = encode_publications(&publications);
+        assert_eq!(decode_publications(&w.bytes), Ok(publications.to_vec()));
+        for len in 0..w.bytes.len() {
+            assert!(decode_publications(&w.bytes[..len]).is_err(), "{len}");
+        }
+        // A count the bytes cannot hold is refused before anything is
+        // allocated for it.
+        let mut huge = Writer::new();
+        huge.u64(u64::MAX);
+        assert!(decode_publications(&huge.bytes).is_err());
     }
 
     #[test]

@@ -18,6 +18,7 @@ use autojit_frontend::lock::ReentrantLock;
 use autojit_frontend::Backend;
 use autojit_protocol::autojit::{self, ModuleRegistration};
 use autojit_protocol::executor::decode_error_result;
+use core::cell::UnsafeCell;
 use core::ffi::c_void;
 use core::sync::atomic::{AtomicPtr, Ordering};
 
@@ -48,7 +49,7 @@ impl Backend for RemoteBackend {
     fn materialize(
         &self,
         guid: u64,
-        _record: usize,
+        record: usize,
         new_modules: &[RegisteredModule],
     ) -> Result<usize, Failure> {
         let _guard = SESSION_LOCK.lock();
@@ -57,14 +58,51 @@ impl Backend for RemoteBackend {
             session_for_call().map_err(|e| Failure::new(guid, FailureKind::Backend(e)))?;
         let result = send_registrations(session, new_modules)
             .and_then(|sent| match sent {
-                Ok(()) => call_materialize(session, guid),
+                Ok(()) => call_materialize(session, guid, record as u64),
                 Err(message) => Ok(Err(Failure::new(guid, FailureKind::Backend(message)))),
             })
             .map_err(|ended| Failure::new(guid, FailureKind::Backend(describe(ended, &what()))))?;
         if let Ok(address) = result {
             debug!("materialized the function with GUID 0x{guid:016x} at 0x{address:x}");
         }
+        send_hot_reports(session);
         result.map(|address| address as usize)
+    }
+
+    /// Sent now unless another thread is talking to the daemon (it may be
+    /// waiting for a compile): then that thread sends it when done.
+    fn hot(&self, guid: u64) {
+        HOT_REPORTS.push(guid);
+        // A thread already in a call (a signal handler, or code the daemon
+        // runs) leaves the report to that call.
+        if SESSION_LOCK.held_by_current_thread() {
+            return;
+        }
+        if let Some(_guard) = SESSION_LOCK.try_lock() {
+            // SAFETY: sessions stay allocated while they are in SESSION,
+            // which only changes under the lock this thread holds.
+            if let Some(session) = unsafe { SESSION.load(Ordering::Acquire).as_ref() } {
+                send_hot_reports(session);
+            }
+        }
+    }
+
+    /// Tells the daemon to link nothing more into this process: what it
+    /// optimizes from now on goes to its cache, for the next run.
+    fn finish_work(&self) {
+        if SESSION_LOCK.held_by_current_thread() {
+            return;
+        }
+        let _guard = SESSION_LOCK.lock();
+        let session = SESSION.load(Ordering::Acquire);
+        if session.is_null() || SERVED_IN_BACKGROUND.load(Ordering::Acquire) != session {
+            return;
+        }
+        // SAFETY: as in `hot`.
+        let session = unsafe { &*session };
+        if let Err(ended) = session.call(executor::tag(Service::Leaving), &[]) {
+            debug!("{}", describe(ended, "leaving"));
+        }
     }
 
     fn stats(&self) -> Option<StatsSnapshot> {
@@ -82,6 +120,8 @@ impl Backend for RemoteBackend {
     /// stays mapped, since the child runs it too.
     fn forked_child(&self) {
         SESSION_LOCK.reset_in_child();
+        HOT_REPORTS.reset_in_child();
+        SERVED_IN_BACKGROUND.store(core::ptr::null_mut(), Ordering::Release);
         let inherited = SESSION.swap(core::ptr::null_mut(), Ordering::AcqRel);
         if !inherited.is_null() {
             // SAFETY: the session was allocated by Box and is no longer in
@@ -125,11 +165,121 @@ impl Backend for RemoteBackend {
     }
 }
 
-fn call_materialize(session: &ExecutorSession, guid: u64) -> Result<Result<u64, Failure>, Ended> {
-    let args = autojit::encode_materialize(guid);
+fn call_materialize(
+    session: &ExecutorSession,
+    guid: u64,
+    record: u64,
+) -> Result<Result<u64, Failure>, Ended> {
+    if record != 0 {
+        session.executor().accept_record(record);
+    }
+    let args = autojit::encode_materialize(guid, record);
     let result = session.call(executor::tag(Service::Materialize), &args.bytes)?;
     autojit::decode_materialize_result(&result)
         .map_err(|e| Ended::Violation(format!("materialize result: {e}")))
+}
+
+/// Functions first-tier code reported hot, not yet sent to the daemon.
+/// A leaf lock: never held while calling out.
+struct HotReports {
+    lock: ReentrantLock,
+    guids: UnsafeCell<Vec<u64>>,
+}
+
+// SAFETY: `guids` is only touched with `lock` held.
+unsafe impl Sync for HotReports {}
+
+static HOT_REPORTS: HotReports = HotReports {
+    lock: ReentrantLock::new(),
+    guids: UnsafeCell::new(Vec::new()),
+};
+
+impl HotReports {
+    fn push(&self, guid: u64) {
+        let _guard = self.lock.lock();
+        // SAFETY: the lock is held.
+        unsafe { (*self.guids.get()).push(guid) };
+    }
+
+    fn take(&self) -> Vec<u64> {
+        let _guard = self.lock.lock();
+        // SAFETY: the lock is held.
+        core::mem::take(unsafe { &mut *self.guids.get() })
+    }
+
+    /// The parent's reports are not the child's to send.
+    fn reset_in_child(&self) {
+        self.lock.reset_in_child();
+        // SAFETY: the child has one thread, and the lock is free.
+        unsafe { (*self.guids.get()).clear() };
+    }
+}
+
+/// Sends the reports that wait, with the session lock held; the daemon
+/// optimizes those functions in the background, and a thread of the
+/// stub's serves the session between the program's calls so that the
+/// daemon can link and publish them as soon as they are ready.
+fn send_hot_reports(session: &'static ExecutorSession) {
+    let guids = HOT_REPORTS.take();
+    if guids.is_empty() {
+        return;
+    }
+    serve_in_background(session);
+    let args = autojit::encode_hot(&guids);
+    if let Err(ended) = session.call(executor::tag(Service::Hot), &args.bytes) {
+        // The program's next materialization reports the session's end.
+        debug!("{}", describe(ended, "reporting hot functions"));
+    }
+}
+
+/// The session a thread of the stub serves between the program's calls.
+static SERVED_IN_BACKGROUND: AtomicPtr<ExecutorSession> = AtomicPtr::new(core::ptr::null_mut());
+
+/// Starts the thread that serves `session` between the program's calls,
+/// if none does.
+fn serve_in_background(session: &'static ExecutorSession) {
+    let ptr = session as *const ExecutorSession as *mut ExecutorSession;
+    if SERVED_IN_BACKGROUND.swap(ptr, Ordering::AcqRel) == ptr {
+        return;
+    }
+    let mut thread = core::mem::MaybeUninit::<libc::pthread_t>::uninit();
+    // SAFETY: `serve_between_calls` takes the session, which is never
+    // freed in this process (`at_exit` keeps it in HUNG_UP).
+    let created = unsafe {
+        libc::pthread_create(
+            thread.as_mut_ptr(),
+            core::ptr::null(),
+            serve_between_calls,
+            ptr.cast(),
+        )
+    };
+    if created == 0 {
+        // SAFETY: created above; nothing joins it.
+        unsafe { libc::pthread_detach(thread.assume_init()) };
+    } else {
+        SERVED_IN_BACKGROUND.store(core::ptr::null_mut(), Ordering::Release);
+        debug!("no thread serves autojitd between calls: optimized code waits for the next call");
+    }
+}
+
+/// The thread that serves a session between the program's calls, until
+/// the program hangs up.
+extern "C" fn serve_between_calls(session: *mut c_void) -> *mut c_void {
+    // SAFETY: a session, never freed (`serve_in_background`).
+    let session = unsafe { &*(session as *const ExecutorSession) };
+    let current = || {
+        let current = SESSION.load(Ordering::Acquire) as *const ExecutorSession;
+        if !core::ptr::eq(current, session) {
+            return false;
+        }
+        send_hot_reports(session);
+        true
+    };
+    if let Err(ended) = session.serve(&current) {
+        // The program's next call reports it too, if there is one.
+        report!("{}", describe(ended, "linking optimized code"));
+    }
+    core::ptr::null_mut()
 }
 
 /// The line for a session that ended while doing `what`.
@@ -252,7 +402,7 @@ pub fn serve_fds(input: i32, output: i32) -> i32 {
         let _guard = SERVE_LOCK.lock();
         session.send_setup(Vec::new())
     };
-    let result = sent.and_then(|()| session.serve());
+    let result = sent.and_then(|()| session.serve(&|| true));
     let _guard = SERVE_LOCK.lock();
     SERVED.store(core::ptr::null_mut(), Ordering::Release);
     match result {

@@ -15,6 +15,8 @@ use crate::registry::{ModuleId, Registration, SymbolScope};
 use autojit_abi::fast_map::FastMap;
 use autojit_abi::names;
 use autojit_loader::{CallTarget, LoadError, Loader, ObjectImage, Resolve};
+use autojit_protocol::autojit::Publication;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub struct LoaderLinker {
     /// The program's executable and libraries, as files.
@@ -84,6 +86,17 @@ impl Linker for LoaderLinker {
 
     /// Nothing to forget: each object's symbols are its own.
     fn forget(&mut self, _id: ModuleId) {}
+
+    fn publish(&mut self, publications: &[Publication]) -> Result<(), String> {
+        for p in publications {
+            // SAFETY: `record` is the record of a trampoline, as the
+            // resolver reported it: an aligned, writable word of a loaded
+            // file, which the resolver and the trampolines read atomically.
+            let record = unsafe { AtomicUsize::from_ptr(p.record as usize as *mut usize) };
+            record.store(p.body as usize, Ordering::Release);
+        }
+        Ok(())
+    }
 }
 
 /// What one module's object refers to: the hidden definitions its

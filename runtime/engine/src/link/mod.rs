@@ -11,6 +11,7 @@ pub use loader::LoaderLinker;
 use crate::error::ErrorKind;
 use crate::registry::{ModuleId, Registration};
 use autojit_loader::ObjectImage;
+use autojit_protocol::autojit::Publication;
 
 /// Links objects of lazy modules into the program.
 pub trait Linker: Send {
@@ -30,6 +31,11 @@ pub trait Linker: Send {
 
     /// After a failed link: the module's next object links afresh.
     fn forget(&mut self, id: ModuleId);
+
+    /// Points trampoline records at better bodies linked since: each
+    /// record is one the program's resolver reported, each body one this
+    /// linker linked.
+    fn publish(&mut self, publications: &[Publication]) -> Result<(), String>;
 }
 
 /// Where an object's calls to a lazy function may go instead of its

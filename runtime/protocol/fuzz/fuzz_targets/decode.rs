@@ -44,8 +44,15 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(modules) = autojit::decode_registrations(data) {
         assert_eq!(autojit::encode_registrations(&modules).bytes, data);
     }
-    if let Ok(guid) = autojit::decode_materialize(data) {
-        assert_eq!(autojit::encode_materialize(guid).bytes, data);
+    if let Ok((guid, record)) = autojit::decode_materialize(data) {
+        assert_eq!(autojit::encode_materialize(guid, record).bytes, data);
+    }
+    if let Ok(guids) = autojit::decode_hot(data) {
+        assert_eq!(autojit::encode_hot(&guids).bytes, data);
+    }
+    // The stub decodes these.
+    if let Ok(publications) = autojit::decode_publications(data) {
+        assert_eq!(autojit::encode_publications(&publications).bytes, data);
     }
     if let Ok(result) = autojit::decode_materialize_result(data) {
         assert_eq!(autojit::decode_materialize_result(&autojit::encode_materialize_result(&result).bytes), Ok(result));

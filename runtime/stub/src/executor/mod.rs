@@ -19,6 +19,7 @@ use autojit_protocol::executor::{
 };
 use autojit_protocol::{DecodeError, Writer};
 use core::cell::RefCell;
+use core::sync::atomic::{AtomicU64, Ordering};
 
 /// What was wrong with a controller's message; it ends the session.
 pub type Violation = String;
@@ -44,14 +45,18 @@ pub enum Service {
     DeregisterEhFrame,
     /// The daemon's call that ends a session's setup.
     SessionReady,
+    /// The daemon's call with optimized bodies for trampoline records.
+    Publish,
     /// Tags of the daemon's handlers, which the stub calls.
     Register,
     Materialize,
     Stats,
+    Hot,
+    Leaving,
 }
 
 /// Every service, in the order of their tags.
-const SERVICES: [Service; 21] = [
+const SERVICES: [Service; 24] = [
     Service::MemoryManager,
     Service::Reserve,
     Service::Finalize,
@@ -70,9 +75,12 @@ const SERVICES: [Service; 21] = [
     Service::RegisterEhFrame,
     Service::DeregisterEhFrame,
     Service::SessionReady,
+    Service::Publish,
     Service::Register,
     Service::Materialize,
     Service::Stats,
+    Service::Hot,
+    Service::Leaving,
 ];
 
 impl Service {
@@ -98,9 +106,12 @@ impl Service {
             Service::RegisterEhFrame => names::REGISTER_EH_FRAME,
             Service::DeregisterEhFrame => names::DEREGISTER_EH_FRAME,
             Service::SessionReady => autojit::SESSION_READY_WRAPPER,
+            Service::Publish => autojit::PUBLISH_WRAPPER,
             Service::Register => autojit::REGISTER_TAG,
             Service::Materialize => autojit::MATERIALIZE_TAG,
             Service::Stats => autojit::STATS_TAG,
+            Service::Hot => autojit::HOT_TAG,
+            Service::Leaving => autojit::LEAVING_TAG,
         }
     }
 }
@@ -140,6 +151,9 @@ pub fn bootstrap_symbols(dispatch_ctx: u64, dispatch_fn: u64) -> Vec<(String, u6
 pub struct Executor {
     memory: RefCell<memory::Memory>,
     dylibs: RefCell<dylib::Dylibs>,
+    /// The trampoline records sent with materialize calls, sorted: the
+    /// only places the daemon may publish a body in.
+    records: RefCell<Vec<u64>>,
 }
 
 #[cold]
@@ -160,7 +174,39 @@ impl Executor {
         Executor {
             memory: RefCell::new(memory::Memory::new()),
             dylibs: RefCell::new(dylib::Dylibs::default()),
+            records: RefCell::new(Vec::new()),
         }
+    }
+
+    /// Accepts `record` in publications: the program sends it with a
+    /// materialize call.
+    pub fn accept_record(&self, record: u64) {
+        let mut records = self.records.borrow_mut();
+        if let Err(at) = records.binary_search(&record) {
+            records.insert(at, record);
+        }
+    }
+
+    /// Stores each optimized body in its trampoline record: a record the
+    /// program sent, a body in code this executor finalized executable.
+    fn publish(&self, args: &[u8]) -> Result<Vec<u8>, Violation> {
+        let publications =
+            autojit::decode_publications(args).map_err(|e| malformed("publish", e))?;
+        let records = self.records.borrow();
+        let memory = self.memory.borrow();
+        for p in &publications {
+            if records.binary_search(&p.record).is_err() || !memory.is_executable(p.body) {
+                return Err("publish: a body outside JIT'd code, or a record the program never sent".into());
+            }
+        }
+        for p in &publications {
+            // SAFETY: the program's resolver reported the record: an
+            // aligned word of a trampoline, which the resolver and the
+            // trampolines read atomically.
+            let record = unsafe { AtomicU64::from_ptr(p.record as *mut u64) };
+            record.store(p.body, Ordering::Release);
+        }
+        Ok(error_result(Ok(())))
     }
 
     /// Accepts `handle` (a registering library's) in dylib lookups.
@@ -193,12 +239,15 @@ impl Executor {
             Service::RegisterEhFrame | Service::DeregisterEhFrame => {
                 self.register_eh_frame(args, service == Service::RegisterEhFrame)
             }
+            Service::Publish => self.publish(args),
             Service::MemoryManager
             | Service::DylibManager
             | Service::SessionReady
             | Service::Register
             | Service::Materialize
-            | Service::Stats => return None,
+            | Service::Stats
+            | Service::Hot
+            | Service::Leaving => return None,
         })
     }
 

@@ -81,6 +81,10 @@ def cases(symbols):
         + u64(0x1234)
         + seq([u64(4) + b"puts" + b"\x01"]),
     )
+    # A body published in a record the program never sent.
+    yield "publish-unsent-record", call(
+        "__autojit_publish_wrapper", u64(1) + u64(outside) + u64(outside + 64)
+    )
     yield "eh-frame-outside", call(
         "llvm_orc_registerEHFrameSectionWrapper", u64(outside) + u64(outside + 64)
     )

@@ -5,8 +5,8 @@ use crate::call::Call;
 use crate::session::{self, Session};
 use autojit_engine::Engine;
 use autojit_protocol::autojit::{self, decode_hot, decode_materialize, decode_registrations};
-use std::sync::Arc;
 use autojit_protocol::Writer;
+use std::sync::Arc;
 
 impl Session {
     /// The result bytes of call `which` with argument bytes `args`. An
@@ -66,7 +66,9 @@ fn materialize(engine: &Engine, args: &[u8]) -> Writer {
     match decode_materialize(args) {
         Ok((guid, record)) => {
             let record = (record != 0).then_some(record as usize);
-            let result = engine.materialize(guid, record).map(|address| address as u64);
+            let result = engine
+                .materialize(guid, record)
+                .map(|address| address as u64);
             autojit::encode_materialize_result(&result)
         }
         Err(e) => {

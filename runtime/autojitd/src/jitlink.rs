@@ -10,15 +10,15 @@
 //! executable or library come from that file's symbol table, first.
 
 use crate::boundary::autojit_add_remote_scope;
+use crate::program_calls::call_program;
 use autojit_abi::names;
 use autojit_engine::{
     missing_symbols, DirectCalls, LinkError, Linker, LoadedObject, ModuleId, ObjectImage,
     ProgramObjects, Registration, SymbolScope,
 };
-use crate::program_calls::call_program;
 use autojit_llvm_capi::{buffer_copy, check, string_error};
-use autojit_protocol::autojit::{encode_publications, Publication, PUBLISH_WRAPPER};
 use autojit_loader::{undefined_symbols, Reference};
+use autojit_protocol::autojit::{encode_publications, Publication, PUBLISH_WRAPPER};
 use llvm_sys::error::LLVMErrorRef;
 use llvm_sys::orc2::lljit::*;
 use llvm_sys::orc2::*;

@@ -548,12 +548,20 @@ impl Engine {
                 }
             };
             if self.hot_queue().leaving {
-                self.stats.optimized(functions.len() as u64, start.elapsed());
+                self.stats
+                    .optimized(functions.len() as u64, start.elapsed());
                 self.store_compiled(b, &keys, &functions, compiled);
                 continue;
             }
-            let linked =
-                self.link_compiled(b, id, &module, &keys, &functions, compiled, LinkFor::Background);
+            let linked = self.link_compiled(
+                b,
+                id,
+                &module,
+                &keys,
+                &functions,
+                compiled,
+                LinkFor::Background,
+            );
             match linked {
                 Ok(linked) => {
                     self.stats

@@ -196,7 +196,9 @@ impl Executor {
         let memory = self.memory.borrow();
         for p in &publications {
             if records.binary_search(&p.record).is_err() || !memory.is_executable(p.body) {
-                return Err("publish: a body outside JIT'd code, or a record the program never sent".into());
+                return Err(
+                    "publish: a body outside JIT'd code, or a record the program never sent".into(),
+                );
             }
         }
         for p in &publications {

@@ -17,7 +17,7 @@ pub enum Call {
     Stats,
     /// `()(Sequence<u64> guids)`: first-tier code reports its functions hot.
     Hot,
-    /// `()()`: the program exits; nothing more is linked into it.
+    /// `()(bool wait)`: the program exits; nothing more is linked into it.
     Leaving,
 }
 

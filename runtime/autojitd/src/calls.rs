@@ -4,7 +4,9 @@
 use crate::call::Call;
 use crate::session::{self, Session};
 use autojit_engine::Engine;
-use autojit_protocol::autojit::{self, decode_hot, decode_materialize, decode_registrations};
+use autojit_protocol::autojit::{
+    self, decode_hot, decode_leaving, decode_materialize, decode_registrations,
+};
 use autojit_protocol::Writer;
 use std::sync::Arc;
 
@@ -32,10 +34,7 @@ impl Session {
             Call::Materialize => materialize(engine, args),
             Call::Stats => autojit::encode_stats(&engine.stats.snapshot()),
             Call::Hot => hot(engine, args),
-            Call::Leaving => {
-                engine.stop_linking();
-                Writer::new()
-            }
+            Call::Leaving => leaving(engine, args),
         };
         answer.bytes
     }
@@ -86,6 +85,19 @@ fn hot(engine: &Arc<Engine>, args: &[u8]) -> Writer {
     match decode_hot(args) {
         Ok(guids) => guids.into_iter().for_each(|guid| engine.hot(guid)),
         Err(e) => engine.log(|| format!("autojitd cannot read the program's hot call ({e})")),
+    }
+    Writer::new()
+}
+
+/// `()(bool wait)`: nothing more is linked into the program; with `wait`,
+/// answered once the background thread has optimized what was reported
+/// and stored it.
+fn leaving(engine: &Engine, args: &[u8]) -> Writer {
+    engine.stop_linking();
+    match decode_leaving(args) {
+        Ok(true) => engine.finish_optimizing(),
+        Ok(false) => {}
+        Err(e) => engine.log(|| format!("autojitd cannot read the program's leaving call ({e})")),
     }
     Writer::new()
 }

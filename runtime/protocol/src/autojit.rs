@@ -12,8 +12,9 @@
 //! - [`STATS_TAG`] takes `StatsSnapshot()`, the AUTOJIT_STATS counters;
 //! - [`HOT_TAG`] takes `()(Sequence<u64> guids)`: first-tier code reports
 //!   its functions hot;
-//! - [`LEAVING_TAG`] takes `()()`: the program exits, and nothing more may
-//!   be linked into it; answered once no link is under way.
+//! - [`LEAVING_TAG`] takes `()(bool wait)`: the program exits, and nothing
+//!   more may be linked into it; answered once no link is under way, and
+//!   with `wait` once what was reported hot is optimized and cached.
 //!
 //! Daemon to stub:
 //! - [`SESSION_READY_WRAPPER`], `Error()`, called once the daemon's JIT for
@@ -167,6 +168,21 @@ pub fn decode_hot(bytes: &[u8]) -> Result<Vec<u64>, DecodeError> {
     }
     r.finish()?;
     Ok(guids)
+}
+
+/// The argument bytes of a leaving call.
+pub fn encode_leaving(wait: bool) -> Writer {
+    let mut w = Writer::new();
+    w.bool(wait);
+    w
+}
+
+/// Decodes a leaving call's argument bytes completely: whether to wait.
+pub fn decode_leaving(bytes: &[u8]) -> Result<bool, DecodeError> {
+    let mut r = Reader::new(bytes);
+    let wait = r.bool()?;
+    r.finish()?;
+    Ok(wait)
 }
 
 /// The argument bytes of a publish call.
@@ -341,6 +357,16 @@ mod tests {
         let mut longer = w.bytes.clone();
         longer.push(0);
         assert!(decode_hot(&longer).is_err());
+    }
+
+    #[test]
+    fn leaving_round_trips_exactly() {
+        for wait in [false, true] {
+            assert_eq!(decode_leaving(&encode_leaving(wait).bytes), Ok(wait));
+        }
+        assert!(decode_leaving(&[]).is_err());
+        assert!(decode_leaving(&[2]).is_err());
+        assert!(decode_leaving(&[1, 0]).is_err());
     }
 
     #[test]

@@ -9,8 +9,16 @@ use autojit_abi::env;
 
 const DAEMON_NAME: &str = "autojitd";
 
+/// A connection to autojitd.
+pub struct Daemon {
+    pub fd: i32,
+    /// Whether the daemon is this program's own, spawned for it, rather
+    /// than a standalone one that serves many.
+    pub spawned: bool,
+}
+
 /// Connects to a standalone autojitd or spawns one, as the environment says.
-pub fn connect() -> Result<i32, String> {
+pub fn connect() -> Result<Daemon, String> {
     // SAFETY: getauxval has no preconditions.
     if unsafe { libc::getauxval(libc::AT_SECURE) } != 0 {
         // Set-user-ID and the like: the environment, which names the daemon
@@ -21,7 +29,7 @@ pub fn connect() -> Result<i32, String> {
     }
     if sys::flag(env::FORCE_SPAWN) {
         debug!("{} is set: spawning autojitd", env::FORCE_SPAWN);
-        return spawn();
+        return spawn().map(|fd| Daemon { fd, spawned: true });
     }
     // SAFETY: geteuid has no preconditions.
     let uid = unsafe { libc::geteuid() };
@@ -31,7 +39,7 @@ pub fn connect() -> Result<i32, String> {
         Ok(fd) => match check_peer(fd, &path, uid) {
             Ok(()) => {
                 debug!("connected to autojitd on {path}");
-                return Ok(fd);
+                return Ok(Daemon { fd, spawned: false });
             }
             Err(refused) => refused,
         },
@@ -45,7 +53,7 @@ pub fn connect() -> Result<i32, String> {
     }
     // A socket another user put at our path, say in /tmp, must not stop us.
     debug!("{unusable}: spawning autojitd");
-    spawn()
+    spawn().map(|fd| Daemon { fd, spawned: true })
 }
 
 /// A connected socket to `path`, or why there is none.

@@ -20,7 +20,7 @@ use autojit_protocol::autojit::{self, ModuleRegistration};
 use autojit_protocol::executor::decode_error_result;
 use core::cell::UnsafeCell;
 use core::ffi::c_void;
-use core::sync::atomic::{AtomicPtr, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 
 /// The backend `lib.rs` defines the runtime over.
 pub struct RemoteBackend;
@@ -88,19 +88,27 @@ impl Backend for RemoteBackend {
     }
 
     /// Tells the daemon to link nothing more into this process: what it
-    /// optimizes from now on goes to its cache, for the next run.
+    /// optimizes from now on goes to its cache, for the next run. A daemon
+    /// of the program's own finishes that first, as the in-process runtime
+    /// does (else it would compete with the next run, or with the next of
+    /// many processes, each with a daemon of its own); a standalone one
+    /// finishes after the program has gone.
     fn finish_work(&self) {
         if SESSION_LOCK.held_by_current_thread() {
             return;
         }
         let _guard = SESSION_LOCK.lock();
-        let session = SESSION.load(Ordering::Acquire);
-        if session.is_null() || SERVED_IN_BACKGROUND.load(Ordering::Acquire) != session {
+        // SAFETY: as in `hot`.
+        let Some(session) = (unsafe { SESSION.load(Ordering::Acquire).as_ref() }) else {
+            return;
+        };
+        send_hot_reports(session);
+        // No report sent: nothing to finish.
+        if !core::ptr::eq(SERVED_IN_BACKGROUND.load(Ordering::Acquire), session) {
             return;
         }
-        // SAFETY: as in `hot`.
-        let session = unsafe { &*session };
-        if let Err(ended) = session.call(executor::tag(Service::Leaving), &[]) {
+        let args = autojit::encode_leaving(OWN_DAEMON.load(Ordering::Relaxed));
+        if let Err(ended) = session.call(executor::tag(Service::Leaving), &args.bytes) {
             debug!("{}", describe(ended, "leaving"));
         }
     }
@@ -232,6 +240,9 @@ fn send_hot_reports(session: &'static ExecutorSession) {
     }
 }
 
+/// Whether the session's daemon was spawned for this program.
+static OWN_DAEMON: AtomicBool = AtomicBool::new(false);
+
 /// The session a thread of the stub serves between the program's calls.
 static SERVED_IN_BACKGROUND: AtomicPtr<ExecutorSession> = AtomicPtr::new(core::ptr::null_mut());
 
@@ -303,8 +314,9 @@ fn session_for_call() -> Result<&'static ExecutorSession, String> {
         return Ok(unsafe { &*current });
     }
     let daemon = connect::connect()?;
+    OWN_DAEMON.store(daemon.spawned, Ordering::Relaxed);
     let session = Box::into_raw(Box::new(ExecutorSession::new(
-        Connection::new(daemon, daemon),
+        Connection::new(daemon.fd, daemon.fd),
         &SESSION_LOCK,
     )));
     SESSION.store(session, Ordering::Release);

@@ -50,6 +50,9 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(guids) = autojit::decode_hot(data) {
         assert_eq!(autojit::encode_hot(&guids).bytes, data);
     }
+    if let Ok(wait) = autojit::decode_leaving(data) {
+        assert_eq!(autojit::encode_leaving(wait).bytes, data);
+    }
     // The stub decodes these.
     if let Ok(publications) = autojit::decode_publications(data) {
         assert_eq!(autojit::encode_publications(&publications).bytes, data);

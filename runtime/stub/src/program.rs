@@ -13,7 +13,7 @@ use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use autojit_abi::{env, library, Failure, FailureKind, RegisteredModule, StatsSnapshot};
+use autojit_abi::{env, library, names, Failure, FailureKind, RegisteredModule, StatsSnapshot};
 use autojit_frontend::lock::ReentrantLock;
 use autojit_frontend::Backend;
 use autojit_protocol::autojit::{self, ModuleRegistration};
@@ -371,6 +371,13 @@ fn send_registrations(
             // 0: the executable, whose symbols the daemon finds anyway.
             let library = library::handle_containing(m.as_ptr() as usize).map_or(0, |h| h as u64);
             session.executor().issue_library_handle(library);
+            let mut symbols: Vec<(String, u64)> = m
+                .symbols()
+                .map(|(name, address)| (name.into(), address as u64))
+                .collect();
+            // The stub's own entry point for first-tier code, which no
+            // dynamic symbol table need list (rustc's links leave it out).
+            symbols.push((names::HOT_FN.into(), hot_fn_address()));
             ModuleRegistration {
                 library,
                 descriptor: m.as_ptr() as u64,
@@ -378,10 +385,7 @@ fn send_registrations(
                 source_path: m.source_path().into(),
                 content_hash: m.content_hash_halves(),
                 guids: m.guids().to_vec(),
-                symbols: m
-                    .symbols()
-                    .map(|(name, address)| (name.into(), address as u64))
-                    .collect(),
+                symbols,
             }
         })
         .collect();
@@ -394,6 +398,10 @@ fn send_registrations(
     }
     debug!("sent {} module registrations to autojitd", new.len());
     Ok(Ok(()))
+}
+
+fn hot_fn_address() -> u64 {
+    crate::__llvm_autojit_hot as *const () as u64
 }
 
 /// Serves a controller on `input`/`output` (LLVM's executor tools): the

@@ -25,9 +25,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use autojit_abi::env::{self, StatsDestination};
 use autojit_abi::{Failure, FailureKind, ModuleDescriptor, RegisteredModule, StatsSnapshot};
-use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use lock::ReentrantLock;
+use lock::{LeafList, ReentrantLock};
 
 /// What compiles and links lazy functions for the program.
 pub trait Backend: Sync {
@@ -77,22 +76,8 @@ pub trait Backend: Sync {
     fn at_exit(&self) {}
 }
 
-/// Every module registered so far, in order. A leaf lock: registration
-/// runs in constructors, under the dynamic loader's lock, and must never
-/// wait for a materializing thread.
-struct RegisteredModules {
-    lock: ReentrantLock,
-    modules: UnsafeCell<Vec<RegisteredModule>>,
-}
-
-// SAFETY: `modules` is only touched with `lock` held, and never while
-// calling out.
-unsafe impl Sync for RegisteredModules {}
-
-static REGISTERED: RegisteredModules = RegisteredModules {
-    lock: ReentrantLock::new(),
-    modules: UnsafeCell::new(Vec::new()),
-};
+/// Every module registered so far, in order.
+static REGISTERED: LeafList<RegisteredModule> = LeafList::new();
 
 /// Held while a thread materializes: one at a time (each engine serializes
 /// anyway), and a thread that comes back (a signal handler) can tell.
@@ -155,11 +140,7 @@ pub unsafe fn register(
             ),
         );
     }
-    {
-        let _guard = REGISTERED.lock.lock();
-        // SAFETY: the registry lock is held and nothing else borrows the list.
-        unsafe { (*REGISTERED.modules.get()).push(module) };
-    }
+    REGISTERED.push(module);
     backend.registered(&module);
 }
 
@@ -216,13 +197,12 @@ pub fn try_materialize(
 }
 
 fn modules_not_given() -> Vec<RegisteredModule> {
-    let _guard = REGISTERED.lock.lock();
-    // SAFETY: the registry lock is held.
-    let modules = unsafe { &*REGISTERED.modules.get() };
-    modules
-        .get(GIVEN.load(Ordering::Relaxed)..)
-        .unwrap_or_default()
-        .to_vec()
+    REGISTERED.read(|modules| {
+        modules
+            .get(GIVEN.load(Ordering::Relaxed)..)
+            .unwrap_or_default()
+            .to_vec()
+    })
 }
 
 /// The `pthread_atfork` handlers [`define_runtime!`] makes for its backend.
@@ -247,7 +227,7 @@ pub fn after_fork_in_parent() {
 
 /// The child starts over with the backend: it is given every module again.
 pub fn after_fork_in_child(backend: &dyn Backend) {
-    REGISTERED.lock.reset_in_child();
+    REGISTERED.reset_in_child(true);
     MATERIALIZE_LOCK.reset_in_child();
     backend.forked_child();
     GIVEN.store(0, Ordering::Relaxed);

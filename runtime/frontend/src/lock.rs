@@ -3,6 +3,7 @@
 //! lazy function, and the remote backend serves the daemon's calls inline,
 //! where JIT'd code may call back; neither may wait for its own thread.
 
+use alloc::vec::Vec;
 use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicUsize, Ordering};
 
@@ -104,5 +105,62 @@ impl Drop for Guard<'_> {
                 libc::pthread_mutex_unlock(self.0.mutex.get());
             }
         }
+    }
+}
+
+/// A list behind a lock of its own that is never held while calling out (a
+/// leaf lock): constructors add to one under the dynamic loader's lock, and
+/// first-tier code on any thread, neither of which may wait for a thread
+/// that is materializing.
+pub struct LeafList<T> {
+    pub lock: ReentrantLock,
+    items: UnsafeCell<Vec<T>>,
+}
+
+// SAFETY: `items` is only touched with `lock` held, and never while calling
+// out.
+unsafe impl<T: Send> Sync for LeafList<T> {}
+
+impl<T> LeafList<T> {
+    pub const fn new() -> Self {
+        LeafList {
+            lock: ReentrantLock::new(),
+            items: UnsafeCell::new(Vec::new()),
+        }
+    }
+
+    pub fn push(&self, item: T) {
+        let _guard = self.lock.lock();
+        // SAFETY: the lock is held, and nothing else borrows the items.
+        unsafe { (*self.items.get()).push(item) };
+    }
+
+    /// `read`'s result on the items, which it must not call out from.
+    pub fn read<R>(&self, read: impl FnOnce(&[T]) -> R) -> R {
+        let _guard = self.lock.lock();
+        // SAFETY: the lock is held, and `read` does not call out.
+        read(unsafe { &*self.items.get() })
+    }
+
+    /// The items, leaving the list empty.
+    pub fn take(&self) -> Vec<T> {
+        let _guard = self.lock.lock();
+        // SAFETY: the lock is held, and nothing else borrows the items.
+        core::mem::take(unsafe { &mut *self.items.get() })
+    }
+
+    /// In the child of a fork, with the items if `keep`.
+    pub fn reset_in_child(&self, keep: bool) {
+        self.lock.reset_in_child();
+        if !keep {
+            // SAFETY: the child has one thread, and the lock is free.
+            unsafe { (*self.items.get()).clear() };
+        }
+    }
+}
+
+impl<T> Default for LeafList<T> {
+    fn default() -> Self {
+        Self::new()
     }
 }

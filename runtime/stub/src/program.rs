@@ -14,11 +14,10 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use autojit_abi::{env, library, names, Failure, FailureKind, RegisteredModule, StatsSnapshot};
-use autojit_frontend::lock::ReentrantLock;
+use autojit_frontend::lock::{LeafList, ReentrantLock};
 use autojit_frontend::Backend;
 use autojit_protocol::autojit::{self, ModuleRegistration};
 use autojit_protocol::executor::decode_error_result;
-use core::cell::UnsafeCell;
 use core::ffi::c_void;
 use core::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 
@@ -128,7 +127,8 @@ impl Backend for RemoteBackend {
     /// stays mapped, since the child runs it too.
     fn forked_child(&self) {
         SESSION_LOCK.reset_in_child();
-        HOT_REPORTS.reset_in_child();
+        // The parent's reports are not the child's to send.
+        HOT_REPORTS.reset_in_child(false);
         SERVED_IN_BACKGROUND.store(core::ptr::null_mut(), Ordering::Release);
         let inherited = SESSION.swap(core::ptr::null_mut(), Ordering::AcqRel);
         if !inherited.is_null() {
@@ -188,40 +188,7 @@ fn call_materialize(
 }
 
 /// Functions first-tier code reported hot, not yet sent to the daemon.
-/// A leaf lock: never held while calling out.
-struct HotReports {
-    lock: ReentrantLock,
-    guids: UnsafeCell<Vec<u64>>,
-}
-
-// SAFETY: `guids` is only touched with `lock` held.
-unsafe impl Sync for HotReports {}
-
-static HOT_REPORTS: HotReports = HotReports {
-    lock: ReentrantLock::new(),
-    guids: UnsafeCell::new(Vec::new()),
-};
-
-impl HotReports {
-    fn push(&self, guid: u64) {
-        let _guard = self.lock.lock();
-        // SAFETY: the lock is held.
-        unsafe { (*self.guids.get()).push(guid) };
-    }
-
-    fn take(&self) -> Vec<u64> {
-        let _guard = self.lock.lock();
-        // SAFETY: the lock is held.
-        core::mem::take(unsafe { &mut *self.guids.get() })
-    }
-
-    /// The parent's reports are not the child's to send.
-    fn reset_in_child(&self) {
-        self.lock.reset_in_child();
-        // SAFETY: the child has one thread, and the lock is free.
-        unsafe { (*self.guids.get()).clear() };
-    }
-}
+static HOT_REPORTS: LeafList<u64> = LeafList::new();
 
 /// Sends the reports that wait, with the session lock held; the daemon
 /// optimizes those functions in the background, and a thread of the

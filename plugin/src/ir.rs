@@ -13,7 +13,9 @@ pub use autojit_llvm_capi::{cstring, OwnedModule};
 use llvm_sys::core::*;
 use llvm_sys::prelude::*;
 use llvm_sys::{LLVMLinkage, LLVMVisibility};
+use llvm_sys::debuginfo::{LLVMDIFileGetDirectory, LLVMDIFileGetFilename, LLVMDIScopeGetFile};
 use std::ffi::{c_char, CStr};
+use std::path::Path;
 
 /// Copies `len` bytes LLVM returned at `p` (null for none).
 ///
@@ -44,6 +46,34 @@ pub fn source_filename(m: LLVMModuleRef) -> String {
     let mut len = 0;
     // SAFETY: `m` is live; LLVM returns `len` bytes owned by the module.
     unsafe { copy_bytes(LLVMGetSourceFileName(m, &mut len), len) }
+}
+
+/// The module's source file as its debug info names it, after the
+/// compiler's `-fdebug-prefix-map` and `-ffile-prefix-map`: its compile
+/// unit's directory joined with its file name. None without debug info,
+/// and for a module of several compile units (merged for LTO).
+pub fn debug_source_path(m: LLVMModuleRef) -> Option<String> {
+    let name = c"llvm.dbg.cu";
+    // SAFETY: `m` is live; the operands are written into a buffer of the
+    // count LLVM gives, and the strings copied before the module changes.
+    unsafe {
+        let count = LLVMGetNamedMetadataNumOperands(m, name.as_ptr());
+        if count != 1 {
+            return None;
+        }
+        let mut units = vec![std::ptr::null_mut(); count as usize];
+        LLVMGetNamedMetadataOperands(m, name.as_ptr(), units.as_mut_ptr());
+        let file = LLVMDIScopeGetFile(LLVMValueAsMetadata(units[0]));
+        if file.is_null() {
+            return None;
+        }
+        let (mut dir_len, mut name_len) = (0, 0);
+        let dir = LLVMDIFileGetDirectory(file, &mut dir_len);
+        let dir = copy_bytes(dir, dir_len as usize);
+        let file_name = LLVMDIFileGetFilename(file, &mut name_len);
+        let file_name = copy_bytes(file_name, name_len as usize);
+        Some(Path::new(&dir).join(file_name).to_string_lossy().into_owned())
+    }
 }
 
 pub fn target_triple(m: LLVMModuleRef) -> String {

@@ -79,7 +79,7 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<Outcome, Strin
     let log = DebugLog {
         enabled: opts.debug,
     };
-    let source = absolute_source_path(&ir::source_filename(m));
+    let source = source_identity(m);
     if opts.before_coverage && waits_for_coverage(m) {
         log.line(|| format!("deferred module {source} until its coverage counters are placed"));
         return Ok(Outcome::Deferred);
@@ -100,7 +100,7 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<Outcome, Strin
     log.line(|| format!("processing module {source}"));
     log.dump(m, dumps, &stem, "_incoming")?;
 
-    // Promoted names carry a hash of the absolute source path: unique per
+    // Promoted names carry a hash of the source's identity: unique per
     // source file in a program, and stable across edits so that unchanged
     // functions keep hitting the object cache.
     let module_id = function_guid(&source, "", false);
@@ -259,6 +259,17 @@ fn link_check_asm(lazified: &[Lazified], symbols: &link_checks::StaticSymbols) -
     }
     let shared: Vec<&str> = shared.into_iter().collect();
     link_checks::symbol_directives(symbols, &all) + &arch::module_link_check_asm(&shared)
+}
+
+/// What names the module's source file in GUIDs, promoted names and the
+/// object cache's index: the source path made absolute, unless the build
+/// gave its debug info another path (`-ffile-prefix-map`,
+/// `-fdebug-prefix-map` or `-fdebug-compilation-dir` mapping its root to
+/// `.` or a fixed directory), in which case that one, so that the same
+/// sources built in two checkouts share their objects.
+fn source_identity(m: LLVMModuleRef) -> String {
+    let absolute = absolute_source_path(&ir::source_filename(m));
+    ir::debug_source_path(m).unwrap_or(absolute)
 }
 
 /// The source path as the user's build sees it, made absolute against the

@@ -11,9 +11,9 @@ use crate::boundary::{
 use autojit_llvm_capi::{basic_blocks, block_instructions, take_buffer, take_message};
 pub use autojit_llvm_capi::{cstring, OwnedModule};
 use llvm_sys::core::*;
+use llvm_sys::debuginfo::{LLVMDIFileGetDirectory, LLVMDIFileGetFilename, LLVMDIScopeGetFile};
 use llvm_sys::prelude::*;
 use llvm_sys::{LLVMLinkage, LLVMVisibility};
-use llvm_sys::debuginfo::{LLVMDIFileGetDirectory, LLVMDIFileGetFilename, LLVMDIScopeGetFile};
 use std::ffi::{c_char, CStr};
 use std::path::Path;
 
@@ -72,7 +72,12 @@ pub fn debug_source_path(m: LLVMModuleRef) -> Option<String> {
         let dir = copy_bytes(dir, dir_len as usize);
         let file_name = LLVMDIFileGetFilename(file, &mut name_len);
         let file_name = copy_bytes(file_name, name_len as usize);
-        Some(Path::new(&dir).join(file_name).to_string_lossy().into_owned())
+        Some(
+            Path::new(&dir)
+                .join(file_name)
+                .to_string_lossy()
+                .into_owned(),
+        )
     }
 }
 

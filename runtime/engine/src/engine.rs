@@ -139,6 +139,13 @@ impl ModuleKeys {
     }
 }
 
+/// The engine's locks, held across a fork (`Engine::hold_for_fork`); the
+/// queue's is released first, as it was taken last.
+pub struct ForkHold<'e> {
+    _queue: MutexGuard<'e, HotQueue>,
+    _state: MutexGuard<'e, State>,
+}
+
 /// Held by the background thread: after a panic (which fails only the
 /// daemon's session), hot functions are no longer queued for it.
 struct StopsOnPanic<'e>(&'e Engine);
@@ -416,9 +423,21 @@ impl Engine {
         if queue.stopped || queue.closing {
             return;
         }
-        queue.pending.push(guid);
         let pid = std::process::id();
-        if queue.served_in != Some(pid) {
+        if queue.served_in.is_some_and(|served_in| served_in != pid) {
+            // A forked child: its parent's background compiler may have
+            // been compiling, its lock held by a thread the child does not
+            // have. Its copy of that thread's handle is never joined.
+            self.log(|| {
+                "a forked child optimizes nothing: its hot functions stay first-tier code".into()
+            });
+            queue.stopped = true;
+            std::mem::forget(queue.thread.take());
+            queue.pending.clear();
+            return;
+        }
+        queue.pending.push(guid);
+        if queue.served_in.is_none() {
             let engine = Arc::clone(self);
             let started = std::thread::Builder::new()
                 .name("autojit-optimize".into())
@@ -461,6 +480,20 @@ impl Engine {
                 std::mem::take(&mut queue.pending)
             };
             self.optimize(&mut *compiler, hot);
+        }
+    }
+
+    /// Before fork: waits until neither a materialization nor the
+    /// background thread is in the middle of the engine's state (a link,
+    /// a publication) or its queue, and holds both until the returned
+    /// guard is dropped, after fork, in the parent or the child (whose one
+    /// thread is the one that holds them).
+    pub fn hold_for_fork(&self) -> ForkHold<'_> {
+        let state = self.lock();
+        let queue = self.hot_queue();
+        ForkHold {
+            _queue: queue,
+            _state: state,
         }
     }
 

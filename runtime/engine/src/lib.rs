@@ -20,7 +20,7 @@ mod registry;
 pub use autojit_loader::ObjectImage;
 pub use compiler::{BatchCompiler, CompiledBatch, CompilerFactory, PlannedBatch, LLVM_VERSION};
 pub use elf_symbols::{LoadedObject, ProgramObjects};
-pub use engine::Engine;
+pub use engine::{Engine, ForkHold};
 pub use error::{Error, ErrorKind};
 pub use link::{missing_symbols, DirectCalls, LinkError, Linker};
 pub use registry::{ModuleId, Registration, SymbolScope};

@@ -63,6 +63,13 @@ pub trait Backend: Sync {
         None
     }
 
+    /// Before fork, on the forking thread: nothing the backend's own
+    /// threads do is half done in the child's copy of memory.
+    fn before_fork(&self) {}
+
+    /// After fork, in the parent.
+    fn after_fork_in_parent(&self) {}
+
     /// In the child of a fork, which has this thread only.
     fn forked_child(&self) {}
 
@@ -213,15 +220,18 @@ pub struct ForkHandlers {
     pub child: extern "C" fn(),
 }
 
-/// Before fork: no materialization or registration is half done in the
-/// child's copy of memory.
-pub fn before_fork() {
+/// Before fork: no materialization, registration or work of the
+/// backend's own threads is half done in the child's copy of memory.
+pub fn before_fork(backend: &dyn Backend) {
     MATERIALIZE_LOCK.lock_for_fork();
+    backend.before_fork();
+    // A leaf lock: last.
     REGISTERED.lock.lock_for_fork();
 }
 
-pub fn after_fork_in_parent() {
+pub fn after_fork_in_parent(backend: &dyn Backend) {
     REGISTERED.lock.unlock_after_fork();
+    backend.after_fork_in_parent();
     MATERIALIZE_LOCK.unlock_after_fork();
 }
 
@@ -305,10 +315,10 @@ macro_rules! define_runtime {
             module: *const autojit_abi::ModuleDescriptor,
         ) {
             extern "C" fn prepare() {
-                $crate::before_fork()
+                $crate::before_fork(&$backend)
             }
             extern "C" fn parent() {
-                $crate::after_fork_in_parent()
+                $crate::after_fork_in_parent(&$backend)
             }
             extern "C" fn child() {
                 $crate::after_fork_in_child(&$backend)

@@ -134,7 +134,7 @@ fn a_forked_child_gives_every_module_again() {
     let backend = FakeBackend::default();
     register_one(&backend, 30);
     catch_up(&backend);
-    before_fork();
+    before_fork(&backend);
     after_fork_in_child(&backend);
     try_materialize(&backend, 7, 0, 0).unwrap();
     assert_eq!(*backend.forked.lock().unwrap(), 1);

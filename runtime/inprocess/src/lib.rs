@@ -16,11 +16,12 @@
 use autojit_abi::compiler_library::{self, bytes_from_malloced, CompileFn, MallocedBytes, PlanFn};
 use autojit_abi::{Failure, RegisteredModule, StatsSnapshot, Tier};
 use autojit_engine::{
-    BatchCompiler, CompiledBatch, Engine, Error, ErrorKind, ModuleId, PlannedBatch, Registration,
-    SymbolScope,
+    BatchCompiler, CompiledBatch, Engine, Error, ErrorKind, ForkHold, ModuleId, PlannedBatch,
+    Registration, SymbolScope,
 };
 use autojit_frontend::Backend;
 use autojit_protocol::{autojit::decode_failure, DecodeError, Reader};
+use std::cell::RefCell;
 use std::ffi::{c_void, CStr, CString};
 use std::sync::{Arc, LazyLock, Mutex};
 
@@ -41,6 +42,11 @@ static BACKEND: InProcess = InProcess {
 };
 
 autojit_frontend::define_runtime!(BACKEND);
+
+thread_local! {
+    /// The engine's locks, held by the forking thread across a fork.
+    static FORK_HOLD: RefCell<Option<ForkHold<'static>>> = const { RefCell::new(None) };
+}
 
 impl Backend for InProcess {
     fn prefix(&self) -> &'static str {
@@ -65,6 +71,23 @@ impl Backend for InProcess {
 
     fn hot(&self, guid: u64) {
         self.engine.hot(guid);
+    }
+
+    fn before_fork(&self) {
+        // The static's engine, which the hold borrows for the fork.
+        if let Some(engine) = LazyLock::get(&BACKEND.engine) {
+            FORK_HOLD.with(|hold| *hold.borrow_mut() = Some(engine.hold_for_fork()));
+        }
+    }
+
+    fn after_fork_in_parent(&self) {
+        FORK_HOLD.with(|hold| hold.borrow_mut().take());
+    }
+
+    /// The forking thread is the child's one thread: it releases what it
+    /// held across the fork.
+    fn forked_child(&self) {
+        FORK_HOLD.with(|hold| hold.borrow_mut().take());
     }
 
     fn finish_work(&self) {

@@ -295,6 +295,14 @@ measure_corpus_program() {
   measure_program "$program" "$2" build_flavour run_flavour "$3" "$4"
 }
 
+# json_sources: `src`, nlohmann-json's source tree, which setup.sh fetched,
+# and `units`, the unit-test files the benchmarks build.
+json_sources() {
+  src=$work/json/src
+  units=(unit unit-algorithms unit-json_pointer unit-modifiers unit-items)
+  [[ -f $src/include/nlohmann/json.hpp ]] || die "run ./setup.sh first"
+}
+
 # parse_run_args <default runs> <default exec runs> args...: sets `runs` and
 # `exec_runs` from --runs=N and --exec-runs=M, `opt` from --opt=0|2 and
 # `remote` from --autojitd; --help prints the calling script's header.

@@ -15,9 +15,7 @@ source "$(dirname "$0")/common.sh"
 
 parse_run_args 3 3 "$@"
 require_autojit
-src=$work/json/src
-[[ -f $src/include/nlohmann/json.hpp ]] || die "run ./setup.sh first"
-units=(unit unit-algorithms unit-json_pointer unit-modifiers unit-items)
+json_sources
 out=$work/second-checkout
 rm -rf "$out"
 export AUTOJIT_CACHE_DIR=$out/store

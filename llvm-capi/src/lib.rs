@@ -152,20 +152,31 @@ impl Drop for OwnedContext {
     }
 }
 
+/// The elements of an intrusive LLVM list, from `first` (null: none) on
+/// with `next`.
+///
+/// # Safety
+/// `first` must be null or a live element of a list `next` walks; the walk
+/// only reads it.
+pub unsafe fn list<T>(first: *mut T, next: unsafe extern "C" fn(*mut T) -> *mut T) -> Vec<*mut T> {
+    let mut elements = Vec::new();
+    let mut element = first;
+    while !element.is_null() {
+        elements.push(element);
+        // SAFETY: `element` is a live element of the list (the caller's
+        // promise, then `next`'s).
+        element = unsafe { next(element) };
+    }
+    elements
+}
+
 /// The blocks of function `f`, in layout order.
 ///
 /// # Safety
 /// `f` must be a live function; the walk only reads it.
 pub unsafe fn basic_blocks(f: LLVMValueRef) -> Vec<LLVMBasicBlockRef> {
-    let mut blocks = Vec::new();
     // SAFETY: the caller's promise.
-    let mut block = unsafe { LLVMGetFirstBasicBlock(f) };
-    while !block.is_null() {
-        blocks.push(block);
-        // SAFETY: `block` is a live block of `f`.
-        block = unsafe { LLVMGetNextBasicBlock(block) };
-    }
-    blocks
+    unsafe { list(LLVMGetFirstBasicBlock(f), LLVMGetNextBasicBlock) }
 }
 
 /// The instructions of `block`, in order.
@@ -173,13 +184,6 @@ pub unsafe fn basic_blocks(f: LLVMValueRef) -> Vec<LLVMBasicBlockRef> {
 /// # Safety
 /// `block` must be a live block; the walk only reads it.
 pub unsafe fn block_instructions(block: LLVMBasicBlockRef) -> Vec<LLVMValueRef> {
-    let mut instructions = Vec::new();
     // SAFETY: the caller's promise.
-    let mut instruction = unsafe { LLVMGetFirstInstruction(block) };
-    while !instruction.is_null() {
-        instructions.push(instruction);
-        // SAFETY: `instruction` is a live instruction of `block`.
-        instruction = unsafe { LLVMGetNextInstruction(instruction) };
-    }
-    instructions
+    unsafe { list(LLVMGetFirstInstruction(block), LLVMGetNextInstruction) }
 }

@@ -8,7 +8,7 @@ use crate::boundary::{
     autojit_erase_global_value, autojit_is_dso_local, autojit_replace_uses_except_label_addresses,
     autojit_set_dso_local, autojit_slim_lazy_debug_info,
 };
-use autojit_llvm_capi::{basic_blocks, block_instructions, take_buffer, take_message};
+use autojit_llvm_capi::{basic_blocks, block_instructions, list, take_buffer, take_message};
 pub use autojit_llvm_capi::{cstring, OwnedModule};
 use llvm_sys::core::*;
 use llvm_sys::debuginfo::{LLVMDIFileGetDirectory, LLVMDIFileGetFilename, LLVMDIScopeGetFile};
@@ -88,21 +88,6 @@ pub fn target_triple(m: LLVMModuleRef) -> String {
         .into_owned()
 }
 
-/// Walks an intrusive LLVM list from `first` with `next`.
-fn collect(
-    first: LLVMValueRef,
-    next: unsafe extern "C" fn(LLVMValueRef) -> LLVMValueRef,
-) -> Vec<LLVMValueRef> {
-    let mut out = Vec::new();
-    let mut v = first;
-    while !v.is_null() {
-        out.push(v);
-        // SAFETY: `v` is a live element of the list being walked.
-        v = unsafe { next(v) };
-    }
-    out
-}
-
 /// The instructions of function `f`, block by block.
 pub fn instructions(f: LLVMValueRef) -> Vec<LLVMValueRef> {
     // SAFETY: `f` is a live function; its blocks and instructions are only
@@ -131,28 +116,22 @@ pub fn block_addresses(f: LLVMValueRef) -> Vec<LLVMValueRef> {
 
 pub fn functions(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
     // SAFETY: `m` is a live module.
-    collect(unsafe { LLVMGetFirstFunction(m) }, LLVMGetNextFunction)
+    unsafe { list(LLVMGetFirstFunction(m), LLVMGetNextFunction) }
 }
 
 pub fn globals(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
     // SAFETY: `m` is a live module.
-    collect(unsafe { LLVMGetFirstGlobal(m) }, LLVMGetNextGlobal)
+    unsafe { list(LLVMGetFirstGlobal(m), LLVMGetNextGlobal) }
 }
 
 pub fn aliases(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
     // SAFETY: `m` is a live module.
-    collect(
-        unsafe { LLVMGetFirstGlobalAlias(m) },
-        LLVMGetNextGlobalAlias,
-    )
+    unsafe { list(LLVMGetFirstGlobalAlias(m), LLVMGetNextGlobalAlias) }
 }
 
 pub fn ifuncs(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
     // SAFETY: `m` is a live module.
-    collect(
-        unsafe { LLVMGetFirstGlobalIFunc(m) },
-        LLVMGetNextGlobalIFunc,
-    )
+    unsafe { list(LLVMGetFirstGlobalIFunc(m), LLVMGetNextGlobalIFunc) }
 }
 
 /// Every global value of the module: functions, variables, aliases, ifuncs.
@@ -165,16 +144,14 @@ pub fn global_values(m: LLVMModuleRef) -> Vec<LLVMValueRef> {
 }
 
 pub fn users(v: LLVMValueRef) -> Vec<LLVMValueRef> {
-    let mut out = Vec::new();
-    // SAFETY: `v` is live; uses are walked without modifying the use list.
-    let mut u = unsafe { LLVMGetFirstUse(v) };
-    while !u.is_null() {
-        // SAFETY: `u` is a live use of `v`.
-        out.push(unsafe { LLVMGetUser(u) });
-        // SAFETY: as above.
-        u = unsafe { LLVMGetNextUse(u) };
+    // SAFETY: `v` is live; its uses are walked without modifying the use
+    // list, and each is live while read.
+    unsafe {
+        list(LLVMGetFirstUse(v), LLVMGetNextUse)
+            .into_iter()
+            .map(|u| LLVMGetUser(u))
+            .collect()
     }
-    out
 }
 
 pub fn has_uses(v: LLVMValueRef) -> bool {

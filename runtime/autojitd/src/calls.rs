@@ -5,7 +5,7 @@ use crate::call::Call;
 use crate::session::{self, Session};
 use autojit_engine::Engine;
 use autojit_protocol::autojit::{
-    self, decode_hot, decode_leaving, decode_materialize, decode_registrations,
+    self, decode_hot, decode_leaving, decode_materialize, decode_registrations, MaterializeCall,
 };
 use autojit_protocol::Writer;
 use std::sync::Arc;
@@ -63,7 +63,7 @@ impl Session {
 /// as a value for the program's front end to report.
 fn materialize(engine: &Engine, args: &[u8]) -> Writer {
     match decode_materialize(args) {
-        Ok((guid, record)) => {
+        Ok(MaterializeCall { guid, record }) => {
             let record = (record != 0).then_some(record as usize);
             let result = engine
                 .materialize(guid, record)
@@ -84,7 +84,7 @@ fn materialize(engine: &Engine, args: &[u8]) -> Writer {
 fn hot(engine: &Arc<Engine>, args: &[u8]) -> Writer {
     match decode_hot(args) {
         Ok(guids) => guids.into_iter().for_each(|guid| engine.hot(guid)),
-        Err(e) => engine.log(|| format!("autojitd cannot read the program's hot call ({e})")),
+        Err(e) => engine.log(|| format!("autojitd cannot read the program's hot call ({e}); relink the program with this autojit's stub")),
     }
     Writer::new()
 }
@@ -97,7 +97,7 @@ fn leaving(engine: &Engine, args: &[u8]) -> Writer {
     match decode_leaving(args) {
         Ok(true) => engine.finish_optimizing(),
         Ok(false) => {}
-        Err(e) => engine.log(|| format!("autojitd cannot read the program's leaving call ({e})")),
+        Err(e) => engine.log(|| format!("autojitd cannot read the program's leaving call ({e}); relink the program with this autojit's stub")),
     }
     Writer::new()
 }

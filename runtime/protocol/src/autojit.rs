@@ -68,10 +68,7 @@ impl ModuleRegistration {
         w.u64(self.library).u64(self.descriptor);
         w.string(&self.lazy_path).string(&self.source_path);
         w.u64(self.content_hash[0]).u64(self.content_hash[1]);
-        w.u64(self.guids.len() as u64);
-        for &guid in &self.guids {
-            w.u64(guid);
-        }
+        w.u64_sequence(&self.guids);
         w.u64(self.symbols.len() as u64);
         for (name, address) in &self.symbols {
             w.string(name).u64(*address);
@@ -84,11 +81,7 @@ impl ModuleRegistration {
         let lazy_path = r.string()?;
         let source_path = r.string()?;
         let content_hash = [r.u64()?, r.u64()?];
-        let n = r.count(8)?;
-        let mut guids = Vec::with_capacity(n);
-        for _ in 0..n {
-            guids.push(r.u64()?);
-        }
+        let guids = r.u64_sequence()?;
         // A name's count and an address: 16 bytes at least.
         let n = r.count(16)?;
         let mut symbols = Vec::with_capacity(n);
@@ -131,41 +124,41 @@ pub fn decode_registrations(bytes: &[u8]) -> Result<Vec<ModuleRegistration>, Dec
     Ok(modules)
 }
 
+/// A materialize call's arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MaterializeCall {
+    pub guid: u64,
+    /// The trampoline record the body is published in; 0: none.
+    pub record: u64,
+}
+
 /// The argument bytes of a materialize call.
-pub fn encode_materialize(guid: u64, record: u64) -> Writer {
+pub fn encode_materialize(call: MaterializeCall) -> Writer {
     let mut w = Writer::new();
-    w.u64(guid).u64(record);
+    w.u64(call.guid).u64(call.record);
     w
 }
 
-/// Decodes a materialize call's argument bytes completely: the GUID and
-/// the trampoline record (0: none).
-pub fn decode_materialize(bytes: &[u8]) -> Result<(u64, u64), DecodeError> {
+/// Decodes a materialize call's argument bytes completely.
+pub fn decode_materialize(bytes: &[u8]) -> Result<MaterializeCall, DecodeError> {
     let mut r = Reader::new(bytes);
     let guid = r.u64()?;
     let record = r.u64()?;
     r.finish()?;
-    Ok((guid, record))
+    Ok(MaterializeCall { guid, record })
 }
 
 /// The argument bytes of a hot call.
 pub fn encode_hot(guids: &[u64]) -> Writer {
     let mut w = Writer::new();
-    w.u64(guids.len() as u64);
-    for &guid in guids {
-        w.u64(guid);
-    }
+    w.u64_sequence(guids);
     w
 }
 
 /// Decodes a hot call's argument bytes completely: the GUIDs.
 pub fn decode_hot(bytes: &[u8]) -> Result<Vec<u64>, DecodeError> {
     let mut r = Reader::new(bytes);
-    let n = r.count(8)?;
-    let mut guids = Vec::with_capacity(n);
-    for _ in 0..n {
-        guids.push(r.u64()?);
-    }
+    let guids = r.u64_sequence()?;
     r.finish()?;
     Ok(guids)
 }
@@ -343,8 +336,12 @@ mod tests {
 
     #[test]
     fn materialize_and_hot_payloads_round_trip_exactly() {
-        let w = encode_materialize(7, 0x5555_0000_3008);
-        assert_eq!(decode_materialize(&w.bytes), Ok((7, 0x5555_0000_3008)));
+        let call = MaterializeCall {
+            guid: 7,
+            record: 0x5555_0000_3008,
+        };
+        let w = encode_materialize(call);
+        assert_eq!(decode_materialize(&w.bytes), Ok(call));
         let mut longer = w.bytes.clone();
         longer.push(0);
         assert!(decode_materialize(&longer).is_err());

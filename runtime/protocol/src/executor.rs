@@ -165,27 +165,15 @@ pub fn encode_reserve(manager: u64, size: u64) -> Writer {
 pub fn decode_deallocate(bytes: &[u8]) -> Result<(u64, Vec<u64>), DecodeError> {
     let mut r = Reader::new(bytes);
     let manager = r.u64()?;
-    let bases = addresses(&mut r)?;
+    let bases = r.u64_sequence()?;
     r.finish()?;
     Ok((manager, bases))
 }
 
 pub fn encode_deallocate(manager: u64, bases: &[u64]) -> Writer {
     let mut w = Writer::new();
-    w.u64(manager).u64(bases.len() as u64);
-    for &base in bases {
-        w.u64(base);
-    }
+    w.u64(manager).u64_sequence(bases);
     w
-}
-
-fn addresses(r: &mut Reader<'_>) -> Result<Vec<u64>, DecodeError> {
-    let n = r.count(8)?;
-    let mut out = Vec::with_capacity(n);
-    for _ in 0..n {
-        out.push(r.u64()?);
-    }
-    Ok(out)
 }
 
 /// One memory write: where, and the bytes to store there (little-endian for

@@ -100,6 +100,16 @@ impl<'a> Reader<'a> {
         Ok(count as usize)
     }
 
+    /// `SPSSequence<uint64_t>`.
+    pub fn u64_sequence(&mut self) -> Result<Vec<u64>, DecodeError> {
+        let n = self.count(8)?;
+        let mut values = Vec::with_capacity(n);
+        for _ in 0..n {
+            values.push(self.u64()?);
+        }
+        Ok(values)
+    }
+
     /// `SPSSequence<char>` as raw bytes.
     pub fn byte_sequence(&mut self) -> Result<&'a [u8], DecodeError> {
         let len = self.count(1)?;
@@ -176,6 +186,14 @@ impl Writer {
 
     pub fn u64(&mut self, v: u64) -> &mut Self {
         self.bytes.extend_from_slice(&v.to_le_bytes());
+        self
+    }
+
+    pub fn u64_sequence(&mut self, v: &[u64]) -> &mut Self {
+        self.u64(v.len() as u64);
+        for &value in v {
+            self.u64(value);
+        }
         self
     }
 

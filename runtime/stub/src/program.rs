@@ -181,7 +181,7 @@ fn call_materialize(
     if record != 0 {
         session.executor().accept_record(record);
     }
-    let args = autojit::encode_materialize(guid, record);
+    let args = autojit::encode_materialize(autojit::MaterializeCall { guid, record });
     let result = session.call(executor::tag(Service::Materialize), &args.bytes)?;
     autojit::decode_materialize_result(&result)
         .map_err(|e| Ended::Violation(format!("materialize result: {e}")))
@@ -245,7 +245,9 @@ fn serve_in_background(session: &'static ExecutorSession) {
 extern "C" fn serve_between_calls(session: *mut c_void) -> *mut c_void {
     // SAFETY: a session, never freed (`serve_in_background`).
     let session = unsafe { &*(session as *const ExecutorSession) };
-    let current = || {
+    // Until the program hangs up (or forks: the child's session is another);
+    // reports that waited for the lock go out too.
+    let before_each = || {
         let current = SESSION.load(Ordering::Acquire) as *const ExecutorSession;
         if !core::ptr::eq(current, session) {
             return false;
@@ -253,7 +255,7 @@ extern "C" fn serve_between_calls(session: *mut c_void) -> *mut c_void {
         send_hot_reports(session);
         true
     };
-    if let Err(ended) = session.serve(&current) {
+    if let Err(ended) = session.serve(&before_each) {
         // The program's next call reports it too, if there is one.
         report!("{}", describe(ended, "linking optimized code"));
     }

@@ -115,15 +115,16 @@ impl ExecutorSession {
     }
 
     /// Serves a controller until it hangs up or closes the connection
-    /// (LLVM's tools close without a hangup), or until `still_serving`,
-    /// asked with the lock held before each message, says no. Holds the
+    /// (LLVM's tools close without a hangup), or until `before_each`, run
+    /// with the lock held before each message (it may use the session
+    /// too), says no. Holds the
     /// lock only while a message is handled, so other threads can call the
     /// controller.
-    pub fn serve(&self, still_serving: &dyn Fn() -> bool) -> Result<(), Ended> {
+    pub fn serve(&self, before_each: &dyn Fn() -> bool) -> Result<(), Ended> {
         loop {
             self.connection.readable(true);
             let _guard = self.lock.lock();
-            if !still_serving() {
+            if !before_each() {
                 return Ok(());
             }
             if !self.connection.readable(false) {

@@ -44,8 +44,8 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(modules) = autojit::decode_registrations(data) {
         assert_eq!(autojit::encode_registrations(&modules).bytes, data);
     }
-    if let Ok((guid, record)) = autojit::decode_materialize(data) {
-        assert_eq!(autojit::encode_materialize(guid, record).bytes, data);
+    if let Ok(call) = autojit::decode_materialize(data) {
+        assert_eq!(autojit::encode_materialize(call).bytes, data);
     }
     if let Ok(guids) = autojit::decode_hot(data) {
         assert_eq!(autojit::encode_hot(&guids).bytes, data);

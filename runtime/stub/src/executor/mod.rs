@@ -151,8 +151,9 @@ pub fn bootstrap_symbols(dispatch_ctx: u64, dispatch_fn: u64) -> Vec<(String, u6
 pub struct Executor {
     memory: RefCell<memory::Memory>,
     dylibs: RefCell<dylib::Dylibs>,
-    /// The trampoline records sent with materialize calls, sorted: the
-    /// only places the daemon may publish a body in.
+    /// The trampoline records sent with materialize calls: the only places
+    /// the daemon may publish a body in. Kept unsorted: materialize pushes
+    /// one, a publish (rare: one per optimized object) scans them.
     records: RefCell<Vec<u64>>,
 }
 
@@ -181,10 +182,7 @@ impl Executor {
     /// Accepts `record` in publications: the program sends it with a
     /// materialize call.
     pub fn accept_record(&self, record: u64) {
-        let mut records = self.records.borrow_mut();
-        if let Err(at) = records.binary_search(&record) {
-            records.insert(at, record);
-        }
+        self.records.borrow_mut().push(record);
     }
 
     /// Stores each optimized body in its trampoline record: a record the
@@ -195,7 +193,7 @@ impl Executor {
         let records = self.records.borrow();
         let memory = self.memory.borrow();
         for p in &publications {
-            if records.binary_search(&p.record).is_err() || !memory.is_executable(p.body) {
+            if !records.contains(&p.record) || !memory.is_executable(p.body) {
                 return Err(
                     "publish: a body outside JIT'd code, or a record the program never sent".into(),
                 );

@@ -4,6 +4,9 @@ pub const DEBUG: &str = "AUTOJIT_DEBUG";
 pub const STATS: &str = "AUTOJIT_STATS";
 pub const CACHE_DIR: &str = "AUTOJIT_CACHE_DIR";
 pub const DISABLE_OBJECT_CACHE: &str = "AUTOJIT_DISABLE_OBJECT_CACHE";
+/// A store the team shares compiled objects on, behind the local object
+/// cache (`runtime/remote-cache`).
+pub const REMOTE_CACHE: &str = "AUTOJIT_REMOTE_CACHE";
 /// The plugin puts each lazy module in the object it compiles
 /// (`-mllvm -autojit-embed` too), not in the module store.
 pub const EMBED: &str = "AUTOJIT_EMBED";

@@ -22,10 +22,24 @@ pub struct StatsSnapshot {
     pub objects: u64,
     pub compile_nanos: u64,
     pub materialize_nanos: u64,
+    /// The remote cache's counters (`AUTOJIT_REMOTE_CACHE`).
+    pub remote: RemoteStats,
     /// The tiers' counters (`tier.rs`): only the in-process runtime has two
     /// tiers, and the stub, whose size is budgeted, no code for them.
     #[cfg(feature = "std")]
     pub tiers: TierStats,
+}
+
+/// The counters of the remote cache.
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct RemoteStats {
+    /// Lookups a record fetched from the store answered.
+    pub hits: u64,
+    /// Lookups the store had nothing usable for: compiled here.
+    pub misses: u64,
+    pub bytes_read: u64,
+    pub bytes_written: u64,
 }
 
 /// The counters of the tiers.
@@ -62,8 +76,20 @@ impl StatsSnapshot {
         };
         #[cfg(not(feature = "std"))]
         let tiers = "";
+        let r = &self.remote;
+        let remote = if r.hits + r.misses + r.bytes_written > 0 {
+            format!(
+                " remote-hits={} remote-misses={} remote-kb-read={} remote-kb-written={}",
+                r.hits,
+                r.misses,
+                r.bytes_read.div_ceil(1024),
+                r.bytes_written.div_ceil(1024)
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "stats: materialized={} compiled={} cache-hits={} modules-loaded={} objects={} compile-ms={} materialize-ms={}{tiers}",
+            "stats: materialized={} compiled={} cache-hits={} modules-loaded={} objects={} compile-ms={} materialize-ms={}{remote}{tiers}",
             self.materialized,
             self.compiled,
             self.cache_hits,
@@ -88,6 +114,10 @@ pub struct Stats {
     first_tier: AtomicU64,
     optimized: AtomicU64,
     background_nanos: AtomicU64,
+    remote_hits: AtomicU64,
+    remote_misses: AtomicU64,
+    remote_bytes_read: AtomicU64,
+    remote_bytes_written: AtomicU64,
 }
 
 #[cfg(feature = "std")]
@@ -119,6 +149,24 @@ impl Stats {
             .fetch_add(time.as_nanos() as u64, Relaxed);
     }
 
+    /// A lookup the remote cache answered (`hit`) or could not.
+    pub fn remote_lookup(&self, hit: bool) {
+        let counter = if hit {
+            &self.remote_hits
+        } else {
+            &self.remote_misses
+        };
+        counter.fetch_add(1, Relaxed);
+    }
+
+    pub fn remote_read(&self, bytes: u64) {
+        self.remote_bytes_read.fetch_add(bytes, Relaxed);
+    }
+
+    pub fn remote_written(&self, bytes: u64) {
+        self.remote_bytes_written.fetch_add(bytes, Relaxed);
+    }
+
     pub fn module_loaded(&self) {
         self.modules_loaded.fetch_add(1, Relaxed);
     }
@@ -132,6 +180,12 @@ impl Stats {
             objects: self.objects.load(Relaxed),
             compile_nanos: self.compile_nanos.load(Relaxed),
             materialize_nanos: self.materialize_nanos.load(Relaxed),
+            remote: RemoteStats {
+                hits: self.remote_hits.load(Relaxed),
+                misses: self.remote_misses.load(Relaxed),
+                bytes_read: self.remote_bytes_read.load(Relaxed),
+                bytes_written: self.remote_bytes_written.load(Relaxed),
+            },
             tiers: TierStats {
                 first_tier: self.first_tier.load(Relaxed),
                 optimized: self.optimized.load(Relaxed),

@@ -4,6 +4,7 @@
 
 use autojit_abi::env::{self, Environment};
 use autojit_abi::{store, Tier};
+use autojit_remote_cache::{RemoteSetting, SettingError};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -27,6 +28,9 @@ pub struct EngineConfig {
     /// run time `AUTOJIT_CACHE_DIR` picks only this: the lazy modules are
     /// where the build put them, named in each program.
     pub object_cache_root: Result<PathBuf, String>,
+    /// `AUTOJIT_REMOTE_CACHE`: the store behind the object cache, its key
+    /// files' paths absolute; or what is wrong with the setting.
+    pub remote_cache: Option<Result<RemoteSetting, SettingError>>,
     /// Where lazy modules a binary carries are copied on first need: the
     /// store root's `modules/`, else (no HOME, as in some containers) a
     /// private directory under the temporary one.
@@ -98,8 +102,19 @@ impl EngineConfig {
             let uid = unsafe { libc::getuid() };
             std::env::temp_dir().join(format!("autojit-{uid}"))
         });
+        let remote_cache = environment.var(env::REMOTE_CACHE).map(|value| {
+            RemoteSetting::parse(&value).map(|mut setting| {
+                for key in [&mut setting.verify_key, &mut setting.sign_key] {
+                    if let Some(path) = key {
+                        *path = environment.absolute(&path.to_string_lossy());
+                    }
+                }
+                setting
+            })
+        });
         EngineConfig {
             perf,
+            remote_cache,
             embedded_copies_root,
             debug: environment.flag(env::DEBUG),
             tiers: Tiers::parse(environment.var(env::TIER).as_deref()),

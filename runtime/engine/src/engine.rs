@@ -15,11 +15,12 @@ use crate::compiler::{target_key, BatchCompiler, CompiledBatch, CompilerFactory,
 use crate::config::EngineConfig;
 use crate::error::{Error, ErrorKind};
 use crate::link::{DirectCalls, LinkError, Linker, LoaderLinker};
+use crate::log::Log;
 use crate::object_cache::{CachedBatch, Member, ObjectCache};
 use crate::perf::PerfOutput;
 use crate::program::Program;
 use crate::registry::{ModuleId, Registration, Registry};
-use autojit_abi::env::Environment;
+use autojit_abi::env::{self, Environment};
 use autojit_abi::fast_map::{FastMap, FastSet};
 use autojit_abi::function_keys::{self, FunctionKey, KeyedFunction};
 use autojit_abi::stats::Stats;
@@ -27,6 +28,7 @@ use autojit_abi::{names, ContentHash, RegisteredModule, Tier};
 use autojit_line_shift::{shift_lines, LineMove, Shift, ShiftError};
 use autojit_loader::ObjectImage;
 use autojit_protocol::autojit::Publication;
+use autojit_remote_cache::RemoteCache;
 use std::borrow::Cow;
 use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -34,7 +36,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 pub struct Engine {
-    log_prefix: &'static str,
+    log: Log,
     /// The settings of the program served.
     config: EngineConfig,
     program: Program,
@@ -43,7 +45,7 @@ pub struct Engine {
     state: Mutex<State>,
     /// Hot first-tier functions, for the background thread to optimize.
     hot: HotFunctions,
-    pub stats: Stats,
+    pub stats: Arc<Stats>,
 }
 
 /// The queue between first-tier code reporting hot functions and the
@@ -289,7 +291,7 @@ impl Engine {
     ) -> Self {
         let config = EngineConfig::from_environment(&environment);
         Engine {
-            log_prefix,
+            log: Log::new(log_prefix, config.debug),
             perf: config
                 .perf
                 .clone()
@@ -303,15 +305,13 @@ impl Engine {
             }),
             config,
             hot: HotFunctions::default(),
-            stats: Stats::default(),
+            stats: Arc::default(),
         }
     }
 
     /// One line of `AUTOJIT_DEBUG`'s log.
     pub fn log(&self, msg: impl FnOnce() -> String) {
-        if self.config.debug {
-            eprintln!("{} {}", self.log_prefix, msg());
-        }
+        self.log.line(msg);
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -961,7 +961,7 @@ impl Engine {
         if linked.tier == Tier::Quick {
             self.stats.first_tier(members.len() as u64);
         }
-        if !self.config.debug {
+        if !self.log.is_on() {
             return;
         }
         let how = if from_cache {
@@ -992,14 +992,31 @@ impl Engine {
 
     fn start_linking(&self, remote_linker: Option<Box<dyn Linker>>) -> Linking {
         let linker = remote_linker.unwrap_or_else(|| Box::new(LoaderLinker::new()));
-        let (cache, why_disabled) = ObjectCache::open(&self.config.object_cache_root);
+        let (mut cache, why_disabled) = ObjectCache::open(&self.config.object_cache_root);
         if let Some(why) = why_disabled {
             self.log(|| format!("object cache disabled: {why}"));
+        }
+        let target = target_key();
+        let remote = self.config.remote_cache.as_ref().map(|setting| {
+            setting
+                .as_ref()
+                .map_err(Clone::clone)
+                .and_then(RemoteCache::open)
+        });
+        match remote {
+            Some(Ok(remote)) => {
+                cache = cache.with_remote(remote, &target, Arc::clone(&self.stats), self.log)
+            }
+            Some(Err(e)) => self.log.always(format!(
+                "{}: {e}; running without the remote cache",
+                env::REMOTE_CACHE
+            )),
+            None => {}
         }
         Linking {
             compiled: FastMap::default(),
             records: FastMap::default(),
-            target: target_key(),
+            target,
             linker,
             cache,
             keys: FastMap::default(),

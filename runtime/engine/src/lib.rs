@@ -11,6 +11,7 @@ mod embedded;
 mod engine;
 mod error;
 mod link;
+mod log;
 mod object_cache;
 mod perf;
 mod program;

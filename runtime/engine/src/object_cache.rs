@@ -19,6 +19,13 @@
 //! functions but not their batch-mates, and each takes the object whose
 //! members are all its own.
 //!
+//! Behind it, optionally, a store the team shares (`AUTOJIT_REMOTE_CACHE`,
+//! `autojit_remote_cache`): a function the local index does not know is
+//! looked up in the store's index of its source file (read once per run),
+//! and an object found there is fetched, checked and written here, so the
+//! next run finds it locally. What this client compiles it publishes, unless
+//! it only reads.
+//!
 //! Objects and member lists are written atomically (temporary + rename), and
 //! index lines appended in one write per batch, so any number of processes
 //! may share the cache: a reader sees a whole file or none, and skips a line
@@ -27,10 +34,14 @@
 use autojit_abi::fast_map::{FastMap, FastSet};
 use autojit_abi::function_keys::FunctionKey;
 use autojit_abi::{content_hash, store, ContentHash, Tier};
+use crate::log::Log;
+use autojit_abi::stats::Stats;
 use autojit_loader::ObjectImage;
+use autojit_remote_cache::{Record, RecordName, RemoteCache};
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Bumped when the engine changes how it compiles, to retire old objects.
 const FORMAT_VERSION: &str = "autojit-object-v6";
@@ -44,6 +55,19 @@ pub struct ObjectCache {
     /// Objects that did not link into this program, though they may into
     /// another: not offered again in this run.
     refused: FastSet<ContentHash>,
+    remote: Option<Remote>,
+}
+
+/// The store behind the local cache, and what this run read of it.
+struct Remote {
+    cache: RemoteCache,
+    /// Indexes whose stored lines were merged into `indexes`.
+    merged: FastSet<ContentHash>,
+    /// The target objects are compiled for: a record fetched must be the
+    /// object its key names for it.
+    target: String,
+    stats: Arc<Stats>,
+    log: Log,
 }
 
 /// A source file's index: the objects each function key compiled into, the
@@ -55,6 +79,8 @@ type Index = FastMap<FunctionKey, Vec<Indexed>>;
 struct Indexed {
     object: ContentHash,
     tier: Tier,
+    /// Where the store has the object, for an index line read from it.
+    record: Option<RecordName>,
 }
 
 /// How many objects a function's index entry remembers.
@@ -100,7 +126,24 @@ impl ObjectCache {
             dir,
             indexes: FastMap::default(),
             refused: FastSet::default(),
+            remote: None,
         }
+    }
+
+    /// This cache with `remote` behind it, for objects compiled for
+    /// `target`; without a local directory, which fetched objects go to,
+    /// there is no remote tier either.
+    pub fn with_remote(mut self, cache: RemoteCache, target: &str, stats: Arc<Stats>, log: Log) -> Self {
+        if self.dir.is_some() {
+            self.remote = Some(Remote {
+                cache,
+                merged: FastSet::default(),
+                target: target.to_string(),
+                stats,
+                log,
+            });
+        }
+        self
     }
 
     /// The key of the object of `tier` compiled for `target` from the
@@ -147,37 +190,38 @@ impl ObjectCache {
     /// object it belongs to.
     fn members(&self, key: ContentHash) -> Option<(ContentHash, Tier, Vec<Member>)> {
         let list = std::fs::read_to_string(self.dir.as_ref()?.join(members_file(key))).ok()?;
-        let mut lines = list.lines();
-        let (object_hash, tier) = lines
-            .next()?
-            .strip_prefix("object ")?
-            .split_once(" tier ")?;
-        let object_hash = ContentHash::from_hex(object_hash)?;
-        let tier = Tier::from_number(tier.parse().ok()?)?;
-        let members = lines
-            .map(|line| {
-                let mut fields = line.splitn(4, ' ');
-                Some(Member {
-                    guid: u64::from_str_radix(fields.next()?, 16).ok()?,
-                    key: FunctionKey::from_hex(fields.next()?)?,
-                    line: fields.next()?.parse().ok()?,
-                    name: fields.next()?.to_string(),
-                })
-            })
-            .collect::<Option<Vec<_>>>()?;
-        Some((object_hash, tier, members))
+        parse_member_list(&list)
     }
 
     /// An object the function of key `function` compiled into, by index
-    /// `index` (read on first use), of a tier `allowed` allows: of the
-    /// highest tier there is, the latest whose members are all `current`,
-    /// else the latest.
+    /// `index` (read on first use; the store's too if it does not know the
+    /// function), of a tier `allowed` allows: of the highest tier there is,
+    /// the latest whose members are all `current`, else the latest.
     pub fn lookup(
         &mut self,
         index: ContentHash,
         function: FunctionKey,
         current: impl Fn(&Member) -> bool,
         allowed: impl Fn(Tier) -> bool,
+    ) -> Option<CachedBatch> {
+        let mut found = self.lookup_indexed(index, function, &current, &allowed);
+        if found.is_none() && self.merge_remote_index(index) {
+            found = self.lookup_indexed(index, function, &current, &allowed);
+        }
+        if let (None, Some(remote)) = (&found, &self.remote) {
+            if remote.merged.contains(&index) && remote.cache.is_reading() {
+                remote.stats.remote_lookup(false);
+            }
+        }
+        found
+    }
+
+    fn lookup_indexed(
+        &mut self,
+        index: ContentHash,
+        function: FunctionKey,
+        current: &impl Fn(&Member) -> bool,
+        allowed: &impl Fn(Tier) -> bool,
     ) -> Option<CachedBatch> {
         let dir = self.dir.as_ref()?;
         let entries = self
@@ -196,13 +240,14 @@ impl ObjectCache {
         let best_tier = candidates.first()?.tier;
         let mut gone = Vec::new();
         let mut chosen = None;
-        for key in candidates
-            .iter()
-            .take_while(|c| c.tier == best_tier)
-            .map(|c| c.object)
-        {
-            match self.members(key) {
-                Some((_, _, members)) if members.iter().all(&current) => {
+        for candidate in candidates.iter().take_while(|c| c.tier == best_tier) {
+            let key = candidate.object;
+            let members = self.members(key).or_else(|| {
+                self.fetch(index, key, candidate.record?)?;
+                self.members(key)
+            });
+            match members {
+                Some((_, _, members)) if members.iter().all(current) => {
                     chosen = Some(key);
                     break;
                 }
@@ -230,6 +275,80 @@ impl ObjectCache {
         batch
     }
 
+    /// Merges the store's lines of index `index` into the local ones, the
+    /// first time it is asked for in this run; whether it did.
+    fn merge_remote_index(&mut self, index: ContentHash) -> bool {
+        let Some(remote) = &mut self.remote else {
+            return false;
+        };
+        if !remote.merged.insert(index) {
+            return false;
+        }
+        let text = match remote.cache.indexes(&[index]) {
+            Ok(mut texts) => texts.pop().flatten(),
+            Err(e) => {
+                remote.log.line(|| e.to_string());
+                None
+            }
+        };
+        let Some(text) = text else { return false };
+        remote.stats.remote_read(text.len() as u64);
+        // The store's lines first: what this client indexed itself stays
+        // the latest.
+        let mut merged = parse_index(&String::from_utf8_lossy(&text));
+        for (function, objects) in self.indexes.remove(&index).unwrap_or_default() {
+            let list = merged.entry(function).or_default();
+            for object in objects {
+                index_object(list, object);
+            }
+        }
+        self.indexes.insert(index, merged);
+        true
+    }
+
+    /// Fetches the object under `key` from the store's record `name`,
+    /// checks that it is that object, and keeps it here, indexed under
+    /// `index`: the next run finds it without the store.
+    fn fetch(&mut self, index: ContentHash, key: ContentHash, name: RecordName) -> Option<()> {
+        let remote = self.remote.as_mut()?;
+        let dir = self.dir.as_ref()?;
+        let record = match remote.cache.record(name) {
+            Ok(record) => record?,
+            Err(e) => {
+                remote.log.line(|| e.to_string());
+                return None;
+            }
+        };
+        remote
+            .stats
+            .remote_read((record.members.len() + record.object.len()) as u64);
+        let fits = parse_member_list(&record.members).filter(|(object_hash, tier, members)| {
+            let keys: Vec<FunctionKey> = members.iter().map(|m| m.key).collect();
+            content_hash(&record.object) == *object_hash
+                && ObjectCache::key(&keys, &remote.target, *tier) == key
+        });
+        let Some((_, tier, members)) = fits else {
+            remote.log.line(|| {
+                format!(
+                    "remote cache: refused record {}: it is not the object {} its index names; compiling locally",
+                    name.to_hex(),
+                    key.to_hex()
+                )
+            });
+            return None;
+        };
+        let kept = store::write_atomically(dir, &object_file(key), &record.object)
+            .and_then(|_| store::write_atomically(dir, &members_file(key), record.members.as_bytes()))
+            .map_err(|e| cannot_write(dir, e))
+            .and_then(|_| append_index_lines(dir, index, &index_lines(key, tier, &members, None)));
+        if let Err(e) = kept {
+            remote.log.line(|| e);
+            return None;
+        }
+        remote.stats.remote_lookup(true);
+        Some(())
+    }
+
     /// Whether the function of key `function` is in some object of a tier
     /// `allowed` allows that this run may use, by index `index` as read
     /// before.
@@ -250,9 +369,9 @@ impl ObjectCache {
     }
 
     /// Keeps an object of `tier` that linked: stores it under `key` with its
-    /// member list if it was compiled now (`compiled`), and indexes each
-    /// member under it in index `index`. A failure only costs a compile
-    /// next time.
+    /// member list if it was compiled now (`compiled`), and publishes it to
+    /// the store behind if there is one to write to; indexes each member
+    /// under it in index `index`. A failure only costs a compile next time.
     pub fn commit(
         &mut self,
         index: ContentHash,
@@ -263,27 +382,42 @@ impl ObjectCache {
     ) -> Result<(), String> {
         if let Some(object) = compiled {
             self.store(key, tier, object, members)?;
+            self.publish(index, key, tier, object, members);
         }
         let Some(dir) = &self.dir else { return Ok(()) };
         let entries = self.indexes.entry(index).or_default();
-        let mut lines = String::new();
         for member in members {
-            let indexed = Indexed { object: key, tier };
+            let indexed = Indexed {
+                object: key,
+                tier,
+                record: None,
+            };
             index_object(entries.entry(member.key).or_default(), indexed);
-            lines.push_str(&format!(
-                "{} {} {}\n",
-                member.key.to_hex(),
-                key.to_hex(),
-                tier.number()
-            ));
         }
-        std::fs::OpenOptions::new()
-            .append(true)
-            .create(true)
-            .mode(0o600)
-            .open(dir.join(index_file(index)))
-            .and_then(|mut f| f.write_all(lines.as_bytes()))
-            .map_err(|e| cannot_write(dir, e))
+        append_index_lines(dir, index, &index_lines(key, tier, members, None))
+    }
+
+    /// Sends an object compiled now to the store, for the rest of the team.
+    fn publish(
+        &mut self,
+        index: ContentHash,
+        key: ContentHash,
+        tier: Tier,
+        object: &[u8],
+        members: &[Member],
+    ) {
+        let Some(remote) = &mut self.remote else {
+            return;
+        };
+        let record = Record {
+            members: member_list(object, tier, members),
+            object: object.to_vec(),
+        };
+        let lines = |name| index_lines(key, tier, members, Some(name));
+        match remote.cache.publish(index, &record, lines) {
+            Ok(bytes) => remote.stats.remote_written(bytes as u64),
+            Err(e) => remote.log.line(|| e.to_string()),
+        }
     }
 
     /// Replaces the object under `key` with `object`, the same code with its
@@ -307,20 +441,7 @@ impl ObjectCache {
         members: &[Member],
     ) -> Result<(), String> {
         let Some(dir) = &self.dir else { return Ok(()) };
-        let mut list = format!(
-            "object {} tier {}\n",
-            content_hash(object).to_hex(),
-            tier.number()
-        );
-        for m in members {
-            list.push_str(&format!(
-                "{:016x} {} {} {}\n",
-                m.guid,
-                m.key.to_hex(),
-                m.line,
-                m.name
-            ));
-        }
+        let list = member_list(object, tier, members);
         store::write_atomically(dir, &object_file(key), object)
             .and_then(|_| store::write_atomically(dir, &members_file(key), list.as_bytes()))
             .map(|_| ())
@@ -348,10 +469,78 @@ fn cannot_write(dir: &Path, e: std::io::Error) -> String {
     format!("cannot write to object cache {}: {e}", dir.display())
 }
 
-/// An index file's entries; a line cut short (a writer that died) is
-/// skipped, and a later line for a function comes later in its list.
+/// The member list of `object`: its hash and tier, then a line per member.
+fn member_list(object: &[u8], tier: Tier, members: &[Member]) -> String {
+    let mut list = format!(
+        "object {} tier {}\n",
+        content_hash(object).to_hex(),
+        tier.number()
+    );
+    for m in members {
+        list.push_str(&format!(
+            "{:016x} {} {} {}\n",
+            m.guid,
+            m.key.to_hex(),
+            m.line,
+            m.name
+        ));
+    }
+    list
+}
+
+/// The object hash, tier and members a member list gives, if it is whole.
+fn parse_member_list(list: &str) -> Option<(ContentHash, Tier, Vec<Member>)> {
+    let mut lines = list.lines();
+    let (object_hash, tier) = lines
+        .next()?
+        .strip_prefix("object ")?
+        .split_once(" tier ")?;
+    let object_hash = ContentHash::from_hex(object_hash)?;
+    let tier = Tier::from_number(tier.parse().ok()?)?;
+    let members = lines
+        .map(|line| {
+            let mut fields = line.splitn(4, ' ');
+            Some(Member {
+                guid: u64::from_str_radix(fields.next()?, 16).ok()?,
+                key: FunctionKey::from_hex(fields.next()?)?,
+                line: fields.next()?.parse().ok()?,
+                name: fields.next()?.to_string(),
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some((object_hash, tier, members))
+}
+
+/// The index lines saying that `members` compiled into the object `key`
+/// of `tier`, which the store has as record `record`.
+fn index_lines(key: ContentHash, tier: Tier, members: &[Member], record: Option<RecordName>) -> String {
+    let record = record.map_or(String::new(), |r| format!(" {}", r.to_hex()));
+    members
+        .iter()
+        .map(|m| format!("{} {} {}{record}\n", m.key.to_hex(), key.to_hex(), tier.number()))
+        .collect()
+}
+
+/// Appends `lines` to index `index`, in one write.
+fn append_index_lines(dir: &Path, index: ContentHash, lines: &str) -> Result<(), String> {
+    std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .mode(0o600)
+        .open(dir.join(index_file(index)))
+        .and_then(|mut f| f.write_all(lines.as_bytes()))
+        .map_err(|e| cannot_write(dir, e))
+}
+
+/// An index file's entries.
 fn read_index(path: &Path) -> Index {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
+    parse_index(&std::fs::read_to_string(path).unwrap_or_default())
+}
+
+/// An index's entries: a line cut short (a writer that died) is skipped,
+/// and a later line for a function comes later in its list. A line read
+/// from the store ends with the name of the record that holds the object.
+fn parse_index(text: &str) -> Index {
     let mut index = Index::default();
     for line in text.lines() {
         let mut fields = line.split(' ');
@@ -359,7 +548,18 @@ fn read_index(path: &Path) -> Index {
             let function = FunctionKey::from_hex(fields.next()?)?;
             let object = ContentHash::from_hex(fields.next()?)?;
             let tier = Tier::from_number(fields.next()?.parse().ok()?)?;
-            Some((function, Indexed { object, tier }))
+            let record = match fields.next() {
+                Some(name) => Some(RecordName::from_hex(name)?),
+                None => None,
+            };
+            Some((
+                function,
+                Indexed {
+                    object,
+                    tier,
+                    record,
+                },
+            ))
         })();
         if let Some((function, indexed)) = parsed {
             index_object(index.entry(function).or_default(), indexed);
@@ -513,10 +713,12 @@ mod tests {
         let quick = |object| Indexed {
             object,
             tier: Tier::Quick,
+            record: None,
         };
         let optimized = Indexed {
             object: k2,
             tier: Tier::Optimized,
+            record: None,
         };
         // The line of an unknown tier is skipped too.
         assert_eq!(index.len(), 2);

@@ -274,11 +274,15 @@ pub fn encode_stats(stats: &StatsSnapshot) -> Writer {
         .u64(stats.objects)
         .u64(stats.compile_nanos)
         .u64(stats.materialize_nanos);
+    w.u64(stats.remote.hits)
+        .u64(stats.remote.misses)
+        .u64(stats.remote.bytes_read)
+        .u64(stats.remote.bytes_written);
     w
 }
 
 /// The counters a stats call's result carries, in its order.
-fn sent_counters(stats: &mut StatsSnapshot) -> [&mut u64; 7] {
+fn sent_counters(stats: &mut StatsSnapshot) -> [&mut u64; 11] {
     [
         &mut stats.materialized,
         &mut stats.compiled,
@@ -287,14 +291,18 @@ fn sent_counters(stats: &mut StatsSnapshot) -> [&mut u64; 7] {
         &mut stats.objects,
         &mut stats.compile_nanos,
         &mut stats.materialize_nanos,
+        &mut stats.remote.hits,
+        &mut stats.remote.misses,
+        &mut stats.remote.bytes_read,
+        &mut stats.remote.bytes_written,
     ]
 }
 
 /// Decodes a stats call's result bytes completely.
 pub fn decode_stats(bytes: &[u8]) -> Result<StatsSnapshot, DecodeError> {
     let mut r = Reader::new(bytes);
-    // Remote programs run optimized code only: no tiers' counters (which
-    // only a build of the contract with std has).
+    // No tiers' counters: only a build of the contract with std has them,
+    // and the stub prints what it is sent.
     let mut stats = StatsSnapshot::default();
     for counter in sent_counters(&mut stats) {
         *counter = r.u64()?;

@@ -89,6 +89,14 @@ config.substitutions.append(
     ("%generator", "-G '%s' -DCMAKE_MAKE_PROGRAM=%s" % (config.cmake_generator, config.cmake_make_program))
 )
 config.substitutions.append(("%python", sys.executable))
+# Real stores for the remote cache's tests, started by each test itself.
+config.substitutions.append(
+    ("%remote-store", "%s %s" % (sys.executable, os.path.join(config.test_source_root, "Inputs", "remote-store.py")))
+)
+if shutil.which("redis-server"):
+    config.available_features.add("redis")
+if shutil.which("nginx"):
+    config.available_features.add("nginx")
 
 if os.geteuid() == 0 and shutil.which("setpriv"):
     config.available_features.add("root")

@@ -1,68 +1,123 @@
 #!/usr/bin/env bash
-# A second checkout of the same sources: json's unit tests built in two
-# directories (…/alice/json and …/bob/work/json), one store, each built with
-# -ffile-prefix-map mapping its root away. The first checkout runs cold,
-# then warm; the second checkout's first run then finds every function the
-# first one ran in the shared object cache. Prints the times and the second
-# checkout's stats line, and the ratio of its first run to the first
-# checkout's warm run.
+# A second checkout of the same sources: a program built in two directories
+# (…/alice/<program> and …/bob/work/<program>), each with -ffile-prefix-map
+# mapping its root away. The first checkout runs cold, then warm; then the
+# second checkout's first run, its own object cache empty, finds every
+# function the first one ran in the shared store:
+#   --store=local  one object cache directory both checkouts use;
+#   --store=redis  a team's store: the first checkout writes to a Redis
+#                  server (started here, AUTOJIT_REMOTE_CACHE), the second
+#                  reads it with an empty local cache on every run.
+# Prints the times, the second checkout's stats line, and the ratio of its
+# first run to the first checkout's warm run.
 #
-#   ./second-checkout.sh [--runs=N] [--opt=0|2] [--autojitd]
+#   ./second-checkout.sh [--program=json|sqlite|pugixml] [--store=local|redis]
+#                        [--runs=N] [--opt=0|2] [--autojitd]
 #
-# N timed runs of each (default 3). Run ./setup.sh first.
+# N timed runs of each (default 3). json by default; run ./setup.sh first
+# (sqlite and pugixml fetch their sources the first time).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-parse_run_args 3 3 "$@"
+program=json store=local
+args=()
+for arg in "$@"; do
+  case $arg in
+    --program=json|--program=sqlite|--program=pugixml) program=${arg#--program=} ;;
+    --program=*) die "--program takes json, sqlite or pugixml" ;;
+    --store=local|--store=redis) store=${arg#--store=} ;;
+    --store=*) die "--store takes local or redis" ;;
+    *) args+=("$arg") ;;
+  esac
+done
+parse_run_args 3 3 "${args[@]}"
 require_autojit
-json_sources
+read -r -a plugin <<< "$(plugin_flags)"
+runtime=$(runtime_flags)
+jobs=1
+
+case $program in
+  json)
+    json_sources
+    # build_in <checkout>: the tests in <checkout>, its root mapped to `.`.
+    build_in() {
+      local dir=$1 unit
+      mkdir -p "$dir"
+      cp -r "$src/tests/src" "$src/include" "$src/tests/thirdparty" "$dir/"
+      for unit in "${units[@]}"; do
+        (cd "$dir" && "$cxx" -std=c++17 -w $(opt_flags) -ffile-prefix-map="$dir=." "${plugin[@]}" \
+          -Iinclude -Ithirdparty/doctest -Isrc -c "src/$unit.cpp" -o "$unit.o") &
+      done
+      wait
+      (cd "$dir" && "$cxx" ./*.o -o tests $runtime)
+    }
+    run_in() { (cd "$1" && ./tests > /dev/null); }
+    ;;
+  sqlite|pugixml)
+    src=$work/$program/src
+    source "$corpus_dir/$program.sh"
+    [[ -f $src/Makefile ]] || fetch_corpus_program "$program"
+    build_in() {
+      mkdir -p "$(dirname "$1")"
+      cp -r "$src" "$1"
+      "${program}_make" "$1" "$opt" "${plugin[*]} -ffile-prefix-map=$1=." "$runtime" > "$1.build.log" 2>&1 ||
+        die "building $program in $1 failed: see $1.build.log"
+    }
+    run_in() { (cd "$1" && "${program}_run" > /dev/null); }
+    ;;
+esac
+
 out=$work/second-checkout
 rm -rf "$out"
-export AUTOJIT_CACHE_DIR=$out/store
-read -r -a plugin <<< "$(plugin_flags)"
-read -r -a runtime <<< "$(runtime_flags)"
+mkdir -p "$out"
+alice=$out/alice/$program bob=$out/bob/work/$program
 
-# build <checkout>: the tests in <checkout>, its root mapped to `.`.
-build() {
-  local dir=$1
-  mkdir -p "$dir"
-  cp -r "$src/tests/src" "$src/include" "$src/tests/thirdparty" "$dir/"
-  for unit in "${units[@]}"; do
-    (cd "$dir" && "$cxx" -std=c++17 -w $(opt_flags) -ffile-prefix-map="$dir=." "${plugin[@]}" \
-      -Iinclude -Ithirdparty/doctest -Isrc -c "src/$unit.cpp" -o "$unit.o") &
+if [[ $store == redis ]]; then
+  command -v redis-server > /dev/null || die "--store=redis needs redis-server (apt-get install redis-server)"
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+    --pidfile "$out/redis.pid" --logfile "$out/redis.log"
+  trap 'kill "$(cat "$out/redis.pid")" 2> /dev/null || true' EXIT
+  for _ in $(seq 100); do
+    redis-cli -p "$port" ping > /dev/null 2>&1 && break
+    sleep 0.1
   done
-  wait
-  (cd "$dir" && "$cxx" ./*.o -o tests "${runtime[@]}")
-}
+  remote_cache=redis://127.0.0.1:$port
+fi
 
-# timed <checkout> <name>: one run of its tests, its seconds in $out/<name>.
+# The object cache each checkout's runs use: one for both, or each its own
+# with the store behind.
+cache_of() { if [[ $store == local ]]; then echo "$out/store"; else echo "$out/$1-cache"; fi; }
+
+# timed <alice|bob> <name> [<remote cache setting>]: one run in that
+# checkout, its seconds in $out/<name>.
 timed() {
-  local start end
+  local dir=${!1} start
   start=$(now)
-  (cd "$1" && ./tests > /dev/null) || die "the tests in $1 failed"
-  end=$(now)
-  echo "$end - $start" | bc >> "$out/$2"
+  AUTOJIT_CACHE_DIR=$(cache_of "$1") AUTOJIT_REMOTE_CACHE=${3:-} run_in "$dir" || die "the run in $dir failed"
+  record_since "$out/$2" "$start"
 }
 
 median() { sort -n "$out/$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-alice=$out/alice/json bob=$out/bob/work/json
 progress "Building the first checkout"
-build "$alice"
+AUTOJIT_CACHE_DIR=$(cache_of alice) build_in "$alice"
 progress "Building the second checkout"
-build "$bob"
+AUTOJIT_CACHE_DIR=$(cache_of bob) build_in "$bob"
 for ((i = 1; i <= runs; i++)); do
   progress "Run $i/$runs"
-  rm -rf "$AUTOJIT_CACHE_DIR/objects"
-  timed "$alice" alice-cold
-  timed "$alice" alice-warm
-  AUTOJIT_STATS=$out/bob.stats timed "$bob" bob-first
+  rm -rf "$(cache_of alice)/objects" "$(cache_of bob)/objects"
+  [[ $store == redis ]] && redis-cli -p "$port" flushall > /dev/null
+  timed alice alice-cold "${remote_cache:-}"
+  timed alice alice-warm
+  [[ $store == redis ]] && rm -rf "$(cache_of bob)/objects"
+  AUTOJIT_STATS=$out/bob.stats timed bob bob-first "${remote_cache:+$remote_cache|read-only}"
 done
-printf '%-44s %8s\n' "json unit tests, $(opt_flags), $(flavour_note)" "median s"
-printf '%-44s %8s\n' "first checkout, cold object cache" "$(median alice-cold)"
-printf '%-44s %8s\n' "first checkout, warm" "$(median alice-warm)"
-printf '%-44s %8s\n' "second checkout, first run" "$(median bob-first)"
-printf '%-44s %7.2fx\n' "second checkout's first run / warm run" \
+printf '%-48s %8s\n' "$program, $(opt_flags), $(flavour_note), store: $store" "median s"
+printf '%-48s %8s\n' "first checkout, cold object cache" "$(median alice-cold)"
+printf '%-48s %8s\n' "first checkout, warm" "$(median alice-warm)"
+printf '%-48s %8s\n' "second checkout, first run" "$(median bob-first)"
+printf '%-48s %7.2fx\n' "second checkout's first run / warm run" \
   "$(echo "$(median bob-first) / $(median alice-warm)" | bc -l)"
-echo "second checkout's stats (AUTOJIT_STATS=1), one line per run:"
+echo "second checkout's stats (AUTOJIT_STATS=1), one line per process:"
 sed 's/^/  /' "$out/bob.stats"

@@ -17,7 +17,6 @@ server on a free port of 127.0.0.1, its files under DIR.
 
 A server left running by a failed test is killed after five minutes.
 """
-import hashlib
 import os
 import signal
 import socket
@@ -175,6 +174,16 @@ def redis_command(port, *args):
         return read()
 
 
+def content_hash(record):
+    """A record's name, as the remote cache computes it (record.rs): the
+    BLAKE3 hash of its member list's length, its member list and object."""
+    header, body = record.split(b"\n", 1)
+    length = int(header.split(b" ")[2])
+    content = length.to_bytes(8, "little") + body
+    digest = subprocess.run(["b3sum", "--no-names"], input=content, capture_output=True, check=True)
+    return digest.stdout.split()[0]
+
+
 def tamper(directory, how):
     port = redis_port(directory)
     renames = {}
@@ -187,9 +196,8 @@ def tamper(directory, how):
         if how == "flip":
             redis_command(port, "SET", key, altered)
         else:
-            name = hashlib.sha256(altered).hexdigest().encode()
-            redis_command(port, "SET", b"autojit/record/" + name, altered)
-            renames[key.rsplit(b"/", 1)[1]] = name
+            redis_command(port, "SET", b"autojit/record/" + content_hash(altered), altered)
+            renames[key.rsplit(b"/", 1)[1]] = content_hash(altered)
     for key in redis_command(port, "KEYS", "autojit/index/*") if renames else []:
         index = redis_command(port, "GET", key)
         for old, new in renames.items():

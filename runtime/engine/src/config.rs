@@ -104,10 +104,11 @@ impl EngineConfig {
         });
         let remote_cache = environment.var(env::REMOTE_CACHE).map(|value| {
             RemoteSetting::parse(&value).map(|mut setting| {
-                for key in [&mut setting.verify_key, &mut setting.sign_key] {
-                    if let Some(path) = key {
-                        *path = environment.absolute(&path.to_string_lossy());
-                    }
+                for path in [&mut setting.verify_key, &mut setting.sign_key]
+                    .into_iter()
+                    .flatten()
+                {
+                    *path = environment.absolute(&path.to_string_lossy());
                 }
                 setting
             })

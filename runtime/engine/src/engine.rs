@@ -666,11 +666,19 @@ impl Engine {
         };
         // A function whose key did not change maps straight to its object:
         // no parsing.
+        let target = &b.target;
+        let sources = || {
+            registry
+                .source_paths()
+                .map(|path| ObjectCache::index_key(path, target))
+                .collect()
+        };
         if let Some(cached) = b.cache.lookup(
             keys.index,
             this.key,
             |m| keys.current(m).is_some(),
             |tier| tiers.allows(tier),
+            sources,
         ) {
             if let Some(linked) = self.link_cached(b, id, module, &keys, cached, start) {
                 return Ok(linked);

@@ -31,13 +31,13 @@
 //! may share the cache: a reader sees a whole file or none, and skips a line
 //! cut short.
 
+use crate::log::Log;
 use autojit_abi::fast_map::{FastMap, FastSet};
 use autojit_abi::function_keys::FunctionKey;
-use autojit_abi::{content_hash, store, ContentHash, Tier};
-use crate::log::Log;
 use autojit_abi::stats::Stats;
+use autojit_abi::{content_hash, store, ContentHash, Tier};
 use autojit_loader::ObjectImage;
-use autojit_remote_cache::{Record, RecordName, RemoteCache};
+use autojit_remote_cache::{RecordName, RemoteCache};
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
@@ -133,7 +133,13 @@ impl ObjectCache {
     /// This cache with `remote` behind it, for objects compiled for
     /// `target`; without a local directory, which fetched objects go to,
     /// there is no remote tier either.
-    pub fn with_remote(mut self, cache: RemoteCache, target: &str, stats: Arc<Stats>, log: Log) -> Self {
+    pub fn with_remote(
+        mut self,
+        cache: RemoteCache,
+        target: &str,
+        stats: Arc<Stats>,
+        log: Log,
+    ) -> Self {
         if self.dir.is_some() {
             self.remote = Some(Remote {
                 cache,
@@ -194,18 +200,21 @@ impl ObjectCache {
     }
 
     /// An object the function of key `function` compiled into, by index
-    /// `index` (read on first use; the store's too if it does not know the
-    /// function), of a tier `allowed` allows: of the highest tier there is,
-    /// the latest whose members are all `current`, else the latest.
+    /// `index` (read on first use), of a tier `allowed` allows: of the
+    /// highest tier there is, the latest whose members are all `current`,
+    /// else the latest. If the local index does not know the function, the
+    /// store's is read too, in one request with those of `sources` (the
+    /// indexes of the program's other source files) not read yet.
     pub fn lookup(
         &mut self,
         index: ContentHash,
         function: FunctionKey,
         current: impl Fn(&Member) -> bool,
         allowed: impl Fn(Tier) -> bool,
+        sources: impl FnOnce() -> Vec<ContentHash>,
     ) -> Option<CachedBatch> {
         let mut found = self.lookup_indexed(index, function, &current, &allowed);
-        if found.is_none() && self.merge_remote_index(index) {
+        if found.is_none() && self.merge_remote_indexes(index, sources) {
             found = self.lookup_indexed(index, function, &current, &allowed);
         }
         if let (None, Some(remote)) = (&found, &self.remote) {
@@ -240,14 +249,19 @@ impl ObjectCache {
         let best_tier = candidates.first()?.tier;
         let mut gone = Vec::new();
         let mut chosen = None;
+        // An object fetched from the store, linked from memory.
+        let mut fetched: Option<CachedBatch> = None;
         for candidate in candidates.iter().take_while(|c| c.tier == best_tier) {
             let key = candidate.object;
-            let members = self.members(key).or_else(|| {
-                self.fetch(index, key, candidate.record?)?;
-                self.members(key)
-            });
+            let members = match self.members(key) {
+                Some((_, _, members)) => Some(members),
+                None => candidate
+                    .record
+                    .and_then(|name| self.fetch(index, key, name))
+                    .map(|batch| fetched.insert(batch).members.clone()),
+            };
             match members {
-                Some((_, _, members)) if members.iter().all(current) => {
+                Some(members) if members.iter().all(current) => {
                     chosen = Some(key);
                     break;
                 }
@@ -258,7 +272,10 @@ impl ObjectCache {
             }
         }
         let batch = chosen.and_then(|key| {
-            let batch = self.load(key);
+            let batch = match fetched.take() {
+                Some(batch) if batch.key == key => Some(batch),
+                _ => self.load(key),
+            };
             if batch.is_none() {
                 gone.push(key);
             }
@@ -275,41 +292,62 @@ impl ObjectCache {
         batch
     }
 
-    /// Merges the store's lines of index `index` into the local ones, the
-    /// first time it is asked for in this run; whether it did.
-    fn merge_remote_index(&mut self, index: ContentHash) -> bool {
+    /// Merges the store's lines of index `index`, and of `sources`, into
+    /// the local ones, each the first time it is asked for in this run;
+    /// whether `index`'s were read now.
+    fn merge_remote_indexes(
+        &mut self,
+        index: ContentHash,
+        sources: impl FnOnce() -> Vec<ContentHash>,
+    ) -> bool {
         let Some(remote) = &mut self.remote else {
             return false;
         };
-        if !remote.merged.insert(index) {
+        if remote.merged.contains(&index) {
             return false;
         }
-        let text = match remote.cache.indexes(&[index]) {
-            Ok(mut texts) => texts.pop().flatten(),
+        let wanted: Vec<ContentHash> = std::iter::once(index)
+            .chain(sources())
+            .filter(|&i| remote.merged.insert(i))
+            .collect();
+        let texts = match remote.cache.indexes(&wanted) {
+            Ok(texts) => texts,
             Err(e) => {
                 remote.log.line(|| e.to_string());
-                None
+                return false;
             }
         };
-        let Some(text) = text else { return false };
-        remote.stats.remote_read(text.len() as u64);
-        // The store's lines first: what this client indexed itself stays
-        // the latest.
-        let mut merged = parse_index(&String::from_utf8_lossy(&text));
-        for (function, objects) in self.indexes.remove(&index).unwrap_or_default() {
-            let list = merged.entry(function).or_default();
-            for object in objects {
-                index_object(list, object);
+        for (index, text) in wanted.into_iter().zip(texts) {
+            let Some(text) = text else { continue };
+            remote.stats.remote_read(text.len() as u64);
+            // The store's lines first: what this client indexed itself stays
+            // the latest.
+            let mut merged = parse_index(&String::from_utf8_lossy(&text));
+            let local = self.indexes.remove(&index).unwrap_or_else(|| {
+                self.dir.as_ref().map_or_else(Index::default, |dir| {
+                    read_index(&dir.join(index_file(index)))
+                })
+            });
+            for (function, objects) in local {
+                let list = merged.entry(function).or_default();
+                for object in objects {
+                    index_object(list, object);
+                }
             }
+            self.indexes.insert(index, merged);
         }
-        self.indexes.insert(index, merged);
         true
     }
 
     /// Fetches the object under `key` from the store's record `name`,
-    /// checks that it is that object, and keeps it here, indexed under
+    /// checks that it is that object, and keeps it here too, indexed under
     /// `index`: the next run finds it without the store.
-    fn fetch(&mut self, index: ContentHash, key: ContentHash, name: RecordName) -> Option<()> {
+    fn fetch(
+        &mut self,
+        index: ContentHash,
+        key: ContentHash,
+        name: RecordName,
+    ) -> Option<CachedBatch> {
         let remote = self.remote.as_mut()?;
         let dir = self.dir.as_ref()?;
         let record = match remote.cache.record(name) {
@@ -321,11 +359,12 @@ impl ObjectCache {
         };
         remote
             .stats
-            .remote_read((record.members.len() + record.object.len()) as u64);
-        let fits = parse_member_list(&record.members).filter(|(object_hash, tier, members)| {
+            .remote_read((record.members().len() + record.object().len()) as u64);
+        // The record's hash vouches for its object matching its member
+        // list, as the writer made them; the key must be the one asked for.
+        let fits = parse_member_list(record.members()).filter(|(_, tier, members)| {
             let keys: Vec<FunctionKey> = members.iter().map(|m| m.key).collect();
-            content_hash(&record.object) == *object_hash
-                && ObjectCache::key(&keys, &remote.target, *tier) == key
+            ObjectCache::key(&keys, &remote.target, *tier) == key
         });
         let Some((_, tier, members)) = fits else {
             remote.log.line(|| {
@@ -337,16 +376,22 @@ impl ObjectCache {
             });
             return None;
         };
-        let kept = store::write_atomically(dir, &object_file(key), &record.object)
-            .and_then(|_| store::write_atomically(dir, &members_file(key), record.members.as_bytes()))
+        let kept = store::write_atomically(dir, &object_file(key), record.object())
+            .and_then(|_| {
+                store::write_atomically(dir, &members_file(key), record.members().as_bytes())
+            })
             .map_err(|e| cannot_write(dir, e))
             .and_then(|_| append_index_lines(dir, index, &index_lines(key, tier, &members, None)));
         if let Err(e) = kept {
             remote.log.line(|| e);
-            return None;
         }
         remote.stats.remote_lookup(true);
-        Some(())
+        Some(CachedBatch {
+            key,
+            tier,
+            members,
+            object: ObjectImage::from(record.into_object()),
+        })
     }
 
     /// Whether the function of key `function` is in some object of a tier
@@ -409,12 +454,9 @@ impl ObjectCache {
         let Some(remote) = &mut self.remote else {
             return;
         };
-        let record = Record {
-            members: member_list(object, tier, members),
-            object: object.to_vec(),
-        };
+        let list = member_list(object, tier, members);
         let lines = |name| index_lines(key, tier, members, Some(name));
-        match remote.cache.publish(index, &record, lines) {
+        match remote.cache.publish(index, &list, object, lines) {
             Ok(bytes) => remote.stats.remote_written(bytes as u64),
             Err(e) => remote.log.line(|| e.to_string()),
         }
@@ -513,11 +555,23 @@ fn parse_member_list(list: &str) -> Option<(ContentHash, Tier, Vec<Member>)> {
 
 /// The index lines saying that `members` compiled into the object `key`
 /// of `tier`, which the store has as record `record`.
-fn index_lines(key: ContentHash, tier: Tier, members: &[Member], record: Option<RecordName>) -> String {
+fn index_lines(
+    key: ContentHash,
+    tier: Tier,
+    members: &[Member],
+    record: Option<RecordName>,
+) -> String {
     let record = record.map_or(String::new(), |r| format!(" {}", r.to_hex()));
     members
         .iter()
-        .map(|m| format!("{} {} {}{record}\n", m.key.to_hex(), key.to_hex(), tier.number()))
+        .map(|m| {
+            format!(
+                "{} {} {}{record}\n",
+                m.key.to_hex(),
+                key.to_hex(),
+                tier.number()
+            )
+        })
         .collect()
 }
 
@@ -668,7 +722,7 @@ mod tests {
             )
             .unwrap();
         let loaded = cache
-            .lookup(index, fk(9), |_| true, |_| true)
+            .lookup(index, fk(9), |_| true, |_| true, Vec::new)
             .expect("stored");
         assert_eq!(loaded.tier, Tier::Quick);
         assert_eq!(
@@ -744,7 +798,7 @@ mod tests {
         let current = |keys: [u128; 2]| move |m: &Member| m.key == fk(keys[m.guid as usize - 1]);
         for cache in [&mut cache, &mut ObjectCache::at(Some(dir.clone()))] {
             let found = |cache: &mut ObjectCache, keys| {
-                cache.lookup(index, fk(10), current(keys), |_| true)
+                cache.lookup(index, fk(10), current(keys), |_| true, Vec::new)
             };
             assert_eq!(found(cache, [10, 20]).unwrap().key, first);
             assert_eq!(found(cache, [10, 21]).unwrap().key, second);
@@ -755,7 +809,7 @@ mod tests {
         cache.reject(second);
         assert_eq!(
             cache
-                .lookup(index, fk(10), current([10, 21]), |_| true)
+                .lookup(index, fk(10), current([10, 21]), |_| true, Vec::new)
                 .unwrap()
                 .key,
             first
@@ -793,7 +847,7 @@ mod tests {
             .unwrap();
         let found = |cache: &mut ObjectCache, allowed: fn(Tier) -> bool| {
             cache
-                .lookup(index, fk(10), |_| true, allowed)
+                .lookup(index, fk(10), |_| true, allowed, Vec::new)
                 .map(|b| (b.key, b.tier))
         };
         assert_eq!(

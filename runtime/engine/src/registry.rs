@@ -157,6 +157,12 @@ impl Registry {
         copied
     }
 
+    /// The source path of every module registered.
+    pub fn source_paths(&mut self) -> impl Iterator<Item = &str> {
+        self.read_descriptors();
+        self.modules.iter().map(|m| m.source_path.as_str())
+    }
+
     /// The module that defines `guid`. A link-once function is defined by
     /// every module that uses it; the first registered one wins, so all
     /// callers share one body.

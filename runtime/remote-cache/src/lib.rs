@@ -5,8 +5,8 @@
 //! - `autojit/index/<index key>`: a source file's index lines, as the
 //!   local index has them plus the name of the record each object is in.
 //!   Writers append; a client reads a source's index once per run.
-//! - `autojit/record/<SHA-256>`: a record (`record.rs`), one object with its
-//!   member list, named by its hash and signed when the writer has the
+//! - `autojit/record/<BLAKE3>`: a record (`record.rs`), one object with
+//!   its member list, named by its hash and signed when the writer has the
 //!   team key.
 //!
 //! A fault of the store (down, slow, full, garbage) turns this tier off for
@@ -133,24 +133,25 @@ impl RemoteCache {
         let Some(bytes) = self.unless_fault(result, true)?.pop().flatten() else {
             return Ok(None);
         };
-        Record::open(name, &bytes, self.verify.as_ref())
+        Record::open(name, bytes, self.verify.as_ref())
             .map(Some)
             .map_err(|why| RemoteError::Refused { record: name, why })
     }
 
-    /// Stores `record` (signed, with the team key) and appends to index
-    /// `index` the lines `index_lines` gives for its name; the bytes sent,
-    /// or 0 for a client that does not write.
+    /// Stores the record of `members` and `object` (signed, with the team
+    /// key) and appends to index `index` the lines `index_lines` gives for
+    /// its name; the bytes sent, or 0 for a client that does not write.
     pub fn publish(
         &mut self,
         index: ContentHash,
-        record: &Record,
+        members: &str,
+        object: &[u8],
         index_lines: impl FnOnce(RecordName) -> String,
     ) -> Result<usize, RemoteError> {
         if !self.writes_on {
             return Ok(0);
         }
-        let (name, bytes) = record.seal(self.sign.as_ref());
+        let (name, bytes) = Record::seal(members, object, self.sign.as_ref());
         let lines = index_lines(name);
         let result = self
             .store
@@ -163,7 +164,11 @@ impl RemoteCache {
     /// `result`, or (once) the fault that turns this tier off: all of it
     /// when the store is unusable, or when `reading`; only writes when the
     /// store refused one (full, or not allowed).
-    fn unless_fault<T>(&mut self, result: Result<T, Fault>, reading: bool) -> Result<T, RemoteError> {
+    fn unless_fault<T>(
+        &mut self,
+        result: Result<T, Fault>,
+        reading: bool,
+    ) -> Result<T, RemoteError> {
         result.map_err(|fault| {
             self.writes_on = false;
             if reading || !matches!(fault, Fault::Refused(_)) {
@@ -192,7 +197,10 @@ fn read_key<K, E>(
     parse: impl Fn(&str) -> Result<K, E>,
 ) -> Result<K, SettingError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        SettingError(format!("{attribute}={}: cannot read it: {e}", path.display()))
+        SettingError(format!(
+            "{attribute}={}: cannot read it: {e}",
+            path.display()
+        ))
     })?;
     parse(&text).map_err(|_| {
         SettingError(format!(

@@ -187,8 +187,15 @@ fn read_bulk(input: &mut impl BufRead, rest: &str) -> Result<Option<Vec<u8>>, Fa
     let Some(n) = length(rest, MAX_VALUE)? else {
         return Ok(None);
     };
-    let mut value = vec![0; n + 2];
-    input.read_exact(&mut value)?;
+    // Read into spare capacity, not a zeroed buffer: a value may be an
+    // object of megabytes.
+    let mut value = Vec::with_capacity(n + 2);
+    input.take(n as u64 + 2).read_to_end(&mut value)?;
+    if value.len() < n + 2 {
+        return Err(Fault::Unreachable(
+            "the connection closed in a value".into(),
+        ));
+    }
     if !value.ends_with(b"\r\n") {
         return Err(Fault::Garbage("a bulk string not ended by CRLF".into()));
     }
@@ -230,7 +237,10 @@ mod tests {
     fn replies_the_cache_reads() {
         assert_eq!(reply(b"+OK\r\n"), Ok(Reply::Status));
         assert_eq!(reply(b":12\r\n"), Ok(Reply::Integer));
-        assert_eq!(reply(b"$3\r\nabc\r\n"), Ok(Reply::Bulk(Some(b"abc".to_vec()))));
+        assert_eq!(
+            reply(b"$3\r\nabc\r\n"),
+            Ok(Reply::Bulk(Some(b"abc".to_vec())))
+        );
         assert_eq!(reply(b"$-1\r\n"), Ok(Reply::Bulk(None)));
         assert_eq!(
             reply(b"*3\r\n$1\r\na\r\n$-1\r\n$0\r\n\r\n"),

@@ -201,7 +201,9 @@ mod tests {
         };
         assert_eq!(r.auth, Some((Some("u".into()), "p".into())));
         assert_eq!(
-            RemoteSetting::parse("redis://:secret@h").unwrap().display_url(),
+            RemoteSetting::parse("redis://:secret@h")
+                .unwrap()
+                .display_url(),
             "redis://h:6379/0"
         );
         assert_eq!(

@@ -95,7 +95,7 @@ fn hot(engine: &Arc<Engine>, args: &[u8]) -> Writer {
 fn leaving(engine: &Engine, args: &[u8]) -> Writer {
     engine.stop_linking();
     match decode_leaving(args) {
-        Ok(true) => engine.finish_optimizing(),
+        Ok(true) => engine.finish_background_work(),
         Ok(false) => {}
         Err(e) => engine.log(|| format!("autojitd cannot read the program's leaving call ({e}); relink the program with this autojit's stub")),
     }

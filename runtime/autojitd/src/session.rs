@@ -315,7 +315,7 @@ impl Session {
             // The background thread links nothing more into the program,
             // which is gone; what it was given is optimized for the next run.
             engine.stop_linking();
-            engine.finish_optimizing();
+            engine.finish_background_work();
         }
         if !jit.is_null() {
             // SAFETY: created by `serve`; no call runs or can start.

@@ -92,7 +92,7 @@ impl Backend for InProcess {
 
     fn finish_work(&self) {
         if let Some(engine) = LazyLock::get(&self.engine) {
-            engine.finish_optimizing();
+            engine.finish_background_work();
         }
     }
 

@@ -295,6 +295,23 @@ measure_corpus_program() {
   measure_program "$program" "$2" build_flavour run_flavour "$3" "$4"
 }
 
+# start_redis <dir>: a Redis server on a free port of 127.0.0.1, its files
+# in <dir>, stopped when the script exits; its URL in `store_url`.
+start_redis() {
+  local dir=$1 port
+  command -v redis-server > /dev/null || die "a team's store needs redis-server (apt-get install redis-server)"
+  mkdir -p "$dir"
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+    --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" || die "redis-server did not start: see $dir/redis.log"
+  trap "kill \"\$(cat '$dir/redis.pid')\" 2> /dev/null || true" EXIT
+  for _ in $(seq 100); do
+    redis-cli -p "$port" ping > /dev/null 2>&1 && break
+    sleep 0.1
+  done
+  store_url=redis://127.0.0.1:$port
+}
+
 # json_sources: `src`, nlohmann-json's source tree, which setup.sh fetched,
 # and `units`, the unit-test files the benchmarks build.
 json_sources() {

@@ -72,18 +72,7 @@ rm -rf "$out"
 mkdir -p "$out"
 alice=$out/alice/$program bob=$out/bob/work/$program
 
-if [[ $store == redis ]]; then
-  command -v redis-server > /dev/null || die "--store=redis needs redis-server (apt-get install redis-server)"
-  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
-    --pidfile "$out/redis.pid" --logfile "$out/redis.log"
-  trap 'kill "$(cat "$out/redis.pid")" 2> /dev/null || true' EXIT
-  for _ in $(seq 100); do
-    redis-cli -p "$port" ping > /dev/null 2>&1 && break
-    sleep 0.1
-  done
-  remote_cache=redis://127.0.0.1:$port
-fi
+[[ $store == redis ]] && start_redis "$out/redis"
 
 # The object cache each checkout's runs use: one for both, or each its own
 # with the store behind.
@@ -107,11 +96,11 @@ AUTOJIT_CACHE_DIR=$(cache_of bob) build_in "$bob"
 for ((i = 1; i <= runs; i++)); do
   progress "Run $i/$runs"
   rm -rf "$(cache_of alice)/objects" "$(cache_of bob)/objects"
-  [[ $store == redis ]] && redis-cli -p "$port" flushall > /dev/null
-  timed alice alice-cold "${remote_cache:-}"
+  [[ $store == redis ]] && redis-cli -u "$store_url" flushall > /dev/null
+  timed alice alice-cold "${store_url:-}"
   timed alice alice-warm
   [[ $store == redis ]] && rm -rf "$(cache_of bob)/objects"
-  AUTOJIT_STATS=$out/bob.stats timed bob bob-first "${remote_cache:+$remote_cache|read-only}"
+  AUTOJIT_STATS=$out/bob.stats timed bob bob-first "${store_url:+$store_url|read-only}"
 done
 printf '%-48s %8s\n' "$program, $(opt_flags), $(flavour_note), store: $store" "median s"
 printf '%-48s %8s\n' "first checkout, cold object cache" "$(median alice-cold)"

@@ -6,6 +6,7 @@
 #   scripts/corpus.sh [--quick] [--opt=0|2|both] [--mode=inprocess|remote|both]
 #                     [--only=NAME[,NAME...]] [--work-dir=DIR] [--jobs=N]
 #                     [--timeout=SECONDS] [--instrument=address|coverage]
+#                     [--remote-cache]
 #
 # Programs (bench/corpus/NAME.sh): lua, sqlite, pugixml, zlib, tinyxml2, gzip,
 # spdlog.
@@ -22,6 +23,10 @@
 # AddressSanitizer (the runs must exit alike: a report exits 1) or with
 # source-based coverage (the runs' merged profiles must agree on each
 # function's count and on which of its blocks ran). See docs/corpus.md.
+# --remote-cache starts a Redis server for the run: each autojit flavour's
+# cold run also writes what it compiles to it (AUTOJIT_REMOTE_CACHE), and a
+# third run, its local object cache emptied, links every object fetched
+# from the store (the "fetched" time, after the warm one).
 #
 # Build autojit first (cmake -G Ninja -S . -B build && ninja -C build), or
 # point AUTOJIT_LIB_DIR at another build's or an installation's lib directory
@@ -37,7 +42,7 @@ all_programs=(lua sqlite pugixml zlib tinyxml2 gzip spdlog)
 # of a few minutes on 2 cores. pugixml's cold runs alone take a minute.
 quick_set=(lua:0:ir lua:2:ir zlib:0:ir zlib:2:i tinyxml2:0:ir tinyxml2:2:ir sqlite:0:i pugixml:2:i gzip:0:ir)
 
-quick=0 opts=(0 2) modes=(inprocess remote) only="" timeout="" instrument=""
+quick=0 opts=(0 2) modes=(inprocess remote) only="" timeout="" instrument="" remote_cache=0
 work=${CORPUS_WORK_DIR:-$root/build/corpus}
 jobs=$(nproc 2>/dev/null || echo 2)
 for arg in "$@"; do
@@ -52,6 +57,7 @@ for arg in "$@"; do
     --jobs=?*) jobs=${arg#--jobs=} ;;
     --timeout=?*) timeout=${arg#--timeout=} ;;
     --instrument=address|--instrument=coverage) instrument=${arg#--instrument=} ;;
+    --remote-cache) remote_cache=1 ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) die "unknown argument $arg (see --help)" ;;
   esac
@@ -225,14 +231,25 @@ check() {
 }
 
 # autojit_runs <program> <opt> <flavour> <dir> <build seconds>: cold and warm
-# runs of an autojit build, checked against the regular run.
+# runs of an autojit build (and, with --remote-cache, a run that fetches
+# every object from the store), checked against the regular run.
 autojit_runs() {
-  local program=$1 opt=$2 flavour=$3 dir=$4 build_time=$5 cold warm="-" result
+  local program=$1 opt=$2 flavour=$3 dir=$4 build_time=$5 cold warm="-" fetched result
   rm -rf "$AUTOJIT_CACHE_DIR/objects"
-  cold=$(run "$program" "$dir" "$out/$flavour-cold")
+  # The cold run compiles everything, and fills an empty store.
+  [[ -z $store_url ]] || redis-cli -u "$store_url" flushall > /dev/null
+  cold=$( [[ -z $store_url ]] || export AUTOJIT_REMOTE_CACHE=$store_url
+          run "$program" "$dir" "$out/$flavour-cold")
   if check "$program" "$opt" "$flavour" "$out/$flavour-cold" "$out/regular"; then
     warm=$(run "$program" "$dir" "$out/$flavour-warm")
     check "$program" "$opt" "$flavour (warm object cache)" "$out/$flavour-warm" "$out/regular"
+  fi
+  if [[ -n $store_url && $result == pass ]]; then
+    rm -rf "$AUTOJIT_CACHE_DIR/objects"
+    fetched=$(export AUTOJIT_REMOTE_CACHE="$store_url|read-only"
+              run "$program" "$dir" "$out/$flavour-fetched")
+    check "$program" "$opt" "$flavour (objects fetched from the store)" "$out/$flavour-fetched" "$out/regular"
+    warm+="/$fetched"
   fi
   add_row "$program" "-O$opt" "$flavour" "$build_time" "$cold" "$warm" "$result"
 }
@@ -300,6 +317,10 @@ corpus_one() {
   fi
 }
 
+# --remote-cache: one Redis server for every program.
+store_url=""
+((remote_cache)) && start_redis "$work/redis"
+
 start_all=$EPOCHREALTIME
 progress "Corpus: ${programs[*]} at -O${opts[*]}, ${modes[*]}$( ((quick)) && echo ' (quick)')${instrument:+, instrumented: $instrument}, work dir $work"
 for program in "${programs[@]}"; do
@@ -321,7 +342,7 @@ done
 {
   echo
   echo "Corpus results (seconds; build* = autojit objects relinked with the stub; cold = empty object cache)"
-  printf '%-9s %-4s %-10s %9s %9s %9s  %s\n' program opt flavour build run/cold warm result
+  printf '%-9s %-4s %-10s %9s %9s %9s  %s\n' program opt flavour build run/cold "$( ((remote_cache)) && echo warm/fetched || echo warm)" result
   for row in "${rows[@]}"; do
     IFS=$'\t' read -r p o f b c w r <<< "$row"
     printf '%-9s %-4s %-10s %9s %9s %9s  %s\n' "$p" "$o" "$f" "$b" "$c" "$w" "$r"

@@ -507,14 +507,20 @@ impl Engine {
         drop(self.lock());
     }
 
-    /// At exit: waits until the objects fetched from a team's store are in
-    /// the local cache, and until the background thread has optimized every
-    /// function reported, so that the next run starts from their objects;
-    /// ends the thread.
+    /// At exit: waits until the background thread has optimized every
+    /// function reported and the objects fetched from a team's store are
+    /// in the local cache, so that the next run starts from their objects;
+    /// ends both threads.
     pub fn finish_background_work(&self) {
+        self.finish_optimizing();
         if let Some(b) = self.lock().linking.as_mut() {
             b.cache.finish_writing();
         }
+    }
+
+    /// Waits until the background thread has optimized every function
+    /// reported, and ends it.
+    fn finish_optimizing(&self) {
         let mut queue = self.hot_queue();
         // A forked child has no background thread of its own.
         if queue.served_in != Some(std::process::id()) {

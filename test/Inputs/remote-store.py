@@ -176,11 +176,12 @@ def redis_command(port, *args):
 
 def content_hash(record):
     """A record's name, as the remote cache computes it (record.rs): the
-    BLAKE3 hash of its member list's length, its member list and object."""
+    BLAKE3 hash of its member list's and object's lengths, its member list
+    and its compressed object."""
     header, body = record.split(b"\n", 1)
-    length = int(header.split(b" ")[2])
-    content = length.to_bytes(8, "little") + body
-    digest = subprocess.run(["b3sum", "--no-names"], input=content, capture_output=True, check=True)
+    fields = header.split(b" ")
+    lengths = int(fields[2]).to_bytes(8, "little") + int(fields[3]).to_bytes(8, "little")
+    digest = subprocess.run(["b3sum", "--no-names"], input=lengths + body, capture_output=True, check=True)
     return digest.stdout.split()[0]
 
 

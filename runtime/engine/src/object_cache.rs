@@ -354,19 +354,17 @@ impl ObjectCache {
     ) -> Option<CachedBatch> {
         let remote = self.remote.as_mut()?;
         let dir = self.dir.as_ref()?;
-        let record = match remote.cache.record(name) {
+        let (record, sent) = match remote.cache.record(name) {
             Ok(record) => record?,
             Err(e) => {
                 remote.log.line(|| e.to_string());
                 return None;
             }
         };
-        remote
-            .stats
-            .remote_read((record.members().len() + record.object().len()) as u64);
+        remote.stats.remote_read(sent as u64);
         // The record's hash vouches for its object matching its member
         // list, as the writer made them; the key must be the one asked for.
-        let fits = parse_member_list(record.members()).filter(|(_, tier, members)| {
+        let fits = parse_member_list(&record.members).filter(|(_, tier, members)| {
             let keys: Vec<FunctionKey> = members.iter().map(|m| m.key).collect();
             ObjectCache::key(&keys, &remote.target, *tier) == key
         });
@@ -385,9 +383,9 @@ impl ObjectCache {
             dir: dir.clone(),
             key,
             index,
-            members: record.members().to_string(),
+            members: record.members.clone(),
             index_lines: index_lines(key, tier, &members, None),
-            object: record.object().to_vec(),
+            object: record.object.clone(),
         };
         let log = remote.log;
         let writer = self.writer.get_or_insert_with(|| FetchedWriter::new(log));
@@ -396,7 +394,7 @@ impl ObjectCache {
             key,
             tier,
             members,
-            object: ObjectImage::from(record.into_object()),
+            object: ObjectImage::from(record.object),
         })
     }
 

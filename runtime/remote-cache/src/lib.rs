@@ -5,9 +5,9 @@
 //! - `autojit/index/<index key>`: a source file's index lines, as the
 //!   local index has them plus the name of the record each object is in.
 //!   Writers append; a client reads a source's index once per run.
-//! - `autojit/record/<BLAKE3>`: a record (`record.rs`), one object with
-//!   its member list, named by its hash and signed when the writer has the
-//!   team key.
+//! - `autojit/record/<BLAKE3>`: a record (`record.rs`), one object
+//!   (compressed) with its member list, named by its hash and signed when
+//!   the writer has the team key.
 //!
 //! A fault of the store (down, slow, full, garbage) turns this tier off for
 //! the rest of the run, reported once: the run compiles locally and goes on.
@@ -124,8 +124,8 @@ impl RemoteCache {
     }
 
     /// The record named `name`, if the store has it and this client trusts
-    /// it.
-    pub fn record(&mut self, name: RecordName) -> Result<Option<Record>, RemoteError> {
+    /// it, and the bytes the store sent for it.
+    pub fn record(&mut self, name: RecordName) -> Result<Option<(Record, usize)>, RemoteError> {
         if !self.reads_on {
             return Ok(None);
         }
@@ -133,8 +133,8 @@ impl RemoteCache {
         let Some(bytes) = self.unless_fault(result, true)?.pop().flatten() else {
             return Ok(None);
         };
-        Record::open(name, bytes, self.verify.as_ref())
-            .map(Some)
+        Record::open(name, &bytes, self.verify.as_ref())
+            .map(|record| Some((record, bytes.len())))
             .map_err(|why| RemoteError::Refused { record: name, why })
     }
 

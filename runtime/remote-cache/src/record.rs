@@ -1,42 +1,47 @@
 //! A record: what a store holds for one compiled object, its member list
-//! and its code in one value.
+//! and its code (LZ4-compressed) in one value.
 //!
 //! ```text
-//! autojit-record 1 <member list's length> <signature: 128 hex digits, or "unsigned">\n
-//! <member list><object>
+//! autojit-record 2 <member list's length> <object's length> <signature: 128 hex digits, or "unsigned">\n
+//! <member list><the object, as an LZ4 block>
 //! ```
 //!
-//! A record is named by its content's BLAKE3 hash (the member list's length
-//! as 8 little-endian bytes, the member list, the object), and the index
-//! lines that point at it carry that name: a truncated or altered record
-//! does not hash to the name it was fetched by and is refused. A team key
-//! goes further: its signature covers the name, so only what a key holder
-//! wrote is taken by a client that verifies.
+//! A record is named by the BLAKE3 hash of its content as stored (both
+//! lengths as 8 little-endian bytes each, the member list, the compressed
+//! object), and the index lines that point at it carry that name: a
+//! truncated or altered record does not hash to the name it was fetched by
+//! and is refused. A team key goes further: its signature covers the name,
+//! so only what a key holder wrote is taken by a client that verifies.
+//! Nothing is decompressed before both checks pass.
 
+use crate::store::MAX_VALUE;
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use std::fmt;
-use std::ops::Range;
 
-const MAGIC: &str = "autojit-record 1";
+const MAGIC: &str = "autojit-record 2";
 /// What a signature covers: a tag, then the record's name.
-const SIGNED_TAG: &[u8] = b"autojit-record 1\0";
+const SIGNED_TAG: &[u8] = b"autojit-record 2\0";
+/// The largest object a record may expand to.
+const MAX_OBJECT: usize = 4 * MAX_VALUE;
 
 /// A record's name: the BLAKE3 hash of its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RecordName(pub [u8; 32]);
 
 impl RecordName {
-    /// The name of the record of `members` and `object`.
-    pub fn of(members: &str, object: &[u8]) -> Self {
+    /// The name of the record of `members` and an object of `object_len`
+    /// bytes compressed into `compressed`.
+    fn of(members: &str, object_len: usize, compressed: &[u8]) -> Self {
         let mut hasher = blake3::Hasher::new();
         hasher.update(&(members.len() as u64).to_le_bytes());
+        hasher.update(&(object_len as u64).to_le_bytes());
         hasher.update(members.as_bytes());
-        hasher.update(object);
+        hasher.update(compressed);
         RecordName(*hasher.finalize().as_bytes())
     }
 
     pub fn to_hex(self) -> String {
-        hex(&self.0)
+        self.0.iter().map(|b| format!("{b:02x}")).collect()
     }
 
     pub fn from_hex(text: &str) -> Option<Self> {
@@ -57,12 +62,12 @@ impl RecordName {
     }
 }
 
-/// A record taken from a store: its bytes, and where its parts are.
+/// A record taken from a store.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Record {
-    bytes: Vec<u8>,
-    members: Range<usize>,
-    object: Range<usize>,
+    /// The object cache's member list of the object, verbatim.
+    pub members: String,
+    pub object: Vec<u8>,
 }
 
 /// Why a record fetched is not taken.
@@ -74,6 +79,8 @@ pub enum Refusal {
     Unsigned,
     /// Signed, but not by the team key, or altered since.
     BadSignature,
+    /// Whole and trusted, but not a record this client reads.
+    Unreadable,
 }
 
 impl fmt::Display for Refusal {
@@ -84,23 +91,37 @@ impl fmt::Display for Refusal {
             }
             Refusal::Unsigned => "it is not signed, and verify-key asks for the team's signature",
             Refusal::BadSignature => "its signature is not the team key's",
+            Refusal::Unreadable => "its object does not decompress to the length it gives",
         })
     }
+}
+
+/// A record's parts as stored.
+struct Stored<'a> {
+    members: &'a str,
+    object_len: usize,
+    compressed: &'a [u8],
+    signature: Option<Signature>,
 }
 
 impl Record {
     /// The bytes and name of the record of `members` and `object`, signed
     /// with `key` if there is one.
     pub fn seal(members: &str, object: &[u8], key: Option<&SigningKey>) -> (RecordName, Vec<u8>) {
-        let name = RecordName::of(members, object);
+        let compressed = lz4_flex::block::compress(object);
+        let name = RecordName::of(members, object.len(), &compressed);
         let signature = key.map_or_else(
             || "unsigned".to_string(),
-            |key| hex(&key.sign(&name.signed_message()).to_bytes()),
+            |key| {
+                let bytes = key.sign(&name.signed_message()).to_bytes();
+                bytes.iter().map(|b| format!("{b:02x}")).collect()
+            },
         );
-        let mut bytes = format!("{MAGIC} {} {signature}\n", members.len()).into_bytes();
-        bytes.reserve(members.len() + object.len());
+        let mut bytes =
+            format!("{MAGIC} {} {} {signature}\n", members.len(), object.len()).into_bytes();
+        bytes.reserve(members.len() + compressed.len());
         bytes.extend_from_slice(members.as_bytes());
-        bytes.extend_from_slice(object);
+        bytes.extend_from_slice(&compressed);
         (name, bytes)
     }
 
@@ -109,82 +130,70 @@ impl Record {
     /// signature.
     pub fn open(
         name: RecordName,
-        bytes: Vec<u8>,
+        bytes: &[u8],
         verify: Option<&VerifyingKey>,
     ) -> Result<Record, Refusal> {
-        let (record, signature) = Record::parts(bytes).ok_or(Refusal::Damaged)?;
-        if RecordName::of(record.members(), record.object()) != name {
+        let stored = Stored::parse(bytes).ok_or(Refusal::Damaged)?;
+        if RecordName::of(stored.members, stored.object_len, stored.compressed) != name {
             return Err(Refusal::Damaged);
         }
         if let Some(key) = verify {
-            let signature = signature.ok_or(Refusal::Unsigned)?;
+            let signature = stored.signature.ok_or(Refusal::Unsigned)?;
             key.verify(&name.signed_message(), &signature)
                 .map_err(|_| Refusal::BadSignature)?;
         }
-        Ok(record)
+        let object = lz4_flex::block::decompress(stored.compressed, stored.object_len)
+            .ok()
+            .filter(|object| object.len() == stored.object_len)
+            .ok_or(Refusal::Unreadable)?;
+        Ok(Record {
+            members: stored.members.to_string(),
+            object,
+        })
     }
+}
 
-    /// The record in `bytes` and its signature, if it is one.
-    fn parts(bytes: Vec<u8>) -> Option<(Record, Option<Signature>)> {
+impl<'a> Stored<'a> {
+    fn parse(bytes: &'a [u8]) -> Option<Self> {
         let end = bytes.iter().position(|&b| b == b'\n')?;
-        let header = std::str::from_utf8(&bytes[..end]).ok()?;
-        let (length, signature) = header
+        let mut header = std::str::from_utf8(&bytes[..end])
+            .ok()?
             .strip_prefix(MAGIC)?
             .strip_prefix(' ')?
-            .split_once(' ')?;
-        let length: usize = length.parse().ok()?;
-        let signature = match signature {
+            .split(' ');
+        let members_len: usize = header.next()?.parse().ok()?;
+        let object_len: usize = header.next()?.parse().ok()?;
+        let signature = match header.next()? {
             "unsigned" => None,
-            hex => {
-                let mut raw = [0; 64];
-                unhex(hex, &mut raw).then_some(())?;
-                Some(Signature::from_bytes(&raw))
-            }
+            hex => Some(Signature::from_bytes(&unhex64(hex)?)),
         };
-        let members = end + 1..(end + 1).checked_add(length)?;
-        std::str::from_utf8(bytes.get(members.clone())?).ok()?;
-        let object = members.end..bytes.len();
-        Some((
-            Record {
-                bytes,
-                members,
-                object,
-            },
+        if header.next().is_some() || object_len > MAX_OBJECT {
+            return None;
+        }
+        let body = &bytes[end + 1..];
+        if members_len > body.len() {
+            return None;
+        }
+        let (members, compressed) = body.split_at(members_len);
+        Some(Stored {
+            members: std::str::from_utf8(members).ok()?,
+            object_len,
+            compressed,
             signature,
-        ))
-    }
-
-    /// The object cache's member list of the object, verbatim.
-    pub fn members(&self) -> &str {
-        // Checked to be UTF-8 when the record was opened.
-        std::str::from_utf8(&self.bytes[self.members.clone()]).unwrap_or_default()
-    }
-
-    pub fn object(&self) -> &[u8] {
-        &self.bytes[self.object.clone()]
-    }
-
-    /// The object, its bytes moved to the front of the record's.
-    pub fn into_object(mut self) -> Vec<u8> {
-        self.bytes.drain(..self.object.start);
-        self.bytes
+        })
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Fills `out` from `text`'s hex digits if there are exactly enough.
-fn unhex(text: &str, out: &mut [u8]) -> bool {
-    if text.len() != out.len() * 2 || !text.is_ascii() {
-        return false;
+/// The 64 bytes of a signature's 128 hex digits.
+fn unhex64(text: &str) -> Option<[u8; 64]> {
+    if text.len() != 128 || !text.is_ascii() {
+        return None;
     }
-    out.iter_mut().enumerate().all(|(i, byte)| {
-        u8::from_str_radix(&text[2 * i..2 * i + 2], 16)
-            .map(|b| *byte = b)
-            .is_ok()
-    })
+    let mut out = [0; 64];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -192,68 +201,85 @@ mod tests {
     use super::*;
 
     const MEMBERS: &str = "object 00 tier 1\n01 02 3 f\n";
-    const OBJECT: &[u8] = b"\x7fELF code";
+
+    fn object() -> Vec<u8> {
+        let mut object = b"\x7fELF".to_vec();
+        object.extend((0..4096u32).map(|i| (i % 7) as u8));
+        object
+    }
+
+    fn record() -> Record {
+        Record {
+            members: MEMBERS.into(),
+            object: object(),
+        }
+    }
 
     fn key(seed: u8) -> SigningKey {
         SigningKey::from_bytes(&[seed; 32])
     }
 
-    fn opened(record: Result<Record, Refusal>) -> Result<(String, Vec<u8>), Refusal> {
-        record.map(|r| (r.members().to_string(), r.object().to_vec()))
-    }
-
     #[test]
-    fn a_record_opens_as_it_was_sealed() {
-        let whole = Ok((MEMBERS.to_string(), OBJECT.to_vec()));
-        let (name, bytes) = Record::seal(MEMBERS, OBJECT, None);
-        assert_eq!(opened(Record::open(name, bytes, None)), whole);
+    fn a_record_opens_as_it_was_sealed_and_compressed() {
+        let (name, bytes) = Record::seal(MEMBERS, &object(), None);
+        assert!(bytes.len() < object().len() / 4, "{} bytes", bytes.len());
+        assert_eq!(Record::open(name, &bytes, None), Ok(record()));
         assert_eq!(RecordName::from_hex(&name.to_hex()), Some(name));
-        let (name, bytes) = Record::seal(MEMBERS, OBJECT, Some(&key(1)));
+        let (name, bytes) = Record::seal(MEMBERS, &object(), Some(&key(1)));
         let team = key(1).verifying_key();
-        assert_eq!(opened(Record::open(name, bytes, Some(&team))), whole);
+        assert_eq!(Record::open(name, &bytes, Some(&team)), Ok(record()));
     }
 
     #[test]
     fn damaged_unsigned_and_foreign_records_are_refused() {
         let team = key(1).verifying_key();
-        let (name, bytes) = Record::seal(MEMBERS, OBJECT, Some(&key(1)));
+        let (name, bytes) = Record::seal(MEMBERS, &object(), Some(&key(1)));
         // Truncated, or a byte of the code changed.
-        let truncated = bytes[..bytes.len() - 1].to_vec();
+        let truncated = &bytes[..bytes.len() - 1];
         assert_eq!(Record::open(name, truncated, None), Err(Refusal::Damaged));
         let mut altered = bytes.clone();
         *altered.last_mut().unwrap() ^= 1;
-        assert_eq!(
-            Record::open(name, altered.clone(), None),
-            Err(Refusal::Damaged)
-        );
+        assert_eq!(Record::open(name, &altered, None), Err(Refusal::Damaged));
         // Altered and renamed to match: only a signature tells.
-        let (record, _) = Record::parts(altered.clone()).unwrap();
-        let renamed = RecordName::of(record.members(), record.object());
-        assert!(Record::open(renamed, altered.clone(), None).is_ok());
+        let stored = Stored::parse(&altered).unwrap();
+        let renamed = RecordName::of(stored.members, stored.object_len, stored.compressed);
         assert_eq!(
-            Record::open(renamed, altered, Some(&team)),
+            Record::open(renamed, &altered, Some(&team)),
             Err(Refusal::BadSignature)
         );
-        let (name, bytes) = Record::seal(MEMBERS, OBJECT, None);
+        let (name, bytes) = Record::seal(MEMBERS, &object(), None);
         assert_eq!(
-            Record::open(name, bytes, Some(&team)),
+            Record::open(name, &bytes, Some(&team)),
             Err(Refusal::Unsigned)
         );
-        let (name, bytes) = Record::seal(MEMBERS, OBJECT, Some(&key(2)));
+        let (name, bytes) = Record::seal(MEMBERS, &object(), Some(&key(2)));
         assert_eq!(
-            Record::open(name, bytes, Some(&team)),
+            Record::open(name, &bytes, Some(&team)),
             Err(Refusal::BadSignature)
         );
         for garbage in [
             &b"no header"[..],
-            b"autojit-record 1 999 unsigned\nx",
-            b"autojit-record 1 1 abc\nxy",
+            b"autojit-record 2 999 1 unsigned\nx",
+            b"autojit-record 2 1 1 abc\nxy",
+            b"autojit-record 2 1 99999999999999 unsigned\nxy",
             b"",
         ] {
             assert_eq!(
-                Record::open(RecordName([0; 32]), garbage.to_vec(), None),
+                Record::open(RecordName([0; 32]), garbage, None),
                 Err(Refusal::Damaged)
             );
         }
+    }
+
+    #[test]
+    fn a_trusted_record_that_does_not_decompress_is_unreadable() {
+        // Named right, but its object's length is not what it expands to.
+        let compressed = lz4_flex::block::compress(&object());
+        let claimed = object().len() + 1;
+        let name = RecordName::of(MEMBERS, claimed, &compressed);
+        let mut bytes = format!("{MAGIC} {} {claimed} unsigned\n", MEMBERS.len()).into_bytes();
+        bytes.extend_from_slice(MEMBERS.as_bytes());
+        bytes.extend_from_slice(&compressed);
+        assert_eq!(Record::open(name, &bytes, None), Err(Refusal::Unreadable));
     }
 }

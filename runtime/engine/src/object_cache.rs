@@ -41,8 +41,10 @@ use autojit_remote_cache::{RecordName, RemoteCache};
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
-use std::sync::{mpsc, Arc};
-use std::thread::JoinHandle;
+use std::sync::Arc;
+
+mod fetched_writer;
+use fetched_writer::{Fetched, FetchedWriter};
 
 /// Bumped when the engine changes how it compiles, to retire old objects.
 const FORMAT_VERSION: &str = "autojit-object-v6";
@@ -515,85 +517,6 @@ impl ObjectCache {
             let _ = std::fs::remove_file(dir.join(object_file(key)));
             let _ = std::fs::remove_file(dir.join(members_file(key)));
         }
-    }
-}
-
-/// An object fetched from the store, to keep in the local cache.
-struct Fetched {
-    dir: PathBuf,
-    key: ContentHash,
-    index: ContentHash,
-    members: String,
-    index_lines: String,
-    object: Vec<u8>,
-}
-
-impl Fetched {
-    /// Writes the object and its member list, then its index lines: a
-    /// reader finds the lines only once the files are whole.
-    fn write(&self) -> Result<(), String> {
-        let dir = &self.dir;
-        store::write_atomically(dir, &object_file(self.key), &self.object)
-            .and_then(|_| {
-                store::write_atomically(dir, &members_file(self.key), self.members.as_bytes())
-            })
-            .map_err(|e| cannot_write(dir, e))
-            .and_then(|_| append_index_lines(dir, self.index, &self.index_lines))
-    }
-}
-
-/// A thread that writes fetched objects to the local cache while the run
-/// links them from memory: a second checkout's first run creates two files
-/// per object (json's tests: 60 files, 16 MB, 0.3x of a warm run when
-/// written on the run's path).
-struct FetchedWriter {
-    /// The process the thread is in: a forked child writes on its own path.
-    pid: u32,
-    queue: mpsc::Sender<Fetched>,
-    thread: JoinHandle<()>,
-    log: Log,
-}
-
-impl FetchedWriter {
-    fn new(log: Log) -> Self {
-        let (queue, fetched) = mpsc::channel::<Fetched>();
-        let thread = std::thread::spawn(move || {
-            for object in fetched {
-                if let Err(e) = object.write() {
-                    log.line(|| e);
-                }
-            }
-        });
-        FetchedWriter {
-            pid: std::process::id(),
-            queue,
-            thread,
-            log,
-        }
-    }
-
-    fn keep(&self, fetched: Fetched) {
-        let unsent = if self.pid == std::process::id() {
-            self.queue.send(fetched).err().map(|e| e.0)
-        } else {
-            Some(fetched)
-        };
-        if let Some(fetched) = unsent {
-            if let Err(e) = fetched.write() {
-                self.log.line(|| e);
-            }
-        }
-    }
-
-    fn finish(self) {
-        if self.pid != std::process::id() {
-            // The parent's thread and queue: not this process's to touch.
-            std::mem::forget(self);
-            return;
-        }
-        drop(self.queue);
-        // A panic of the thread costs only a fetch next run.
-        let _ = self.thread.join();
     }
 }
 

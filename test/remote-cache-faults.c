@@ -1,7 +1,8 @@
 // The store down, paused, full, or answering garbage, and a setting that
 // names no store: the program compiles locally and prints what it prints
 // without the store, with one line in the log; a store that stops answering
-// costs one timeout, not a hang.
+// costs one timeout, not a hang, and the runs that follow within a minute
+// do not ask it.
 // REQUIRES: redis
 // RUN: rm -rf %t && mkdir -p %t && cd %t
 // RUN: %clang -O0 -g %autojit %s -o faults %rt
@@ -21,6 +22,11 @@
 // RUN: env AUTOJIT_CACHE_DIR=%t/slow AUTOJIT_STATS=1 AUTOJIT_DEBUG=1 timeout 60 %remote-store with %t/paused '|timeout=200' -- ./faults > out 2> log
 // RUN: diff expected out && FileCheck --check-prefix=LOCAL %s < log
 // RUN: %if !daemon %{ FileCheck --check-prefix=SLOW %s < log %}
+// The runs after it, for a minute, do not ask the store: a test suite's
+// processes do not each wait for the timeout.
+// RUN: env AUTOJIT_CACHE_DIR=%t/slow AUTOJIT_DEBUG=1 timeout 60 %remote-store with %t/paused '|timeout=200' -- ./faults > out 2> log
+// RUN: diff expected out
+// RUN: %if !daemon %{ FileCheck --check-prefix=REMEMBERED %s < log %}
 // RUN: %remote-store stop %t/paused
 //
 // Full: maxmemory reached, writes refused; the run goes on, and reads too.
@@ -59,6 +65,8 @@ int main(void) {
 // DOWN-NOT: remote cache
 // SLOW: remote cache redis://127.0.0.1:{{[0-9]+}}/0: no answer within the timeout; compiling locally, without it for the rest of this run
 // SLOW-NOT: remote cache
+// REMEMBERED: remote cache redis://127.0.0.1:{{[0-9]+}}/0: a run {{[0-9]+}} s ago found it failing; compiling locally without it for {{[0-9]+}} s more
+// REMEMBERED-NOT: no answer within the timeout
 // FULL-STATS: stats: materialized=[[N:[1-9][0-9]*]] compiled=[[N]] cache-hits=0 {{.*}} remote-hits=0 remote-misses=1 remote-kb-read=0 remote-kb-written=0
 // FULL: remote cache redis://127.0.0.1:{{[0-9]+}}/0: refused (OOM command not allowed {{.*}}); compiling locally, without it for the rest of this run
 // GARBAGE: remote cache redis://127.0.0.1:{{[0-9]+}}/0: answered garbage ({{.*}}); compiling locally, without it for the rest of this run

@@ -37,11 +37,12 @@ use autojit_abi::function_keys::FunctionKey;
 use autojit_abi::stats::Stats;
 use autojit_abi::{content_hash, store, ContentHash, Tier};
 use autojit_loader::ObjectImage;
-use autojit_remote_cache::{RecordName, RemoteCache};
+use autojit_remote_cache::{RecordName, RemoteCache, RemoteError};
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 mod fetched_writer;
 use fetched_writer::{Fetched, FetchedWriter};
@@ -73,6 +74,40 @@ struct Remote {
     target: String,
     stats: Arc<Stats>,
     log: Log,
+}
+
+impl Remote {
+    /// Logs why the store did not answer; if it is off for the rest of
+    /// the run, notes when in `dir`, for the runs that follow.
+    fn failed(&self, dir: Option<&Path>, e: &RemoteError) {
+        self.log.line(|| e.to_string());
+        if let (false, Some(dir)) = (self.cache.is_reading(), dir) {
+            let note = format!("{} {}\n", unix_seconds(), self.cache.url());
+            // Without the note, the next run asks the store again.
+            let _ = store::write_atomically(dir, REMOTE_FAULT_FILE, note.as_bytes());
+        }
+    }
+}
+
+/// Where a run notes that the store failed it, so that the runs after it
+/// (a test suite's thousand processes) do not each wait for a timeout.
+const REMOTE_FAULT_FILE: &str = "remote-fault";
+/// How long a store's fault is remembered.
+const REMOTE_FAULT_MEMORY: Duration = Duration::from_secs(60);
+
+/// How many seconds ago a run noted in `dir` that the store at `url`
+/// failed, if it is less than `REMOTE_FAULT_MEMORY` ago.
+fn recent_fault(dir: &Path, url: &str) -> Option<u64> {
+    let note = std::fs::read_to_string(dir.join(REMOTE_FAULT_FILE)).ok()?;
+    let (when, noted_url) = note.trim_end().split_once(' ')?;
+    let ago = unix_seconds().checked_sub(when.parse().ok()?)?;
+    (noted_url == url && ago < REMOTE_FAULT_MEMORY.as_secs()).then_some(ago)
+}
+
+fn unix_seconds() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// A source file's index: the objects each function key compiled into, the
@@ -138,7 +173,8 @@ impl ObjectCache {
 
     /// This cache with `remote` behind it, for objects compiled for
     /// `target`; without a local directory, which fetched objects go to,
-    /// there is no remote tier either.
+    /// there is no remote tier either, nor while the store is remembered
+    /// to have failed a run of this user (`REMOTE_FAULT_FILE`).
     pub fn with_remote(
         mut self,
         cache: RemoteCache,
@@ -146,7 +182,16 @@ impl ObjectCache {
         stats: Arc<Stats>,
         log: Log,
     ) -> Self {
-        if self.dir.is_some() {
+        let Some(dir) = &self.dir else { return self };
+        if let Some(ago) = recent_fault(dir, cache.url()) {
+            log.line(|| {
+                format!(
+                    "remote cache {}: a run {ago} s ago found it failing; compiling locally without it for {} s more",
+                    cache.url(),
+                    REMOTE_FAULT_MEMORY.as_secs().saturating_sub(ago)
+                )
+            });
+        } else {
             self.remote = Some(Remote {
                 cache,
                 merged: FastSet::default(),
@@ -319,7 +364,7 @@ impl ObjectCache {
         let texts = match remote.cache.indexes(&wanted) {
             Ok(texts) => texts,
             Err(e) => {
-                remote.log.line(|| e.to_string());
+                remote.failed(self.dir.as_deref(), &e);
                 return false;
             }
         };
@@ -359,7 +404,7 @@ impl ObjectCache {
         let (record, sent) = match remote.cache.record(name) {
             Ok(record) => record?,
             Err(e) => {
-                remote.log.line(|| e.to_string());
+                remote.failed(Some(dir), &e);
                 return None;
             }
         };
@@ -471,7 +516,7 @@ impl ObjectCache {
         let lines = |name| index_lines(key, tier, members, Some(name));
         match remote.cache.publish(index, &list, object, lines) {
             Ok(bytes) => remote.stats.remote_written(bytes as u64),
-            Err(e) => remote.log.line(|| e.to_string()),
+            Err(e) => remote.failed(self.dir.as_deref(), &e),
         }
     }
 

@@ -105,6 +105,11 @@ impl RemoteCache {
         })
     }
 
+    /// The store's address, for logs (no password).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
     /// Whether reads still go to the store (no fault yet).
     pub fn is_reading(&self) -> bool {
         self.reads_on

@@ -2,16 +2,17 @@
 # Installs what building and testing autojit needs on Debian 12, and only what
 # is missing: LLVM 19 and 22 from Debian, CMake, Ninja, gdb, pkg-config,
 # autoconf (for the configure-probe tests), fmt (for the corpus's spdlog),
-# Redis and nginx (real stores for the remote cache's tests) and b3sum (to
-# forge a record in one of them); lit comes with llvm-19-tools (PyPI's lit
-# is the fallback), psutil from PyPI. Rust (cargo) must be installed.
+# Redis and nginx (real stores for the remote cache's tests), b3sum (to
+# forge a record in one of them) and openssl (team keys); lit comes with
+# llvm-19-tools (PyPI's lit is the fallback), psutil from PyPI. Rust
+# (cargo) must be installed.
 set -euo pipefail
 
 packages=(clang-19 llvm-19-dev llvm-19-tools lld-19 libclang-rt-19-dev
           libc++-19-dev libc++abi-19-dev
           clang-22 llvm-22-dev llvm-22-tools lld-22 libclang-rt-22-dev
           cmake ninja-build gdb python3 pkg-config autoconf libfmt-dev
-          redis-server nginx-light b3sum)
+          redis-server nginx-light b3sum openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

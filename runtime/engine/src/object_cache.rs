@@ -411,7 +411,7 @@ impl ObjectCache {
         remote.stats.remote_read(sent as u64);
         // The record's hash vouches for its object matching its member
         // list, as the writer made them; the key must be the one asked for.
-        let fits = parse_member_list(&record.members).filter(|(_, tier, members)| {
+        let fits = parse_member_list(record.members()).filter(|(_, tier, members)| {
             let keys: Vec<FunctionKey> = members.iter().map(|m| m.key).collect();
             ObjectCache::key(&keys, &remote.target, *tier) == key
         });
@@ -425,14 +425,21 @@ impl ObjectCache {
             });
             return None;
         };
+        let object = match record.object() {
+            Ok(object) => object,
+            Err(why) => {
+                remote.failed(Some(dir), &RemoteError::Refused { record: name, why });
+                return None;
+            }
+        };
         remote.stats.remote_lookup(true);
+        // The writer expands its own copy of the object on its thread.
         let fetched = Fetched {
             dir: dir.clone(),
             key,
             index,
-            members: record.members.clone(),
             index_lines: index_lines(key, tier, &members, None),
-            object: record.object.clone(),
+            record,
         };
         let log = remote.log;
         let writer = self.writer.get_or_insert_with(|| FetchedWriter::new(log));
@@ -441,7 +448,7 @@ impl ObjectCache {
             key,
             tier,
             members,
-            object: ObjectImage::from(record.object),
+            object: ObjectImage::from(object),
         })
     }
 

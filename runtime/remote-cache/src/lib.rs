@@ -138,8 +138,9 @@ impl RemoteCache {
         let Some(bytes) = self.unless_fault(result, true)?.pop().flatten() else {
             return Ok(None);
         };
-        Record::open(name, &bytes, self.verify.as_ref())
-            .map(|record| Some((record, bytes.len())))
+        let sent = bytes.len();
+        Record::open(name, bytes, self.verify.as_ref())
+            .map(|record| Some((record, sent)))
             .map_err(|why| RemoteError::Refused { record: name, why })
     }
 

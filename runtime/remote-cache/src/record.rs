@@ -17,6 +17,7 @@
 use crate::store::MAX_VALUE;
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use std::fmt;
+use std::ops::Range;
 
 const MAGIC: &str = "autojit-record 2";
 /// What a signature covers: a tag, then the record's name.
@@ -62,12 +63,14 @@ impl RecordName {
     }
 }
 
-/// A record taken from a store.
+/// A record taken from a store, checked; its object still compressed, so
+/// that each thread that needs the object expands its own.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Record {
-    /// The object cache's member list of the object, verbatim.
-    pub members: String,
-    pub object: Vec<u8>,
+    bytes: Vec<u8>,
+    members: Range<usize>,
+    compressed: Range<usize>,
+    object_len: usize,
 }
 
 /// Why a record fetched is not taken.
@@ -96,11 +99,11 @@ impl fmt::Display for Refusal {
     }
 }
 
-/// A record's parts as stored.
-struct Stored<'a> {
-    members: &'a str,
+/// A record's parts as stored: ranges of its bytes.
+struct Stored {
+    members: Range<usize>,
+    compressed: Range<usize>,
     object_len: usize,
-    compressed: &'a [u8],
     signature: Option<Signature>,
 }
 
@@ -130,11 +133,14 @@ impl Record {
     /// signature.
     pub fn open(
         name: RecordName,
-        bytes: &[u8],
+        bytes: Vec<u8>,
         verify: Option<&VerifyingKey>,
     ) -> Result<Record, Refusal> {
-        let stored = Stored::parse(bytes).ok_or(Refusal::Damaged)?;
-        if RecordName::of(stored.members, stored.object_len, stored.compressed) != name {
+        let stored = Stored::parse(&bytes).ok_or(Refusal::Damaged)?;
+        let members =
+            std::str::from_utf8(&bytes[stored.members.clone()]).map_err(|_| Refusal::Damaged)?;
+        let compressed = &bytes[stored.compressed.clone()];
+        if RecordName::of(members, stored.object_len, compressed) != name {
             return Err(Refusal::Damaged);
         }
         if let Some(key) = verify {
@@ -142,19 +148,31 @@ impl Record {
             key.verify(&name.signed_message(), &signature)
                 .map_err(|_| Refusal::BadSignature)?;
         }
-        let object = lz4_flex::block::decompress(stored.compressed, stored.object_len)
-            .ok()
-            .filter(|object| object.len() == stored.object_len)
-            .ok_or(Refusal::Unreadable)?;
         Ok(Record {
-            members: stored.members.to_string(),
-            object,
+            bytes,
+            members: stored.members,
+            compressed: stored.compressed,
+            object_len: stored.object_len,
         })
+    }
+
+    /// The object cache's member list of the object, verbatim.
+    pub fn members(&self) -> &str {
+        // UTF-8, checked when the record was opened.
+        std::str::from_utf8(&self.bytes[self.members.clone()]).unwrap_or_default()
+    }
+
+    /// The object, expanded.
+    pub fn object(&self) -> Result<Vec<u8>, Refusal> {
+        lz4_flex::block::decompress(&self.bytes[self.compressed.clone()], self.object_len)
+            .ok()
+            .filter(|object| object.len() == self.object_len)
+            .ok_or(Refusal::Unreadable)
     }
 }
 
-impl<'a> Stored<'a> {
-    fn parse(bytes: &'a [u8]) -> Option<Self> {
+impl Stored {
+    fn parse(bytes: &[u8]) -> Option<Self> {
         let end = bytes.iter().position(|&b| b == b'\n')?;
         let mut header = std::str::from_utf8(&bytes[..end])
             .ok()?
@@ -170,15 +188,14 @@ impl<'a> Stored<'a> {
         if header.next().is_some() || object_len > MAX_OBJECT {
             return None;
         }
-        let body = &bytes[end + 1..];
-        if members_len > body.len() {
+        let members = end + 1..(end + 1).checked_add(members_len)?;
+        if members.end > bytes.len() {
             return None;
         }
-        let (members, compressed) = body.split_at(members_len);
         Some(Stored {
-            members: std::str::from_utf8(members).ok()?,
+            compressed: members.end..bytes.len(),
+            members,
             object_len,
-            compressed,
             signature,
         })
     }
@@ -208,26 +225,25 @@ mod tests {
         object
     }
 
-    fn record() -> Record {
-        Record {
-            members: MEMBERS.into(),
-            object: object(),
-        }
-    }
-
     fn key(seed: u8) -> SigningKey {
         SigningKey::from_bytes(&[seed; 32])
     }
 
+    fn opened(record: Result<Record, Refusal>) -> Result<(String, Vec<u8>), Refusal> {
+        let record = record?;
+        Ok((record.members().to_string(), record.object()?))
+    }
+
     #[test]
     fn a_record_opens_as_it_was_sealed_and_compressed() {
+        let whole = Ok((MEMBERS.to_string(), object()));
         let (name, bytes) = Record::seal(MEMBERS, &object(), None);
         assert!(bytes.len() < object().len() / 4, "{} bytes", bytes.len());
-        assert_eq!(Record::open(name, &bytes, None), Ok(record()));
+        assert_eq!(opened(Record::open(name, bytes, None)), whole);
         assert_eq!(RecordName::from_hex(&name.to_hex()), Some(name));
         let (name, bytes) = Record::seal(MEMBERS, &object(), Some(&key(1)));
         let team = key(1).verifying_key();
-        assert_eq!(Record::open(name, &bytes, Some(&team)), Ok(record()));
+        assert_eq!(opened(Record::open(name, bytes, Some(&team))), whole);
     }
 
     #[test]
@@ -235,26 +251,33 @@ mod tests {
         let team = key(1).verifying_key();
         let (name, bytes) = Record::seal(MEMBERS, &object(), Some(&key(1)));
         // Truncated, or a byte of the code changed.
-        let truncated = &bytes[..bytes.len() - 1];
+        let truncated = bytes[..bytes.len() - 1].to_vec();
         assert_eq!(Record::open(name, truncated, None), Err(Refusal::Damaged));
         let mut altered = bytes.clone();
         *altered.last_mut().unwrap() ^= 1;
-        assert_eq!(Record::open(name, &altered, None), Err(Refusal::Damaged));
+        assert_eq!(
+            Record::open(name, altered.clone(), None),
+            Err(Refusal::Damaged)
+        );
         // Altered and renamed to match: only a signature tells.
         let stored = Stored::parse(&altered).unwrap();
-        let renamed = RecordName::of(stored.members, stored.object_len, stored.compressed);
+        let renamed = RecordName::of(
+            std::str::from_utf8(&altered[stored.members]).unwrap(),
+            stored.object_len,
+            &altered[stored.compressed],
+        );
         assert_eq!(
-            Record::open(renamed, &altered, Some(&team)),
+            Record::open(renamed, altered, Some(&team)),
             Err(Refusal::BadSignature)
         );
         let (name, bytes) = Record::seal(MEMBERS, &object(), None);
         assert_eq!(
-            Record::open(name, &bytes, Some(&team)),
+            Record::open(name, bytes, Some(&team)),
             Err(Refusal::Unsigned)
         );
         let (name, bytes) = Record::seal(MEMBERS, &object(), Some(&key(2)));
         assert_eq!(
-            Record::open(name, &bytes, Some(&team)),
+            Record::open(name, bytes, Some(&team)),
             Err(Refusal::BadSignature)
         );
         for garbage in [
@@ -265,7 +288,7 @@ mod tests {
             b"",
         ] {
             assert_eq!(
-                Record::open(RecordName([0; 32]), garbage, None),
+                Record::open(RecordName([0; 32]), garbage.to_vec(), None),
                 Err(Refusal::Damaged)
             );
         }
@@ -280,6 +303,7 @@ mod tests {
         let mut bytes = format!("{MAGIC} {} {claimed} unsigned\n", MEMBERS.len()).into_bytes();
         bytes.extend_from_slice(MEMBERS.as_bytes());
         bytes.extend_from_slice(&compressed);
-        assert_eq!(Record::open(name, &bytes, None), Err(Refusal::Unreadable));
+        let record = Record::open(name, bytes, None).expect("whole and named right");
+        assert_eq!(record.object(), Err(Refusal::Unreadable));
     }
 }

@@ -4,6 +4,7 @@
 use super::{append_index_lines, cannot_write, members_file, object_file};
 use crate::log::Log;
 use autojit_abi::{store, ContentHash};
+use autojit_remote_cache::Record;
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
@@ -13,9 +14,9 @@ pub(super) struct Fetched {
     pub dir: PathBuf,
     pub key: ContentHash,
     pub index: ContentHash,
-    pub members: String,
     pub index_lines: String,
-    pub object: Vec<u8>,
+    /// The object and its member list, as checked.
+    pub record: Record,
 }
 
 impl Fetched {
@@ -23,9 +24,17 @@ impl Fetched {
     /// reader finds the lines only once the files are whole.
     fn write(&self) -> Result<(), String> {
         let dir = &self.dir;
-        store::write_atomically(dir, &object_file(self.key), &self.object)
+        let object = self
+            .record
+            .object()
+            .map_err(|why| format!("object {} not kept: {why}", self.key.to_hex()))?;
+        store::write_atomically(dir, &object_file(self.key), &object)
             .and_then(|_| {
-                store::write_atomically(dir, &members_file(self.key), self.members.as_bytes())
+                store::write_atomically(
+                    dir,
+                    &members_file(self.key),
+                    self.record.members().as_bytes(),
+                )
             })
             .map_err(|e| cannot_write(dir, e))
             .and_then(|_| append_index_lines(dir, self.index, &self.index_lines))

@@ -300,8 +300,9 @@ impl ObjectCache {
         let best_tier = candidates.first()?.tier;
         let mut gone = Vec::new();
         let mut chosen = None;
-        // An object fetched from the store, linked from memory.
-        let mut fetched: Option<CachedBatch> = None;
+        // Objects fetched from the store, linked from memory: their local
+        // copies may not be written yet.
+        let mut fetched: Vec<CachedBatch> = Vec::new();
         for candidate in candidates.iter().take_while(|c| c.tier == best_tier) {
             let key = candidate.object;
             let members = match self.members(key) {
@@ -309,7 +310,11 @@ impl ObjectCache {
                 None => candidate
                     .record
                     .and_then(|name| self.fetch(index, key, name))
-                    .map(|batch| fetched.insert(batch).members.clone()),
+                    .map(|batch| {
+                        let members = batch.members.clone();
+                        fetched.push(batch);
+                        members
+                    }),
             };
             match members {
                 Some(members) if members.iter().all(current) => {
@@ -323,9 +328,9 @@ impl ObjectCache {
             }
         }
         let batch = chosen.and_then(|key| {
-            let batch = match fetched.take() {
-                Some(batch) if batch.key == key => Some(batch),
-                _ => self.load(key),
+            let batch = match fetched.iter().position(|b| b.key == key) {
+                Some(at) => Some(fetched.swap_remove(at)),
+                None => self.load(key),
             };
             if batch.is_none() {
                 gone.push(key);

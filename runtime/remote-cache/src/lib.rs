@@ -215,3 +215,38 @@ fn read_key<K, E>(
         ))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opened(value: &str) -> Result<RemoteCache, SettingError> {
+        RemoteCache::open(&RemoteSetting::parse(value).expect("a setting"))
+    }
+
+    #[test]
+    fn key_files_that_are_missing_or_not_keys_are_named() {
+        let dir = std::env::temp_dir().join(format!("autojit-keys-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let missing = dir.join("missing.pub");
+        let e = opened(&format!("redis://h|verify-key={}", missing.display()))
+            .err()
+            .unwrap();
+        assert!(
+            e.0.starts_with(&format!("verify-key={}: cannot read it", missing.display())),
+            "{e}"
+        );
+        let not_a_key = dir.join("notes.pem");
+        std::fs::write(&not_a_key, "-----BEGIN NOTES-----\n").unwrap();
+        let e = opened(&format!("http://h/c|sign-key={}", not_a_key.display()))
+            .err()
+            .unwrap();
+        assert!(
+            e.0.contains("not an ed25519 key in PEM (make the team key with `openssl genpkey"),
+            "{e}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+        // No key: nothing to read, and no connection made yet.
+        assert!(opened("redis://127.0.0.1:1|read-only").is_ok());
+    }
+}

@@ -135,8 +135,16 @@ impl Store for Redis {
     }
 }
 
+/// A reply of the wrong kind, named by its kind: a value may be megabytes.
 fn unexpected(command: &str, reply: &Reply) -> Fault {
-    Fault::Garbage(format!("{command} answered {reply:?}"))
+    let kind = match reply {
+        Reply::Status => "a status".to_string(),
+        Reply::Integer => "an integer".to_string(),
+        Reply::Bulk(None) => "nil".to_string(),
+        Reply::Bulk(Some(value)) => format!("a value of {} bytes", value.len()),
+        Reply::Array(values) => format!("an array of {}", values.len()),
+    };
+    Fault::Garbage(format!("{command} answered {kind}"))
 }
 
 impl Connection {

@@ -18,7 +18,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever the layout of __llvm_autojit_module changes. */
-#define LLVM_AUTOJIT_ABI_VERSION 2
+#define LLVM_AUTOJIT_ABI_VERSION 3
 
 /* A definition the lazy code refers to that dlsym cannot find: a hidden or
  * protected symbol, or a promoted local. */
@@ -32,6 +32,7 @@ struct __llvm_autojit_module {
   uint64_t abi_version;          /* LLVM_AUTOJIT_ABI_VERSION */
   const char *lazy_path;         /* absolute path of the lazy bitcode file */
   const char *source_path;       /* absolute path of the source file */
+  const char *source_identity;   /* its name in every checkout of it */
   uint64_t content_hash[2];      /* xxh3-128 of the lazy file, high half first */
   uint64_t num_functions;
   const uint64_t *guids;         /* GUIDs of the functions the file defines */

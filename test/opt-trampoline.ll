@@ -97,7 +97,7 @@ define internal void @init() {
 ; CHECK-NEXT: module asm ".type \22local_alias\22,@function"
 ; CHECK-NEXT: module asm ".set \22local_alias\22, \22square\22"
 
-; CHECK: @__llvm_autojit_module = private unnamed_addr constant { i64, ptr, ptr, [2 x i64], i64, ptr, i64, ptr, ptr, i64, ptr, i64 } { i64 2, ptr @__llvm_autojit_lazy_path, ptr @__llvm_autojit_source_path, [2 x i64] [i64 {{-?[0-9]+}}, i64 {{-?[0-9]+}}], i64 5,
+; CHECK: @__llvm_autojit_module = private unnamed_addr constant { i64, ptr, ptr, ptr, [2 x i64], i64, ptr, i64, ptr, ptr, i64, ptr, i64 } { i64 3, ptr @__llvm_autojit_lazy_path, ptr @__llvm_autojit_source_path, ptr @__llvm_autojit_source_identity, [2 x i64] [i64 {{-?[0-9]+}}, i64 {{-?[0-9]+}}], i64 5,
 ; CHECK: @llvm.global_ctors = appending global [2 x { i32, ptr, ptr }] [{ i32, ptr, ptr } { i32 65535, ptr @init, ptr null }, { i32, ptr, ptr } { i32 100, ptr @__llvm_autojit_module_ctor, ptr null }]
 ; CHECK-NOT: alias
 

@@ -17,6 +17,7 @@ struct descriptor {
   uint64_t abi_version;
   const char *lazy_path;
   const char *source_path;
+  const char *source_identity;
   uint64_t content_hash[2];
   uint64_t num_functions;
   const uint64_t *guids;
@@ -31,7 +32,7 @@ void __llvm_autojit_register(const struct descriptor *module);
 void *__llvm_autojit_materialize(uint64_t guid, const void *function);
 
 static const uint64_t guids[] = {0x1234};
-static const struct descriptor future = {99, "/nonexistent/future.bc", "future.c", {0, 0}, 1, guids, 0, 0, 0, 0, 0, 0};
+static const struct descriptor future = {99, "/nonexistent/future.bc", "future.c", "future.c", {0, 0}, 1, guids, 0, 0, 0, 0, 0, 0};
 
 int main(int argc, char **argv) {
   (void)argc;
@@ -44,5 +45,5 @@ int main(int argc, char **argv) {
   return 0;
 }
 
-// ABI: [[RT]] lazy module /nonexistent/future.bc was built for runtime ABI 99, this runtime speaks 2; rebuild future.c and relink the program with the matching plugin
+// ABI: [[RT]] lazy module /nonexistent/future.bc was built for runtime ABI 99, this runtime speaks 3; rebuild future.c and relink the program with the matching plugin
 // NULL: [[RT]] __llvm_autojit_register called with a null module descriptor; rebuild the program

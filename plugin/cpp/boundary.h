@@ -44,8 +44,8 @@ void autojit_make_inlinable_copy(LLVMValueRef declaration, LLVMValueRef body);
 int autojit_has_label_addresses(LLVMValueRef function);
 
 // function_key.cpp:
-bool autojit_function_keys(LLVMModuleRef lazy_module,
-                           const char *const *body_names, size_t count,
+bool autojit_function_keys(LLVMModuleRef lazy_module, const char *source_root,
+                           size_t source_root_len, const char *const *body_names, size_t count,
                            uint64_t *keys, uint32_t *lines);
 
 #ifdef __cplusplus

@@ -11,6 +11,10 @@
 // the compiler numbers per module (`.str.5`) do not count; private constants
 // count by content.
 //
+// Paths under the checkout's root, when the plugin found one, count from
+// the root: two checkouts of the same sources give the same keys, and the
+// engine moves a reused object's paths to the checkout that runs it.
+//
 // Shared debug info (types, files, declarations) counts by content, without
 // lines (a type's declaration line does not follow an edit above it; see
 // docs/design.md), hashed once per module: its graph has cycles, so each
@@ -141,8 +145,13 @@ const DIFile *fileOf(const MDNode *N) {
   return nullptr;
 }
 
+// What a path under the checkout's root counts as.
+constexpr StringLiteral RootMark = "<source-root>";
+
 class KeyBuilder {
   Module &M;
+  // The checkout's root; empty outside a checkout.
+  std::string Root;
   XXH128_hash_t Env;
   DenseMap<Type *, XXH128_hash_t> Types;
   DenseMap<const Constant *, XXH128_hash_t> Constants;
@@ -156,7 +165,7 @@ class KeyBuilder {
   SmallPtrSet<const GlobalValue *, 8> InProgress;
 
 public:
-  explicit KeyBuilder(Module &M) : M(M) { Env = environment(); }
+  KeyBuilder(Module &M, StringRef Root) : M(M), Root(Root) { Env = environment(); }
 
   // The key of the lazified body Root.
   XXH128_hash_t key(Function &Root) {
@@ -224,13 +233,44 @@ private:
     return S.finish();
   }
 
+  // S, or S from the checkout's root if it is a path under it.
+  std::string fromRoot(StringRef S) const {
+    if (Root.empty() || !S.starts_with(Root))
+      return S.str();
+    StringRef Rest = S.drop_front(Root.size());
+    if (!Rest.empty() && Rest.front() != '/')
+      return S.str();
+    return (RootMark + Rest).str();
+  }
+
+  // A node's printed fields, its quoted paths under the root from there.
+  std::string fieldsFromRoot(const MDNode *N, function_ref<std::string(int64_t)> Line) const {
+    std::string Text = printedFields(N, Line);
+    if (Root.empty())
+      return Text;
+    std::string Out;
+    StringRef Rest(Text);
+    std::string Quoted = "\"" + Root;
+    while (true) {
+      size_t At = Rest.find(Quoted);
+      if (At == StringRef::npos)
+        break;
+      StringRef After = Rest.drop_front(At + Quoted.size());
+      bool Whole = !After.empty() && (After.front() == '/' || After.front() == '"');
+      Out += Rest.take_front(At + 1);
+      Out += Whole ? StringRef(RootMark) : StringRef(Root);
+      Rest = After;
+    }
+    return Out + Rest.str();
+  }
+
   // Small metadata outside debug info (module flags): by structure.
   XXH128_hash_t genericMetadata(const Metadata *MD) {
     Stream S;
     if (!MD)
       S.tag('z');
     else if (auto *Str = dyn_cast<MDString>(MD))
-      S.tag('s').str(Str->getString());
+      S.tag('s').str(fromRoot(Str->getString()));
     else if (auto *C = dyn_cast<ConstantAsMetadata>(MD))
       S.tag('c').digest(constant(C->getValue()));
     else if (auto *N = dyn_cast<MDNode>(MD); N && !isa<DINode>(N)) {
@@ -580,7 +620,7 @@ private:
       if (!MD) {
         S.tag('z');
       } else if (auto *Str = dyn_cast<MDString>(MD)) {
-        S.tag('s').str(Str->getString());
+        S.tag('s').str(K.fromRoot(Str->getString()));
       } else if (auto *VM = dyn_cast<ValueAsMetadata>(MD)) {
         S.tag('v');
         value(VM->getValue());
@@ -619,7 +659,7 @@ private:
       }
       S.tag('N').u64(N->isDistinct()).u64(N->getMetadataID());
       if (isa<DINode>(N))
-        S.str(printedFields(N, [&](int64_t Line) { return std::to_string(relativeLine(N, Line)); }));
+        S.str(K.fieldsFromRoot(N, [&](int64_t Line) { return std::to_string(relativeLine(N, Line)); }));
       S.u64(N->getNumOperands());
       for (const MDOperand &Op : N->operands())
         metadata(Op.get());
@@ -635,10 +675,12 @@ private:
     Stream S;
     S.u64(N->getMetadataID()).u64(N->isDistinct());
     if (isa<DINode>(N))
-      S.str(printedFields(N, [](int64_t) { return std::string("_"); }));
+      S.str(fieldsFromRoot(N, [](int64_t) { return std::string("_"); }));
     // A file by its name alone: its checksum changes with every edit.
     if (auto *F = dyn_cast<DIFile>(N)) {
-      S.str(F->getFilename()).str(F->getDirectory()).str(F->getSource().value_or(""));
+      S.str(fromRoot(F->getFilename()))
+          .str(fromRoot(F->getDirectory()))
+          .str(F->getSource().value_or(""));
       return OwnFields[N] = S.finish();
     }
     for (const MDOperand &Op : N->operands()) {
@@ -646,7 +688,7 @@ private:
       if (!MD)
         S.tag('z');
       else if (auto *Str = dyn_cast<MDString>(MD))
-        S.tag('s').str(Str->getString());
+        S.tag('s').str(fromRoot(Str->getString()));
       else if (auto *C = dyn_cast<ConstantAsMetadata>(MD))
         S.tag('c').digest(constant(C->getValue()));
       else if (auto *E = dyn_cast<DIExpression>(MD)) {
@@ -762,11 +804,13 @@ private:
 
 // Fills Keys (two words per body, high half first) and Lines (the first
 // line of each body's subprogram, 0 without debug info) for the Count bodies
-// named by BodyNames. Returns false if a body is missing.
-extern "C" bool autojit_function_keys(LLVMModuleRef LazyModule, const char *const *BodyNames,
+// named by BodyNames, paths under SourceRoot (if not empty) counted from it.
+// Returns false if a body is missing.
+extern "C" bool autojit_function_keys(LLVMModuleRef LazyModule, const char *SourceRoot,
+                                      size_t SourceRootLen, const char *const *BodyNames,
                                       size_t Count, uint64_t *Keys, uint32_t *Lines) {
   Module &M = *unwrap(LazyModule);
-  KeyBuilder Builder(M);
+  KeyBuilder Builder(M, StringRef(SourceRoot, SourceRootLen));
   for (size_t I = 0; I < Count; ++I) {
     Function *Body = M.getFunction(BodyNames[I]);
     if (!Body || Body->isDeclaration())

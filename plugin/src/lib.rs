@@ -18,6 +18,7 @@ mod plan;
 mod promote;
 mod registration;
 mod select;
+mod source;
 mod thread_locals;
 mod trampoline;
 

@@ -9,6 +9,7 @@ use crate::plan::plan_module;
 use crate::promote::promote_locals;
 use crate::registration::{add_registration, EmbeddedLazyModule, Registration};
 use crate::select::waits_for_coverage;
+use crate::source::Source;
 use crate::trampoline::{replace_with_trampolines, Lazified};
 use autojit_abi::function_keys;
 use autojit_abi::{arch, content_hash, function_guid, store};
@@ -79,31 +80,32 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<Outcome, Strin
     let log = DebugLog {
         enabled: opts.debug,
     };
-    let source = source_identity(m);
+    let source = Source::of_module(m);
+    let (path, identity) = (&source.path, &source.identity);
     if opts.before_coverage && waits_for_coverage(m) {
-        log.line(|| format!("deferred module {source} until its coverage counters are placed"));
+        log.line(|| format!("deferred module {path} until its coverage counters are placed"));
         return Ok(Outcome::Deferred);
     }
     let plan = match plan_module(m, opts.at_link_time) {
         Ok(plan) => plan,
         Err(reason) => {
-            log.line(|| format!("skipped module {source}: {reason}"));
+            log.line(|| format!("skipped module {path}: {reason}"));
             return Ok(Outcome::Unchanged);
         }
     };
     let destination = Destination::choose(opts.embed, &log)?;
     let dumps = destination.dumps();
-    let stem = Path::new(&source)
+    let stem = Path::new(path)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "module".into());
-    log.line(|| format!("processing module {source}"));
+    log.line(|| format!("processing module {path}"));
     log.dump(m, dumps, &stem, "_incoming")?;
 
     // Promoted names carry a hash of the source's identity: unique per
     // source file in a program, and stable across edits so that unchanged
     // functions keep hitting the object cache.
-    let module_id = function_guid(&source, "", false);
+    let module_id = function_guid(identity, "", false);
     for (f, reason) in &plan.labels.pinned {
         log.line(|| format!("kept {} in the static object: {reason}", ir::name(*f)));
     }
@@ -117,7 +119,7 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<Outcome, Strin
         .iter()
         .map(|&f| {
             let name = ir::name(f);
-            let guid = function_guid(&source, &name, ir::is_link_once(ir::linkage(f)));
+            let guid = function_guid(identity, &name, ir::is_link_once(ir::linkage(f)));
             LazyFunction { name, guid }
         })
         .collect();
@@ -133,7 +135,11 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<Outcome, Strin
         });
     }
     log.dump(lazy.as_raw(), dumps, &stem, "")?;
-    let keys = crate::function_keys::function_keys(lazy.as_raw(), &lazy_functions)?;
+    let keys = crate::function_keys::function_keys(
+        lazy.as_raw(),
+        &lazy_functions,
+        source.root.as_deref(),
+    )?;
     let bitcode = ir::write_bitcode(lazy.as_raw());
     let hash = content_hash(&bitcode);
     let keys = function_keys::encode(&keys).into_bytes();
@@ -208,7 +214,8 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<Outcome, Strin
         &Registration {
             lazy_path: &lazy_path,
             embedded: embedded.as_ref(),
-            source_path: &source,
+            source_path: path,
+            source_identity: identity,
             content_hash: hash,
             guids: &guids,
             hidden_symbols: &hidden,
@@ -259,24 +266,4 @@ fn link_check_asm(lazified: &[Lazified], symbols: &link_checks::StaticSymbols) -
     }
     let shared: Vec<&str> = shared.into_iter().collect();
     link_checks::symbol_directives(symbols, &all) + &arch::module_link_check_asm(&shared)
-}
-
-/// What names the module's source file in GUIDs, promoted names and the
-/// object cache's index: the source path made absolute, unless the build
-/// gave its debug info another path (`-ffile-prefix-map`,
-/// `-fdebug-prefix-map` or `-fdebug-compilation-dir` mapping its root to
-/// `.` or a fixed directory), in which case that one, so that the same
-/// sources built in two checkouts share their objects.
-fn source_identity(m: LLVMModuleRef) -> String {
-    let absolute = absolute_source_path(&ir::source_filename(m));
-    ir::debug_source_path(m).unwrap_or(absolute)
-}
-
-/// The source path as the user's build sees it, made absolute against the
-/// compiler's working directory so that `foo.c` built in two directories are
-/// two different sources.
-fn absolute_source_path(source: &str) -> String {
-    std::path::absolute(source)
-        .map(|p| p.to_string_lossy().into_owned())
-        .unwrap_or_else(|_| source.to_string())
 }

@@ -20,6 +20,7 @@ pub struct Registration<'a> {
     pub lazy_path: &'a str,
     pub embedded: Option<&'a EmbeddedLazyModule>,
     pub source_path: &'a str,
+    pub source_identity: &'a str,
     pub content_hash: ContentHash,
     pub guids: &'a [u64],
     /// Definitions of this module the dynamic linker cannot find by name.
@@ -33,6 +34,8 @@ pub fn add_registration(m: LLVMModuleRef, r: &Registration) {
     let null = ir::const_null(ptr);
     let lazy_path = ir::add_private_string(m, "__llvm_autojit_lazy_path", r.lazy_path);
     let source_path = ir::add_private_string(m, "__llvm_autojit_source_path", r.source_path);
+    let source_identity =
+        ir::add_private_string(m, "__llvm_autojit_source_identity", r.source_identity);
     let [hi, lo] = r.content_hash.halves();
     let hash = ir::const_array(i64t, &mut [ir::const_i64(ctx, hi), ir::const_i64(ctx, lo)]);
     let mut guid_values: Vec<_> = r.guids.iter().map(|&g| ir::const_i64(ctx, g)).collect();
@@ -76,6 +79,7 @@ pub fn add_registration(m: LLVMModuleRef, r: &Registration) {
             ir::const_i64(ctx, ABI_VERSION),
             lazy_path,
             source_path,
+            source_identity,
             hash,
             ir::const_i64(ctx, r.guids.len() as u64),
             guids,

@@ -9,7 +9,7 @@
 use core::ffi::{c_char, c_void, CStr};
 
 /// Bumped whenever the layout below or the meaning of a field changes.
-pub const ABI_VERSION: u64 = 2;
+pub const ABI_VERSION: u64 = 3;
 
 /// A definition the lazy code refers to that the dynamic linker cannot find
 /// by name: hidden or protected symbols and promoted locals.
@@ -26,6 +26,9 @@ pub struct ModuleDescriptor {
     pub lazy_path: *const c_char,
     /// The source file the module was compiled from, for messages.
     pub source_path: *const c_char,
+    /// What names the source the same in every checkout of it: GUIDs and
+    /// the object cache's index (`plugin/src/source.rs`).
+    pub source_identity: *const c_char,
     /// Content hash of the lazy file, high half first.
     pub content_hash: [u64; 2],
     pub num_functions: u64,
@@ -93,6 +96,10 @@ impl RegisteredModule {
 
     pub fn source_path(&self) -> &'static str {
         cstr(self.0.source_path)
+    }
+
+    pub fn source_identity(&self) -> &'static str {
+        cstr(self.0.source_identity)
     }
 
     #[cfg(feature = "std")]

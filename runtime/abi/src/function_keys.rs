@@ -7,11 +7,17 @@
 //! build, where the engine moves a reused object's lines to. The file
 //! (`<stem>-<hash>.keys` beside `<stem>-<hash>.bc`) is a function of the
 //! lazy module's content, so the module's content hash vouches for it too.
+//!
+//! A module built in a checkout (a directory under version control) names
+//! its checkout's root: its keys count the paths under it from there, and
+//! an object compiled in another checkout of the same sources is reused
+//! with its paths moved to this one (`autojit-line-shift`).
 
 use crate::guid::ContentHash;
 use std::path::{Path, PathBuf};
 
-const HEADER: &str = "autojit-function-keys-v1";
+const HEADER: &str = "autojit-function-keys-v2";
+const SOURCE_ROOT: &str = "source-root ";
 pub const KEYS_FILE_EXT: &str = "keys";
 
 /// The key of a lazified function's body.
@@ -37,26 +43,41 @@ pub struct KeyedFunction {
     pub line: u32,
 }
 
+/// What a keys file holds.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct KeysFile {
+    /// The root of the checkout the module was built in, which its keys
+    /// count paths from; None outside a checkout (paths count in full).
+    pub source_root: Option<String>,
+    pub functions: Vec<KeyedFunction>,
+}
+
 /// The keys file of the lazy module at `lazy_path`.
 pub fn keys_path(lazy_path: &Path) -> PathBuf {
     lazy_path.with_extension(KEYS_FILE_EXT)
 }
 
-pub fn encode(functions: &[KeyedFunction]) -> String {
+pub fn encode(keys: &KeysFile) -> String {
     let mut text = format!("{HEADER}\n");
-    for f in functions {
+    if let Some(root) = &keys.source_root {
+        text.push_str(&format!("{SOURCE_ROOT}{root}\n"));
+    }
+    for f in &keys.functions {
         text.push_str(&format!("{:016x} {} {}\n", f.guid, f.key.to_hex(), f.line));
     }
     text
 }
 
-/// The functions a keys file lists, or None if it is not one.
-pub fn decode(text: &str) -> Option<Vec<KeyedFunction>> {
-    let mut lines = text.lines();
+/// What a keys file holds, or None if it is not one.
+pub fn decode(text: &str) -> Option<KeysFile> {
+    let mut lines = text.lines().peekable();
     if lines.next()? != HEADER {
         return None;
     }
-    lines
+    let source_root = lines
+        .next_if(|line| line.starts_with(SOURCE_ROOT))
+        .map(|line| line[SOURCE_ROOT.len()..].to_string());
+    let functions = lines
         .map(|line| {
             let mut fields = line.split(' ');
             let f = KeyedFunction {
@@ -66,7 +87,11 @@ pub fn decode(text: &str) -> Option<Vec<KeyedFunction>> {
             };
             fields.next().is_none().then_some(f)
         })
-        .collect()
+        .collect::<Option<_>>()?;
+    Some(KeysFile {
+        source_root,
+        functions,
+    })
 }
 
 #[cfg(test)]
@@ -75,7 +100,7 @@ mod tests {
 
     #[test]
     fn round_trips_and_refuses_other_text() {
-        let functions = [
+        let functions = vec![
             KeyedFunction {
                 guid: 7,
                 key: FunctionKey(ContentHash(0xabc)),
@@ -87,8 +112,16 @@ mod tests {
                 line: 0,
             },
         ];
-        let text = encode(&functions);
-        assert_eq!(decode(&text), Some(functions.to_vec()));
+        let mut keys = KeysFile {
+            source_root: None,
+            functions,
+        };
+        let text = encode(&keys);
+        assert_eq!(decode(&text).as_ref(), Some(&keys));
+        keys.source_root = Some("/home/a b/checkout".into());
+        let rooted = encode(&keys);
+        assert_eq!(decode(&rooted).as_ref(), Some(&keys));
+        assert!(rooted.contains("\nsource-root /home/a b/checkout\n"));
         assert_eq!(decode(""), None);
         assert_eq!(decode(&text.replace(" 12\n", " 12 9\n")), None);
         assert_eq!(decode(&text.replace(HEADER, "other")), None);

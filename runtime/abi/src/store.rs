@@ -120,9 +120,11 @@ pub fn hash_in_lazy_file_name(path: &Path) -> Option<ContentHash> {
 }
 
 /// Writes a lazy module, `name` as `lazy_file_name` makes it, and its keys
-/// into `modules_dir`, each unless a file of its name (so that content) is
-/// there. The keys go first: a lazy file in the store has its keys. On
-/// failure, the file that could not be written.
+/// into `modules_dir`: the module unless a file of its name (so that
+/// content) is there, the keys unless the same keys are (a plugin of
+/// another version may have written others for the same module). The keys
+/// go first: a lazy file in the store has its keys. On failure, the file
+/// that could not be written.
 pub fn write_lazy_files(
     modules_dir: &Path,
     name: &str,
@@ -131,8 +133,12 @@ pub fn write_lazy_files(
 ) -> Result<PathBuf, (PathBuf, io::Error)> {
     let path = modules_dir.join(name);
     let keys_path = crate::function_keys::keys_path(&path);
-    for (file, bytes) in [(&keys_path, keys), (&path, bitcode)] {
-        if file.exists() {
+    let keys_written = fs::read(&keys_path).is_ok_and(|written| written == keys);
+    for (file, bytes, written) in [
+        (&keys_path, keys, keys_written),
+        (&path, bitcode, path.exists()),
+    ] {
+        if written {
             continue;
         }
         let file_name = file.file_name().expect("a file name").to_string_lossy();

@@ -77,7 +77,10 @@ pub fn copy_out(
         ))
     })?;
     let path = dir.join(name);
-    if path.exists() && function_keys::keys_path(&path).exists() {
+    // Keys another version wrote for the same module are copied again.
+    let keys_readable = std::fs::read_to_string(function_keys::keys_path(&path))
+        .is_ok_and(|text| function_keys::decode(&text).is_some());
+    if path.exists() && keys_readable {
         return Ok(path.to_string_lossy().into_owned());
     }
     let pid = program

@@ -25,7 +25,7 @@ use autojit_abi::fast_map::{FastMap, FastSet};
 use autojit_abi::function_keys::{self, FunctionKey, KeyedFunction};
 use autojit_abi::stats::Stats;
 use autojit_abi::{names, ContentHash, RegisteredModule, Tier};
-use autojit_line_shift::{shift_lines, LineMove, Shift, ShiftError};
+use autojit_line_shift::{move_paths, shift_lines, LineMove, Shift, ShiftError};
 use autojit_loader::ObjectImage;
 use autojit_protocol::autojit::Publication;
 use autojit_remote_cache::RemoteCache;
@@ -129,6 +129,8 @@ struct ModuleKeys {
     functions: FastMap<u64, KeyedFunction>,
     /// The index of the module's source file in the object cache.
     index: ContentHash,
+    /// The root of the checkout the module was built in, if any.
+    source_root: Option<String>,
 }
 
 impl ModuleKeys {
@@ -223,19 +225,13 @@ impl Linking {
         let text = std::fs::read_to_string(&path).map_err(|e| {
             ErrorKind::LazyFileUnreadable(format!("its keys file {}: {e}", path.display()))
         })?;
-        let functions = function_keys::decode(&text)
-            .ok_or_else(|| {
-                ErrorKind::LazyFileUnreadable(format!(
-                    "its keys file {} is damaged",
-                    path.display()
-                ))
-            })?
-            .into_iter()
-            .map(|f| (f.guid, f))
-            .collect();
+        let file = function_keys::decode(&text).ok_or_else(|| {
+            ErrorKind::LazyFileUnreadable(format!("its keys file {} is damaged", path.display()))
+        })?;
         let keys = Arc::new(ModuleKeys {
-            functions,
-            index: ObjectCache::index_key(&module.source_path, &self.target),
+            functions: file.functions.into_iter().map(|f| (f.guid, f)).collect(),
+            index: ObjectCache::index_key(&module.source_identity, &self.target),
+            source_root: file.source_root,
         });
         self.keys.insert(id, Arc::clone(&keys));
         Ok(keys)
@@ -634,7 +630,7 @@ impl Engine {
             keys.index,
             key,
             compiled.tier,
-            Some(&compiled.object),
+            Some((&compiled.object, keys.source_root.as_deref())),
             &members,
         ) {
             self.log(|| e);
@@ -679,8 +675,8 @@ impl Engine {
         let target = &b.target;
         let sources = || {
             registry
-                .source_paths()
-                .map(|path| ObjectCache::index_key(path, target))
+                .source_identities()
+                .map(|identity| ObjectCache::index_key(identity, target))
                 .collect()
         };
         if let Some(cached) = b.cache.lookup(
@@ -734,7 +730,8 @@ impl Engine {
     }
 
     /// Links a cached object, its lines moved to where its functions are
-    /// now; None (and a log line) if it cannot be used, to compile instead.
+    /// now and its paths to this checkout; None (and a log line) if it
+    /// cannot be used, to compile instead.
     fn link_cached(
         &self,
         b: &mut Linking,
@@ -747,6 +744,7 @@ impl Engine {
         let CachedBatch {
             key,
             tier,
+            source_root,
             members,
             object: image,
         } = cached;
@@ -772,22 +770,29 @@ impl Engine {
             .filter(|m| m.line != 0 && keys.current(m).is_none())
             .map(|m| (m, LineMove::Erase))
             .collect();
-        let unusable = |e: ShiftError| {
-            self.log(|| format!("cached object {} not reused: {e}", key.to_hex()));
+        let roots = (source_root.as_deref(), keys.source_root.as_deref());
+        let Followed {
+            kept,
+            erased,
+            paths_moved,
+        } = match followed(image.bytes(), roots, &moves, &erasures) {
+            Ok(followed) => followed,
+            Err(e) => {
+                self.log(|| format!("cached object {} not reused: {e}", key.to_hex()));
+                // Not for this run: its functions may join batches compiled.
+                b.cache.refuse(key);
+                return None;
+            }
         };
-        let (erased, moved) = {
-            let moved = shifted(image.bytes(), &moves).map_err(unusable).ok()?;
-            let erased = match shifted(&moved, &erasures).map_err(unusable).ok()? {
-                Cow::Owned(erased) => Some(erased),
-                Cow::Borrowed(_) => None,
-            };
-            let moved = match moved {
-                Cow::Owned(moved) => Some(moved),
-                Cow::Borrowed(_) => None,
-            };
-            (erased, moved)
-        };
-        if let Some(moved) = &moved {
+        if let (true, (Some(from), Some(to))) = (paths_moved, roots) {
+            self.log(|| {
+                format!(
+                    "moved the paths of cached object {} from {from} to {to}",
+                    key.to_hex()
+                )
+            });
+        }
+        if !moves.is_empty() {
             self.log(|| {
                 format!(
                     "moved the lines of {} functions of cached object {}",
@@ -795,8 +800,11 @@ impl Engine {
                     key.to_hex()
                 )
             });
-            // Stored with its lines where they are now: the next run moves
-            // nothing. (Rejected below if it does not link after all.)
+        }
+        if let Some(kept) = &kept {
+            // Stored with its lines and paths where they are now: the next
+            // run moves nothing. (Rejected below if it does not link after
+            // all.)
             let updated: Vec<Member> = members
                 .iter()
                 .map(|m| Member {
@@ -804,14 +812,12 @@ impl Engine {
                     ..m.clone()
                 })
                 .collect();
-            if let Err(e) = b.cache.update(key, tier, moved, &updated) {
+            let root = keys.source_root.as_deref().or(source_root.as_deref());
+            if let Err(e) = b.cache.update(key, tier, kept, root, &updated) {
                 self.log(|| e);
             }
         }
-        let object = match (erased, moved) {
-            (Some(bytes), _) | (None, Some(bytes)) => ObjectImage::from(bytes),
-            (None, None) => image,
-        };
+        let object = erased.or(kept).map_or(image, ObjectImage::from);
         match self.link(b, id, module, object, tier, &members, &live) {
             Ok(linked) => {
                 self.report(&live, &linked, None, LinkFor::Call(Some(start)));
@@ -903,10 +909,13 @@ impl Engine {
             .map_err(|e| module.named_failure(batch[0], &members[0].name, e.into()))?;
         // Only an object that linked is kept and indexed.
         let key = object_key(keys, batch, &b.target, tier);
-        if let Err(e) = b
-            .cache
-            .commit(keys.index, key, tier, Some(&object), &members)
-        {
+        if let Err(e) = b.cache.commit(
+            keys.index,
+            key,
+            tier,
+            Some((&object, keys.source_root.as_deref())),
+            &members,
+        ) {
             self.log(|| e);
         }
         self.report(&all, &linked, Some(compiled.compile_time), link_for);
@@ -1062,6 +1071,52 @@ fn members(keys: &ModuleKeys, batch: &[u64], names: Vec<String>) -> Vec<Member> 
 fn object_key(keys: &ModuleKeys, batch: &[u64], target: &str, tier: Tier) -> ContentHash {
     let batch_keys: Vec<FunctionKey> = batch.iter().map(|g| keys.functions[g].key).collect();
     ObjectCache::key(&batch_keys, target, tier)
+}
+
+/// A cached object made to follow its source; each copy is None where it
+/// would be the object as cached.
+struct Followed {
+    /// Its paths and lines moved: what the cache keeps.
+    kept: Option<Vec<u8>>,
+    /// That with the stale members' lines erased: what is linked, if it
+    /// differs from what is kept.
+    erased: Option<Vec<u8>>,
+    /// Whether its paths were moved to this checkout.
+    paths_moved: bool,
+}
+
+/// `object` with its paths moved from the checkout it was compiled in to
+/// this one (`roots`: from, to), its members' lines moved as `moves` says,
+/// and then `erasures` done.
+fn followed(
+    object: &[u8],
+    roots: (Option<&str>, Option<&str>),
+    moves: &[(&Member, LineMove)],
+    erasures: &[(&Member, LineMove)],
+) -> Result<Followed, ShiftError> {
+    let relocated = match roots {
+        (Some(from), Some(to)) => match move_paths(object, from, to)? {
+            Cow::Owned(bytes) => Some(bytes),
+            Cow::Borrowed(_) => None,
+        },
+        _ => None,
+    };
+    let paths_moved = relocated.is_some();
+    let base = relocated.as_deref().unwrap_or(object);
+    let moved = shifted(base, moves)?;
+    let erased = match shifted(&moved, erasures)? {
+        Cow::Owned(erased) => Some(erased),
+        Cow::Borrowed(_) => None,
+    };
+    let kept = match moved {
+        Cow::Owned(moved) => Some(moved),
+        Cow::Borrowed(_) => relocated,
+    };
+    Ok(Followed {
+        kept,
+        erased,
+        paths_moved,
+    })
 }
 
 /// `object` with the lines of each member's body moved as said.

@@ -89,6 +89,9 @@ impl Remote {
     }
 }
 
+/// The member list's line naming the checkout an object was compiled in.
+const SOURCE_ROOT: &str = "source-root ";
+
 /// Where a run notes that the store failed it, so that the runs after it
 /// (a test suite's thousand processes) do not each wait for a timeout.
 const REMOTE_FAULT_FILE: &str = "remote-fault";
@@ -142,6 +145,9 @@ pub struct Member {
 pub struct CachedBatch {
     pub key: ContentHash,
     pub tier: Tier,
+    /// The root of the checkout it was compiled in, which its debug info's
+    /// paths start with (`autojit_abi::function_keys`).
+    pub source_root: Option<String>,
     /// The first is the one whose call compiled the batch.
     pub members: Vec<Member>,
     pub object: ObjectImage,
@@ -220,32 +226,32 @@ impl ObjectCache {
         ])
     }
 
-    /// The key of the index of source file `source_path`.
-    pub fn index_key(source_path: &str, target: &str) -> ContentHash {
+    /// The key of the index of the source file of identity `source_identity`.
+    pub fn index_key(source_identity: &str, target: &str) -> ContentHash {
         keyed(&[
             FORMAT_VERSION.as_bytes(),
             target.as_bytes(),
-            source_path.as_bytes(),
+            source_identity.as_bytes(),
         ])
     }
 
     /// The object and member list stored under `key`, if both are whole and
     /// belong together.
     pub fn load(&self, key: ContentHash) -> Option<CachedBatch> {
-        let (object_hash, tier, members) = self.members(key)?;
+        let list = self.members(key)?;
         let object = read_object(self.dir.as_ref()?, key)
-            .filter(|o| content_hash(o.bytes()) == object_hash)?;
+            .filter(|o| content_hash(o.bytes()) == list.object)?;
         Some(CachedBatch {
             key,
-            tier,
-            members,
+            tier: list.tier,
+            source_root: list.source_root,
+            members: list.members,
             object,
         })
     }
 
-    /// The member list stored under `key`, after the hash and tier of the
-    /// object it belongs to.
-    fn members(&self, key: ContentHash) -> Option<(ContentHash, Tier, Vec<Member>)> {
+    /// The member list stored under `key`.
+    fn members(&self, key: ContentHash) -> Option<MemberList> {
         let list = std::fs::read_to_string(self.dir.as_ref()?.join(members_file(key))).ok()?;
         parse_member_list(&list)
     }
@@ -306,7 +312,7 @@ impl ObjectCache {
         for candidate in candidates.iter().take_while(|c| c.tier == best_tier) {
             let key = candidate.object;
             let members = match self.members(key) {
-                Some((_, _, members)) => Some(members),
+                Some(list) => Some(list.members),
                 None => candidate
                     .record
                     .and_then(|name| self.fetch(index, key, name))
@@ -416,11 +422,17 @@ impl ObjectCache {
         remote.stats.remote_read(sent as u64);
         // The record's hash vouches for its object matching its member
         // list, as the writer made them; the key must be the one asked for.
-        let fits = parse_member_list(record.members()).filter(|(_, tier, members)| {
-            let keys: Vec<FunctionKey> = members.iter().map(|m| m.key).collect();
-            ObjectCache::key(&keys, &remote.target, *tier) == key
+        let fits = parse_member_list(record.members()).filter(|list| {
+            let keys: Vec<FunctionKey> = list.members.iter().map(|m| m.key).collect();
+            ObjectCache::key(&keys, &remote.target, list.tier) == key
         });
-        let Some((_, tier, members)) = fits else {
+        let Some(MemberList {
+            tier,
+            source_root,
+            members,
+            ..
+        }) = fits
+        else {
             remote.log.line(|| {
                 format!(
                     "remote cache: refused record {}: it is not the object {} its index names; compiling locally",
@@ -452,6 +464,7 @@ impl ObjectCache {
         Some(CachedBatch {
             key,
             tier,
+            source_root,
             members,
             object: ObjectImage::from(object),
         })
@@ -484,20 +497,22 @@ impl ObjectCache {
     }
 
     /// Keeps an object of `tier` that linked: stores it under `key` with its
-    /// member list if it was compiled now (`compiled`), and publishes it to
-    /// the store behind if there is one to write to; indexes each member
-    /// under it in index `index`. A failure only costs a compile next time.
+    /// member list if it was compiled now (`compiled`, in the checkout of
+    /// root `source_root`), and publishes it to the store behind if there is
+    /// one to write to; indexes each member under it in index `index`. A
+    /// failure only costs a compile next time.
     pub fn commit(
         &mut self,
         index: ContentHash,
         key: ContentHash,
         tier: Tier,
-        compiled: Option<&[u8]>,
+        compiled: Option<(&[u8], Option<&str>)>,
         members: &[Member],
     ) -> Result<(), String> {
-        if let Some(object) = compiled {
-            self.store(key, tier, object, members)?;
-            self.publish(index, key, tier, object, members);
+        if let Some((object, source_root)) = compiled {
+            let list = member_list(object, tier, source_root, members);
+            self.store(key, object, &list)?;
+            self.publish(index, key, tier, object, &list, members);
         }
         let Some(dir) = &self.dir else { return Ok(()) };
         let entries = self.indexes.entry(index).or_default();
@@ -519,41 +534,40 @@ impl ObjectCache {
         key: ContentHash,
         tier: Tier,
         object: &[u8],
+        list: &str,
         members: &[Member],
     ) {
         let Some(remote) = &mut self.remote else {
             return;
         };
-        let list = member_list(object, tier, members);
         let lines = |name| index_lines(key, tier, members, Some(name));
-        match remote.cache.publish(index, &list, object, lines) {
+        match remote.cache.publish(index, list, object, lines) {
             Ok(bytes) => remote.stats.remote_written(bytes as u64),
             Err(e) => remote.failed(self.dir.as_deref(), &e),
         }
     }
 
     /// Replaces the object under `key` with `object`, the same code with its
-    /// functions' lines moved (`members` says where they are now), so that
-    /// the next run need not move them again.
+    /// functions' lines and paths moved (`members` says where their lines
+    /// are now, `source_root` which checkout its paths are in), so that the
+    /// next run need not move them again.
     pub fn update(
         &self,
         key: ContentHash,
         tier: Tier,
         object: &[u8],
+        source_root: Option<&str>,
         members: &[Member],
     ) -> Result<(), String> {
-        self.store(key, tier, object, members)
+        self.store(
+            key,
+            object,
+            &member_list(object, tier, source_root, members),
+        )
     }
 
-    fn store(
-        &self,
-        key: ContentHash,
-        tier: Tier,
-        object: &[u8],
-        members: &[Member],
-    ) -> Result<(), String> {
+    fn store(&self, key: ContentHash, object: &[u8], list: &str) -> Result<(), String> {
         let Some(dir) = &self.dir else { return Ok(()) };
-        let list = member_list(object, tier, members);
         store::write_atomically(dir, &object_file(key), object)
             .and_then(|_| store::write_atomically(dir, &members_file(key), list.as_bytes()))
             .map(|_| ())
@@ -581,13 +595,25 @@ fn cannot_write(dir: &Path, e: std::io::Error) -> String {
     format!("cannot write to object cache {}: {e}", dir.display())
 }
 
-/// The member list of `object`: its hash and tier, then a line per member.
-fn member_list(object: &[u8], tier: Tier, members: &[Member]) -> String {
+/// What a member list says of its object.
+struct MemberList {
+    object: ContentHash,
+    tier: Tier,
+    source_root: Option<String>,
+    members: Vec<Member>,
+}
+
+/// The member list of `object`: its hash, tier and the root of the
+/// checkout it was compiled in, then a line per member.
+fn member_list(object: &[u8], tier: Tier, source_root: Option<&str>, members: &[Member]) -> String {
     let mut list = format!(
         "object {} tier {}\n",
         content_hash(object).to_hex(),
         tier.number()
     );
+    if let Some(root) = source_root {
+        list.push_str(&format!("{SOURCE_ROOT}{root}\n"));
+    }
     for m in members {
         list.push_str(&format!(
             "{:016x} {} {} {}\n",
@@ -600,15 +626,18 @@ fn member_list(object: &[u8], tier: Tier, members: &[Member]) -> String {
     list
 }
 
-/// The object hash, tier and members a member list gives, if it is whole.
-fn parse_member_list(list: &str) -> Option<(ContentHash, Tier, Vec<Member>)> {
-    let mut lines = list.lines();
-    let (object_hash, tier) = lines
+/// What a member list says, if it is whole.
+fn parse_member_list(list: &str) -> Option<MemberList> {
+    let mut lines = list.lines().peekable();
+    let (object, tier) = lines
         .next()?
         .strip_prefix("object ")?
         .split_once(" tier ")?;
-    let object_hash = ContentHash::from_hex(object_hash)?;
+    let object = ContentHash::from_hex(object)?;
     let tier = Tier::from_number(tier.parse().ok()?)?;
+    let source_root = lines
+        .next_if(|line| line.starts_with(SOURCE_ROOT))
+        .map(|line| line[SOURCE_ROOT.len()..].to_string());
     let members = lines
         .map(|line| {
             let mut fields = line.splitn(4, ' ');
@@ -620,7 +649,12 @@ fn parse_member_list(list: &str) -> Option<(ContentHash, Tier, Vec<Member>)> {
             })
         })
         .collect::<Option<Vec<_>>>()?;
-    Some((object_hash, tier, members))
+    Some(MemberList {
+        object,
+        tier,
+        source_root,
+        members,
+    })
 }
 
 /// The index lines saying that `members` compiled into the object `key`
@@ -787,7 +821,7 @@ mod tests {
                 index,
                 key,
                 Tier::Quick,
-                Some(b"\x7fELF one"),
+                Some((b"\x7fELF one", Some("/home/a b/checkout"))),
                 std::slice::from_ref(&member),
             )
             .unwrap();
@@ -795,6 +829,7 @@ mod tests {
             .lookup(index, fk(9), |_| true, |_| true, Vec::new)
             .expect("stored");
         assert_eq!(loaded.tier, Tier::Quick);
+        assert_eq!(loaded.source_root.as_deref(), Some("/home/a b/checkout"));
         assert_eq!(
             (loaded.object.bytes(), loaded.members),
             (&b"\x7fELF one"[..], vec![member.clone()])
@@ -808,10 +843,12 @@ mod tests {
                 key,
                 Tier::Quick,
                 b"\x7fELF two",
+                None,
                 std::slice::from_ref(&moved),
             )
             .unwrap();
-        assert_eq!(cache.load(key).expect("whole again").members, vec![moved]);
+        let loaded = cache.load(key).expect("whole again");
+        assert_eq!((loaded.members, loaded.source_root), (vec![moved], None));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -862,7 +899,7 @@ mod tests {
         let second_members = [member(1, 10), member(2, 21)];
         for (key, members) in [(first, &first_members), (second, &second_members)] {
             cache
-                .commit(index, key, Tier::Quick, Some(b"\x7fELF"), members)
+                .commit(index, key, Tier::Quick, Some((b"\x7fELF", None)), members)
                 .unwrap();
         }
         let current = |keys: [u128; 2]| move |m: &Member| m.key == fk(keys[m.guid as usize - 1]);
@@ -902,7 +939,7 @@ mod tests {
                 index,
                 optimized,
                 Tier::Optimized,
-                Some(b"\x7fELF 2"),
+                Some((b"\x7fELF 2", None)),
                 &[member(1, 10)],
             )
             .unwrap();
@@ -911,7 +948,7 @@ mod tests {
                 index,
                 quick,
                 Tier::Quick,
-                Some(b"\x7fELF 1"),
+                Some((b"\x7fELF 1", None)),
                 &[member(1, 10), member(2, 20)],
             )
             .unwrap();

@@ -23,6 +23,8 @@ pub struct Registration {
     /// Where the binary carries the module (`-mllvm -autojit-embed`).
     pub embedded: Option<EmbeddedModule>,
     pub source_path: String,
+    /// Names the source in the object cache's index.
+    pub source_identity: String,
     pub content_hash: ContentHash,
     pub guids: Vec<u64>,
     /// Hidden definitions the lazy code refers to, at their addresses.
@@ -40,6 +42,7 @@ impl From<ModuleRegistration> for Registration {
             // Read from the descriptor when needed (`embedded.rs`).
             embedded: None,
             source_path: m.source_path,
+            source_identity: m.source_identity,
             content_hash: ContentHash::from_halves(m.content_hash),
             guids: m.guids,
             // Addresses in the program, which runs on this process's own
@@ -100,6 +103,7 @@ impl From<RegisteredModule> for Registration {
             lazy_path: m.lazy_path().to_string(),
             embedded: m.embedded(),
             source_path: m.source_path().to_string(),
+            source_identity: m.source_identity().to_string(),
             content_hash: m.content_hash(),
             guids: m.guids().to_vec(),
             symbols: m.symbols().map(|(n, a)| (n.to_string(), a)).collect(),
@@ -157,10 +161,10 @@ impl Registry {
         copied
     }
 
-    /// The source path of every module registered.
-    pub fn source_paths(&mut self) -> impl Iterator<Item = &str> {
+    /// The source identity of every module registered.
+    pub fn source_identities(&mut self) -> impl Iterator<Item = &str> {
         self.read_descriptors();
-        self.modules.iter().map(|m| m.source_path.as_str())
+        self.modules.iter().map(|m| m.source_identity.as_str())
     }
 
     /// The module that defines `guid`. A link-once function is defined by

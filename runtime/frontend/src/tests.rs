@@ -74,6 +74,7 @@ fn descriptor(guid: u64) -> *const ModuleDescriptor {
         abi_version: ABI_VERSION,
         lazy_path: c"/store/m.bc".as_ptr(),
         source_path: c"/src/m.c".as_ptr(),
+        source_identity: c"m.c".as_ptr(),
         content_hash: [1, 2],
         num_functions: 1,
         guids: guids.as_ptr(),

@@ -155,6 +155,18 @@ impl<'o> Object<'o> {
         self.section_name(index).starts_with(".debug_")
     }
 
+    /// The debug sections that hold bytes (not their relocations).
+    pub fn debug_sections(&self) -> Vec<usize> {
+        let endian = Endian::default();
+        self.sections
+            .enumerate()
+            .filter(|(index, header)| {
+                header.sh_type(endian) == elf::SHT_PROGBITS && self.is_debug(index.0)
+            })
+            .map(|(index, _)| index.0)
+            .collect()
+    }
+
     /// The entries of RELA section `index`.
     pub fn relocations_in(&self, index: usize) -> Result<Vec<Reloc>, ShiftError> {
         let endian = Endian::default();

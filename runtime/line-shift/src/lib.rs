@@ -18,6 +18,10 @@
 //!
 //! Only lines in the function's own file (its `DW_AT_decl_file`) move: code
 //! from headers the function includes did not move with it.
+//!
+//! An object may also be reused in another checkout of the same sources
+//! than the one it was compiled in: `move_paths` (module `paths`) points its
+//! debug info's paths at the checkout that runs it.
 
 mod cursor;
 mod elf;
@@ -25,6 +29,9 @@ mod info;
 mod leb128;
 mod line_program;
 mod line_table;
+mod paths;
+
+pub use paths::move_paths;
 
 use std::borrow::Cow;
 use std::fmt;

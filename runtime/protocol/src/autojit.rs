@@ -56,6 +56,7 @@ pub struct ModuleRegistration {
     pub descriptor: u64,
     pub lazy_path: String,
     pub source_path: String,
+    pub source_identity: String,
     /// Content hash of the lazy file, high half first.
     pub content_hash: [u64; 2],
     pub guids: Vec<u64>,
@@ -67,6 +68,7 @@ impl ModuleRegistration {
     pub fn encode(&self, w: &mut Writer) {
         w.u64(self.library).u64(self.descriptor);
         w.string(&self.lazy_path).string(&self.source_path);
+        w.string(&self.source_identity);
         w.u64(self.content_hash[0]).u64(self.content_hash[1]);
         w.u64_sequence(&self.guids);
         w.u64(self.symbols.len() as u64);
@@ -80,6 +82,7 @@ impl ModuleRegistration {
         let descriptor = r.u64()?;
         let lazy_path = r.string()?;
         let source_path = r.string()?;
+        let source_identity = r.string()?;
         let content_hash = [r.u64()?, r.u64()?];
         let guids = r.u64_sequence()?;
         // A name's count and an address: 16 bytes at least.
@@ -93,6 +96,7 @@ impl ModuleRegistration {
             descriptor,
             lazy_path,
             source_path,
+            source_identity,
             content_hash,
             guids,
             symbols,
@@ -321,6 +325,7 @@ mod tests {
             descriptor: 0x5555_0000_1000,
             lazy_path: "/store/ab.bc".into(),
             source_path: "/src/a.c".into(),
+            source_identity: "a.c".into(),
             content_hash: [1, 2],
             guids: alloc::vec![7, 8, 9],
             symbols: alloc::vec![("helper.autojit.3".into(), 0x5555_0000_2000)],

@@ -352,6 +352,7 @@ fn send_registrations(
                 descriptor: m.as_ptr() as u64,
                 lazy_path: m.lazy_path().into(),
                 source_path: m.source_path().into(),
+                source_identity: m.source_identity().into(),
                 content_hash: m.content_hash_halves(),
                 guids: m.guids().to_vec(),
                 symbols,

@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # A second checkout of the same sources: a program built in two directories
-# (…/alice/<program> and …/bob/work/<program>), each with -ffile-prefix-map
-# mapping its root away. The first checkout runs cold, then warm; then the
-# second checkout's first run, its own object cache empty, finds every
-# function the first one ran in the shared store:
+# (…/alice/<program> and …/bob/work/<program>):
+#   --paths=checkout  each a checkout (`git init`), built as it is; the
+#                     second reuses the first one's objects, their debug
+#                     info's paths moved to it;
+#   --paths=mapped    each built with -ffile-prefix-map mapping its root
+#                     away, as ccache asks.
+# The first checkout runs cold, then warm; then the second checkout's first
+# run, its own object cache empty, finds every function the first one ran
+# in the shared store, and must print what the first one printed:
 #   --store=local  one object cache directory both checkouts use;
 #   --store=redis  a team's store: the first checkout writes to a Redis
 #                  server (started here, AUTOJIT_REMOTE_CACHE), the second
@@ -12,14 +17,15 @@
 # first run to the first checkout's warm run.
 #
 #   ./second-checkout.sh [--program=json|sqlite|pugixml] [--store=local|redis]
-#                        [--runs=N] [--opt=0|2] [--autojitd]
+#                        [--paths=checkout|mapped] [--runs=N] [--opt=0|2]
+#                        [--autojitd]
 #
 # N timed runs of each (default 3). json by default; run ./setup.sh first
 # (sqlite and pugixml fetch their sources the first time).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-program=json store=local
+program=json store=local paths=checkout
 args=()
 for arg in "$@"; do
   case $arg in
@@ -27,6 +33,8 @@ for arg in "$@"; do
     --program=*) die "--program takes json, sqlite or pugixml" ;;
     --store=local|--store=redis) store=${arg#--store=} ;;
     --store=*) die "--store takes local or redis" ;;
+    --paths=checkout|--paths=mapped) paths=${arg#--paths=} ;;
+    --paths=*) die "--paths takes checkout or mapped" ;;
     *) args+=("$arg") ;;
   esac
 done
@@ -35,6 +43,9 @@ require_autojit
 read -r -a plugin <<< "$(plugin_flags)"
 runtime=$(runtime_flags)
 jobs=1
+
+# map_flags <checkout>: how the build names its paths.
+map_flags() { if [[ $paths == mapped ]]; then echo "-ffile-prefix-map=$1=."; fi; }
 
 case $program in
   json)
@@ -45,27 +56,29 @@ case $program in
       mkdir -p "$dir"
       cp -r "$src/tests/src" "$src/include" "$src/tests/thirdparty" "$dir/"
       for unit in "${units[@]}"; do
-        (cd "$dir" && "$cxx" -std=c++17 -w $(opt_flags) -ffile-prefix-map="$dir=." "${plugin[@]}" \
+        (cd "$dir" && "$cxx" -std=c++17 -w $(opt_flags) $(map_flags "$dir") "${plugin[@]}" \
           -Iinclude -Ithirdparty/doctest -Isrc -c "src/$unit.cpp" -o "$unit.o") &
       done
       wait
       (cd "$dir" && "$cxx" ./*.o -o tests $runtime)
     }
-    run_in() { (cd "$1" && ./tests > /dev/null); }
+    run_in() { (cd "$1" && ./tests); }
     ;;
   sqlite|pugixml)
     src=$work/$program/src
     source "$corpus_dir/$program.sh"
     [[ -f $src/Makefile ]] || fetch_corpus_program "$program"
     build_in() {
-      mkdir -p "$(dirname "$1")"
-      cp -r "$src" "$1"
-      "${program}_make" "$1" "$opt" "${plugin[*]} -ffile-prefix-map=$1=." "$runtime" > "$1.build.log" 2>&1 ||
+      cp -r "$src/." "$1"
+      "${program}_make" "$1" "$opt" "${plugin[*]} $(map_flags "$1")" "$runtime" > "$1.build.log" 2>&1 ||
         die "building $program in $1 failed: see $1.build.log"
     }
-    run_in() { (cd "$1" && "${program}_run" > /dev/null); }
+    run_in() { (cd "$1" && "${program}_run"); }
     ;;
 esac
+
+# checkout <dir>: makes `dir` a checkout of its own, as a clone is.
+checkout() { if [[ $paths == checkout ]]; then git init -q "$1"; fi; }
 
 out=$work/second-checkout
 rm -rf "$out"
@@ -79,19 +92,23 @@ alice=$out/alice/$program bob=$out/bob/work/$program
 cache_of() { if [[ $store == local ]]; then echo "$out/store"; else echo "$out/$1-cache"; fi; }
 
 # timed <alice|bob> <name> [<remote cache setting>]: one run in that
-# checkout, its seconds in $out/<name>.
+# checkout, its seconds in $out/<name>, what it printed in $out/<name>.out.
 timed() {
   local dir=${!1} start
   start=$(now)
-  AUTOJIT_CACHE_DIR=$(cache_of "$1") AUTOJIT_REMOTE_CACHE=${3:-} run_in "$dir" || die "the run in $dir failed"
+  AUTOJIT_CACHE_DIR=$(cache_of "$1") AUTOJIT_REMOTE_CACHE=${3:-} run_in "$dir" > "$out/$2.out" ||
+    die "the run in $dir failed"
   record_since "$out/$2" "$start"
 }
 
 median() { sort -n "$out/$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 progress "Building the first checkout"
+mkdir -p "$alice" "$bob"
+checkout "$alice"
 AUTOJIT_CACHE_DIR=$(cache_of alice) build_in "$alice"
 progress "Building the second checkout"
+checkout "$bob"
 AUTOJIT_CACHE_DIR=$(cache_of bob) build_in "$bob"
 for ((i = 1; i <= runs; i++)); do
   progress "Run $i/$runs"
@@ -101,8 +118,10 @@ for ((i = 1; i <= runs; i++)); do
   timed alice alice-warm
   [[ $store == redis ]] && rm -rf "$(cache_of bob)/objects"
   AUTOJIT_STATS=$out/bob.stats timed bob bob-first "${store_url:+$store_url|read-only}"
+  cmp -s "$out/alice-warm.out" "$out/bob-first.out" ||
+    die "the second checkout printed otherwise than the first: diff $out/alice-warm.out $out/bob-first.out"
 done
-printf '%-48s %8s\n' "$program, $(opt_flags), $(flavour_note), store: $store" "median s"
+printf '%-48s %8s\n' "$program, $(opt_flags), $(flavour_note), store: $store, paths: $paths" "median s"
 printf '%-48s %8s\n' "first checkout, cold object cache" "$(median alice-cold)"
 printf '%-48s %8s\n' "first checkout, warm" "$(median alice-warm)"
 printf '%-48s %8s\n' "second checkout, first run" "$(median bob-first)"

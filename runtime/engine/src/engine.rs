@@ -741,12 +741,22 @@ impl Engine {
         cached: CachedBatch,
         start: Instant,
     ) -> Option<Linked> {
+        // Compiled in another checkout of these sources: this checkout's
+        // copy of it, its paths moved here, if a run kept one.
+        let key = cached.key;
+        let (kept_key, cached) = match (&cached.source_root, &keys.source_root) {
+            (Some(from), Some(here)) if from != here => {
+                let copy = ObjectCache::checkout_copy_key(key, here);
+                (copy, b.cache.load(copy).unwrap_or(cached))
+            }
+            _ => (key, cached),
+        };
         let CachedBatch {
-            key,
             tier,
             source_root,
             members,
             object: image,
+            ..
         } = cached;
         let live: Vec<&Member> = members
             .iter()
@@ -801,25 +811,27 @@ impl Engine {
                 )
             });
         }
-        if let Some(kept) = &kept {
-            // Stored with its lines and paths where they are now: the next
-            // run moves nothing. (Rejected below if it does not link after
-            // all.)
-            let updated: Vec<Member> = members
-                .iter()
-                .map(|m| Member {
-                    line: keys.current(m).map_or(m.line, |k| k.line),
-                    ..m.clone()
-                })
-                .collect();
-            let root = keys.source_root.as_deref().or(source_root.as_deref());
-            if let Err(e) = b.cache.update(key, tier, kept, root, &updated) {
-                self.log(|| e);
-            }
-        }
-        let object = erased.or(kept).map_or(image, ObjectImage::from);
+        // The loader relocates its own copy in place; the cache keeps the
+        // object with its lines and paths where they are now, so that the
+        // next run moves nothing, once it linked.
+        let (object, to_keep) = match (erased, kept) {
+            (Some(erased), kept) => (ObjectImage::from(erased), kept),
+            (None, Some(kept)) => (ObjectImage::from(kept.clone()), Some(kept)),
+            (None, None) => (image, None),
+        };
         match self.link(b, id, module, object, tier, &members, &live) {
             Ok(linked) => {
+                if let Some(kept) = to_keep {
+                    let updated: Vec<Member> = members
+                        .iter()
+                        .map(|m| Member {
+                            line: keys.current(m).map_or(m.line, |k| k.line),
+                            ..m.clone()
+                        })
+                        .collect();
+                    let root = keys.source_root.clone().or(source_root);
+                    b.cache.update(kept_key, tier, kept, root, updated);
+                }
                 self.report(&live, &linked, None, LinkFor::Call(Some(start)));
                 Some(linked)
             }
@@ -828,10 +840,9 @@ impl Engine {
                 // Broken if all its functions are this program's; else it
                 // may be right for the build it came from.
                 if live.len() == members.len() {
-                    b.cache.reject(key);
-                } else {
-                    b.cache.refuse(key);
+                    b.cache.reject(kept_key);
                 }
+                b.cache.refuse(key);
                 b.linker.forget(id);
                 None
             }
@@ -1019,7 +1030,7 @@ impl Engine {
 
     fn start_linking(&self, remote_linker: Option<Box<dyn Linker>>) -> Linking {
         let linker = remote_linker.unwrap_or_else(|| Box::new(LoaderLinker::new()));
-        let (mut cache, why_disabled) = ObjectCache::open(&self.config.object_cache_root);
+        let (mut cache, why_disabled) = ObjectCache::open(&self.config.object_cache_root, self.log);
         if let Some(why) = why_disabled {
             self.log(|| format!("object cache disabled: {why}"));
         }
@@ -1031,9 +1042,7 @@ impl Engine {
                 .and_then(RemoteCache::open)
         });
         match remote {
-            Some(Ok(remote)) => {
-                cache = cache.with_remote(remote, &target, Arc::clone(&self.stats), self.log)
-            }
+            Some(Ok(remote)) => cache = cache.with_remote(remote, &target, Arc::clone(&self.stats)),
             Some(Err(e)) => self.log.always(format!(
                 "{}: {e}; running without the remote cache",
                 env::REMOTE_CACHE

@@ -44,8 +44,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-mod fetched_writer;
-use fetched_writer::{Fetched, FetchedWriter};
+mod writer;
+use writer::{Fetched, Kept, Moved, Writer};
 
 /// Bumped when the engine changes how it compiles, to retire old objects.
 const FORMAT_VERSION: &str = "autojit-object-v6";
@@ -60,8 +60,9 @@ pub struct ObjectCache {
     /// another: not offered again in this run.
     refused: FastSet<ContentHash>,
     remote: Option<Remote>,
-    /// Writes objects fetched from the store here, off the run's path.
-    writer: Option<FetchedWriter>,
+    /// Writes objects fetched or moved here, off the run's path.
+    writer: Option<Writer>,
+    log: Log,
 }
 
 /// The store behind the local cache, and what this run read of it.
@@ -157,38 +158,42 @@ impl ObjectCache {
     /// The cache under store root `root` (the engine's setting), created
     /// private to this user; or a disabled cache, with the reason, when the
     /// setting or the directory says so.
-    pub fn open(root: &Result<PathBuf, String>) -> (Self, Option<String>) {
+    pub fn open(root: &Result<PathBuf, String>, log: Log) -> (Self, Option<String>) {
         let dir = root.clone().and_then(|root| {
             store::private_subdir_of(&root, store::OBJECTS_SUBDIR).map_err(|e| e.to_string())
         });
         match dir {
-            Ok(dir) => (ObjectCache::at(Some(dir)), None),
-            Err(why) => (ObjectCache::at(None), Some(why)),
+            Ok(dir) => (ObjectCache::at(Some(dir), log), None),
+            Err(why) => (ObjectCache::at(None, log), Some(why)),
         }
     }
 
-    fn at(dir: Option<PathBuf>) -> Self {
+    fn at(dir: Option<PathBuf>, log: Log) -> Self {
         ObjectCache {
             dir,
             indexes: FastMap::default(),
             refused: FastSet::default(),
             remote: None,
             writer: None,
+            log,
         }
+    }
+
+    /// Hands `kept` to the thread that writes objects here.
+    fn keep(&mut self, kept: Kept) {
+        let log = self.log;
+        self.writer
+            .get_or_insert_with(|| Writer::new(log))
+            .keep(kept);
     }
 
     /// This cache with `remote` behind it, for objects compiled for
     /// `target`; without a local directory, which fetched objects go to,
     /// there is no remote tier either, nor while the store is remembered
     /// to have failed a run of this user (`REMOTE_FAULT_FILE`).
-    pub fn with_remote(
-        mut self,
-        cache: RemoteCache,
-        target: &str,
-        stats: Arc<Stats>,
-        log: Log,
-    ) -> Self {
+    pub fn with_remote(mut self, cache: RemoteCache, target: &str, stats: Arc<Stats>) -> Self {
         let Some(dir) = &self.dir else { return self };
+        let log = self.log;
         if let Some(ago) = recent_fault(dir, cache.url()) {
             log.line(|| {
                 format!(
@@ -223,6 +228,20 @@ impl ObjectCache {
             b"batch",
             &[tier.number()],
             &members,
+        ])
+    }
+
+    /// The key under which a checkout keeps its own copy of object `key`,
+    /// compiled in another checkout of the same sources: the copy's debug
+    /// info names the files of the checkout of root `source_root`. Each
+    /// checkout keeps its copy, so that runs in two checkouts sharing a
+    /// cache do not move an object's paths back and forth.
+    pub fn checkout_copy_key(key: ContentHash, source_root: &str) -> ContentHash {
+        keyed(&[
+            FORMAT_VERSION.as_bytes(),
+            b"checkout copy",
+            &key.0.to_le_bytes(),
+            source_root.as_bytes(),
         ])
     }
 
@@ -458,9 +477,7 @@ impl ObjectCache {
             index_lines: index_lines(key, tier, &members, None),
             record,
         };
-        let log = remote.log;
-        let writer = self.writer.get_or_insert_with(|| FetchedWriter::new(log));
-        writer.keep(fetched);
+        self.keep(Kept::Fetched(fetched));
         Some(CachedBatch {
             key,
             tier,
@@ -470,7 +487,7 @@ impl ObjectCache {
         })
     }
 
-    /// At exit: waits until the objects fetched are written here.
+    /// At exit: waits until the objects fetched or moved are written here.
     pub fn finish_writing(&mut self) {
         if let Some(writer) = self.writer.take() {
             writer.finish();
@@ -550,20 +567,25 @@ impl ObjectCache {
     /// Replaces the object under `key` with `object`, the same code with its
     /// functions' lines and paths moved (`members` says where their lines
     /// are now, `source_root` which checkout its paths are in), so that the
-    /// next run need not move them again.
+    /// next run need not move them again. Written off the run's path; a
+    /// failure is logged and costs a move next run.
     pub fn update(
-        &self,
+        &mut self,
         key: ContentHash,
         tier: Tier,
-        object: &[u8],
-        source_root: Option<&str>,
-        members: &[Member],
-    ) -> Result<(), String> {
-        self.store(
+        object: Vec<u8>,
+        source_root: Option<String>,
+        members: Vec<Member>,
+    ) {
+        let Some(dir) = self.dir.clone() else { return };
+        self.keep(Kept::Moved(Moved {
+            dir,
             key,
+            tier,
+            source_root,
+            members,
             object,
-            &member_list(object, tier, source_root, members),
-        )
+        }));
     }
 
     fn store(&self, key: ContentHash, object: &[u8], list: &str) -> Result<(), String> {
@@ -808,7 +830,7 @@ mod tests {
     #[test]
     fn an_object_and_a_member_list_written_apart_are_not_taken_together() {
         let dir = scratch("members");
-        let mut cache = ObjectCache::at(Some(dir.clone()));
+        let mut cache = ObjectCache::at(Some(dir.clone()), Log::new("test", false));
         let member = Member {
             guid: 7,
             key: fk(9),
@@ -838,15 +860,14 @@ mod tests {
         std::fs::write(dir.join(object_file(key)), b"\x7fELF two").unwrap();
         assert!(cache.load(key).is_none());
         let moved = Member { line: 15, ..member };
-        cache
-            .update(
-                key,
-                Tier::Quick,
-                b"\x7fELF two",
-                None,
-                std::slice::from_ref(&moved),
-            )
-            .unwrap();
+        cache.update(
+            key,
+            Tier::Quick,
+            b"\x7fELF two".to_vec(),
+            None,
+            vec![moved.clone()],
+        );
+        cache.finish_writing();
         let loaded = cache.load(key).expect("whole again");
         assert_eq!((loaded.members, loaded.source_root), (vec![moved], None));
         std::fs::remove_dir_all(&dir).unwrap();
@@ -890,7 +911,7 @@ mod tests {
     #[test]
     fn a_function_in_two_objects_finds_the_one_whose_members_are_current() {
         let dir = scratch("variants");
-        let mut cache = ObjectCache::at(Some(dir.clone()));
+        let mut cache = ObjectCache::at(Some(dir.clone()), Log::new("test", false));
         // One function (guid 1, key 10) batched with two versions of
         // another (guid 2): keys 20 and 21, as two builds would have it.
         let index = ContentHash(1);
@@ -903,7 +924,10 @@ mod tests {
                 .unwrap();
         }
         let current = |keys: [u128; 2]| move |m: &Member| m.key == fk(keys[m.guid as usize - 1]);
-        for cache in [&mut cache, &mut ObjectCache::at(Some(dir.clone()))] {
+        for cache in [
+            &mut cache,
+            &mut ObjectCache::at(Some(dir.clone()), Log::new("test", false)),
+        ] {
             let found = |cache: &mut ObjectCache, keys| {
                 cache.lookup(index, fk(10), current(keys), |_| true, Vec::new)
             };
@@ -930,7 +954,7 @@ mod tests {
     #[test]
     fn the_optimized_object_of_a_function_comes_first_unless_not_allowed() {
         let dir = scratch("tiers");
-        let mut cache = ObjectCache::at(Some(dir.clone()));
+        let mut cache = ObjectCache::at(Some(dir.clone()), Log::new("test", false));
         let index = ContentHash(1);
         let (optimized, quick) = (ContentHash(2), ContentHash(3));
         // The hot function alone, optimized; later, its batch at tier 1.

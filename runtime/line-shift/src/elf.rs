@@ -151,7 +151,23 @@ impl<'o> Object<'o> {
         Ok(found)
     }
 
-    fn is_debug(&self, index: usize) -> bool {
+    /// The symbols defined in any of `sections`.
+    pub fn symbols_in(&self, sections: &[usize]) -> Vec<usize> {
+        let endian = Endian::default();
+        self.symbols
+            .enumerate()
+            .filter(|(index, sym)| {
+                self.symbols
+                    .symbol_section(endian, sym, *index)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|s| sections.contains(&s.0))
+            })
+            .map(|(index, _)| index.0)
+            .collect()
+    }
+
+    pub fn is_debug(&self, index: usize) -> bool {
         self.section_name(index).starts_with(".debug_")
     }
 

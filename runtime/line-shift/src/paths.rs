@@ -46,8 +46,17 @@ pub fn move_paths<'o>(object: &'o [u8], from: &str, to: &str) -> Result<Cow<'o, 
             });
         }
     }
-    for (rela, _) in elf.rela_sections()? {
+    let string_sections: Vec<usize> = extended.iter().map(|e| e.section).collect();
+    let string_symbols = elf.symbols_in(&string_sections);
+    for (rela, applies_to) in elf.rela_sections()? {
+        // Code does not name debug strings.
+        if !elf.is_debug(applies_to) {
+            continue;
+        }
         for reloc in elf.relocations_in(rela)? {
+            if !string_symbols.contains(&reloc.symbol) {
+                continue;
+            }
             let Some(target) = elf.target(&reloc) else {
                 continue;
             };
@@ -114,15 +123,15 @@ fn under<'p>(path: &'p [u8], root: &[u8]) -> Option<&'p [u8]> {
 /// Fails if a debug section other than the string sections holds `root`
 /// as a path of its own: a string this cannot move.
 fn refuse_inline_paths(elf: &Object, root: &str) -> Result<(), ShiftError> {
-    let root = root.as_bytes();
+    let finder = memchr::memmem::Finder::new(root.as_bytes());
     for section in elf.debug_sections() {
         if STRING_SECTIONS.contains(&elf.section_name(section).as_str()) {
             continue;
         }
         let data = elf.section_data(section)?;
-        let inline = data
-            .windows(root.len() + 1)
-            .any(|w| w.starts_with(root) && matches!(w[root.len()], b'/' | 0));
+        let inline = finder
+            .find_iter(data)
+            .any(|at| matches!(data.get(at + root.len()), Some(b'/' | 0)));
         if inline {
             return Err(ShiftError::Unsupported(format!(
                 "{} names the source root inline",

@@ -1,9 +1,10 @@
-//! Objects fetched from a team's store, written to the local cache by a
-//! thread of their own while the run links them from memory.
+//! Objects written to the local cache by a thread of their own while the
+//! run links them from memory: those fetched from a team's store, and
+//! those whose lines or paths the run moved.
 
-use super::{append_index_lines, cannot_write, members_file, object_file};
+use super::{append_index_lines, cannot_write, member_list, members_file, object_file, Member};
 use crate::log::Log;
-use autojit_abi::{store, ContentHash};
+use autojit_abi::{store, ContentHash, Tier};
 use autojit_remote_cache::Record;
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -17,6 +18,49 @@ pub(super) struct Fetched {
     pub index_lines: String,
     /// The object and its member list, as checked.
     pub record: Record,
+}
+
+/// An object whose lines or paths this run moved, to replace the one under
+/// its key: the next run need not move them again.
+pub(super) struct Moved {
+    pub dir: PathBuf,
+    pub key: ContentHash,
+    pub tier: Tier,
+    pub source_root: Option<String>,
+    pub members: Vec<Member>,
+    pub object: Vec<u8>,
+}
+
+/// What the thread writes.
+pub(super) enum Kept {
+    Fetched(Fetched),
+    Moved(Moved),
+}
+
+impl Kept {
+    fn write(&self) -> Result<(), String> {
+        match self {
+            Kept::Fetched(fetched) => fetched.write(),
+            Kept::Moved(moved) => moved.write(),
+        }
+    }
+}
+
+impl Moved {
+    fn write(&self) -> Result<(), String> {
+        let list = member_list(
+            &self.object,
+            self.tier,
+            self.source_root.as_deref(),
+            &self.members,
+        );
+        store::write_atomically(&self.dir, &object_file(self.key), &self.object)
+            .and_then(|_| {
+                store::write_atomically(&self.dir, &members_file(self.key), list.as_bytes())
+            })
+            .map(|_| ())
+            .map_err(|e| cannot_write(&self.dir, e))
+    }
 }
 
 impl Fetched {
@@ -41,29 +85,29 @@ impl Fetched {
     }
 }
 
-/// A thread that writes fetched objects to the local cache while the run
-/// links them from memory: a second checkout's first run creates two files
-/// per object (json's tests: 60 files, 16 MB, 0.3x of a warm run when
-/// written on the run's path).
-pub(super) struct FetchedWriter {
+/// A thread that writes objects to the local cache while the run links
+/// them from memory: a second checkout's first run creates two files per
+/// object (json's tests: 60 files, 16 MB, 0.3x of a warm run when written
+/// on the run's path).
+pub(super) struct Writer {
     /// The process the thread is in: a forked child writes on its own path.
     pid: u32,
-    queue: mpsc::Sender<Fetched>,
+    queue: mpsc::Sender<Kept>,
     thread: JoinHandle<()>,
     log: Log,
 }
 
-impl FetchedWriter {
+impl Writer {
     pub fn new(log: Log) -> Self {
-        let (queue, fetched) = mpsc::channel::<Fetched>();
+        let (queue, kept) = mpsc::channel::<Kept>();
         let thread = std::thread::spawn(move || {
-            for object in fetched {
+            for object in kept {
                 if let Err(e) = object.write() {
                     log.line(|| e);
                 }
             }
         });
-        FetchedWriter {
+        Writer {
             pid: std::process::id(),
             queue,
             thread,
@@ -71,14 +115,14 @@ impl FetchedWriter {
         }
     }
 
-    pub fn keep(&self, fetched: Fetched) {
+    pub fn keep(&self, kept: Kept) {
         let unsent = if self.pid == std::process::id() {
-            self.queue.send(fetched).err().map(|e| e.0)
+            self.queue.send(kept).err().map(|e| e.0)
         } else {
-            Some(fetched)
+            Some(kept)
         };
-        if let Some(fetched) = unsent {
-            if let Err(e) = fetched.write() {
+        if let Some(kept) = unsent {
+            if let Err(e) = kept.write() {
                 self.log.line(|| e);
             }
         }

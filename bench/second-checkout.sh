@@ -16,12 +16,13 @@
 # Prints the times, the second checkout's stats line, and the ratio of its
 # first run to the first checkout's warm run.
 #
-#   ./second-checkout.sh [--program=json|sqlite|pugixml] [--store=local|redis]
+#   ./second-checkout.sh [--program=json|sqlite|pugixml|lua|zlib|tinyxml2]
+#                        [--store=local|redis]
 #                        [--paths=checkout|mapped] [--runs=N] [--opt=0|2]
 #                        [--autojitd]
 #
 # N timed runs of each (default 3). json by default; run ./setup.sh first
-# (sqlite and pugixml fetch their sources the first time).
+# (the real-world corpus's programs fetch their sources the first time).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
@@ -30,7 +31,8 @@ args=()
 for arg in "$@"; do
   case $arg in
     --program=json|--program=sqlite|--program=pugixml) program=${arg#--program=} ;;
-    --program=*) die "--program takes json, sqlite or pugixml" ;;
+    --program=lua|--program=zlib|--program=tinyxml2) program=${arg#--program=} ;;
+    --program=*) die "--program takes json, sqlite, pugixml, lua, zlib or tinyxml2" ;;
     --store=local|--store=redis) store=${arg#--store=} ;;
     --store=*) die "--store takes local or redis" ;;
     --paths=checkout|--paths=mapped) paths=${arg#--paths=} ;;
@@ -64,12 +66,14 @@ case $program in
     }
     run_in() { (cd "$1" && ./tests); }
     ;;
-  sqlite|pugixml)
+  *)
     src=$work/$program/src
     source "$corpus_dir/$program.sh"
-    [[ -f $src/Makefile ]] || fetch_corpus_program "$program"
+    fetch_corpus_program "$program"
     build_in() {
       cp -r "$src/." "$1"
+      "${program}_configure" "$1" "$opt" "${plugin[*]} $(map_flags "$1")" "$runtime" \
+        > "$1.configure.log" 2>&1 || die "configuring $program in $1 failed: see $1.configure.log"
       "${program}_make" "$1" "$opt" "${plugin[*]} $(map_flags "$1")" "$runtime" > "$1.build.log" 2>&1 ||
         die "building $program in $1 failed: see $1.build.log"
     }

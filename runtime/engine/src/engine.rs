@@ -742,10 +742,11 @@ impl Engine {
         start: Instant,
     ) -> Option<Linked> {
         // Compiled in another checkout of these sources: this checkout's
-        // copy of it, its paths moved here, if a run kept one.
+        // copy of it, its paths moved here, if a run kept one. One fetched
+        // from the store is kept here only as this checkout's copy.
         let key = cached.key;
         let (kept_key, cached) = match (&cached.source_root, &keys.source_root) {
-            (Some(from), Some(here)) if from != here => {
+            (Some(from), Some(here)) if from != here && cached.unwritten.is_none() => {
                 let copy = ObjectCache::checkout_copy_key(key, here);
                 (copy, b.cache.load(copy).unwrap_or(cached))
             }
@@ -756,6 +757,7 @@ impl Engine {
             source_root,
             members,
             object: image,
+            unwritten,
             ..
         } = cached;
         let live: Vec<&Member> = members
@@ -821,16 +823,21 @@ impl Engine {
         };
         match self.link(b, id, module, object, tier, &members, &live) {
             Ok(linked) => {
-                if let Some(kept) = to_keep {
-                    let updated: Vec<Member> = members
-                        .iter()
-                        .map(|m| Member {
-                            line: keys.current(m).map_or(m.line, |k| k.line),
-                            ..m.clone()
-                        })
-                        .collect();
-                    let root = keys.source_root.clone().or(source_root);
-                    b.cache.update(kept_key, tier, kept, root, updated);
+                match (to_keep, unwritten) {
+                    (Some(kept), unwritten) => {
+                        let updated: Vec<Member> = members
+                            .iter()
+                            .map(|m| Member {
+                                line: keys.current(m).map_or(m.line, |k| k.line),
+                                ..m.clone()
+                            })
+                            .collect();
+                        let root = keys.source_root.clone().or(source_root);
+                        b.cache
+                            .update(kept_key, tier, kept, root, updated, unwritten);
+                    }
+                    (None, Some(unwritten)) => b.cache.keep_fetched(unwritten),
+                    (None, None) => {}
                 }
                 self.report(&live, &linked, None, LinkFor::Call(Some(start)));
                 Some(linked)

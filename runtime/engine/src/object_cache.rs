@@ -152,7 +152,13 @@ pub struct CachedBatch {
     /// The first is the one whose call compiled the batch.
     pub members: Vec<Member>,
     pub object: ObjectImage,
+    /// Fetched from the store and not written here yet: the engine has it
+    /// written once it linked (`keep_fetched`, or `update` if it moved it).
+    pub unwritten: Option<Unwritten>,
 }
+
+/// An object fetched from the store, to write to the local cache.
+pub struct Unwritten(Fetched);
 
 impl ObjectCache {
     /// The cache under store root `root` (the engine's setting), created
@@ -266,6 +272,7 @@ impl ObjectCache {
             source_root: list.source_root,
             members: list.members,
             object,
+            unwritten: None,
         })
     }
 
@@ -362,6 +369,12 @@ impl ObjectCache {
             }
             batch
         });
+        // The others fetched are kept too: a later run may choose them.
+        for other in fetched {
+            if let Some(unwritten) = other.unwritten {
+                self.keep_fetched(unwritten);
+            }
+        }
         // Gone or damaged: their functions are not in those objects after
         // all, and may join the batch that compiles them again.
         if let (false, Some(entries)) = (gone.is_empty(), self.indexes.get_mut(&index)) {
@@ -477,14 +490,19 @@ impl ObjectCache {
             index_lines: index_lines(key, tier, &members, None),
             record,
         };
-        self.keep(Kept::Fetched(fetched));
         Some(CachedBatch {
             key,
             tier,
             source_root,
             members,
             object: ObjectImage::from(object),
+            unwritten: Some(Unwritten(fetched)),
         })
+    }
+
+    /// Writes an object fetched from the store here, as fetched.
+    pub fn keep_fetched(&mut self, unwritten: Unwritten) {
+        self.keep(Kept::Fetched(unwritten.0));
     }
 
     /// At exit: waits until the objects fetched or moved are written here.
@@ -567,8 +585,9 @@ impl ObjectCache {
     /// Replaces the object under `key` with `object`, the same code with its
     /// functions' lines and paths moved (`members` says where their lines
     /// are now, `source_root` which checkout its paths are in), so that the
-    /// next run need not move them again. Written off the run's path; a
-    /// failure is logged and costs a move next run.
+    /// next run need not move them again; if it was fetched (`unwritten`),
+    /// this is the copy kept here, and it is indexed. Written off the run's
+    /// path; a failure is logged and costs a move next run.
     pub fn update(
         &mut self,
         key: ContentHash,
@@ -576,8 +595,10 @@ impl ObjectCache {
         object: Vec<u8>,
         source_root: Option<String>,
         members: Vec<Member>,
+        unwritten: Option<Unwritten>,
     ) {
         let Some(dir) = self.dir.clone() else { return };
+        let index_lines = unwritten.map(|Unwritten(f)| (f.index, f.index_lines));
         self.keep(Kept::Moved(Moved {
             dir,
             key,
@@ -585,6 +606,7 @@ impl ObjectCache {
             source_root,
             members,
             object,
+            index_lines,
         }));
     }
 
@@ -866,6 +888,7 @@ mod tests {
             b"\x7fELF two".to_vec(),
             None,
             vec![moved.clone()],
+            None,
         );
         cache.finish_writing();
         let loaded = cache.load(key).expect("whole again");

@@ -29,6 +29,9 @@ pub(super) struct Moved {
     pub source_root: Option<String>,
     pub members: Vec<Member>,
     pub object: Vec<u8>,
+    /// For an object fetched from the store: the index and the lines that
+    /// index it here, appended once it is written.
+    pub index_lines: Option<(ContentHash, String)>,
 }
 
 /// What the thread writes.
@@ -58,8 +61,11 @@ impl Moved {
             .and_then(|_| {
                 store::write_atomically(&self.dir, &members_file(self.key), list.as_bytes())
             })
-            .map(|_| ())
-            .map_err(|e| cannot_write(&self.dir, e))
+            .map_err(|e| cannot_write(&self.dir, e))?;
+        match &self.index_lines {
+            Some((index, lines)) => append_index_lines(&self.dir, *index, lines),
+            None => Ok(()),
+        }
     }
 }
 

@@ -68,7 +68,7 @@ int main(void) {
 // REMEMBERED: remote cache redis://127.0.0.1:{{[0-9]+}}/0: a run {{[0-9]+}} s ago found it failing; compiling locally without it for {{[0-9]+}} s more
 // REMEMBERED-NOT: no answer within the timeout
 // FULL-STATS: stats: materialized=[[N:[1-9][0-9]*]] compiled=[[N]] cache-hits=0 {{.*}} remote-hits=0 remote-misses=1 remote-kb-read=0 remote-kb-written=0
-// FULL: remote cache redis://127.0.0.1:{{[0-9]+}}/0: refused (OOM command not allowed {{.*}}); compiling locally, without it for the rest of this run
+// FULL: remote cache redis://127.0.0.1:{{[0-9]+}}/0: refused (OOM command not allowed {{.*}}); writing nothing more to it in this run
 // GARBAGE: remote cache redis://127.0.0.1:{{[0-9]+}}/0: answered garbage ({{.*}}); compiling locally, without it for the rest of this run
 // GARBAGE-NOT: remote cache
 // SETTING: AUTOJIT_REMOTE_CACHE: 'ftp://cache.lan' is not a store's URL (redis://host:port or http://host/path); running without the remote cache

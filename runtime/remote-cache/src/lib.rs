@@ -44,8 +44,13 @@ pub struct RemoteCache {
 /// Why the remote tier did not answer a request, for one log line.
 #[derive(Debug)]
 pub enum RemoteError {
-    /// The store's fault: this tier is off for the rest of the run.
-    Fault { url: String, fault: Fault },
+    /// The store's fault: this tier is off for the rest of the run, or
+    /// only its writes (`reads_go_on`: a write refused).
+    Fault {
+        url: String,
+        fault: Fault,
+        reads_go_on: bool,
+    },
     /// One record not taken: its object is compiled locally.
     Refused { record: RecordName, why: Refusal },
 }
@@ -53,9 +58,21 @@ pub enum RemoteError {
 impl fmt::Display for RemoteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RemoteError::Fault { url, fault } => write!(
+            RemoteError::Fault {
+                url,
+                fault,
+                reads_go_on: false,
+            } => write!(
                 f,
                 "remote cache {url}: {fault}; compiling locally, without it for the rest of this run"
+            ),
+            RemoteError::Fault {
+                url,
+                fault,
+                reads_go_on: true,
+            } => write!(
+                f,
+                "remote cache {url}: {fault}; writing nothing more to it in this run"
             ),
             RemoteError::Refused { record, why } => write!(
                 f,
@@ -183,6 +200,7 @@ impl RemoteCache {
             RemoteError::Fault {
                 url: self.url.clone(),
                 fault,
+                reads_go_on: self.reads_on,
             }
         })
     }

@@ -21,6 +21,7 @@
 // strongly connected part is hashed as a whole.
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/DebugProgramInstruction.h"
@@ -250,7 +251,12 @@ private:
       return Text;
     std::string Out;
     StringRef Rest(Text);
-    std::string Quoted = "\"" + Root;
+    // Printed as LLVM prints strings: bytes other than printable ASCII
+    // escaped.
+    std::string Quoted = "\"";
+    raw_string_ostream QuotedOS(Quoted);
+    printEscapedString(Root, QuotedOS);
+    QuotedOS.flush();
     while (true) {
       size_t At = Rest.find(Quoted);
       if (At == StringRef::npos)
@@ -258,7 +264,7 @@ private:
       StringRef After = Rest.drop_front(At + Quoted.size());
       bool Whole = !After.empty() && (After.front() == '/' || After.front() == '"');
       Out += Rest.take_front(At + 1);
-      Out += Whole ? StringRef(RootMark) : StringRef(Root);
+      Out += Whole ? StringRef(RootMark) : StringRef(Quoted).drop_front();
       Rest = After;
     }
     return Out + Rest.str();

@@ -18,7 +18,6 @@ mod plan;
 mod promote;
 mod registration;
 mod select;
-mod source;
 mod thread_locals;
 mod trampoline;
 

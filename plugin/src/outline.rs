@@ -9,9 +9,9 @@ use crate::plan::plan_module;
 use crate::promote::promote_locals;
 use crate::registration::{add_registration, EmbeddedLazyModule, Registration};
 use crate::select::waits_for_coverage;
-use crate::source::Source;
 use crate::trampoline::{replace_with_trampolines, Lazified};
 use autojit_abi::function_keys;
+use autojit_abi::source::{name_source, SourceName};
 use autojit_abi::{arch, content_hash, function_guid, store};
 use llvm_sys::prelude::*;
 use llvm_sys::LLVMVisibility;
@@ -80,7 +80,7 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<Outcome, Strin
     let log = DebugLog {
         enabled: opts.debug,
     };
-    let source = Source::of_module(m);
+    let source = module_source(m);
     let (path, identity) = (&source.path, &source.identity);
     if opts.before_coverage && waits_for_coverage(m) {
         log.line(|| format!("deferred module {path} until its coverage counters are placed"));
@@ -266,4 +266,20 @@ fn link_check_asm(lazified: &[Lazified], symbols: &link_checks::StaticSymbols) -
     }
     let shared: Vec<&str> = shared.into_iter().collect();
     link_checks::symbol_directives(symbols, &all) + &arch::module_link_check_asm(&shared)
+}
+
+/// The names of the module's source (`autojit_abi::source`).
+fn module_source(m: LLVMModuleRef) -> SourceName {
+    name_source(
+        ir::debug_source_path(m).unwrap_or_else(|| absolute_source_path(&ir::source_filename(m))),
+    )
+}
+
+/// The source path as the user's build sees it, made absolute against the
+/// compiler's working directory so that `foo.c` built in two directories are
+/// two different sources.
+fn absolute_source_path(source: &str) -> String {
+    std::path::absolute(source)
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_else(|_| source.to_string())
 }

@@ -34,6 +34,10 @@ pub enum FailureKind {
     Setup(String),
     /// The engine could not be reached or loaded, or its session ended.
     Backend(String),
+    /// The module's source and another (the path given) of the program have
+    /// one name from their checkouts' roots: their functions have the same
+    /// GUIDs.
+    NameClash(String),
     /// Called while this thread was already materializing: only a signal
     /// handler (or code the daemon runs) can get there.
     Reentered,
@@ -78,6 +82,7 @@ impl FailureKind {
             FailureKind::Backend(_) => 9,
             FailureKind::Reentered => 10,
             FailureKind::UndefinedSymbols(_) => 11,
+            FailureKind::NameClash(_) => 12,
         }
     }
 
@@ -91,7 +96,8 @@ impl FailureKind {
             | FailureKind::Link(s)
             | FailureKind::UndefinedSymbols(s)
             | FailureKind::Setup(s)
-            | FailureKind::Backend(s) => s,
+            | FailureKind::Backend(s)
+            | FailureKind::NameClash(s) => s,
             _ => "",
         }
     }
@@ -111,6 +117,7 @@ impl FailureKind {
             9 => FailureKind::Backend(detail),
             10 => FailureKind::Reentered,
             11 => FailureKind::UndefinedSymbols(detail),
+            12 => FailureKind::NameClash(detail),
             _ => return None,
         })
     }
@@ -187,6 +194,10 @@ impl fmt::Display for Failure {
                 "cannot set up the JIT for {function}: {msg}; check that LLVM 19 (libLLVM.so.19.1) is installed"
             ),
             FailureKind::Backend(msg) => write!(f, "{msg}"),
+            FailureKind::NameClash(other) => write!(
+                f,
+                "cannot materialize {function}: its source and {other} have one path from their checkouts' roots, so their functions cannot be told apart; build one of them with -ffile-prefix-map=<its checkout>=<a name of its own> and relink the program"
+            ),
             FailureKind::Reentered => Ok(()), // written above
         }
     }
@@ -210,6 +221,7 @@ mod tests {
             FailureKind::UndefinedSymbols("t".into()),
             FailureKind::Setup("v".into()),
             FailureKind::Backend("u".into()),
+            FailureKind::NameClash("/b/src/m.c".into()),
             FailureKind::Reentered,
         ];
         for kind in kinds {

@@ -18,6 +18,21 @@ use std::path::{Path, PathBuf};
 
 const HEADER: &str = "autojit-function-keys-v2";
 const SOURCE_ROOT: &str = "source-root ";
+
+/// The line that names a checkout's root, in a keys file and in the object
+/// cache's member lists.
+pub fn source_root_line(root: &str) -> String {
+    format!("{SOURCE_ROOT}{root}\n")
+}
+
+/// The root a line names: None if it names none; Some(None) if it tries
+/// and the root is not an absolute path other than `/` (every path under
+/// that would move).
+pub fn parse_source_root_line(line: &str) -> Option<Option<String>> {
+    let root = line.strip_prefix(SOURCE_ROOT)?;
+    let usable = root.len() > 1 && root.starts_with('/') && !root.ends_with('/');
+    Some(usable.then(|| root.to_string()))
+}
 pub const KEYS_FILE_EXT: &str = "keys";
 
 /// The key of a lazified function's body.
@@ -60,7 +75,7 @@ pub fn keys_path(lazy_path: &Path) -> PathBuf {
 pub fn encode(keys: &KeysFile) -> String {
     let mut text = format!("{HEADER}\n");
     if let Some(root) = &keys.source_root {
-        text.push_str(&format!("{SOURCE_ROOT}{root}\n"));
+        text.push_str(&source_root_line(root));
     }
     for f in &keys.functions {
         text.push_str(&format!("{:016x} {} {}\n", f.guid, f.key.to_hex(), f.line));
@@ -74,9 +89,13 @@ pub fn decode(text: &str) -> Option<KeysFile> {
     if lines.next()? != HEADER {
         return None;
     }
-    let source_root = lines
-        .next_if(|line| line.starts_with(SOURCE_ROOT))
-        .map(|line| line[SOURCE_ROOT.len()..].to_string());
+    let source_root = match lines.peek().and_then(|line| parse_source_root_line(line)) {
+        Some(root) => {
+            lines.next();
+            Some(root?)
+        }
+        None => None,
+    };
     let functions = lines
         .map(|line| {
             let mut fields = line.split(' ');
@@ -122,6 +141,10 @@ mod tests {
         let rooted = encode(&keys);
         assert_eq!(decode(&rooted).as_ref(), Some(&keys));
         assert!(rooted.contains("\nsource-root /home/a b/checkout\n"));
+        for bad in ["", "/", "checkout", "/home/a/"] {
+            let named = rooted.replace("/home/a b/checkout", bad);
+            assert_eq!(decode(&named), None, "root {bad:?}");
+        }
         assert_eq!(decode(""), None);
         assert_eq!(decode(&text.replace(" 12\n", " 12 9\n")), None);
         assert_eq!(decode(&text.replace(HEADER, "other")), None);

@@ -33,6 +33,8 @@ pub mod gdb_jit;
 pub mod guid;
 pub mod library;
 pub mod names;
+#[cfg(feature = "std")]
+pub mod source;
 pub mod stats;
 #[cfg(feature = "std")]
 pub mod store;

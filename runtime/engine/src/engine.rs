@@ -331,6 +331,13 @@ impl Engine {
     /// any: an optimized body is published there later.
     pub fn materialize(&self, guid: u64, record: Option<usize>) -> Result<usize, Error> {
         let mut state = self.lock();
+        // Before any body of `guid` is handed out: it may be another
+        // module's, if two modules' sources have one identity.
+        if let Some((id, module)) = state.registry.find(guid) {
+            if let Some(other) = state.registry.clash(id) {
+                return Err(module.failure(guid, ErrorKind::NameClash(other.to_string())));
+            }
+        }
         let State {
             registry, linking, ..
         } = &mut *state;
@@ -504,9 +511,9 @@ impl Engine {
     }
 
     /// At exit: waits until the background thread has optimized every
-    /// function reported and the objects fetched from a team's store are
-    /// in the local cache, so that the next run starts from their objects;
-    /// ends both threads.
+    /// function reported and the objects fetched from a team's store, or
+    /// whose lines or paths this run moved, are in the local cache, so that
+    /// the next run starts from them; ends both threads.
     pub fn finish_background_work(&self) {
         self.finish_optimizing();
         if let Some(b) = self.lock().linking.as_mut() {
@@ -745,12 +752,15 @@ impl Engine {
         // copy of it, its paths moved here, if a run kept one. One fetched
         // from the store is kept here only as this checkout's copy.
         let key = cached.key;
-        let (kept_key, cached) = match (&cached.source_root, &keys.source_root) {
+        let (kept_key, cached, from_copy) = match (&cached.source_root, &keys.source_root) {
             (Some(from), Some(here)) if from != here && cached.unwritten.is_none() => {
                 let copy = ObjectCache::checkout_copy_key(key, here);
-                (copy, b.cache.load(copy).unwrap_or(cached))
+                match b.cache.load(copy) {
+                    Some(copy_batch) => (copy, copy_batch, true),
+                    None => (copy, cached, false),
+                }
             }
-            _ => (key, cached),
+            _ => (key, cached, false),
         };
         let CachedBatch {
             tier,
@@ -847,7 +857,7 @@ impl Engine {
                 // Broken if all its functions are this program's; else it
                 // may be right for the build it came from.
                 if live.len() == members.len() {
-                    b.cache.reject(kept_key);
+                    b.cache.reject(if from_copy { kept_key } else { key });
                 }
                 b.cache.refuse(key);
                 b.linker.forget(id);

@@ -33,7 +33,7 @@
 
 use crate::log::Log;
 use autojit_abi::fast_map::{FastMap, FastSet};
-use autojit_abi::function_keys::FunctionKey;
+use autojit_abi::function_keys::{self, FunctionKey};
 use autojit_abi::stats::Stats;
 use autojit_abi::{content_hash, store, ContentHash, Tier};
 use autojit_loader::ObjectImage;
@@ -89,9 +89,6 @@ impl Remote {
         }
     }
 }
-
-/// The member list's line naming the checkout an object was compiled in.
-const SOURCE_ROOT: &str = "source-root ";
 
 /// Where a run notes that the store failed it, so that the runs after it
 /// (a test suite's thousand processes) do not each wait for a timeout.
@@ -656,7 +653,7 @@ fn member_list(object: &[u8], tier: Tier, source_root: Option<&str>, members: &[
         tier.number()
     );
     if let Some(root) = source_root {
-        list.push_str(&format!("{SOURCE_ROOT}{root}\n"));
+        list.push_str(&function_keys::source_root_line(root));
     }
     for m in members {
         list.push_str(&format!(
@@ -679,9 +676,16 @@ fn parse_member_list(list: &str) -> Option<MemberList> {
         .split_once(" tier ")?;
     let object = ContentHash::from_hex(object)?;
     let tier = Tier::from_number(tier.parse().ok()?)?;
-    let source_root = lines
-        .next_if(|line| line.starts_with(SOURCE_ROOT))
-        .map(|line| line[SOURCE_ROOT.len()..].to_string());
+    let source_root = match lines
+        .peek()
+        .and_then(|line| function_keys::parse_source_root_line(line))
+    {
+        Some(root) => {
+            lines.next();
+            Some(root?)
+        }
+        None => None,
+    };
     let members = lines
         .map(|line| {
             let mut fields = line.splitn(4, ' ');

@@ -124,6 +124,11 @@ pub struct Registry {
     modules: Vec<Arc<Registration>>,
     index: FastMap<u64, usize>,
     indexed: usize,
+    /// The first module indexed of each source identity.
+    identities: FastMap<String, ModuleId>,
+    /// Modules whose identity another module's source has too, each with
+    /// one of those.
+    clashes: FastMap<ModuleId, ModuleId>,
 }
 
 /// Position of a module in registration order.
@@ -167,6 +172,14 @@ impl Registry {
         self.modules.iter().map(|m| m.source_identity.as_str())
     }
 
+    /// The source of another module whose identity module `id`'s has (two
+    /// checkouts' files with one path from their roots): their functions'
+    /// GUIDs are the same, and which body a call wants cannot be told.
+    pub fn clash(&self, id: ModuleId) -> Option<&str> {
+        let other = self.clashes.get(&id)?;
+        Some(&self.modules[*other].source_path)
+    }
+
     /// The module that defines `guid`. A link-once function is defined by
     /// every module that uses it; the first registered one wins, so all
     /// callers share one body.
@@ -175,6 +188,14 @@ impl Registry {
         for (id, module) in self.modules.iter().enumerate().skip(self.indexed) {
             for &g in &module.guids {
                 self.index.entry(g).or_insert(id);
+            }
+            let first = *self
+                .identities
+                .entry(module.source_identity.clone())
+                .or_insert(id);
+            if self.modules[first].source_path != module.source_path {
+                self.clashes.insert(id, first);
+                self.clashes.entry(first).or_insert(id);
             }
         }
         self.indexed = self.modules.len();

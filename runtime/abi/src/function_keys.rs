@@ -14,10 +14,12 @@
 //! with its paths moved to this one (`autojit-line-shift`).
 
 use crate::guid::ContentHash;
+use std::iter::Peekable;
 use std::path::{Path, PathBuf};
 
 const HEADER: &str = "autojit-function-keys-v2";
 const SOURCE_ROOT: &str = "source-root ";
+pub const KEYS_FILE_EXT: &str = "keys";
 
 /// The line that names a checkout's root, in a keys file and in the object
 /// cache's member lists.
@@ -25,15 +27,20 @@ pub fn source_root_line(root: &str) -> String {
     format!("{SOURCE_ROOT}{root}\n")
 }
 
-/// The root a line names: None if it names none; Some(None) if it tries
-/// and the root is not an absolute path other than `/` (every path under
-/// that would move).
-pub fn parse_source_root_line(line: &str) -> Option<Option<String>> {
-    let root = line.strip_prefix(SOURCE_ROOT)?;
+/// Takes the line naming a checkout's root from `lines` if it comes next:
+/// the root, or `Some(None)` without such a line; None if the root is not
+/// an absolute path other than `/` (every path under it would move).
+pub fn next_source_root<'a>(
+    lines: &mut Peekable<impl Iterator<Item = &'a str>>,
+) -> Option<Option<String>> {
+    let Some(root) = lines.peek().and_then(|line| line.strip_prefix(SOURCE_ROOT)) else {
+        return Some(None);
+    };
     let usable = root.len() > 1 && root.starts_with('/') && !root.ends_with('/');
-    Some(usable.then(|| root.to_string()))
+    let root = usable.then(|| root.to_string())?;
+    lines.next();
+    Some(Some(root))
 }
-pub const KEYS_FILE_EXT: &str = "keys";
 
 /// The key of a lazified function's body.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -89,13 +96,7 @@ pub fn decode(text: &str) -> Option<KeysFile> {
     if lines.next()? != HEADER {
         return None;
     }
-    let source_root = match lines.peek().and_then(|line| parse_source_root_line(line)) {
-        Some(root) => {
-            lines.next();
-            Some(root?)
-        }
-        None => None,
-    };
+    let source_root = next_source_root(&mut lines)?;
     let functions = lines
         .map(|line| {
             let mut fields = line.split(' ');

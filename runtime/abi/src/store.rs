@@ -218,4 +218,17 @@ mod tests {
         assert_eq!(fs::read(&path).unwrap(), b"def");
         assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
     }
+
+    #[test]
+    fn keys_another_plugin_wrote_for_the_module_are_replaced() {
+        let dir = scratch("lazy");
+        ensure_private_dir(&dir).unwrap();
+        let name = lazy_file_name("m", content_hash(b"bitcode"));
+        let path = write_lazy_files(&dir, &name, b"old keys", b"bitcode").unwrap();
+        write_lazy_files(&dir, &name, b"new keys", b"other bitcode").unwrap();
+        let keys = crate::function_keys::keys_path(&path);
+        assert_eq!(fs::read(&keys).unwrap(), b"new keys");
+        // The module is named by its content: the file there is kept.
+        assert_eq!(fs::read(&path).unwrap(), b"bitcode");
+    }
 }

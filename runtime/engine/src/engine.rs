@@ -16,7 +16,7 @@ use crate::config::EngineConfig;
 use crate::error::{Error, ErrorKind};
 use crate::link::{DirectCalls, LinkError, Linker, LoaderLinker};
 use crate::log::Log;
-use crate::object_cache::{CachedBatch, Member, ObjectCache};
+use crate::object_cache::{CachedBatch, Compiled, Member, ObjectCache};
 use crate::perf::PerfOutput;
 use crate::program::Program;
 use crate::registry::{ModuleId, Registration, Registry};
@@ -333,10 +333,8 @@ impl Engine {
         let mut state = self.lock();
         // Before any body of `guid` is handed out: it may be another
         // module's, if two modules' sources have one identity.
-        if let Some((id, module)) = state.registry.find(guid) {
-            if let Some(other) = state.registry.clash(id) {
-                return Err(module.failure(guid, ErrorKind::NameClash(other.to_string())));
-            }
+        if let Some(clash) = state.registry.clash(guid) {
+            return Err(clash);
         }
         let State {
             registry, linking, ..
@@ -637,7 +635,10 @@ impl Engine {
             keys.index,
             key,
             compiled.tier,
-            Some((&compiled.object, keys.source_root.as_deref())),
+            Some(Compiled {
+                object: &compiled.object,
+                source_root: keys.source_root.as_deref(),
+            }),
             &members,
         ) {
             self.log(|| e);
@@ -941,7 +942,10 @@ impl Engine {
             keys.index,
             key,
             tier,
-            Some((&object, keys.source_root.as_deref())),
+            Some(Compiled {
+                object: &object,
+                source_root: keys.source_root.as_deref(),
+            }),
             &members,
         ) {
             self.log(|| e);

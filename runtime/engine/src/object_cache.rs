@@ -74,14 +74,13 @@ struct Remote {
     /// object its key names for it.
     target: String,
     stats: Arc<Stats>,
-    log: Log,
 }
 
 impl Remote {
-    /// Logs why the store did not answer; if it is off for the rest of
-    /// the run, notes when in `dir`, for the runs that follow.
-    fn failed(&self, dir: Option<&Path>, e: &RemoteError) {
-        self.log.line(|| e.to_string());
+    /// Logs in `log` why the store did not answer; if it is off for the
+    /// rest of the run, notes when in `dir`, for the runs that follow.
+    fn failed(&self, log: Log, dir: Option<&Path>, e: &RemoteError) {
+        log.line(|| e.to_string());
         if let (false, Some(dir)) = (self.cache.is_reading(), dir) {
             let note = format!("{} {}\n", unix_seconds(), self.cache.url());
             // Without the note, the next run asks the store again.
@@ -157,6 +156,12 @@ pub struct CachedBatch {
 /// An object fetched from the store, to write to the local cache.
 pub struct Unwritten(Fetched);
 
+/// An object compiled now, in the checkout of root `source_root` (if any).
+pub struct Compiled<'a> {
+    pub object: &'a [u8],
+    pub source_root: Option<&'a str>,
+}
+
 impl ObjectCache {
     /// The cache under store root `root` (the engine's setting), created
     /// private to this user; or a disabled cache, with the reason, when the
@@ -211,7 +216,6 @@ impl ObjectCache {
                 merged: FastSet::default(),
                 target: target.to_string(),
                 stats,
-                log,
             });
         }
         self
@@ -404,7 +408,7 @@ impl ObjectCache {
         let texts = match remote.cache.indexes(&wanted) {
             Ok(texts) => texts,
             Err(e) => {
-                remote.failed(self.dir.as_deref(), &e);
+                remote.failed(self.log, self.dir.as_deref(), &e);
                 return false;
             }
         };
@@ -444,7 +448,7 @@ impl ObjectCache {
         let (record, sent) = match remote.cache.record(name) {
             Ok(record) => record?,
             Err(e) => {
-                remote.failed(Some(dir), &e);
+                remote.failed(self.log, Some(dir), &e);
                 return None;
             }
         };
@@ -462,7 +466,7 @@ impl ObjectCache {
             ..
         }) = fits
         else {
-            remote.log.line(|| {
+            self.log.line(|| {
                 format!(
                     "remote cache: refused record {}: it is not the object {} its index names; compiling locally",
                     name.to_hex(),
@@ -474,7 +478,11 @@ impl ObjectCache {
         let object = match record.object() {
             Ok(object) => object,
             Err(why) => {
-                remote.failed(Some(dir), &RemoteError::Refused { record: name, why });
+                remote.failed(
+                    self.log,
+                    Some(dir),
+                    &RemoteError::Refused { record: name, why },
+                );
                 return None;
             }
         };
@@ -529,19 +537,22 @@ impl ObjectCache {
     }
 
     /// Keeps an object of `tier` that linked: stores it under `key` with its
-    /// member list if it was compiled now (`compiled`, in the checkout of
-    /// root `source_root`), and publishes it to the store behind if there is
-    /// one to write to; indexes each member under it in index `index`. A
-    /// failure only costs a compile next time.
+    /// member list if it was compiled now (`compiled`), and publishes it to
+    /// the store behind if there is one to write to; indexes each member
+    /// under it in index `index`. A failure only costs a compile next time.
     pub fn commit(
         &mut self,
         index: ContentHash,
         key: ContentHash,
         tier: Tier,
-        compiled: Option<(&[u8], Option<&str>)>,
+        compiled: Option<Compiled>,
         members: &[Member],
     ) -> Result<(), String> {
-        if let Some((object, source_root)) = compiled {
+        if let Some(Compiled {
+            object,
+            source_root,
+        }) = compiled
+        {
             let list = member_list(object, tier, source_root, members);
             self.store(key, object, &list)?;
             self.publish(index, key, tier, object, &list, members);
@@ -575,7 +586,7 @@ impl ObjectCache {
         let lines = |name| index_lines(key, tier, members, Some(name));
         match remote.cache.publish(index, list, object, lines) {
             Ok(bytes) => remote.stats.remote_written(bytes as u64),
-            Err(e) => remote.failed(self.dir.as_deref(), &e),
+            Err(e) => remote.failed(self.log, self.dir.as_deref(), &e),
         }
     }
 
@@ -609,10 +620,7 @@ impl ObjectCache {
 
     fn store(&self, key: ContentHash, object: &[u8], list: &str) -> Result<(), String> {
         let Some(dir) = &self.dir else { return Ok(()) };
-        store::write_atomically(dir, &object_file(key), object)
-            .and_then(|_| store::write_atomically(dir, &members_file(key), list.as_bytes()))
-            .map(|_| ())
-            .map_err(|e| cannot_write(dir, e))
+        write_object(dir, key, object, list)
     }
 
     /// Leaves out, for the rest of this run, an object that did not link
@@ -634,6 +642,15 @@ impl ObjectCache {
 
 fn cannot_write(dir: &Path, e: std::io::Error) -> String {
     format!("cannot write to object cache {}: {e}", dir.display())
+}
+
+/// Writes `object` under `key` in `dir`, then its member list `list`: each
+/// whole or not at all, and `load` takes them only together.
+fn write_object(dir: &Path, key: ContentHash, object: &[u8], list: &str) -> Result<(), String> {
+    store::write_atomically(dir, &object_file(key), object)
+        .and_then(|_| store::write_atomically(dir, &members_file(key), list.as_bytes()))
+        .map(|_| ())
+        .map_err(|e| cannot_write(dir, e))
 }
 
 /// What a member list says of its object.
@@ -676,16 +693,7 @@ fn parse_member_list(list: &str) -> Option<MemberList> {
         .split_once(" tier ")?;
     let object = ContentHash::from_hex(object)?;
     let tier = Tier::from_number(tier.parse().ok()?)?;
-    let source_root = match lines
-        .peek()
-        .and_then(|line| function_keys::parse_source_root_line(line))
-    {
-        Some(root) => {
-            lines.next();
-            Some(root?)
-        }
-        None => None,
-    };
+    let source_root = function_keys::next_source_root(&mut lines)?;
     let members = lines
         .map(|line| {
             let mut fields = line.splitn(4, ' ');
@@ -869,7 +877,10 @@ mod tests {
                 index,
                 key,
                 Tier::Quick,
-                Some((b"\x7fELF one", Some("/home/a b/checkout"))),
+                Some(Compiled {
+                    object: b"\x7fELF one",
+                    source_root: Some("/home/a b/checkout"),
+                }),
                 std::slice::from_ref(&member),
             )
             .unwrap();
@@ -947,7 +958,16 @@ mod tests {
         let second_members = [member(1, 10), member(2, 21)];
         for (key, members) in [(first, &first_members), (second, &second_members)] {
             cache
-                .commit(index, key, Tier::Quick, Some((b"\x7fELF", None)), members)
+                .commit(
+                    index,
+                    key,
+                    Tier::Quick,
+                    Some(Compiled {
+                        object: b"\x7fELF",
+                        source_root: None,
+                    }),
+                    members,
+                )
                 .unwrap();
         }
         let current = |keys: [u128; 2]| move |m: &Member| m.key == fk(keys[m.guid as usize - 1]);
@@ -990,7 +1010,10 @@ mod tests {
                 index,
                 optimized,
                 Tier::Optimized,
-                Some((b"\x7fELF 2", None)),
+                Some(Compiled {
+                    object: b"\x7fELF 2",
+                    source_root: None,
+                }),
                 &[member(1, 10)],
             )
             .unwrap();
@@ -999,7 +1022,10 @@ mod tests {
                 index,
                 quick,
                 Tier::Quick,
-                Some((b"\x7fELF 1", None)),
+                Some(Compiled {
+                    object: b"\x7fELF 1",
+                    source_root: None,
+                }),
                 &[member(1, 10), member(2, 20)],
             )
             .unwrap();

@@ -172,18 +172,34 @@ impl Registry {
         self.modules.iter().map(|m| m.source_identity.as_str())
     }
 
-    /// The source of another module whose identity module `id`'s has (two
-    /// checkouts' files with one path from their roots): their functions'
-    /// GUIDs are the same, and which body a call wants cannot be told.
-    pub fn clash(&self, id: ModuleId) -> Option<&str> {
-        let other = self.clashes.get(&id)?;
-        Some(&self.modules[*other].source_path)
+    /// The failure of a call of `guid` if its module's source has the
+    /// identity of another module's (two checkouts' files with one path
+    /// from their roots): their functions' GUIDs are the same, and which
+    /// body a call wants cannot be told. Only a program with such modules
+    /// looks `guid` up.
+    pub fn clash(&mut self, guid: u64) -> Option<Error> {
+        self.index_new_modules();
+        if self.clashes.is_empty() {
+            return None;
+        }
+        let id = *self.index.get(&guid)?;
+        let other = &self.modules[*self.clashes.get(&id)?].source_path;
+        Some(self.modules[id].failure(guid, ErrorKind::NameClash(other.clone())))
     }
 
     /// The module that defines `guid`. A link-once function is defined by
     /// every module that uses it; the first registered one wins, so all
     /// callers share one body.
     pub fn find(&mut self, guid: u64) -> Option<(ModuleId, Arc<Registration>)> {
+        self.index_new_modules();
+        self.index
+            .get(&guid)
+            .map(|&id| (id, Arc::clone(&self.modules[id])))
+    }
+
+    /// Reads the descriptors not read yet, and indexes the modules not
+    /// indexed yet: their GUIDs, and the identities of their sources.
+    fn index_new_modules(&mut self) {
         self.read_descriptors();
         for (id, module) in self.modules.iter().enumerate().skip(self.indexed) {
             for &g in &module.guids {
@@ -199,8 +215,5 @@ impl Registry {
             }
         }
         self.indexed = self.modules.len();
-        self.index
-            .get(&guid)
-            .map(|&id| (id, Arc::clone(&self.modules[id])))
     }
 }

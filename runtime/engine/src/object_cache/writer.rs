@@ -2,9 +2,9 @@
 //! run links them from memory: those fetched from a team's store, and
 //! those whose lines or paths the run moved.
 
-use super::{append_index_lines, cannot_write, member_list, members_file, object_file, Member};
+use super::{append_index_lines, member_list, write_object, Member};
 use crate::log::Log;
-use autojit_abi::{store, ContentHash, Tier};
+use autojit_abi::{ContentHash, Tier};
 use autojit_remote_cache::Record;
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -57,11 +57,7 @@ impl Moved {
             self.source_root.as_deref(),
             &self.members,
         );
-        store::write_atomically(&self.dir, &object_file(self.key), &self.object)
-            .and_then(|_| {
-                store::write_atomically(&self.dir, &members_file(self.key), list.as_bytes())
-            })
-            .map_err(|e| cannot_write(&self.dir, e))?;
+        write_object(&self.dir, self.key, &self.object, &list)?;
         match &self.index_lines {
             Some((index, lines)) => append_index_lines(&self.dir, *index, lines),
             None => Ok(()),
@@ -78,16 +74,8 @@ impl Fetched {
             .record
             .object()
             .map_err(|why| format!("object {} not kept: {why}", self.key.to_hex()))?;
-        store::write_atomically(dir, &object_file(self.key), &object)
-            .and_then(|_| {
-                store::write_atomically(
-                    dir,
-                    &members_file(self.key),
-                    self.record.members().as_bytes(),
-                )
-            })
-            .map_err(|e| cannot_write(dir, e))
-            .and_then(|_| append_index_lines(dir, self.index, &self.index_lines))
+        write_object(dir, self.key, &object, self.record.members())?;
+        append_index_lines(dir, self.index, &self.index_lines)
     }
 }
 

@@ -103,8 +103,9 @@ pub fn outline_module(m: LLVMModuleRef, opts: &Options) -> Result<Outcome, Strin
     log.dump(m, dumps, &stem, "_incoming")?;
 
     // Promoted names carry a hash of the source's identity: unique per
-    // source file in a program, and stable across edits so that unchanged
-    // functions keep hitting the object cache.
+    // source file in a program (the engine refuses a program where it is
+    // not: `Registry::clash`), and stable across edits and checkouts so
+    // that unchanged functions keep hitting the object cache.
     let module_id = function_guid(identity, "", false);
     for (f, reason) in &plan.labels.pinned {
         log.line(|| format!("kept {} in the static object: {reason}", ir::name(*f)));

@@ -445,14 +445,14 @@ impl ObjectCache {
     ) -> Option<CachedBatch> {
         let remote = self.remote.as_mut()?;
         let dir = self.dir.as_ref()?;
-        let (record, sent) = match remote.cache.record(name) {
+        let record = match remote.cache.record(name) {
             Ok(record) => record?,
             Err(e) => {
                 remote.failed(self.log, Some(dir), &e);
                 return None;
             }
         };
-        remote.stats.remote_read(sent as u64);
+        remote.stats.remote_read(record.stored_len() as u64);
         // The record's hash vouches for its object matching its member
         // list, as the writer made them; the key must be the one asked for.
         let fits = parse_member_list(record.members()).filter(|list| {

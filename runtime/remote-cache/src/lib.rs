@@ -146,8 +146,8 @@ impl RemoteCache {
     }
 
     /// The record named `name`, if the store has it and this client trusts
-    /// it, and the bytes the store sent for it.
-    pub fn record(&mut self, name: RecordName) -> Result<Option<(Record, usize)>, RemoteError> {
+    /// it.
+    pub fn record(&mut self, name: RecordName) -> Result<Option<Record>, RemoteError> {
         if !self.reads_on {
             return Ok(None);
         }
@@ -155,9 +155,8 @@ impl RemoteCache {
         let Some(bytes) = self.unless_fault(result, true)?.pop().flatten() else {
             return Ok(None);
         };
-        let sent = bytes.len();
         Record::open(name, bytes, self.verify.as_ref())
-            .map(|record| Some((record, sent)))
+            .map(Some)
             .map_err(|why| RemoteError::Refused { record: name, why })
     }
 

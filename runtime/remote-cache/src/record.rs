@@ -157,6 +157,11 @@ impl Record {
     }
 
     /// The object cache's member list of the object, verbatim.
+    /// Its size as the store holds it.
+    pub fn stored_len(&self) -> usize {
+        self.bytes.len()
+    }
+
     pub fn members(&self) -> &str {
         // UTF-8, checked when the record was opened.
         std::str::from_utf8(&self.bytes[self.members.clone()]).unwrap_or_default()

@@ -4,6 +4,7 @@
 fn main() {
     autojit_cxx_build::compile_cxx(
         &[
+            "cpp/declare_variables.cpp",
             "cpp/extract_body.cpp",
             "cpp/sanitizers.cpp",
             "cpp/section_per_symbol.cpp",

@@ -17,6 +17,7 @@ use autojit_abi::Tier;
 use autojit_engine::{
     BatchCompiler, CompiledBatch, Error, ErrorKind, ModuleId, PlannedBatch, Registration,
 };
+use boundary::autojit_declare_variables;
 use compile::Compiler;
 use lazy_store::LazyModuleStore;
 use std::time::Instant;
@@ -87,6 +88,8 @@ impl BatchCompiler for LazyModuleCompiler {
         let (tier, opt_level) = match (tier, extracted.opt_level) {
             (_, 0) => (Tier::Optimized, 0),
             (Tier::Quick, _) => {
+                // SAFETY: the module is live and ours until compiled.
+                unsafe { autojit_declare_variables(extracted.module.as_raw()) };
                 counters::count_runs(&extracted.module, batch);
                 (Tier::Quick, 0)
             }

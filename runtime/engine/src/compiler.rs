@@ -85,11 +85,17 @@ impl Compilers {
         Ok(&mut *self.made[0])
     }
 
-    /// A compiler for the background thread that optimizes hot functions,
-    /// numbered after every thread that compiles batches: it compiles
-    /// while they do.
-    pub fn background(&mut self) -> Result<Box<dyn BatchCompiler>, String> {
-        (self.make)(self.threads)
+    /// Compiler `n` of the threads that optimize hot functions (0: the
+    /// background thread; then those that help it at exit), numbered after
+    /// every thread that compiles batches: they compile while those do.
+    pub fn background(&mut self, n: usize) -> Result<Box<dyn BatchCompiler>, String> {
+        (self.make)(self.threads + n)
+    }
+
+    /// How many threads optimize what is left at exit, when no batch is
+    /// compiled any more: as many as compile a batch.
+    pub fn threads(&self) -> usize {
+        self.threads
     }
 
     /// How `batch` is compiled: in consecutive parts, one per thread, as

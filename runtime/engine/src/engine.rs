@@ -58,6 +58,12 @@ struct HotFunctions {
     reported: Condvar,
 }
 
+/// The most hot functions a thread takes from the queue at once: at exit
+/// the threads that optimize share what is left in pieces this size
+/// (about a second of the optimizer's time), instead of one thread having
+/// taken all of it.
+const HOT_PIECE: usize = 64;
+
 #[derive(Default)]
 struct HotQueue {
     pending: Vec<u64>,
@@ -72,6 +78,18 @@ struct HotQueue {
     /// The background thread ends once the queue is empty.
     closing: bool,
     thread: Option<JoinHandle<()>>,
+}
+
+impl HotQueue {
+    /// The next functions to optimize: none once the queue is empty or
+    /// given up.
+    fn take_piece(&mut self) -> Vec<u64> {
+        if self.stopped {
+            return Vec::new();
+        }
+        let n = self.pending.len().min(HOT_PIECE);
+        self.pending.drain(..n).collect()
+    }
 }
 
 struct State {
@@ -458,7 +476,7 @@ impl Engine {
     /// with a compiler of its own, until the program exits.
     fn optimize_hot_functions(&self) {
         let _stops = StopsOnPanic(self);
-        let made = self.lock().compilers.background();
+        let made = self.lock().compilers.background(0);
         let mut compiler = match made {
             Ok(compiler) => compiler,
             Err(e) => {
@@ -475,11 +493,52 @@ impl Engine {
                     .reported
                     .wait_while(queue, |q| q.pending.is_empty() && !q.closing)
                     .unwrap_or_else(|e| e.into_inner());
-                if queue.pending.is_empty() {
-                    return;
-                }
-                std::mem::take(&mut queue.pending)
+                queue.take_piece()
             };
+            if hot.is_empty() {
+                return;
+            }
+            self.optimize(&mut *compiler, hot);
+        }
+    }
+
+    /// At exit, beside the background thread: the exiting thread, and as
+    /// many more as compile a batch, optimize what is left, each with a
+    /// compiler of its own. The program's calls are over; their cores
+    /// would otherwise idle while the exit waits.
+    fn help_optimize(&self) {
+        let threads = self.lock().compilers.threads();
+        std::thread::scope(|scope| {
+            for n in 2..threads {
+                let started = std::thread::Builder::new()
+                    .name("autojit-optimize".into())
+                    .spawn_scoped(scope, move || self.optimize_what_is_left(n));
+                if let Err(e) = started {
+                    self.log(|| format!("cannot start a thread that optimizes: {e}"));
+                }
+            }
+            if threads > 1 {
+                self.optimize_what_is_left(1);
+            }
+        });
+    }
+
+    /// Optimizes queued functions with compiler `n` until none are left.
+    fn optimize_what_is_left(&self, n: usize) {
+        let _stops = StopsOnPanic(self);
+        let made = self.lock().compilers.background(n);
+        let mut compiler = match made {
+            Ok(compiler) => compiler,
+            Err(e) => {
+                self.log(|| format!("the background thread optimizes alone: {e}"));
+                return;
+            }
+        };
+        loop {
+            let hot = self.hot_queue().take_piece();
+            if hot.is_empty() {
+                return;
+            }
             self.optimize(&mut *compiler, hot);
         }
     }
@@ -508,8 +567,9 @@ impl Engine {
         drop(self.lock());
     }
 
-    /// At exit: waits until the background thread has optimized every
-    /// function reported and the objects fetched from a team's store, or
+    /// At exit: waits until every function reported is optimized (this
+    /// thread helping the background thread) and the objects fetched from
+    /// a team's store, or
     /// whose lines or paths this run moved, are in the local cache, so that
     /// the next run starts from them; ends both threads.
     pub fn finish_background_work(&self) {
@@ -519,8 +579,8 @@ impl Engine {
         }
     }
 
-    /// Waits until the background thread has optimized every function
-    /// reported, and ends it.
+    /// Optimizes, beside the background thread, every function reported
+    /// and not started yet, then ends the thread.
     fn finish_optimizing(&self) {
         let mut queue = self.hot_queue();
         // A forked child has no background thread of its own.
@@ -529,8 +589,12 @@ impl Engine {
         }
         queue.closing = true;
         let thread = queue.thread.take();
+        let left = !queue.pending.is_empty();
         drop(queue);
         self.hot.reported.notify_all();
+        if left {
+            self.help_optimize();
+        }
         if let Some(thread) = thread {
             // A panic of the thread was logged by the panic hook; its
             // functions stay first-tier code.

@@ -92,6 +92,9 @@ impl Backend for InProcess {
 
     fn finish_work(&self) {
         if let Some(engine) = LazyLock::get(&self.engine) {
+            // What is optimized from now on only goes to the cache: linking
+            // it into a program that is exiting would cost the exit time.
+            engine.stop_linking();
             engine.finish_background_work();
         }
     }

@@ -1,0 +1,115 @@
+// First-tier code's variables, described as a -O0 build describes them, which
+// the C API has no door for. An optimized build's IR tracks each variable's
+// assignments (records linked to the stores into its stack slot) so that the
+// optimizer can keep its locations right as it moves and deletes stores;
+// code generation then places them with an analysis of every function, and
+// the locations it finds cost the rest of code generation as much again:
+// together, about two fifths of compiling unoptimized code (SQLite's lazy
+// module through llc -O0: 1.8 s with them, 1.0 s without). First-tier code
+// is not optimized: each variable stays in its stack slot for its whole
+// scope, which one declaration at the slot says.
+#include "llvm/ADT/MapVector.h"
+#include "llvm/IR/DIBuilder.h"
+#include "llvm/IR/DebugInfo.h"
+#include "llvm/IR/DebugProgramInstruction.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/Module.h"
+#include "boundary.h"
+
+#include <optional>
+
+using namespace llvm;
+
+namespace {
+// A variable (of one inlined instance) and the stack slot that holds it.
+using Variable = std::pair<const DILocalVariable *, const DILocation *>;
+struct Home {
+  AllocaInst *Slot;
+  // Where the declaration's location comes from: its first assignment.
+  const DILocation *Location;
+};
+} // namespace
+
+// The stack slot of each variable whose assignments `F` tracks, or nothing if
+// one of them is not a whole slot (an assignment whose store was deleted, a
+// slot holding part of a variable, a variable in two slots): such a module
+// keeps its tracking.
+static std::optional<MapVector<Variable, Home>> homes(Function &F) {
+  const DataLayout &DL = F.getDataLayout();
+  MapVector<Variable, Home> Homes;
+  for (Instruction &I : instructions(F)) {
+    // Debug intrinsics instead of records: left as they are.
+    if (isa<DbgAssignIntrinsic>(I))
+      return std::nullopt;
+    for (DbgVariableRecord &R : filterDbgVars(I.getDbgRecordRange())) {
+      if (!R.isDbgAssign())
+        continue;
+      // A store into a member of a struct names the member's address.
+      Value *Address = R.getAddress();
+      auto *Slot = dyn_cast_or_null<AllocaInst>(
+          Address ? Address->stripInBoundsConstantOffsets() : nullptr);
+      if (!Slot || R.getAddressExpression()->getNumElements() != 0)
+        return std::nullopt;
+      if (R.getExpression()->getFragmentInfo()) {
+        std::optional<uint64_t> Whole = R.getVariable()->getSizeInBits();
+        std::optional<TypeSize> SlotBits = Slot->getAllocationSizeInBits(DL);
+        if (!Whole || !SlotBits || SlotBits->isScalable() ||
+            SlotBits->getFixedValue() < *Whole)
+          return std::nullopt;
+      }
+      const DILocation *Location = R.getDebugLoc().get();
+      if (!Location)
+        return std::nullopt;
+      Variable V{R.getVariable(), Location->getInlinedAt()};
+      auto [It, New] = Homes.insert({V, Home{Slot, Location}});
+      if (!New && It->second.Slot != Slot)
+        return std::nullopt;
+    }
+  }
+  return Homes;
+}
+
+// Sets the module's flag that says its assignments are tracked to false. The
+// flags are made again: they are uniqued nodes that the lazy module, in the
+// same context, holds too, so changing one in place would change its flag.
+static void turnTrackingOff(llvm::Module &M) {
+  SmallVector<llvm::Module::ModuleFlagEntry, 8> Flags;
+  M.getModuleFlagsMetadata(Flags);
+  M.getModuleFlagsMetadata()->clearOperands();
+  Metadata *Off = ConstantAsMetadata::get(ConstantInt::getFalse(M.getContext()));
+  for (const llvm::Module::ModuleFlagEntry &Flag : Flags) {
+    StringRef Key = Flag.Key->getString();
+    M.addModuleFlag(Flag.Behavior, Key,
+                    Key == "debug-info-assignment-tracking" ? Off : Flag.Val);
+  }
+}
+
+// Declared and described in boundary.h.
+extern "C" bool autojit_declare_variables(LLVMModuleRef Module) {
+  llvm::Module &M = *unwrap(Module);
+  if (!isAssignmentTrackingEnabled(M))
+    return false;
+  // Every function is checked before any changes: the tracking is the
+  // module's, on or off.
+  SmallVector<std::pair<Function *, MapVector<Variable, Home>>, 16> Plan;
+  for (Function &F : M) {
+    if (F.isDeclaration())
+      continue;
+    std::optional<MapVector<Variable, Home>> Homes = homes(F);
+    if (!Homes)
+      return false;
+    Plan.emplace_back(&F, std::move(*Homes));
+  }
+  DIBuilder DIB(M, /*AllowUnresolved=*/false);
+  DIExpression *InSlot = DIExpression::get(M.getContext(), {});
+  for (auto &[F, Homes] : Plan) {
+    for (auto &[V, H] : Homes)
+      DIB.insertDeclare(H.Slot, const_cast<DILocalVariable *>(V.first), InSlot,
+                        H.Location, H.Slot->getNextNode());
+    at::deleteAll(F);
+  }
+  turnTrackingOff(M);
+  return true;
+}

@@ -460,7 +460,7 @@ impl Engine {
             let engine = Arc::clone(self);
             let started = std::thread::Builder::new()
                 .name("autojit-optimize".into())
-                .spawn(move || engine.optimize_hot_functions());
+                .spawn(move || engine.optimize_queued(0));
             match started {
                 Ok(thread) => {
                     queue.served_in = Some(pid);
@@ -472,16 +472,49 @@ impl Engine {
         self.hot.reported.notify_one();
     }
 
-    /// The background thread: optimizes hot functions as they are reported,
-    /// with a compiler of its own, until the program exits.
-    fn optimize_hot_functions(&self) {
+    /// At exit, beside the background thread: as many threads as compile a
+    /// batch, the background one included, optimize what is left, each
+    /// with a compiler of its own. The program's calls are over; their
+    /// cores would otherwise idle while the exit waits. (The exiting thread
+    /// only waits: a panic stays in the thread that optimizes.)
+    fn help_optimize(&self) {
+        let threads = self.lock().compilers.threads();
+        std::thread::scope(|scope| {
+            let helpers: Vec<_> = (1..threads)
+                .filter_map(|n| {
+                    let started = std::thread::Builder::new()
+                        .name("autojit-optimize".into())
+                        .spawn_scoped(scope, move || self.optimize_queued(n));
+                    started
+                        .map_err(|e| {
+                            self.log(|| format!("cannot start a thread that optimizes: {e}"))
+                        })
+                        .ok()
+                })
+                .collect();
+            for helper in helpers {
+                // A panic was logged by the panic hook.
+                let _ = helper.join();
+            }
+        });
+    }
+
+    /// Optimizes hot functions with compiler `n` until the queue is empty
+    /// and closing. 0 is the background thread, which optimizes them as
+    /// they are reported until the program exits; the threads that help it
+    /// at exit find the queue closing.
+    fn optimize_queued(&self, n: usize) {
         let _stops = StopsOnPanic(self);
-        let made = self.lock().compilers.background(0);
+        let made = self.lock().compilers.background(n);
         let mut compiler = match made {
             Ok(compiler) => compiler,
-            Err(e) => {
+            Err(e) if n == 0 => {
                 self.log(|| format!("hot functions stay first-tier code: {e}"));
                 self.hot_queue().stopped = true;
+                return;
+            }
+            Err(e) => {
+                self.log(|| format!("the background thread optimizes alone: {e}"));
                 return;
             }
         };
@@ -495,47 +528,6 @@ impl Engine {
                     .unwrap_or_else(|e| e.into_inner());
                 queue.take_piece()
             };
-            if hot.is_empty() {
-                return;
-            }
-            self.optimize(&mut *compiler, hot);
-        }
-    }
-
-    /// At exit, beside the background thread: the exiting thread, and as
-    /// many more as compile a batch, optimize what is left, each with a
-    /// compiler of its own. The program's calls are over; their cores
-    /// would otherwise idle while the exit waits.
-    fn help_optimize(&self) {
-        let threads = self.lock().compilers.threads();
-        std::thread::scope(|scope| {
-            for n in 2..threads {
-                let started = std::thread::Builder::new()
-                    .name("autojit-optimize".into())
-                    .spawn_scoped(scope, move || self.optimize_what_is_left(n));
-                if let Err(e) = started {
-                    self.log(|| format!("cannot start a thread that optimizes: {e}"));
-                }
-            }
-            if threads > 1 {
-                self.optimize_what_is_left(1);
-            }
-        });
-    }
-
-    /// Optimizes queued functions with compiler `n` until none are left.
-    fn optimize_what_is_left(&self, n: usize) {
-        let _stops = StopsOnPanic(self);
-        let made = self.lock().compilers.background(n);
-        let mut compiler = match made {
-            Ok(compiler) => compiler,
-            Err(e) => {
-                self.log(|| format!("the background thread optimizes alone: {e}"));
-                return;
-            }
-        };
-        loop {
-            let hot = self.hot_queue().take_piece();
             if hot.is_empty() {
                 return;
             }

@@ -17,7 +17,8 @@ __attribute__((noinline)) int leaf(int x) { return x * 3 + 1; }
 
 int main(void) {
   long sum = 0;
-  for (int i = 0; i < 3000; i++)
+  // More calls than make a function hot (autojit_abi::tier::HOT_COUNT).
+  for (int i = 0; i < 6000; i++)
     sum += leaf(i);
   printf("sum=%ld\n", sum);
   return 0;
@@ -26,11 +27,11 @@ int main(void) {
 // FIRST: materialized leaf (guid {{.*}}, tier 1
 // FIRST: leaf (x=0) at {{.*}}gdb-tiers.c:16
 // FIRST: #0  leaf (x=0) at {{.*}}gdb-tiers.c:16
-// FIRST-NEXT: #1  {{.*}} in main () at {{.*}}gdb-tiers.c:21
+// FIRST-NEXT: #1  {{.*}} in main () at {{.*}}gdb-tiers.c:22
 // FIRST: $1 = 0
-// OUTPUT: sum=13498500
+// OUTPUT: sum=53997000
 // OPTIMIZED: materialized leaf (guid {{.*}}, from cache, tier 2
 // OPTIMIZED: leaf (x=0) at {{.*}}gdb-tiers.c:16
 // OPTIMIZED: #0  leaf (x=0) at {{.*}}gdb-tiers.c:16
-// OPTIMIZED-NEXT: #1  {{.*}} in main () at {{.*}}gdb-tiers.c:21
+// OPTIMIZED-NEXT: #1  {{.*}} in main () at {{.*}}gdb-tiers.c:22
 // OPTIMIZED: $1 = 0

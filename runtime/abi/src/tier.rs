@@ -31,7 +31,7 @@ impl Tier {
 
 /// Calls plus loop trips after which first-tier code reports its function
 /// hot (`names::HOT_FN`), once.
-pub const HOT_COUNT: i64 = 1000;
+pub const HOT_COUNT: i64 = 5000;
 
 #[cfg(test)]
 mod tests {

@@ -11,6 +11,7 @@
 #include "llvm/ADT/MapVector.h"
 #include "llvm/IR/DIBuilder.h"
 #include "llvm/IR/DebugInfo.h"
+#include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/DebugProgramInstruction.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
@@ -23,12 +24,18 @@
 using namespace llvm;
 
 namespace {
-// A variable (of one inlined instance) and the stack slot that holds it.
-using Variable = std::pair<const DILocalVariable *, const DILocation *>;
+// The stack slot that holds a variable (of one inlined instance: a
+// `DebugVariableAggregate`, whole, without a fragment).
 struct Home {
   AllocaInst *Slot;
   // Where the declaration's location comes from: its first assignment.
   const DILocation *Location;
+};
+using Homes = MapVector<DebugVariableAggregate, Home>;
+// What one function declares.
+struct FunctionHomes {
+  Function *F;
+  Homes Variables;
 };
 } // namespace
 
@@ -36,9 +43,9 @@ struct Home {
 // one of them is not a whole slot (an assignment whose store was deleted, a
 // slot holding part of a variable, a variable in two slots): such a module
 // keeps its tracking.
-static std::optional<MapVector<Variable, Home>> homes(Function &F) {
+static std::optional<Homes> homes(Function &F) {
   const DataLayout &DL = F.getDataLayout();
-  MapVector<Variable, Home> Homes;
+  Homes Variables;
   for (Instruction &I : instructions(F)) {
     // Debug intrinsics instead of records: left as they are.
     if (isa<DbgAssignIntrinsic>(I))
@@ -62,13 +69,14 @@ static std::optional<MapVector<Variable, Home>> homes(Function &F) {
       const DILocation *Location = R.getDebugLoc().get();
       if (!Location)
         return std::nullopt;
-      Variable V{R.getVariable(), Location->getInlinedAt()};
-      auto [It, New] = Homes.insert({V, Home{Slot, Location}});
+      DebugVariableAggregate V(
+          DebugVariable(R.getVariable(), std::nullopt, Location->getInlinedAt()));
+      auto [It, New] = Variables.insert({V, Home{Slot, Location}});
       if (!New && It->second.Slot != Slot)
         return std::nullopt;
     }
   }
-  return Homes;
+  return Variables;
 }
 
 // Sets the module's flag that says its assignments are tracked to false. The
@@ -93,22 +101,22 @@ extern "C" bool autojit_declare_variables(LLVMModuleRef Module) {
     return false;
   // Every function is checked before any changes: the tracking is the
   // module's, on or off.
-  SmallVector<std::pair<Function *, MapVector<Variable, Home>>, 16> Plan;
+  SmallVector<FunctionHomes, 16> Plan;
   for (Function &F : M) {
     if (F.isDeclaration())
       continue;
-    std::optional<MapVector<Variable, Home>> Homes = homes(F);
-    if (!Homes)
+    std::optional<Homes> Variables = homes(F);
+    if (!Variables)
       return false;
-    Plan.emplace_back(&F, std::move(*Homes));
+    Plan.push_back({&F, std::move(*Variables)});
   }
   DIBuilder DIB(M, /*AllowUnresolved=*/false);
   DIExpression *InSlot = DIExpression::get(M.getContext(), {});
-  for (auto &[F, Homes] : Plan) {
-    for (auto &[V, H] : Homes)
-      DIB.insertDeclare(H.Slot, const_cast<DILocalVariable *>(V.first), InSlot,
-                        H.Location, H.Slot->getNextNode());
-    at::deleteAll(F);
+  for (FunctionHomes &Planned : Plan) {
+    for (auto &[V, H] : Planned.Variables)
+      DIB.insertDeclare(H.Slot, const_cast<DILocalVariable *>(V.getVariable()),
+                        InSlot, H.Location, H.Slot->getNextNode());
+    at::deleteAll(Planned.F);
   }
   turnTrackingOff(M);
   return true;

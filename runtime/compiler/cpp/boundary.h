@@ -55,9 +55,9 @@ void autojit_use_section_per_symbol(LLVMTargetMachineRef Machine);
 
 // cpp/declare_variables.cpp: for code compiled without optimization,
 // replaces the module's tracking of each variable's assignments with a
-// declaration of the stack slot that holds it, as a -O0 build has; returns
-// whether it did (false: the module tracks none, or one it cannot place).
-bool autojit_declare_variables(LLVMModuleRef Module);
+// declaration of the stack slot that holds it, as a -O0 build has; a module
+// that tracks none, or one it cannot place, is left as it is.
+void autojit_declare_variables(LLVMModuleRef Module);
 
 // cpp/split_block.cpp: moves Instruction and what follows it in its block
 // into a new block after it, which the old one branches to; returns the new

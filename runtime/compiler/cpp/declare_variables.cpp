@@ -95,10 +95,10 @@ static void turnTrackingOff(llvm::Module &M) {
 }
 
 // Declared and described in boundary.h.
-extern "C" bool autojit_declare_variables(LLVMModuleRef Module) {
+extern "C" void autojit_declare_variables(LLVMModuleRef Module) {
   llvm::Module &M = *unwrap(Module);
   if (!isAssignmentTrackingEnabled(M))
-    return false;
+    return;
   // Every function is checked before any changes: the tracking is the
   // module's, on or off.
   SmallVector<FunctionHomes, 16> Plan;
@@ -107,7 +107,7 @@ extern "C" bool autojit_declare_variables(LLVMModuleRef Module) {
       continue;
     std::optional<Homes> Variables = homes(F);
     if (!Variables)
-      return false;
+      return;
     Plan.push_back({&F, std::move(*Variables)});
   }
   DIBuilder DIB(M, /*AllowUnresolved=*/false);
@@ -119,5 +119,4 @@ extern "C" bool autojit_declare_variables(LLVMModuleRef Module) {
     at::deleteAll(Planned.F);
   }
   turnTrackingOff(M);
-  return true;
 }

@@ -559,11 +559,10 @@ impl Engine {
         drop(self.lock());
     }
 
-    /// At exit: waits until every function reported is optimized (this
-    /// thread helping the background thread) and the objects fetched from
-    /// a team's store, or
-    /// whose lines or paths this run moved, are in the local cache, so that
-    /// the next run starts from them; ends both threads.
+    /// At exit: waits until every function reported is optimized (threads
+    /// helping the background one) and the objects fetched from a team's
+    /// store, or whose lines or paths this run moved, are in the local
+    /// cache, so that the next run starts from them; ends both threads.
     pub fn finish_background_work(&self) {
         self.finish_optimizing();
         if let Some(b) = self.lock().linking.as_mut() {
@@ -581,7 +580,8 @@ impl Engine {
         }
         queue.closing = true;
         let thread = queue.thread.take();
-        let left = !queue.pending.is_empty();
+        // A queue given up leaves nothing for helpers to take.
+        let left = !queue.stopped && !queue.pending.is_empty();
         drop(queue);
         self.hot.reported.notify_all();
         if left {

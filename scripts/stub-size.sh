@@ -2,7 +2,7 @@
 # How much the static stub adds to a program: one small C program built
 # with the plugin and linked (a) with the stub, (b) with the in-process
 # runtime, and (c) built without autojit. Prints the three `size` lines and
-# what the stub adds (text + data + bss) against its 68 KiB budget.
+# what the stub adds (text + data + bss) against its 72 KiB budget.
 # Usage: scripts/stub-size.sh [<lib dir>]   (default: build/lib)
 set -euo pipefail
 lib=$(cd "${1:-$(dirname "$0")/../build/lib}" && pwd)
@@ -24,5 +24,5 @@ cd "$work"
 size with-stub with-runtime without-autojit
 total() { size "$1" | awk 'NR == 2 { print $4 }'; }
 added=$(($(total with-stub) - $(total without-autojit)))
-verdict=$([[ $added -le 69632 ]] && echo "within" || echo "over")
-echo "the stub adds $added bytes: $verdict the 69632-byte budget"
+verdict=$([[ $added -le 73728 ]] && echo "within" || echo "over")
+echo "the stub adds $added bytes: $verdict the 73728-byte budget"

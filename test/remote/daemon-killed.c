@@ -3,6 +3,9 @@
 // program exits with status 1, without hanging.
 // RUN: rm -rf %t.store
 // RUN: export AUTOJIT_CACHE_DIR=%t.store
+// One function per object: else second() comes linked with main(), and its
+// first call needs no daemon.
+// RUN: export AUTOJIT_BATCH=1
 // RUN: %clang -O0 %autojit %s -o %t.exe %rt
 // RUN: %python %inputs/kill_daemon.py spawned %autojitd %sockdir/daemon-killed.sock %t.exe | FileCheck %s
 // RUN: %python %inputs/kill_daemon.py standalone %autojitd %sockdir/daemon-killed.sock %t.exe | FileCheck %s

@@ -59,15 +59,14 @@ impl Session {
     }
 }
 
-/// `MaterializeResult(u64 guid, u64 record)`: the address, or the failure
-/// as a value for the program's front end to report.
+/// `MaterializeResult(u64 guid, u64 record)`: the address and the bodies
+/// linked with it, or the failure as a value for the program's front end to
+/// report.
 fn materialize(engine: &Engine, args: &[u8]) -> Writer {
     match decode_materialize(args) {
         Ok(MaterializeCall { guid, record }) => {
             let record = (record != 0).then_some(record as usize);
-            let result = engine
-                .materialize(guid, record)
-                .map(|address| address as u64);
+            let result = engine.materialize_with_batch(guid, record);
             autojit::encode_materialize_result(&result)
         }
         Err(e) => {
@@ -78,12 +77,16 @@ fn materialize(engine: &Engine, args: &[u8]) -> Writer {
     }
 }
 
-/// `()(Sequence<u64> guids)`: queued for the background thread. A
-/// malformed call is only logged: the program waits on its answer for
-/// nothing.
+/// `()(Sequence<u64> guids, Sequence<FirstCall>)`: the records of first
+/// calls the program answered, then the reports, queued for the background
+/// thread. A malformed call is only logged: the program waits on its answer
+/// for nothing.
 fn hot(engine: &Arc<Engine>, args: &[u8]) -> Writer {
     match decode_hot(args) {
-        Ok(guids) => guids.into_iter().for_each(|guid| engine.hot(guid)),
+        Ok(call) => {
+            engine.note_first_calls(&call.first_calls);
+            call.guids.into_iter().for_each(|guid| engine.hot(guid));
+        }
         Err(e) => engine.log(|| format!("autojitd cannot read the program's hot call ({e}); relink the program with this autojit's stub")),
     }
     Writer::new()

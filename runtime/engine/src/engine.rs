@@ -27,7 +27,7 @@ use autojit_abi::stats::Stats;
 use autojit_abi::{names, ContentHash, RegisteredModule, Tier};
 use autojit_line_shift::{move_paths, shift_lines, LineMove, Shift, ShiftError};
 use autojit_loader::ObjectImage;
-use autojit_protocol::autojit::Publication;
+use autojit_protocol::autojit::{FirstCall, LinkedBody, Materialized, Publication};
 use autojit_remote_cache::RemoteCache;
 use std::borrow::Cow;
 use std::path::Path;
@@ -348,6 +348,33 @@ impl Engine {
     /// `record` is the trampoline record the caller will publish it in, if
     /// any: an optimized body is published there later.
     pub fn materialize(&self, guid: u64, record: Option<usize>) -> Result<usize, Error> {
+        self.materialize_linking(guid, record, None)
+    }
+
+    /// [`Engine::materialize`], and the other functions linked for it, whose
+    /// first calls may take their bodies without asking: remote mode
+    /// answers those in the program, without a round trip each.
+    pub fn materialize_with_batch(
+        &self,
+        guid: u64,
+        record: Option<usize>,
+    ) -> Result<Materialized, Error> {
+        let mut linked_with = Vec::new();
+        let address = self.materialize_linking(guid, record, Some(&mut linked_with))?;
+        // The stub merges them into what it has, without a sort of its own.
+        linked_with.sort_unstable_by_key(|body| body.guid);
+        Ok(Materialized {
+            address: address as u64,
+            linked_with,
+        })
+    }
+
+    fn materialize_linking(
+        &self,
+        guid: u64,
+        record: Option<usize>,
+        linked_with: Option<&mut Vec<LinkedBody>>,
+    ) -> Result<usize, Error> {
         let mut state = self.lock();
         // Before any body of `guid` is handed out: it may be another
         // module's, if two modules' sources have one identity.
@@ -404,6 +431,22 @@ impl Engine {
         if let Err(e) = b.keep(&linked) {
             self.log(|| format!("optimized bodies stay unpublished: {e}"));
         }
+        if let Some(out) = linked_with {
+            // What the fast path above would answer for each, now.
+            for &(other, address) in &linked.bodies {
+                let final_for_first_call = other != guid
+                    && b.compiled.get(&other).map(|body| body.address) == Some(address)
+                    && registry.clash(other).is_none()
+                    && (linked.tier == Tier::Optimized
+                        || !self.optimized_in_cache(b, registry, other));
+                if final_for_first_call {
+                    out.push(LinkedBody {
+                        guid: other,
+                        address: address as u64,
+                    });
+                }
+            }
+        }
         // Every path above links an object that defines `guid`.
         b.compiled
             .get(&guid)
@@ -424,6 +467,32 @@ impl Engine {
             b.cache
                 .is_indexed(keys.index, f.key, |tier| tier == Tier::Optimized)
         })
+    }
+
+    /// First calls the program answered with bodies this engine linked
+    /// ([`Engine::materialize_with_batch`]): their records take the
+    /// optimized bodies too, now for a function already optimized.
+    pub fn note_first_calls(&self, calls: &[FirstCall]) {
+        let mut state = self.lock();
+        let Some(b) = state.linking.as_mut() else {
+            return;
+        };
+        let mut publications = Vec::new();
+        for &FirstCall { guid, record } in calls {
+            b.note_record(guid, record as usize);
+            if let Some(body) = b.compiled.get(&guid).filter(|b| b.tier == Tier::Optimized) {
+                publications.push(Publication {
+                    record,
+                    body: body.address as u64,
+                });
+            }
+        }
+        if publications.is_empty() {
+            return;
+        }
+        if let Err(e) = b.linker.publish(&publications) {
+            self.log(|| format!("optimized bodies stay unpublished: {e}"));
+        }
     }
 
     fn hot_queue(&self) -> MutexGuard<'_, HotQueue> {

@@ -6,12 +6,14 @@
 //! daemon binds to its handlers:
 //! - [`REGISTER_TAG`] takes `Error(Sequence<ModuleRegistration>)`;
 //! - [`MATERIALIZE_TAG`] takes `MaterializeResult(u64 guid, u64 record)`:
-//!   the address of the compiled body, or the [`Failure`] as a value, which
-//!   the program's front end alone turns into its message; `record` is the
+//!   the address of the compiled body with the [`LinkedBody`]s linked with
+//!   it ([`Materialized`]), or the [`Failure`] as a value, which the
+//!   program's front end alone turns into its message; `record` is the
 //!   trampoline record the body is published in (0: none);
 //! - [`STATS_TAG`] takes `StatsSnapshot()`, the AUTOJIT_STATS counters;
-//! - [`HOT_TAG`] takes `()(Sequence<u64> guids)`: first-tier code reports
-//!   its functions hot;
+//! - [`HOT_TAG`] takes `()(Sequence<u64> guids, Sequence<FirstCall>)`:
+//!   first-tier code reports its functions hot, and the stub tells which
+//!   records it published a linked body in without asking ([`HotCall`]);
 //! - [`LEAVING_TAG`] takes `()(bool wait)`: the program exits, and nothing
 //!   more may be linked into it; answered once no link is under way, and
 //!   with `wait` once what was reported hot is optimized and cached.
@@ -42,6 +44,42 @@ pub const PUBLISH_WRAPPER: &str = "__autojit_publish_wrapper";
 pub struct Publication {
     pub record: u64,
     pub body: u64,
+}
+
+/// A function linked with the one a materialize call asked for, whose
+/// first call the stub answers without asking: its body is final for a
+/// first call (no better tier waits in the cache).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinkedBody {
+    pub guid: u64,
+    pub address: u64,
+}
+
+/// A materialize call's answer: the body asked for, and the others linked
+/// with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Materialized {
+    pub address: u64,
+    /// Sorted by GUID.
+    pub linked_with: Vec<LinkedBody>,
+}
+
+/// A first call the stub answered with a [`LinkedBody`]: the record it
+/// published the body in, where a better body goes later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FirstCall {
+    pub guid: u64,
+    pub record: u64,
+}
+
+/// A hot call's arguments.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct HotCall {
+    /// Functions first-tier code reported hot.
+    pub guids: Vec<u64>,
+    /// First calls answered since the last hot call, sent before any report
+    /// that could make their functions optimized.
+    pub first_calls: Vec<FirstCall>,
 }
 
 /// One module descriptor, as the stub found it in its process.
@@ -153,18 +191,29 @@ pub fn decode_materialize(bytes: &[u8]) -> Result<MaterializeCall, DecodeError> 
 }
 
 /// The argument bytes of a hot call.
-pub fn encode_hot(guids: &[u64]) -> Writer {
+pub fn encode_hot(call: &HotCall) -> Writer {
     let mut w = Writer::new();
-    w.u64_sequence(guids);
+    w.u64_sequence(&call.guids);
+    w.u64(call.first_calls.len() as u64);
+    for c in &call.first_calls {
+        w.u64(c.guid).u64(c.record);
+    }
     w
 }
 
-/// Decodes a hot call's argument bytes completely: the GUIDs.
-pub fn decode_hot(bytes: &[u8]) -> Result<Vec<u64>, DecodeError> {
+/// Decodes a hot call's argument bytes completely.
+pub fn decode_hot(bytes: &[u8]) -> Result<HotCall, DecodeError> {
     let mut r = Reader::new(bytes);
     let guids = r.u64_sequence()?;
+    let n = r.count(16)?;
+    let mut first_calls = Vec::with_capacity(n);
+    for _ in 0..n {
+        let guid = r.u64()?;
+        let record = r.u64()?;
+        first_calls.push(FirstCall { guid, record });
+    }
     r.finish()?;
-    Ok(guids)
+    Ok(HotCall { guids, first_calls })
 }
 
 /// The argument bytes of a leaving call.
@@ -206,13 +255,17 @@ pub fn decode_publications(bytes: &[u8]) -> Result<Vec<Publication>, DecodeError
     Ok(publications)
 }
 
-/// The result bytes of a materialize call: 0 and the address, or 1 and the
-/// failure.
-pub fn encode_materialize_result(result: &Result<u64, Failure>) -> Writer {
+/// The result bytes of a materialize call: 0, the address and the bodies
+/// linked with it, or 1 and the failure.
+pub fn encode_materialize_result(result: &Result<Materialized, Failure>) -> Writer {
     let mut w = Writer::new();
     match result {
-        Ok(address) => {
-            w.u8(0).u64(*address);
+        Ok(materialized) => {
+            w.u8(0).u64(materialized.address);
+            w.u64(materialized.linked_with.len() as u64);
+            for body in &materialized.linked_with {
+                w.u64(body.guid).u64(body.address);
+            }
         }
         Err(failure) => {
             w.u8(1);
@@ -223,10 +276,25 @@ pub fn encode_materialize_result(result: &Result<u64, Failure>) -> Writer {
 }
 
 /// Decodes a materialize call's result bytes completely.
-pub fn decode_materialize_result(bytes: &[u8]) -> Result<Result<u64, Failure>, DecodeError> {
+pub fn decode_materialize_result(
+    bytes: &[u8],
+) -> Result<Result<Materialized, Failure>, DecodeError> {
     let mut r = Reader::new(bytes);
     let result = match r.u8()? {
-        0 => Ok(r.u64()?),
+        0 => {
+            let address = r.u64()?;
+            let n = r.count(16)?;
+            let mut linked_with = Vec::with_capacity(n);
+            for _ in 0..n {
+                let guid = r.u64()?;
+                let address = r.u64()?;
+                linked_with.push(LinkedBody { guid, address });
+            }
+            Ok(Materialized {
+                address,
+                linked_with,
+            })
+        }
         1 => Err(decode_failure(&mut r)?),
         _ => return Err(r.fail("invalid materialize result tag")),
     };
@@ -359,8 +427,15 @@ mod tests {
         longer.push(0);
         assert!(decode_materialize(&longer).is_err());
         assert!(decode_materialize(&w.bytes[..w.bytes.len() - 1]).is_err());
-        let w = encode_hot(&[9, 10]);
-        assert_eq!(decode_hot(&w.bytes), Ok(alloc::vec![9, 10]));
+        let hot = HotCall {
+            guids: alloc::vec![9, 10],
+            first_calls: alloc::vec![FirstCall {
+                guid: 11,
+                record: 0x5555_0000_3018,
+            }],
+        };
+        let w = encode_hot(&hot);
+        assert_eq!(decode_hot(&w.bytes), Ok(hot));
         for len in 0..w.bytes.len() {
             assert!(decode_hot(&w.bytes[..len]).is_err(), "{len}");
         }
@@ -408,7 +483,18 @@ mod tests {
         let mut failure = Failure::new(9, FailureKind::Link("Symbols not found: [ x ]".into()));
         failure.lazy_file = Some("/s/a.bc".into());
         failure.source = Some("/src/a.c".into());
-        for result in [Ok(0x1000), Err(failure)] {
+        let materialized = Materialized {
+            address: 0x1000,
+            linked_with: alloc::vec![LinkedBody {
+                guid: 10,
+                address: 0x1040,
+            }],
+        };
+        let alone = Materialized {
+            address: 0x2000,
+            linked_with: Vec::new(),
+        };
+        for result in [Ok(materialized), Ok(alone), Err(failure)] {
             let w = encode_materialize_result(&result);
             assert_eq!(decode_materialize_result(&w.bytes), Ok(result));
             for len in 0..w.bytes.len() {

@@ -55,16 +55,35 @@ impl Backend for RemoteBackend {
         let what = || format!("materializing the function with GUID 0x{guid:016x}");
         let session =
             session_for_call().map_err(|e| Failure::new(guid, FailureKind::Backend(e)))?;
-        let result = send_registrations(session, new_modules)
-            .and_then(|sent| match sent {
-                Ok(()) => call_materialize(session, guid, record as u64),
-                Err(message) => Ok(Err(Failure::new(guid, FailureKind::Backend(message)))),
-            })
-            .map_err(|ended| Failure::new(guid, FailureKind::Backend(describe(ended, &what()))))?;
+        // A function linked with one called before needs no round trip,
+        // unless modules wait to be registered.
+        let linked = new_modules
+            .is_empty()
+            .then(|| session.executor().linked_body(guid, record as u64))
+            .flatten();
+        let result = match linked {
+            Some(address) => Ok(address),
+            None => {
+                let result = send_registrations(session, new_modules)
+                    .and_then(|sent| match sent {
+                        Ok(()) => call_materialize(session, guid, record as u64),
+                        Err(message) => Ok(Err(Failure::new(guid, FailureKind::Backend(message)))),
+                    })
+                    .map_err(|ended| {
+                        Failure::new(guid, FailureKind::Backend(describe(ended, &what())))
+                    })?;
+                send_hot_reports(session);
+                result
+            }
+        };
         if let Ok(address) = result {
-            debug!("materialized the function with GUID 0x{guid:016x} at 0x{address:x}");
+            let how = if linked.is_some() {
+                ", linked before"
+            } else {
+                ""
+            };
+            debug!("materialized the function with GUID 0x{guid:016x} at 0x{address:x}{how}");
         }
-        send_hot_reports(session);
         result.map(|address| address as usize)
     }
 
@@ -183,14 +202,26 @@ fn call_materialize(
     }
     let args = autojit::encode_materialize(autojit::MaterializeCall { guid, record });
     let result = session.call(executor::tag(Service::Materialize), &args.bytes)?;
-    autojit::decode_materialize_result(&result)
-        .map_err(|e| Ended::Violation(format!("materialize result: {e}")))
+    match autojit::decode_materialize_result(&result) {
+        Ok(Ok(materialized)) => {
+            session
+                .executor()
+                .accept_linked(materialized.linked_with)
+                .map_err(Ended::Violation)?;
+            Ok(Ok(materialized.address))
+        }
+        Ok(Err(failure)) => Ok(Err(failure)),
+        Err(e) => Err(Ended::Violation(format!("materialize result: {e}"))),
+    }
 }
 
 /// Functions first-tier code reported hot, not yet sent to the daemon.
 static HOT_REPORTS: LeafList<u64> = LeafList::new();
 
-/// Sends the reports that wait, with the session lock held; the daemon
+/// Sends the reports that wait, with the session lock held, after the
+/// records of the first calls answered without the daemon (a report's
+/// function was called before it ran), so that its optimized body reaches
+/// them too; the daemon
 /// optimizes those functions in the background, and a thread of the
 /// stub's serves the session between the program's calls so that the
 /// daemon can link and publish them as soon as they are ready.
@@ -200,7 +231,10 @@ fn send_hot_reports(session: &'static ExecutorSession) {
         return;
     }
     serve_in_background(session);
-    let args = autojit::encode_hot(&guids);
+    let args = autojit::encode_hot(&autojit::HotCall {
+        guids,
+        first_calls: session.executor().take_first_calls(),
+    });
     if let Err(ended) = session.call(executor::tag(Service::Hot), &args.bytes) {
         // The program's next materialization reports the session's end.
         debug!("{}", describe(ended, "reporting hot functions"));

@@ -47,8 +47,8 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(call) = autojit::decode_materialize(data) {
         assert_eq!(autojit::encode_materialize(call).bytes, data);
     }
-    if let Ok(guids) = autojit::decode_hot(data) {
-        assert_eq!(autojit::encode_hot(&guids).bytes, data);
+    if let Ok(call) = autojit::decode_hot(data) {
+        assert_eq!(autojit::encode_hot(&call).bytes, data);
     }
     if let Ok(wait) = autojit::decode_leaving(data) {
         assert_eq!(autojit::encode_leaving(wait).bytes, data);

@@ -13,7 +13,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use autojit_abi::eh_frame;
-use autojit_protocol::autojit;
+use autojit_protocol::autojit::{self, FirstCall, LinkedBody};
 use autojit_protocol::executor::{
     self as requests, names, AddressRange, FinalizeRequest, WrapperCall,
 };
@@ -155,6 +155,11 @@ pub struct Executor {
     /// the daemon may publish a body in. Kept unsorted: materialize pushes
     /// one, a publish (rare: one per optimized object) scans them.
     records: RefCell<Vec<u64>>,
+    /// Bodies the daemon linked with those the program asked for, sorted
+    /// by GUID: each one's first call takes it without asking.
+    linked: RefCell<Vec<LinkedBody>>,
+    /// The first calls answered from `linked`, for the next hot call.
+    first_calls: RefCell<Vec<FirstCall>>,
 }
 
 #[cold]
@@ -176,7 +181,59 @@ impl Executor {
             memory: RefCell::new(memory::Memory::new()),
             dylibs: RefCell::new(dylib::Dylibs::default()),
             records: RefCell::new(Vec::new()),
+            linked: RefCell::new(Vec::new()),
+            first_calls: RefCell::new(Vec::new()),
         }
+    }
+
+    /// Keeps the bodies a materialize call's answer linked with the one
+    /// asked for, sorted by GUID: each must lie in code this executor
+    /// finalized executable.
+    pub fn accept_linked(&self, bodies: Vec<LinkedBody>) -> Result<(), Violation> {
+        if bodies.is_empty() {
+            return Ok(());
+        }
+        let memory = self.memory.borrow();
+        if !bodies.iter().all(|b| memory.is_executable(b.address)) {
+            return Err("materialize: a linked body outside JIT'd code".into());
+        }
+        // Both sorted by GUID: merged, not sorted again (a sort is 4 KB of
+        // the stub). Unsorted bodies only make lookups miss: those calls
+        // ask the daemon.
+        let mut linked = self.linked.borrow_mut();
+        let old = core::mem::take(&mut *linked);
+        linked.reserve(old.len() + bodies.len());
+        let (mut i, mut j) = (0, 0);
+        while i < old.len() || j < bodies.len() {
+            if j == bodies.len() || (i < old.len() && old[i].guid <= bodies[j].guid) {
+                linked.push(old[i]);
+                i += 1;
+            } else {
+                linked.push(bodies[j]);
+                j += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// The body linked for `guid`, if an answer brought it: the call through
+    /// `record` (0: none) takes it, and the daemon hears of the record with
+    /// the next hot call.
+    pub fn linked_body(&self, guid: u64, record: u64) -> Option<u64> {
+        let linked = self.linked.borrow();
+        let at = linked.binary_search_by_key(&guid, |b| b.guid).ok()?;
+        if record != 0 {
+            self.accept_record(record);
+            self.first_calls
+                .borrow_mut()
+                .push(FirstCall { guid, record });
+        }
+        Some(linked[at].address)
+    }
+
+    /// The first calls answered from linked bodies since the last take.
+    pub fn take_first_calls(&self) -> Vec<FirstCall> {
+        core::mem::take(&mut *self.first_calls.borrow_mut())
     }
 
     /// Accepts `record` in publications: the program sends it with a

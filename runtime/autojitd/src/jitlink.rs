@@ -41,6 +41,9 @@ pub struct JitLinkLinker {
     pub debug_support_error: Option<String>,
     /// Where each module's objects are linked now.
     dylibs: HashMap<ModuleId, ModuleDylib>,
+    /// The file that registered each module, found once (a module gets a
+    /// JITDylib of its own for each optimized object).
+    module_files: HashMap<ModuleId, Arc<LoadedObject>>,
     /// JITDylibs made so far, for unique names: a module whose link failed
     /// gets a new one, since ORC keeps the failed symbols in the old.
     dylibs_made: usize,
@@ -104,6 +107,7 @@ impl JitLinkLinker {
             undefined: Undefined::default(),
             debug_support_error,
             dylibs: HashMap::new(),
+            module_files: HashMap::new(),
             dylibs_made: 0,
         }
     }
@@ -125,7 +129,7 @@ impl JitLinkLinker {
         if taken || !self.dylibs.contains_key(&id) {
             let name = format!("autojit-module-{id}-{}", self.dylibs_made);
             self.dylibs_made += 1;
-            let jd = self.create_dylib(&name, &module.symbols, module.scope)?;
+            let jd = self.create_dylib(id, &name, &module.symbols, module.scope)?;
             self.dylibs.insert(
                 id,
                 ModuleDylib {
@@ -140,7 +144,8 @@ impl JitLinkLinker {
     /// A new JITDylib that defines `symbols` at fixed addresses and resolves
     /// everything else in `scope`.
     fn create_dylib(
-        &self,
+        &mut self,
+        id: ModuleId,
         name: &str,
         symbols: &[(String, usize)],
         scope: SymbolScope,
@@ -159,7 +164,12 @@ impl JitLinkLinker {
                 // The object's hidden definitions first, as in-process; what
                 // the program's dynamic linker finds next; last, why a symbol
                 // found nowhere may still be in the object.
-                let object = self.objects.containing(descriptor);
+                let objects = &self.objects;
+                let object = Arc::clone(
+                    self.module_files
+                        .entry(id)
+                        .or_insert_with(|| objects.registering(descriptor, library == 0)),
+                );
                 add_generator(jd, HiddenDefinitions(Arc::clone(&object)));
                 // SAFETY: `session` and `jd` are live; the error is ours.
                 unsafe { check(autojit_add_remote_scope(self.session, jd, library)) }?;

@@ -224,6 +224,19 @@ impl ProgramObjects {
         self.share(located)
     }
 
+    /// The file that registered the module whose descriptor is at
+    /// `descriptor`: the executable if `in_executable` (no library's
+    /// handle contains it), found without reading the program's memory
+    /// map again, which has thousands of lines in a program that protects
+    /// its allocations page by page.
+    pub fn registering(&self, descriptor: usize, in_executable: bool) -> Arc<LoadedObject> {
+        if in_executable {
+            self.executable()
+        } else {
+            self.containing(descriptor)
+        }
+    }
+
     /// The program's executable.
     pub fn executable(&self) -> Arc<LoadedObject> {
         let executable = self.executable.get_or_init(|| {

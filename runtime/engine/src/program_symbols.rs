@@ -25,10 +25,11 @@ pub struct SymbolResolver {
 impl SymbolResolver {
     /// The resolver for a module whose descriptor is at `descriptor`.
     pub fn for_module_at(objects: &ProgramObjects, descriptor: usize) -> Self {
+        let own_handle = library::handle_containing(descriptor);
         SymbolResolver {
-            own_object: objects.containing(descriptor),
+            own_object: objects.registering(descriptor, own_handle.is_none()),
             executable: objects.executable(),
-            own_handle: library::handle_containing(descriptor),
+            own_handle,
         }
     }
 

@@ -142,6 +142,28 @@ impl ModuleRegistration {
     }
 }
 
+/// A sequence of values of two words each: the count, then each value's
+/// words.
+fn write_pairs<T>(w: &mut Writer, items: &[T], words: impl Fn(&T) -> [u64; 2]) {
+    w.u64(items.len() as u64);
+    for item in items {
+        let [a, b] = words(item);
+        w.u64(a).u64(b);
+    }
+}
+
+/// Reads what [`write_pairs`] wrote, each value made by `make`; a count the
+/// bytes cannot hold is refused before anything is allocated for it.
+fn read_pairs<T>(r: &mut Reader<'_>, make: impl Fn([u64; 2]) -> T) -> Result<Vec<T>, DecodeError> {
+    let n = r.count(16)?;
+    let mut items = Vec::with_capacity(n);
+    for _ in 0..n {
+        let words = [r.u64()?, r.u64()?];
+        items.push(make(words));
+    }
+    Ok(items)
+}
+
 /// The argument bytes of a register call.
 pub fn encode_registrations(modules: &[ModuleRegistration]) -> Writer {
     let mut w = Writer::new();
@@ -194,10 +216,7 @@ pub fn decode_materialize(bytes: &[u8]) -> Result<MaterializeCall, DecodeError> 
 pub fn encode_hot(call: &HotCall) -> Writer {
     let mut w = Writer::new();
     w.u64_sequence(&call.guids);
-    w.u64(call.first_calls.len() as u64);
-    for c in &call.first_calls {
-        w.u64(c.guid).u64(c.record);
-    }
+    write_pairs(&mut w, &call.first_calls, |c| [c.guid, c.record]);
     w
 }
 
@@ -205,13 +224,7 @@ pub fn encode_hot(call: &HotCall) -> Writer {
 pub fn decode_hot(bytes: &[u8]) -> Result<HotCall, DecodeError> {
     let mut r = Reader::new(bytes);
     let guids = r.u64_sequence()?;
-    let n = r.count(16)?;
-    let mut first_calls = Vec::with_capacity(n);
-    for _ in 0..n {
-        let guid = r.u64()?;
-        let record = r.u64()?;
-        first_calls.push(FirstCall { guid, record });
-    }
+    let first_calls = read_pairs(&mut r, |[guid, record]| FirstCall { guid, record })?;
     r.finish()?;
     Ok(HotCall { guids, first_calls })
 }
@@ -234,23 +247,14 @@ pub fn decode_leaving(bytes: &[u8]) -> Result<bool, DecodeError> {
 /// The argument bytes of a publish call.
 pub fn encode_publications(publications: &[Publication]) -> Writer {
     let mut w = Writer::new();
-    w.u64(publications.len() as u64);
-    for p in publications {
-        w.u64(p.record).u64(p.body);
-    }
+    write_pairs(&mut w, publications, |p| [p.record, p.body]);
     w
 }
 
 /// Decodes a publish call's argument bytes completely.
 pub fn decode_publications(bytes: &[u8]) -> Result<Vec<Publication>, DecodeError> {
     let mut r = Reader::new(bytes);
-    let n = r.count(16)?;
-    let mut publications = Vec::with_capacity(n);
-    for _ in 0..n {
-        let record = r.u64()?;
-        let body = r.u64()?;
-        publications.push(Publication { record, body });
-    }
+    let publications = read_pairs(&mut r, |[record, body]| Publication { record, body })?;
     r.finish()?;
     Ok(publications)
 }
@@ -262,10 +266,7 @@ pub fn encode_materialize_result(result: &Result<Materialized, Failure>) -> Writ
     match result {
         Ok(materialized) => {
             w.u8(0).u64(materialized.address);
-            w.u64(materialized.linked_with.len() as u64);
-            for body in &materialized.linked_with {
-                w.u64(body.guid).u64(body.address);
-            }
+            write_pairs(&mut w, &materialized.linked_with, |b| [b.guid, b.address]);
         }
         Err(failure) => {
             w.u8(1);
@@ -283,13 +284,7 @@ pub fn decode_materialize_result(
     let result = match r.u8()? {
         0 => {
             let address = r.u64()?;
-            let n = r.count(16)?;
-            let mut linked_with = Vec::with_capacity(n);
-            for _ in 0..n {
-                let guid = r.u64()?;
-                let address = r.u64()?;
-                linked_with.push(LinkedBody { guid, address });
-            }
+            let linked_with = read_pairs(&mut r, |[guid, address]| LinkedBody { guid, address })?;
             Ok(Materialized {
                 address,
                 linked_with,

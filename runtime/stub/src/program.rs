@@ -218,13 +218,12 @@ fn call_materialize(
 /// Functions first-tier code reported hot, not yet sent to the daemon.
 static HOT_REPORTS: LeafList<u64> = LeafList::new();
 
-/// Sends the reports that wait, with the session lock held, after the
-/// records of the first calls answered without the daemon (a report's
-/// function was called before it ran), so that its optimized body reaches
-/// them too; the daemon
+/// Sends the reports that wait, with the session lock held; the daemon
 /// optimizes those functions in the background, and a thread of the
 /// stub's serves the session between the program's calls so that the
-/// daemon can link and publish them as soon as they are ready.
+/// daemon can link and publish them as soon as they are ready. The records
+/// of the first calls answered without the daemon go first: a function
+/// reports after its first call, and its optimized body goes there too.
 fn send_hot_reports(session: &'static ExecutorSession) {
     let guids = HOT_REPORTS.take();
     if guids.is_empty() {

@@ -199,16 +199,20 @@ impl Executor {
         }
         // Both sorted by GUID: merged, not sorted again (a sort is 4 KB of
         // the stub). Unsorted bodies only make lookups miss: those calls
-        // ask the daemon.
+        // ask the daemon. A new body replaces an old one of its function
+        // (optimized code linked since).
         let mut linked = self.linked.borrow_mut();
         let old = core::mem::take(&mut *linked);
         linked.reserve(old.len() + bodies.len());
         let (mut i, mut j) = (0, 0);
         while i < old.len() || j < bodies.len() {
-            if j == bodies.len() || (i < old.len() && old[i].guid <= bodies[j].guid) {
+            if j == bodies.len() || (i < old.len() && old[i].guid < bodies[j].guid) {
                 linked.push(old[i]);
                 i += 1;
             } else {
+                if i < old.len() && old[i].guid == bodies[j].guid {
+                    i += 1;
+                }
                 linked.push(bodies[j]);
                 j += 1;
             }

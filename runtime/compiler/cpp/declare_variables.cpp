@@ -9,6 +9,7 @@
 // is not optimized: each variable stays in its stack slot for its whole
 // scope, which one declaration at the slot says.
 #include "llvm/ADT/MapVector.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/IR/DIBuilder.h"
 #include "llvm/IR/DebugInfo.h"
 #include "llvm/IR/DebugInfoMetadata.h"
@@ -113,9 +114,17 @@ extern "C" void autojit_declare_variables(LLVMModuleRef Module) {
   DIBuilder DIB(M, /*AllowUnresolved=*/false);
   DIExpression *InSlot = DIExpression::get(M.getContext(), {});
   for (FunctionHomes &Planned : Plan) {
-    for (auto &[V, H] : Planned.Variables)
-      DIB.insertDeclare(H.Slot, const_cast<DILocalVariable *>(V.getVariable()),
-                        InSlot, H.Location, H.Slot->getNextNode());
+    for (auto &[V, H] : Planned.Variables) {
+      auto *Variable = const_cast<DILocalVariable *>(V.getVariable());
+#if LLVM_VERSION_MAJOR >= 20
+      // An insertion point is an iterator there (a pointer is deprecated).
+      DIB.insertDeclare(H.Slot, Variable, InSlot, H.Location,
+                        H.Slot->getNextNode()->getIterator());
+#else
+      DIB.insertDeclare(H.Slot, Variable, InSlot, H.Location,
+                        H.Slot->getNextNode());
+#endif
+    }
     at::deleteAll(Planned.F);
   }
   turnTrackingOff(M);

@@ -388,12 +388,8 @@ impl Engine {
             if let Some(record) = record {
                 b.note_record(guid, record);
             }
-            if let Some(body) = b.compiled.get(&guid).copied() {
-                // First-tier code stays unless an optimized object is in
-                // the cache: a warm run starts from the best code there is.
-                if body.tier == Tier::Optimized || !self.optimized_in_cache(b, registry, guid) {
-                    return Ok(body.address);
-                }
+            if let Some(address) = self.body_for_first_call(b, registry, guid) {
+                return Ok(address);
             }
         }
         let (id, mut module) = state
@@ -435,10 +431,8 @@ impl Engine {
             // What the fast path above would answer for each, now.
             for &(other, address) in &linked.bodies {
                 let final_for_first_call = other != guid
-                    && b.compiled.get(&other).map(|body| body.address) == Some(address)
                     && registry.clash(other).is_none()
-                    && (linked.tier == Tier::Optimized
-                        || !self.optimized_in_cache(b, registry, other));
+                    && self.body_for_first_call(b, registry, other) == Some(address);
                 if final_for_first_call {
                     out.push(LinkedBody {
                         guid: other,
@@ -452,6 +446,20 @@ impl Engine {
             .get(&guid)
             .map(|body| body.address)
             .ok_or_else(|| Error::new(guid, ErrorKind::UnknownFunction))
+    }
+
+    /// The body a first call of `guid` takes, if it is linked: first-tier
+    /// code only while no optimized object is in the cache (a warm run
+    /// starts from the best code there is).
+    fn body_for_first_call(
+        &self,
+        b: &Linking,
+        registry: &mut Registry,
+        guid: u64,
+    ) -> Option<usize> {
+        let body = b.compiled.get(&guid)?;
+        (body.tier == Tier::Optimized || !self.optimized_in_cache(b, registry, guid))
+            .then_some(body.address)
     }
 
     /// Whether the object cache holds optimized code for `guid`, linked now

@@ -59,7 +59,7 @@ impl Backend for RemoteBackend {
         // unless modules wait to be registered.
         let linked = new_modules
             .is_empty()
-            .then(|| session.executor().linked_body(guid, record as u64))
+            .then(|| session.executor().answer_from_linked(guid, record as u64))
             .flatten();
         let result = match linked {
             Some(address) => Ok(address),

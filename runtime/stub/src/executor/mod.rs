@@ -220,10 +220,10 @@ impl Executor {
         Ok(())
     }
 
-    /// The body linked for `guid`, if an answer brought it: the call through
-    /// `record` (0: none) takes it, and the daemon hears of the record with
-    /// the next hot call.
-    pub fn linked_body(&self, guid: u64, record: u64) -> Option<u64> {
+    /// Answers a first call of `guid` with its body, if an answer brought
+    /// it: the call through `record` (0: none) takes it, and the daemon
+    /// hears of the record with the next hot call.
+    pub fn answer_from_linked(&self, guid: u64, record: u64) -> Option<u64> {
         let linked = self.linked.borrow();
         let at = linked.binary_search_by_key(&guid, |b| b.guid).ok()?;
         if record != 0 {

@@ -896,6 +896,22 @@ impl Engine {
             }
             _ => (key, cached, false),
         };
+        // Members whose function changed since (below) have their lines
+        // erased once: the object so erased is kept under a key of its own,
+        // which the next run links as it is. Not for an object fetched from
+        // the store, which is first kept here as it came.
+        let stale: Vec<FunctionKey> = cached
+            .members
+            .iter()
+            .filter(|m| m.line != 0 && keys.current(m).is_none())
+            .map(|m| m.key)
+            .collect();
+        let erased_key = (!stale.is_empty() && cached.unwritten.is_none())
+            .then(|| ObjectCache::erased_copy_key(kept_key, &stale));
+        let (kept_key, cached, from_copy) = match erased_key.and_then(|k| b.cache.load(k)) {
+            Some(erased_copy) => (erased_copy.key, erased_copy, true),
+            None => (kept_key, cached, from_copy),
+        };
         let CachedBatch {
             tier,
             source_root,
@@ -948,6 +964,15 @@ impl Engine {
                 )
             });
         }
+        if !erasures.is_empty() {
+            self.log(|| {
+                format!(
+                    "erased the lines of {} changed functions of cached object {}",
+                    erasures.len(),
+                    key.to_hex()
+                )
+            });
+        }
         if !moves.is_empty() {
             self.log(|| {
                 format!(
@@ -958,21 +983,33 @@ impl Engine {
             });
         }
         // The loader relocates its own copy in place; the cache keeps the
-        // object with its lines and paths where they are now, so that the
-        // next run moves nothing, once it linked.
-        let (object, to_keep) = match (erased, kept) {
-            (Some(erased), kept) => (ObjectImage::from(erased), kept),
-            (None, Some(kept)) => (ObjectImage::from(kept.clone()), Some(kept)),
-            (None, None) => (image, None),
+        // object with its lines and paths where they are now (and the lines
+        // of members that changed erased, under its erased copy's key), so
+        // that the next run moves nothing, once it linked.
+        let (object, to_keep) = match (erased, kept, erased_key) {
+            (Some(erased), _, Some(erased_key)) => (
+                ObjectImage::from(erased.clone()),
+                Some((erased_key, erased, true)),
+            ),
+            (Some(erased), kept, None) => (
+                ObjectImage::from(erased),
+                kept.map(|kept| (kept_key, kept, false)),
+            ),
+            (None, Some(kept), _) => (
+                ObjectImage::from(kept.clone()),
+                Some((kept_key, kept, false)),
+            ),
+            (None, None, _) => (image, None),
         };
         match self.link(b, id, module, object, tier, &members, &live) {
             Ok(linked) => {
                 match (to_keep, unwritten) {
-                    (Some(kept), unwritten) => {
+                    (Some((kept_key, kept, lines_erased)), unwritten) => {
+                        let erased_line = |m: &Member| if lines_erased { 0 } else { m.line };
                         let updated: Vec<Member> = members
                             .iter()
                             .map(|m| Member {
-                                line: keys.current(m).map_or(m.line, |k| k.line),
+                                line: keys.current(m).map_or(erased_line(m), |k| k.line),
                                 ..m.clone()
                             })
                             .collect();

@@ -252,6 +252,20 @@ impl ObjectCache {
         ])
     }
 
+    /// The key under which object `key` is kept with the lines of the
+    /// members of keys `stale` erased (their functions changed since it was
+    /// compiled): each run that links it would otherwise erase them again.
+    /// An edit undone makes a member current again, and the object's own
+    /// copy, lines and all, serves again.
+    pub fn erased_copy_key(key: ContentHash, stale: &[FunctionKey]) -> ContentHash {
+        let mut stale: Vec<[u8; 16]> = stale.iter().map(|k| k.0 .0.to_le_bytes()).collect();
+        stale.sort_unstable();
+        let key = key.0.to_le_bytes();
+        let mut parts: Vec<&[u8]> = vec![FORMAT_VERSION.as_bytes(), b"erased copy", &key];
+        parts.extend(stale.iter().map(|k| &k[..]));
+        keyed(&parts)
+    }
+
     /// The key of the index of the source file of identity `source_identity`.
     pub fn index_key(source_identity: &str, target: &str) -> ContentHash {
         keyed(&[
@@ -859,6 +873,18 @@ mod tests {
             ObjectCache::index_key("/a.c", "t"),
             ObjectCache::index_key("/b.c", "t")
         );
+    }
+
+    #[test]
+    fn an_erased_copy_is_keyed_by_its_object_and_the_set_of_stale_members() {
+        let object = ContentHash(7);
+        let erased = |stale: &[FunctionKey]| ObjectCache::erased_copy_key(object, stale);
+        let k = erased(&[fk(1), fk(2)]);
+        assert_eq!(k, erased(&[fk(2), fk(1)]));
+        assert_ne!(k, erased(&[fk(1)]));
+        assert_ne!(k, ObjectCache::erased_copy_key(ContentHash(8), &[fk(1), fk(2)]));
+        assert_ne!(k, object);
+        assert_ne!(k, ObjectCache::checkout_copy_key(object, ""));
     }
 
     #[test]

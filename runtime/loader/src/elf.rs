@@ -78,6 +78,41 @@ pub(crate) struct Relocation {
     pub addend: i64,
 }
 
+/// The instruction a relaxable GOT relocation (the psABI's
+/// `R_X86_64_[REX_]GOTPCRELX`) sits in, which a linker may make direct.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum GotAccess {
+    /// `mov foo@GOTPCREL(%rip), %r`: the symbol's address.
+    Load,
+    /// `call *foo@GOTPCREL(%rip)`.
+    Call,
+    /// `jmp *foo@GOTPCREL(%rip)`.
+    Jump,
+}
+
+impl Relocation {
+    /// What this relocation's instruction in `code` (its section) does with
+    /// the GOT slot, if a linker may make it direct; `None` for any other
+    /// relocation or instruction.
+    pub fn got_access(&self, code: &[u8]) -> Option<GotAccess> {
+        use object::elf::{R_X86_64_GOTPCRELX, R_X86_64_REX_GOTPCRELX};
+        if !matches!(self.kind, R_X86_64_GOTPCRELX | R_X86_64_REX_GOTPCRELX) {
+            return None;
+        }
+        let at = usize::try_from(self.offset).ok()?;
+        if at < 2 || at.checked_add(4)? > code.len() {
+            return None;
+        }
+        match (code[at - 2], code[at - 1]) {
+            // mov with a RIP-relative operand (mod 00, r/m 101).
+            (0x8b, modrm) if modrm & 0xc7 == 0x05 => Some(GotAccess::Load),
+            (0xff, 0x15) if self.kind == R_X86_64_GOTPCRELX => Some(GotAccess::Call),
+            (0xff, 0x25) if self.kind == R_X86_64_GOTPCRELX => Some(GotAccess::Jump),
+            _ => None,
+        }
+    }
+}
+
 pub(crate) struct Object<'a> {
     pub sections: Vec<Section<'a>>,
     pub symbols: Vec<Symbol<'a>>,

@@ -6,7 +6,7 @@ use autojit_abi::fast_map::FastMap;
 
 use object::elf;
 
-use crate::elf::{Definition, Object, Relocation};
+use crate::elf::{Definition, GotAccess, Object, Relocation};
 use crate::memory::{Layout, GOT_SLOT_SIZE, THUNK_SIZE};
 use crate::symbols::{Target, Targets};
 use crate::LoadError;
@@ -166,6 +166,14 @@ impl Context<'_> {
     ) -> Result<(), LoadError> {
         let section = &self.object.sections[position];
         let place = self.sections[position].wrapping_add(relocation.offset);
+        if let Some(contents) = section.contents {
+            if let Some(access) = relocation.got_access(contents) {
+                let start = layout.sections[position] as usize;
+                if self.relax(relocation, access, place, &mut memory[start..])? {
+                    return Ok(());
+                }
+            }
+        }
         let Some((value, field)) = self.value(relocation, place)? else {
             return Ok(());
         };
@@ -229,6 +237,53 @@ impl Context<'_> {
                 )))
             }
         }))
+    }
+
+    /// Makes the GOT access `access` of `relocation` direct when its
+    /// target is within a rel32's reach, as a static linker does, so that
+    /// lazy code reaches the program's variables as the regular build does,
+    /// without loading their address first: a load of the symbol's address
+    /// (its identity) becomes `lea foo(%rip), %r`, a call `addr32 call foo`
+    /// and a jump `jmp foo; nop` (both where calls to it go). `code` starts
+    /// with the relocation's section; false leaves the instruction reading
+    /// its GOT slot.
+    fn relax(
+        &self,
+        relocation: &Relocation,
+        access: GotAccess,
+        place: u64,
+        code: &mut [u8],
+    ) -> Result<bool, LoadError> {
+        let symbol = relocation.symbol;
+        let target = match access {
+            GotAccess::Load => self.symbol(symbol)?,
+            GotAccess::Call | GotAccess::Jump => self.call_address(symbol)?,
+        };
+        // A jump's displacement moves up a byte, where the opcode's second
+        // byte was.
+        let moved = i128::from(access == GotAccess::Jump);
+        let value = i128::from(target) + i128::from(relocation.addend) - i128::from(place) + moved;
+        let Ok(field) = i32::try_from(value).map(i32::to_le_bytes) else {
+            return Ok(false);
+        };
+        // `got_access` checked that the instruction lies in the section.
+        let at = relocation.offset as usize;
+        match access {
+            GotAccess::Load => {
+                code[at - 2] = 0x8d;
+                code[at..at + 4].copy_from_slice(&field);
+            }
+            GotAccess::Call => {
+                code[at - 2..at].copy_from_slice(&[0x67, 0xe8]);
+                code[at..at + 4].copy_from_slice(&field);
+            }
+            GotAccess::Jump => {
+                code[at - 2] = 0xe9;
+                code[at - 1..at + 3].copy_from_slice(&field);
+                code[at + 3] = 0x90;
+            }
+        }
+        Ok(true)
     }
 
     /// A call reaches its target directly when a rel32 can, otherwise

@@ -4,7 +4,7 @@
 
 use autojit_abi::fast_map::FastMap;
 
-use crate::elf::{Definition, Object};
+use crate::elf::{Definition, GotAccess, Object};
 use crate::{CallTarget, LoadError, Resolve};
 
 /// What a symbol resolves to.
@@ -110,12 +110,19 @@ fn call_targets(
     let mut asked: FastMap<u64, Option<CallTarget>> = FastMap::default();
     let mut definitions: Option<FastMap<&str, usize>> = None;
     let mut calls = FastMap::default();
-    for relocation in object.relocations.iter().flatten() {
+    let sections = object.sections.iter().zip(&object.relocations);
+    let relocations = sections
+        .flat_map(|(section, relocations)| relocations.iter().map(move |r| (section.contents, r)));
+    for (contents, relocation) in relocations {
         let symbol = relocation.symbol;
         let Some(Target::External(address)) = targets[symbol] else {
             continue;
         };
-        if relocation.kind != object::elf::R_X86_64_PLT32 || address == 0 {
+        let called = relocation.kind == object::elf::R_X86_64_PLT32
+            || contents
+                .and_then(|code| relocation.got_access(code))
+                .is_some_and(|access| matches!(access, GotAccess::Call | GotAccess::Jump));
+        if !called || address == 0 {
             continue;
         }
         let call = asked

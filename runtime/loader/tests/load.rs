@@ -388,3 +388,83 @@ fn an_object_mapped_from_its_file_loads() {
     let counter: extern "C" fn() -> i32 = unsafe { function(address(&loaded, "counter")) };
     assert_eq!((counter(), counter()), (1, 2));
 }
+
+/// The first `len` bytes of the code at `address`.
+fn code(address: usize, len: usize) -> &'static [u8] {
+    // SAFETY: `address` is a loaded function at least `len` bytes long.
+    unsafe { std::slice::from_raw_parts(address as *const u8, len) }
+}
+
+/// Where a rel32 at `field` (the instruction ending at `end`) points.
+fn rel32_target(field: usize, end: usize) -> usize {
+    let bytes = code(field, 4).try_into().expect("four bytes");
+    end.wrapping_add_signed(i32::from_le_bytes(bytes) as isize)
+}
+
+#[test]
+fn got_accesses_within_reach_become_direct() {
+    let flags = ["-O2", "-fPIC", "-fno-plt", "-ffunction-sections"];
+    let Some(object) = compile("relax.c", &flags) else {
+        return;
+    };
+    let value = addr_of_mut!(program_value) as usize;
+    let sub = program_sub as *const () as usize;
+    let loaded = loader()
+        .load(
+            object.to_vec().into(),
+            &mut Redirecting(CallTarget::Address(sub)),
+        )
+        .unwrap_or_else(|error| panic!("{error}"));
+    let address_of_value = address(&loaded, "address_of_value");
+    let twice_add = address(&loaded, "twice_add");
+    let tail_add = address(&loaded, "tail_add");
+    // SAFETY: the signatures of tests/sources/relax.c.
+    unsafe {
+        let address_of: extern "C" fn() -> usize = function(address_of_value);
+        assert_eq!(address_of(), value);
+        let twice: extern "C" fn(i32, i32) -> i32 = function(twice_add);
+        assert_eq!(twice(7, 3), 8);
+        let tail: extern "C" fn(i32, i32) -> i32 = function(tail_add);
+        assert_eq!(tail(7, 3), 4);
+    }
+    // lea program_value(%rip), %rax: the variable's own address.
+    assert_eq!(code(address_of_value, 3), [0x48, 0x8d, 0x05]);
+    assert_eq!(
+        rel32_target(address_of_value + 3, address_of_value + 7),
+        value
+    );
+    // addr32 call: where the resolver sends calls.
+    let call = code(twice_add, 32)
+        .windows(2)
+        .position(|w| w == [0x67, 0xe8])
+        .expect("a direct call in twice_add");
+    let field = twice_add + call + 2;
+    assert_eq!(rel32_target(field, field + 4), sub);
+    // jmp, then a nop where the indirect jump's last byte was.
+    assert_eq!(code(tail_add, 6)[0], 0xe9);
+    assert_eq!(code(tail_add, 6)[5], 0x90);
+    assert_eq!(rel32_target(tail_add + 1, tail_add + 5), sub);
+}
+
+#[test]
+fn got_accesses_out_of_reach_stay_indirect() {
+    let flags = ["-O2", "-fPIC", "-fno-plt", "-ffunction-sections"];
+    let Some(object) = compile("relax.c", &flags) else {
+        return;
+    };
+    // Near nothing: where the code lands, the program may be out of reach.
+    let loaded = load(&mut Loader::new(0), &object);
+    let address_of_value = address(&loaded, "address_of_value");
+    let value = addr_of_mut!(program_value) as usize;
+    // SAFETY: the signatures of tests/sources/relax.c.
+    unsafe {
+        let address_of: extern "C" fn() -> usize = function(address_of_value);
+        assert_eq!(address_of(), value);
+        let twice: extern "C" fn(i32, i32) -> i32 = function(address(&loaded, "twice_add"));
+        assert_eq!(twice(7, 3), 20);
+    }
+    if address_of_value.abs_diff(value) >= 1 << 31 {
+        // mov program_value@GOTPCREL(%rip), %rax
+        assert_eq!(code(address_of_value, 3), [0x48, 0x8b, 0x05]);
+    }
+}

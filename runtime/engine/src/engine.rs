@@ -989,33 +989,45 @@ impl Engine {
         let (object, to_keep) = match (erased, kept, erased_key) {
             (Some(erased), _, Some(erased_key)) => (
                 ObjectImage::from(erased.clone()),
-                Some((erased_key, erased, true)),
+                Some(ObjectToKeep {
+                    key: erased_key,
+                    object: erased,
+                    lines_erased: true,
+                }),
             ),
             (Some(erased), kept, None) => (
                 ObjectImage::from(erased),
-                kept.map(|kept| (kept_key, kept, false)),
+                kept.map(|object| ObjectToKeep {
+                    key: kept_key,
+                    object,
+                    lines_erased: false,
+                }),
             ),
             (None, Some(kept), _) => (
                 ObjectImage::from(kept.clone()),
-                Some((kept_key, kept, false)),
+                Some(ObjectToKeep {
+                    key: kept_key,
+                    object: kept,
+                    lines_erased: false,
+                }),
             ),
             (None, None, _) => (image, None),
         };
         match self.link(b, id, module, object, tier, &members, &live) {
             Ok(linked) => {
                 match (to_keep, unwritten) {
-                    (Some((kept_key, kept, lines_erased)), unwritten) => {
-                        let erased_line = |m: &Member| if lines_erased { 0 } else { m.line };
+                    (Some(kept), unwritten) => {
+                        let stale_line = |m: &Member| if kept.lines_erased { 0 } else { m.line };
                         let updated: Vec<Member> = members
                             .iter()
                             .map(|m| Member {
-                                line: keys.current(m).map_or(erased_line(m), |k| k.line),
+                                line: keys.current(m).map_or(stale_line(m), |k| k.line),
                                 ..m.clone()
                             })
                             .collect();
                         let root = keys.source_root.clone().or(source_root);
                         b.cache
-                            .update(kept_key, tier, kept, root, updated, unwritten);
+                            .update(kept.key, tier, kept.object, root, updated, unwritten);
                     }
                     (None, Some(unwritten)) => b.cache.keep_fetched(unwritten),
                     (None, None) => {}
@@ -1317,6 +1329,16 @@ fn followed(
         erased,
         paths_moved,
     })
+}
+
+/// What the object cache keeps of a cached object a run changed to link it.
+struct ObjectToKeep {
+    key: ContentHash,
+    /// Its lines and paths where they are now.
+    object: Vec<u8>,
+    /// Whether the lines of its stale members are erased (0 in its member
+    /// list).
+    lines_erased: bool,
 }
 
 /// `object` with the lines of each member's body moved as said.

@@ -882,7 +882,10 @@ mod tests {
         let k = erased(&[fk(1), fk(2)]);
         assert_eq!(k, erased(&[fk(2), fk(1)]));
         assert_ne!(k, erased(&[fk(1)]));
-        assert_ne!(k, ObjectCache::erased_copy_key(ContentHash(8), &[fk(1), fk(2)]));
+        assert_ne!(
+            k,
+            ObjectCache::erased_copy_key(ContentHash(8), &[fk(1), fk(2)])
+        );
         assert_ne!(k, object);
         assert_ne!(k, ObjectCache::checkout_copy_key(object, ""));
     }

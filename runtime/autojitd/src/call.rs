@@ -31,6 +31,17 @@ impl Call {
         Call::Leaving,
     ];
 
+    /// The call's name in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Call::Register => "register",
+            Call::Materialize => "materialize",
+            Call::Stats => "stats",
+            Call::Hot => "hot",
+            Call::Leaving => "leaving",
+        }
+    }
+
     /// The bootstrap symbol the program makes the call by.
     pub fn tag(self) -> &'static str {
         match self {

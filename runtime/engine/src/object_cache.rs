@@ -278,7 +278,12 @@ impl ObjectCache {
     /// The object and member list stored under `key`, if both are whole and
     /// belong together.
     pub fn load(&self, key: ContentHash) -> Option<CachedBatch> {
-        let list = self.members(key)?;
+        self.load_listed(key, self.members(key)?)
+    }
+
+    /// The object stored under `key`, with its member list read already,
+    /// if it belongs with the list.
+    fn load_listed(&self, key: ContentHash, list: MemberList) -> Option<CachedBatch> {
         let object = read_object(self.dir.as_ref()?, key)
             .filter(|o| content_hash(o.bytes()) == list.object)?;
         Some(CachedBatch {
@@ -346,38 +351,44 @@ impl ObjectCache {
         candidates.sort_by_key(|c| std::cmp::Reverse(c.tier));
         let best_tier = candidates.first()?.tier;
         let mut gone = Vec::new();
-        let mut chosen = None;
+        // The chosen object, with its member list if read from here (else
+        // it was fetched).
+        let mut chosen: Option<(ContentHash, Option<MemberList>)> = None;
         // Objects fetched from the store, linked from memory: their local
         // copies may not be written yet.
         let mut fetched: Vec<CachedBatch> = Vec::new();
         for candidate in candidates.iter().take_while(|c| c.tier == best_tier) {
             let key = candidate.object;
-            let members = match self.members(key) {
-                Some(list) => Some(list.members),
-                None => candidate
+            let (all_current, list) = match self.members(key) {
+                Some(list) => (list.members.iter().all(current), Some(list)),
+                None => match candidate
                     .record
                     .and_then(|name| self.fetch(index, key, name))
-                    .map(|batch| {
-                        let members = batch.members.clone();
+                {
+                    Some(batch) => {
+                        let all_current = batch.members.iter().all(current);
                         fetched.push(batch);
-                        members
-                    }),
+                        (all_current, None)
+                    }
+                    None => {
+                        gone.push(key);
+                        continue;
+                    }
+                },
             };
-            match members {
-                Some(members) if members.iter().all(current) => {
-                    chosen = Some(key);
-                    break;
-                }
-                Some(_) => {
-                    chosen.get_or_insert(key);
-                }
-                None => gone.push(key),
+            if all_current {
+                chosen = Some((key, list));
+                break;
             }
+            chosen.get_or_insert((key, list));
         }
-        let batch = chosen.and_then(|key| {
-            let batch = match fetched.iter().position(|b| b.key == key) {
-                Some(at) => Some(fetched.swap_remove(at)),
-                None => self.load(key),
+        let batch = chosen.and_then(|(key, list)| {
+            let batch = match list {
+                Some(list) => self.load_listed(key, list),
+                None => fetched
+                    .iter()
+                    .position(|b| b.key == key)
+                    .map(|at| fetched.swap_remove(at)),
             };
             if batch.is_none() {
                 gone.push(key);

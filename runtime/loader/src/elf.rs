@@ -147,11 +147,14 @@ pub(crate) fn parse(data: &[u8]) -> Result<Object<'_>, LoadError> {
     let mut positions = vec![None; table.len()];
     let mut sections = Vec::new();
     for (index, header) in table.enumerate() {
-        let name = text(table.section_name(ENDIAN, header).map_err(malformed)?)?;
-        if let Some(section) = loaded_section(index.0, name, header, data)? {
-            positions[index.0] = Some(sections.len());
-            sections.push(section);
+        // Most sections are not loaded (debug info, relocations, groups):
+        // their names are not read.
+        if !is_loaded(header) {
+            continue;
         }
+        let name = text(table.section_name(ENDIAN, header).map_err(malformed)?)?;
+        positions[index.0] = Some(sections.len());
+        sections.push(loaded_section(index.0, name, header, data)?);
     }
     let symbol_table = table
         .symbols(ENDIAN, data, elf::SHT_SYMTAB)
@@ -269,18 +272,21 @@ pub fn undefined_symbols(data: &[u8]) -> Result<Vec<Reference<'_>>, LoadError> {
     Ok(references)
 }
 
-/// The section at `index` if it is loaded: allocated, and not meant to be
-/// dropped by a linker.
+/// Whether a section is loaded: allocated, and not meant to be dropped by
+/// a linker.
+fn is_loaded(header: &elf::SectionHeader64<LittleEndian>) -> bool {
+    let flags = header.sh_flags(ENDIAN);
+    flags & u64::from(elf::SHF_ALLOC) != 0 && flags & u64::from(elf::SHF_EXCLUDE) == 0
+}
+
+/// The loaded section at `index`.
 fn loaded_section<'a>(
     index: usize,
     name: &'a str,
     header: &elf::SectionHeader64<LittleEndian>,
     data: &'a [u8],
-) -> Result<Option<Section<'a>>, LoadError> {
+) -> Result<Section<'a>, LoadError> {
     let flags = header.sh_flags(ENDIAN);
-    if flags & u64::from(elf::SHF_ALLOC) == 0 || flags & u64::from(elf::SHF_EXCLUDE) != 0 {
-        return Ok(None);
-    }
     if flags & u64::from(elf::SHF_TLS) != 0 {
         return Err(LoadError::Unsupported(format!(
             "thread-local section {name}"
@@ -304,7 +310,7 @@ fn loaded_section<'a>(
     } else {
         Permission::Read
     };
-    Ok(Some(Section {
+    Ok(Section {
         index,
         name,
         permission,
@@ -312,7 +318,7 @@ fn loaded_section<'a>(
         align,
         contents,
         unwind: name == ".eh_frame" || header.sh_type(ENDIAN) == elf::SHT_X86_64_UNWIND,
-    }))
+    })
 }
 
 fn relocation(

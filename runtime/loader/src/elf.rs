@@ -80,7 +80,7 @@ pub(crate) struct Relocation {
 
 /// The instruction a relaxable GOT relocation (the psABI's
 /// `R_X86_64_[REX_]GOTPCRELX`) sits in, which a linker may make direct.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum GotAccess {
     /// `mov foo@GOTPCREL(%rip), %r`: the symbol's address.
     Load,
@@ -96,7 +96,9 @@ impl Relocation {
     /// relocation or instruction.
     pub fn got_access(&self, code: &[u8]) -> Option<GotAccess> {
         use object::elf::{R_X86_64_GOTPCRELX, R_X86_64_REX_GOTPCRELX};
-        if !matches!(self.kind, R_X86_64_GOTPCRELX | R_X86_64_REX_GOTPCRELX) {
+        // Only a read of the symbol's own slot has a direct form: addend -4,
+        // the displacement ending the instruction.
+        if !matches!(self.kind, R_X86_64_GOTPCRELX | R_X86_64_REX_GOTPCRELX) || self.addend != -4 {
             return None;
         }
         let at = usize::try_from(self.offset).ok()?;
@@ -356,4 +358,43 @@ fn is_thread_local(kind: u32) -> bool {
                 | elf::R_X86_64_TLSDESC_CALL
                 | elf::R_X86_64_TLSDESC
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use object::elf::{R_X86_64_GOTPCRELX, R_X86_64_PC32, R_X86_64_REX_GOTPCRELX};
+
+    fn at_3(kind: u32, addend: i64) -> Relocation {
+        Relocation {
+            offset: 3,
+            kind,
+            symbol: 0,
+            addend,
+        }
+    }
+
+    #[test]
+    fn got_accesses_are_told_by_their_instruction_and_addend() {
+        let mov = [0x48, 0x8b, 0x05, 0, 0, 0, 0];
+        let call = [0x90, 0xff, 0x15, 0, 0, 0, 0];
+        let jump = [0x90, 0xff, 0x25, 0, 0, 0, 0];
+        // mov (%rax), %rax: not RIP-relative.
+        let mov_indirect = [0x48, 0x8b, 0x00, 0, 0, 0, 0];
+        let access = |code: &[u8], kind, addend| at_3(kind, addend).got_access(code);
+        assert_eq!(
+            access(&mov, R_X86_64_REX_GOTPCRELX, -4),
+            Some(GotAccess::Load)
+        );
+        assert_eq!(access(&call, R_X86_64_GOTPCRELX, -4), Some(GotAccess::Call));
+        assert_eq!(access(&jump, R_X86_64_GOTPCRELX, -4), Some(GotAccess::Jump));
+        // Another slot than the symbol's, another relocation, another
+        // instruction, a call the code generator did not mark, a field
+        // past the section's end.
+        assert!(access(&mov, R_X86_64_REX_GOTPCRELX, -8).is_none());
+        assert!(access(&mov, R_X86_64_PC32, -4).is_none());
+        assert!(access(&mov_indirect, R_X86_64_REX_GOTPCRELX, -4).is_none());
+        assert!(access(&call, R_X86_64_REX_GOTPCRELX, -4).is_none());
+        assert!(access(&mov[..6], R_X86_64_REX_GOTPCRELX, -4).is_none());
+    }
 }

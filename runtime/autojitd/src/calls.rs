@@ -54,17 +54,13 @@ impl Session {
             "autojitd cannot read the program's {} call ({e}); relink the program with this autojit's stub",
             call.name()
         );
-        let mut w = Writer::new();
         match call {
-            Call::Register => {
-                w.error(Some(&why));
+            Call::Register | Call::Materialize => failed(call, &why).bytes,
+            Call::Stats | Call::Hot | Call::Leaving => {
+                self.end_telling_the_program(why);
+                Vec::new()
             }
-            Call::Materialize => {
-                w.unexpected(&why);
-            }
-            Call::Stats | Call::Hot | Call::Leaving => self.end_telling_the_program(why),
         }
-        w.bytes
     }
 
     /// `Error(Sequence<ModuleRegistration>)`.
@@ -134,7 +130,12 @@ fn leaving(engine: &Engine, wait: bool) -> Writer {
 
 /// The answer to `call` when the session is not serving.
 fn not_running(call: Call) -> Writer {
-    let why = "autojitd's session for this program is not running";
+    failed(call, "autojitd's session for this program is not running")
+}
+
+/// The answer to `call` that it failed, `why`, for the program's front end
+/// to report: zero stats, and nothing for a report, which has no answer.
+fn failed(call: Call, why: &str) -> Writer {
     let mut w = Writer::new();
     match call {
         Call::Register => {

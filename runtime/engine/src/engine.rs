@@ -900,10 +900,7 @@ impl Engine {
         // erased once: the object so erased is kept under a key of its own,
         // which the next run links as it is. Not for an object fetched from
         // the store, which is first kept here as it came.
-        let stale: Vec<FunctionKey> = cached
-            .members
-            .iter()
-            .filter(|m| m.line != 0 && keys.current(m).is_none())
+        let stale: Vec<FunctionKey> = with_stale_lines(&cached.members, keys)
             .map(|m| m.key)
             .collect();
         let erased_key = (!stale.is_empty() && cached.unwritten.is_none())
@@ -937,9 +934,7 @@ impl Engine {
         // current); their lines are erased, so that a debugger places no
         // breakpoint in them. The cache keeps them: an edit undone makes
         // them current again.
-        let erasures: Vec<(&Member, LineMove)> = members
-            .iter()
-            .filter(|m| m.line != 0 && keys.current(m).is_none())
+        let erasures: Vec<(&Member, LineMove)> = with_stale_lines(&members, keys)
             .map(|m| (m, LineMove::Erase))
             .collect();
         let roots = (source_root.as_deref(), keys.source_root.as_deref());
@@ -986,38 +981,40 @@ impl Engine {
         // object with its lines and paths where they are now (and the lines
         // of members that changed erased, under its erased copy's key), so
         // that the next run moves nothing, once it linked.
-        let (object, to_keep) = match (erased, kept, erased_key) {
-            (Some(erased), _, Some(erased_key)) => (
-                ObjectImage::from(erased.clone()),
-                Some(ObjectToKeep {
-                    key: erased_key,
-                    object: erased,
-                    lines_erased: true,
-                }),
-            ),
-            (Some(erased), kept, None) => (
-                ObjectImage::from(erased),
-                kept.map(|object| ObjectToKeep {
-                    key: kept_key,
-                    object,
-                    lines_erased: false,
-                }),
-            ),
-            (None, Some(kept), _) => (
+        let (object, to_keep) = match (erased, kept) {
+            (Some(erased), kept) => match erased_key {
+                Some(key) => (
+                    ObjectImage::from(erased.clone()),
+                    Some(ObjectToKeep {
+                        key,
+                        object: erased,
+                    }),
+                ),
+                // Fetched: kept here as it came, its lines moved.
+                None => (
+                    ObjectImage::from(erased),
+                    kept.map(|object| ObjectToKeep {
+                        key: kept_key,
+                        object,
+                    }),
+                ),
+            },
+            (None, Some(kept)) => (
                 ObjectImage::from(kept.clone()),
                 Some(ObjectToKeep {
                     key: kept_key,
                     object: kept,
-                    lines_erased: false,
                 }),
             ),
-            (None, None, _) => (image, None),
+            (None, None) => (image, None),
         };
         match self.link(b, id, module, object, tier, &members, &live) {
             Ok(linked) => {
                 match (to_keep, unwritten) {
                     (Some(kept), unwritten) => {
-                        let stale_line = |m: &Member| if kept.lines_erased { 0 } else { m.line };
+                        // The erased copy lists its stale members at line 0.
+                        let lines_erased = Some(kept.key) == erased_key;
+                        let stale_line = |m: &Member| if lines_erased { 0 } else { m.line };
                         let updated: Vec<Member> = members
                             .iter()
                             .map(|m| Member {
@@ -1336,9 +1333,17 @@ struct ObjectToKeep {
     key: ContentHash,
     /// Its lines and paths where they are now.
     object: Vec<u8>,
-    /// Whether the lines of its stale members are erased (0 in its member
-    /// list).
-    lines_erased: bool,
+}
+
+/// The members of a cached object whose functions changed since it was
+/// compiled and whose lines are not erased yet.
+fn with_stale_lines<'m>(
+    members: &'m [Member],
+    keys: &'m ModuleKeys,
+) -> impl Iterator<Item = &'m Member> {
+    members
+        .iter()
+        .filter(|m| m.line != 0 && keys.current(m).is_none())
 }
 
 /// `object` with the lines of each member's body moved as said.
